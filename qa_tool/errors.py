@@ -1,0 +1,78 @@
+"""The one exception hierarchy of the core.
+
+The command layer maps each class to an exit code and prints ``str(error)`` as
+a one-line message on stderr; the core never prints.
+
+Exit codes: 0 success, 1 findings or a failed operation, 2 usage error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class QAError(Exception):
+    """Base class: an expected failure with a message meant for a person."""
+
+    exit_code = 1
+
+
+class UsageError(QAError):
+    """The command was called wrongly: a bad option value, unknown topic, bad date."""
+
+    exit_code = 2
+
+
+class ConfigError(QAError):
+    """``qa.toml`` is unreadable or holds a value of the wrong kind."""
+
+    exit_code = 2
+
+
+class AnswerFileError(QAError):
+    """One file could not be read as an answer; names the file and, where known, the line.
+
+    ``rule`` is the stable name reported in findings (e.g. ``yaml-syntax``).
+    """
+
+    rule = "unreadable"
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, rule: str | None = None):
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        if rule is not None:
+            self.rule = rule
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        return f"{where}: {self.message}"
+
+
+class AnswerNotFound(QAError):
+    """No answer with the given id or path exists in the library."""
+
+    exit_code = 2
+
+
+class AnswerExists(QAError):
+    """A write would overwrite an existing answer (and --force was not given)."""
+
+
+class PathOutsideLibrary(QAError):
+    """A path, id, topic or archive member would lead outside the library or output."""
+
+    exit_code = 2
+
+
+class LockTimeout(QAError):
+    """Another qa process holds the lock on a file being edited."""
+
+
+class LegacyFormatError(QAError):
+    """A legacy text could not be read as an answer (empty, binary, no question...)."""
+
+
+class GitError(QAError):
+    """git failed or is missing where it was required."""
