@@ -37,7 +37,9 @@ class AnswerFileError(QAError):
 
     rule = "unreadable"
 
-    def __init__(self, path: Path | str, message: str, line: int | None = None, rule: str | None = None):
+    def __init__(
+        self, path: Path | str, message: str, line: int | None = None, rule: str | None = None
+    ):
         self.path = Path(path)
         self.line = line
         self.message = message
