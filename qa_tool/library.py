@@ -136,7 +136,9 @@ def find_answer(config: Config, ref: str) -> Path:
         return path.absolute()
     matches = [p for p in answer_paths(config) if p.stem == ref]
     if not matches:
-        raise AnswerNotFound(f"no answer with id {ref!r} under {relative(config, config.answers_dir)}/")
+        raise AnswerNotFound(
+            f"no answer with id {ref!r} under {relative(config, config.answers_dir)}/"
+        )
     if len(matches) > 1:
         names = ", ".join(relative(config, p) for p in matches)
         raise UsageError(f"id {ref!r} is used by several files ({names}); give a path")

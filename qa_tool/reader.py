@@ -159,7 +159,9 @@ class Answer:
 def decode_text(data: bytes, path: Path) -> str:
     """UTF-8 text (a BOM is dropped, CRLF becomes LF); AnswerFileError otherwise."""
     if b"\x00" in data:
-        raise AnswerFileError(path, "binary file (contains NUL bytes), not an answer", rule="binary")
+        raise AnswerFileError(
+            path, "binary file (contains NUL bytes), not an answer", rule="binary"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -251,7 +253,9 @@ def _check_flow_depth(front: str, path: Path) -> None:
         if depth > MAX_DEPTH:
             line = front.count("\n", 0, match.start()) + 2
             raise AnswerFileError(
-                path, f"YAML nested deeper than {MAX_DEPTH} levels", line=line,
+                path,
+                f"YAML nested deeper than {MAX_DEPTH} levels",
+                line=line,
                 rule="yaml-too-complex",
             )
 
@@ -269,7 +273,9 @@ def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
             )
         data = path.read_bytes()
     except PermissionError:
-        raise AnswerFileError(path, "cannot be read: permission denied", rule="unreadable") from None
+        raise AnswerFileError(
+            path, "cannot be read: permission denied", rule="unreadable"
+        ) from None
     except IsADirectoryError:
         raise AnswerFileError(path, "is a folder, not a file", rule="unreadable") from None
     except OSError as exc:
