@@ -19,7 +19,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 ANSWER_SCHEMA = SCHEMA_DIR / "answer.schema.json"
 
 _HINTS = {
-    ("type", "string"): "quote the value, e.g. PMID: \"23736648\"",
+    ("type", "string"): 'quote the value, e.g. PMID: "23736648"',
     ("pattern", "date"): "write dates as YYYY-MM-DD",
     ("format", "date"): "write dates as YYYY-MM-DD with a real month and day",
 }
@@ -107,9 +107,12 @@ def _issue(error: Any) -> SchemaIssue:
     message = error.message
     if error.validator == "additionalProperties":
         message = f"{message}; check the spelling or remove it"
-    elif error.validator == "required" and parts and parts[-1] in (
-        "confidence", "last_reviewed", "reviewed_by", "references"
-    ) and not error.absolute_path:
+    elif (
+        error.validator == "required"
+        and parts
+        and parts[-1] in ("confidence", "last_reviewed", "reviewed_by", "references")
+        and not error.absolute_path
+    ):
         message = f"{message} for a published answer; fill it in or set status to in-review"
     elif error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
