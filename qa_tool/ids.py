@@ -15,16 +15,23 @@ from qa_tool.errors import UsageError
 
 MAX_ID_LENGTH = 60
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def make_id(question: str, max_length: int = MAX_ID_LENGTH) -> str:
     """The id for a question; UsageError when nothing usable is left."""
     from slugify import slugify
 
-    slug = slugify(question, max_length=max_length, word_boundary=True, separator="-",
-                   lowercase=True)
+    slug = slugify(
+        question, max_length=max_length, word_boundary=True, separator="-", lowercase=True
+    )
     if not slug:
         raise UsageError(f"cannot make an id from {question!r}; give one with --id")
     return slug

@@ -106,9 +106,7 @@ def check_answer(
         if line is None and parts:
             line = answer.line_of(parts)
         out.append(
-            Finding(
-                answer.rel, line, json_path(parts) if parts else None, rule, severity, message
-            )
+            Finding(answer.rel, line, json_path(parts) if parts else None, rule, severity, message)
         )
 
     meta = answer.meta
@@ -124,25 +122,39 @@ def check_answer(
 def _check_identity(answer: Answer, config: Config, stems, add) -> None:
     stem = answer.path.stem
     if answer.id is not None and answer.id != stem:
-        add("id-stem", f"id {answer.id!r} differs from the file name {stem!r}.md; "
-            "rename the file or fix the id (ids never change once published)", ("id",))
+        add(
+            "id-stem",
+            f"id {answer.id!r} differs from the file name {stem!r}.md; "
+            "rename the file or fix the id (ids never change once published)",
+            ("id",),
+        )
     others = [p for p in stems.get(stem, []) if p != answer.rel]
     if others:
-        add("id-unique", f"id {stem!r} is also used by {', '.join(others)}; ids must be unique",
-            ("id",) if "id" in answer.meta else ())
+        add(
+            "id-unique",
+            f"id {stem!r} is also used by {', '.join(others)}; ids must be unique",
+            ("id",) if "id" in answer.meta else (),
+        )
     topic = answer.meta.get("topic")
     if not isinstance(topic, str):
         return
     names = {t.name: t for t in config.topics}
     if topic not in names:
         known = ", ".join(names)
-        add("topic-unknown", f"topic {topic!r} is not one of the library's topics ({known})",
-            ("topic",))
+        add(
+            "topic-unknown",
+            f"topic {topic!r} is not one of the library's topics ({known})",
+            ("topic",),
+        )
         return
     folder = answer.path.parent.name
     if folder != names[topic].folder:
-        add("topic-folder", f"topic {topic!r} belongs in {names[topic].folder}/, "
-            f"but the file is in {folder}/; move it", ("topic",))
+        add(
+            "topic-folder",
+            f"topic {topic!r} belongs in {names[topic].folder}/, "
+            f"but the file is in {folder}/; move it",
+            ("topic",),
+        )
 
 
 def _check_dates(meta: dict, today: dt.date, add) -> None:
@@ -150,14 +162,20 @@ def _check_dates(meta: dict, today: dt.date, add) -> None:
     due = as_date(meta.get("review_due"))
     created = as_date(meta.get("created"))
     if last and due and due < last:
-        add("review-due-order", f"review_due {due} is before last_reviewed {last}; "
-            "set a later review_due or remove it", ("review_due",))
+        add(
+            "review-due-order",
+            f"review_due {due} is before last_reviewed {last}; set a later review_due or remove it",
+            ("review_due",),
+        )
     if last and last > today:
-        add("date-in-future", f"last_reviewed {last} is in the future", ("last_reviewed",),
-            WARNING)
+        add("date-in-future", f"last_reviewed {last} is in the future", ("last_reviewed",), WARNING)
     if created and last and last < created:
-        add("review-before-created", f"last_reviewed {last} is before created {created}",
-            ("last_reviewed",), WARNING)
+        add(
+            "review-before-created",
+            f"last_reviewed {last} is before created {created}",
+            ("last_reviewed",),
+            WARNING,
+        )
 
 
 def _check_body(answer: Answer, add) -> None:
@@ -166,12 +184,18 @@ def _check_body(answer: Answer, add) -> None:
     if not is_draft:
         for title in (RESEARCH, DOCTOR):
             if body.section(title) is None:
-                add("section-missing", f"the body has no '## {title}' section; add it",
-                    line=answer.body_line)
+                add(
+                    "section-missing",
+                    f"the body has no '## {title}' section; add it",
+                    line=answer.body_line,
+                )
         doctor = body.section(DOCTOR)
         if doctor is not None and not doctor.list_items:
-            add("no-doctor-questions", f"'{DOCTOR}' lists no question; add '- question?' lines",
-                line=answer.body_line + doctor.line)
+            add(
+                "no-doctor-questions",
+                f"'{DOCTOR}' lists no question; add '- question?' lines",
+                line=answer.body_line + doctor.line,
+            )
 
     refs = answer.meta.get("references")
     refs = refs if isinstance(refs, list) else []
@@ -184,13 +208,25 @@ def _check_body(answer: Answer, add) -> None:
     for cite in citations(answer.body):
         cited.add(cite.key)
         if cite.key not in ref_ids:
-            add("citation-unknown", f"[@{cite.key}] has no entry in references; add one "
-                f"with id: \"{cite.key}\"", severity=severity, line=answer.body_line + cite.line)
+            add(
+                "citation-unknown",
+                f'[@{cite.key}] has no entry in references; add one with id: "{cite.key}"',
+                severity=severity,
+                line=answer.body_line + cite.line,
+            )
     for key, n in ref_ids.items():
         ref = refs[n]
         if key not in cited:
-            add("reference-uncited", f"reference {key} is never cited; cite it as [@{key}] or "
-                "remove it", ("references", n), severity)
+            add(
+                "reference-uncited",
+                f"reference {key} is never cited; cite it as [@{key}] or remove it",
+                ("references", n),
+                severity,
+            )
         if not any(ref.get(k) for k in DETAIL_FIELDS):
-            add("reference-stub", f"reference {key} has no details; add its title, DOI or PMID",
-                ("references", n), WARNING)
+            add(
+                "reference-stub",
+                f"reference {key} has no details; add its title, DOI or PMID",
+                ("references", n),
+                WARNING,
+            )
