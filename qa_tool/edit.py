@@ -61,8 +61,10 @@ def load_round_trip(front: str, path: Path) -> Any:
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise AnswerFileError(
-            path, f"YAML syntax: {getattr(exc, 'problem', exc)}",
-            line=mark.line + 2 if mark else None, rule="yaml-syntax",
+            path,
+            f"YAML syntax: {getattr(exc, 'problem', exc)}",
+            line=mark.line + 2 if mark else None,
+            rule="yaml-syntax",
         ) from None
     if data is None or not hasattr(data, "keys"):
         raise AnswerFileError(path, "front matter is not a mapping", line=2, rule="not-a-mapping")

@@ -69,7 +69,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def edit_lock(state_dir: Path, target: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+def edit_lock(
+    state_dir: Path, target: Path, timeout: float = LOCK_TIMEOUT_SECONDS
+) -> Iterator[None]:
     """Hold the lock for editing ``target``; LockTimeout after ``timeout`` seconds."""
     from filelock import FileLock, Timeout
 
