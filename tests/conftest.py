@@ -30,7 +30,7 @@ def build_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
 
 
 def git(root: Path, *args: str, date: str | None = None) -> str:
-    """Run git in ``root``; ``date`` (e.g. '2026-03-01T12:00:00') sets author and committer dates."""
+    """Run git in ``root``; ``date`` ('2026-03-01T12:00:00') sets author and committer dates."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "Test Writer",
@@ -112,15 +112,23 @@ class QA:
         self.root = root
         self.runner = CliRunner()
 
-    def __call__(self, *args: str, input: str | None = None, root: bool = True,
-                 env: Mapping[str, str] | None = None):
+    def __call__(
+        self,
+        *args: str,
+        input: str | None = None,
+        root: bool = True,
+        env: Mapping[str, str] | None = None,
+    ):
         from qa_tool.cli.app import app
 
         argv = list(args)
         if root and "--root" not in argv:
             argv += ["--root", str(self.root)]
         return self.runner.invoke(
-            app, argv, input=input, env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
+            app,
+            argv,
+            input=input,
+            env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})},
             catch_exceptions=False,
         )
 
@@ -141,10 +149,16 @@ def qa(library: Path) -> QA:
     return QA(library)
 
 
-def run_qa(*args: str, cwd: Path, env: Mapping[str, str] | None = None,
-           input: str | None = None) -> subprocess.CompletedProcess:
+def run_qa(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python -m qa_tool`` as a separate process (for exit codes, stderr, locks)."""
     return subprocess.run(
-        [sys.executable, "-m", "qa_tool", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})}, input=input, timeout=120,
+        [sys.executable, "-m", "qa_tool", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        input=input,
+        timeout=120,
     )

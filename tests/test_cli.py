@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import typer.main
-
-from conftest import REPO, QA
+from conftest import QA, REPO
 
 
 def test_version_is_printed_without_heavy_imports():
@@ -17,8 +16,9 @@ def test_version_is_printed_without_heavy_imports():
         "heavy=[m for m in ('rich','ruamel.yaml','jsonschema','typer') if m in sys.modules]; "
         "print(heavy)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     from qa_tool import __version__
 
     assert out.splitlines() == [f"qa {__version__}", "[]"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import build_tree, git_init
+
 from qa_tool.config import find_root, load_config
 from qa_tool.dates import Interval, parse_interval
 from qa_tool.errors import ConfigError, UsageError
@@ -35,11 +35,15 @@ def test_defaults_need_no_qa_toml(tmp_path):
     assert config.topic_named("Women's Health").folder == "womens-health"
     assert config.review.interval_for("Oncology", "moderate") == Interval(6, "m")
     assert config.footer_for("Oncology").startswith(
-        "This question is drawn from common patient questions about Oncology")
+        "This question is drawn from common patient questions about Oncology"
+    )
 
 
 def test_qa_toml_settings(tmp_path):
-    build_tree(tmp_path, {"qa.toml": """
+    build_tree(
+        tmp_path,
+        {
+            "qa.toml": """
 answers_dir = "content"
 max_file_bytes = 5000
 [review]
@@ -55,12 +59,16 @@ footer = "Custom footer."
 [[topics]]
 name = "Heart Health"
 folder = "heart"
-"""})
+"""
+        },
+    )
     config = load_config(tmp_path)
     assert config.answers_dir.name == "content"
     assert config.max_file_bytes == 5000
     assert [(t.name, t.folder) for t in config.topics] == [
-        ("Oncology", "oncology"), ("Heart Health", "heart")]
+        ("Oncology", "oncology"),
+        ("Heart Health", "heart"),
+    ]
     assert config.footer_for("Oncology") == "Custom footer."
     policy = config.review
     assert policy.interval_for("Heart Health", None) == Interval(1, "y")
@@ -71,8 +79,10 @@ folder = "heart"
         config.topic_named("Astrology")
 
 
-@pytest.mark.parametrize("text", ["answers_dir = 3", "[review]\ndefault = 'soon'",
-                                  "answers_dir = '../outside'", "not toml ["])
+@pytest.mark.parametrize(
+    "text",
+    ["answers_dir = 3", "[review]\ndefault = 'soon'", "answers_dir = '../outside'", "not toml ["],
+)
 def test_bad_qa_toml_is_a_config_error(tmp_path, text):
     build_tree(tmp_path, {"qa.toml": text})
     with pytest.raises(ConfigError, match="qa.toml"):

@@ -7,8 +7,8 @@ import json
 import frontmatter
 import jsonschema
 import pytest
-
 from conftest import REPO
+
 from qa_tool.schema import to_json_value
 
 SCHEMA = json.loads((REPO / "schemas" / "answer.schema.json").read_text(encoding="utf-8"))
@@ -29,8 +29,13 @@ def test_shipped_answers_validate_with_jsonschema_directly(path):
 
 def test_yaml_traps_are_caught():
     validator = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
-    base = {"id": "x", "title": "A question?", "topic": "Oncology", "status": "draft",
-            "created": "2026-01-05"}
+    base = {
+        "id": "x",
+        "title": "A question?",
+        "topic": "Oncology",
+        "status": "draft",
+        "created": "2026-01-05",
+    }
     assert list(validator.iter_errors(base)) == []
     unquoted_pmid = {**base, "references": [{"id": "1", "PMID": 83}]}
     assert [e.validator for e in validator.iter_errors(unquoted_pmid)] == ["type"]

@@ -8,7 +8,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from qa_tool.config import Config
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
@@ -42,13 +42,13 @@ RootOption = Annotated[
 FormatOption = Annotated[
     OutputFormat,
     typer.Option(
-        "--format", "-f", help="Output: text (a readable report), json, csv or github "
-        "(GitHub Actions annotations).", case_sensitive=False,
+        "--format",
+        "-f",
+        help="Output: text (a readable report), json, csv or github (GitHub Actions annotations).",
+        case_sensitive=False,
     ),
 ]
-QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")
-]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
 
 def stdout() -> Console:
@@ -104,13 +104,19 @@ def print_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
     sys.stdout.write(buffer.getvalue())
 
 
-def github_annotation(level: str, message: str, file: str, line: int | None = None,
-                      title: str | None = None) -> str:
+def github_annotation(
+    level: str, message: str, file: str, line: int | None = None, title: str | None = None
+) -> str:
     """One GitHub Actions workflow command, e.g. ``::error file=a.md,line=3::message``."""
 
     def prop(value: str) -> str:
-        return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                .replace(":", "%3A").replace(",", "%2C"))
+        return (
+            value.replace("%", "%25")
+            .replace("\r", "%0D")
+            .replace("\n", "%0A")
+            .replace(":", "%3A")
+            .replace(",", "%2C")
+        )
 
     def data(value: str) -> str:
         return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

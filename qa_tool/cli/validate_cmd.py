@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 def validate(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Answer files or folders (default: the whole library).",
-                       show_default=False),
+        typer.Argument(
+            help="Answer files or folders (default: the whole library).", show_default=False
+        ),
     ] = None,
     root: RootOption = None,
     fmt: FormatOption = OutputFormat.text,
@@ -81,8 +82,10 @@ def render_text(report: ValidationReport) -> None:
 def render_csv(report: ValidationReport) -> None:
     print_csv(
         ["path", "line", "field", "rule", "severity", "message"],
-        ([f.path, f.line or "", f.field or "", f.rule, f.severity, f.message]
-         for f in report.findings),
+        (
+            [f.path, f.line or "", f.field or "", f.rule, f.severity, f.message]
+            for f in report.findings
+        ),
     )
 
 
