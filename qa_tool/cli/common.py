@@ -54,7 +54,7 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(soft_wrap=False, highlight=False)
+    return Console(soft_wrap=True, highlight=False)
 
 
 def stderr() -> Console:
