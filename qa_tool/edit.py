@@ -13,6 +13,7 @@ byte. Only the values a caller changes move. Example::
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -71,27 +72,87 @@ def load_round_trip(front: str, path: Path) -> Any:
     return data
 
 
+_TOP_KEY = re.compile(
+    r"""^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#\-?'"][^:#]*?))[ \t]*:(?:[ \t]|$)"""
+)
+
+
+def _top_level_blocks(front: str) -> tuple[list[str], dict[str, list[str]]] | None:
+    """Split front matter lines into a preamble and one block of lines per top-level key.
+
+    None when the layout is not plain block style (then the whole dump is used).
+    """
+    preamble: list[str] = []
+    blocks: dict[str, list[str]] = {}
+    current: list[str] = preamble
+    for line in front.split("\n"):
+        match = _TOP_KEY.match(line)
+        if match:
+            key = next(g for g in match.groups() if g is not None)
+            if match.group(2) is not None:
+                key = key.replace("''", "'")
+            if key in blocks:
+                return None
+            current = blocks[key] = [line]
+        else:
+            current.append(line)
+    return preamble, blocks
+
+
+def _merge_unchanged(old_front: str, new_front: str, old: Any, new: Any) -> str:
+    """``new_front``, but with the old bytes of every top-level field whose value is unchanged.
+
+    ruamel.yaml may re-render a scalar it does not edit (an escape such as
+    ``"\\u00aa"`` comes back as the character), so untouched fields are copied
+    from the original text.
+    """
+    old_split = _top_level_blocks(old_front)
+    new_split = _top_level_blocks(new_front)
+    if old_split is None or new_split is None:
+        return new_front
+    (old_pre, old_blocks), (_new_pre, new_blocks) = old_split, new_split
+    if set(old_blocks) != set(old.keys()) or set(new_blocks) != set(new.keys()):
+        return new_front
+    lines = list(old_pre)
+    for key, block in new_blocks.items():
+        same = key in old_blocks and _plain(old.get(key)) == _plain(new.get(key))
+        lines.extend(old_blocks[key] if same else block)
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """A ruamel value as plain data (with scalar types kept apart: "1" is not 1)."""
+    if hasattr(value, "items"):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return (type(value).__mro__[-2].__name__, str(value))
+
+
 def edit_front_matter(path: Path, change: Callable[[Any], None]) -> bool:
     """Apply ``change`` to the file's front matter (a ruamel CommentedMap) and save atomically.
 
+    Only the front matter is rewritten, and in it only the top-level fields whose
+    values changed; the body, line endings and a BOM are kept byte for byte.
     Returns False, and writes nothing, when the change leaves the file as it was.
     The caller holds the edit lock (:func:`qa_tool.fsutil.edit_lock`).
     """
     raw = path.read_bytes()
-    text = decode_text(raw, path)
-    crlf = b"\r\n" in raw
+    decode_text(raw, path)  # the same checks as reading: not binary, UTF-8
     bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3 if bom else 0 :].decode("utf-8")
     start, end, _body_start = front_matter_span(text, path)
     front = text[start:end]
-    meta = load_round_trip(front, path)
+    newline = "\r\n" if "\r\n" in front else "\n"
+    plain_front = front.replace("\r\n", "\n")
+    old = load_round_trip(plain_front, path)
+    meta = load_round_trip(plain_front, path)
     change(meta)
-    new_text = text[:start] + render_front_matter(meta, like=front) + text[end:]
-    if new_text == text:
+    new_front = render_front_matter(meta, like=plain_front)
+    new_front = _merge_unchanged(plain_front, new_front, old, meta)
+    if new_front == plain_front:
         return False
-    if crlf:
-        new_text = new_text.replace("\n", "\r\n")
+    new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
     data = new_text.encode("utf-8")
-    if bom:
-        data = b"\xef\xbb\xbf" + data
-    atomic_write(path, data)
+    atomic_write(path, b"\xef\xbb\xbf" + data if bom else data)
     return True

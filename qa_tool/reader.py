@@ -30,7 +30,7 @@ MAX_DEPTH = 64
 MAX_NODES = 50_000
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
-_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _HANDLER = YAMLHandler()
 
 

@@ -105,7 +105,8 @@ def test_unreadable_file_is_a_finding(bad_library, monkeypatch):
     _result, report = QA(bad_library).json("validate", "--format", "json")
     found = [f for f in report["findings"] if f["path"].endswith("crlf.md")]
     assert [(f["rule"], f["message"]) for f in found] == [
-        ("unreadable", "cannot be read: permission denied")]
+        ("unreadable", "cannot be read: permission denied")
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "csv", "github"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from qa_tool.edit import edit_front_matter
@@ -56,3 +57,57 @@ def test_crlf_and_bom_are_kept(tmp_path):
     path.write_bytes(data)
     edit_front_matter(path, lambda meta: meta.__setitem__("confidence", "high"))
     assert path.read_bytes() == data.replace(b"confidence: moderate", b"confidence: high")
+
+
+def test_a_write_failing_half_way_loses_nothing(tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "a.md"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    before = path.read_bytes()
+    real_fsync = os.fsync
+
+    def broken_fsync(fd):
+        real_fsync(fd)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    try:
+        edit_front_matter(path, lambda meta: meta.__setitem__("confidence", "high"))
+    except OSError as exc:
+        assert exc.errno == 28
+    else:
+        raise AssertionError("the failing write was not reported")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+
+
+def test_interrupt_during_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from qa_tool import fsutil
+
+    path = tmp_path / "new.md"
+    real_replace = fsutil.os.replace
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fsutil.os, "replace", interrupted)
+    with contextlib.suppress(KeyboardInterrupt):
+        fsutil.atomic_write(path, b"data")
+    monkeypatch.setattr(fsutil.os, "replace", real_replace)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_file_is_never_overwritten(tmp_path):
+    from qa_tool import fsutil
+
+    path = tmp_path / "a.md"
+    path.write_bytes(b"original")
+    try:
+        fsutil.atomic_write(path, b"new", overwrite=False)
+    except FileExistsError:
+        pass
+    else:
+        raise AssertionError("an existing file was replaced")
+    assert path.read_bytes() == b"original"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
