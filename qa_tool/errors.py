@@ -47,6 +47,9 @@ class AnswerFileError(QAError):
             self.rule = rule
         super().__init__(self.__str__())
 
+    def __reduce__(self):  # picklable across worker processes
+        return (self.__class__, (self.path, self.message, self.line, self.rule))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         return f"{where}: {self.message}"
