@@ -9,17 +9,30 @@ other). Findings never stop the run: every file is checked.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
 
 from qa_tool.body import DOCTOR, RESEARCH, citations, parse_body
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError
-from qa_tool.library import LoadResult, answer_paths, load_library, relative
+from qa_tool.library import (
+    PARALLEL_MIN_FILES,
+    Found,
+    LoadResult,
+    answer_paths,
+    load_answers,
+    relative,
+    scan_markdown,
+    select_paths,
+)
 from qa_tool.reader import Answer
 from qa_tool.schema import check_front_matter, json_path
+from qa_tool.schema import prepare as prepare_schema
 
 ERROR = "error"
 WARNING = "warning"
@@ -73,26 +86,74 @@ def file_error_finding(config: Config, exc: AnswerFileError, severity: str = ERR
 
 
 def validate_library(
-    config: Config, paths: Sequence[str] | None = None, today: dt.date | None = None
+    config: Config,
+    paths: Sequence[str] | None = None,
+    today: dt.date | None = None,
+    workers: int | None = None,
 ) -> ValidationReport:
-    """Check the answers at ``paths`` (default: the whole library)."""
-    loaded = load_library(config, paths)
-    return validate_loaded(config, loaded, today)
+    """Check the answers at ``paths`` (default: the whole library).
+
+    Files are read and checked in worker processes when there are many; the
+    report is the same either way.
+    """
+    today = today or dt.date.today()
+    files, odd = select_paths(config, paths)
+    all_files = files if not paths else scan_markdown(config.answers_dir)[0]
+    stems = _stems(config, [f.path for f in all_files])
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    prepare_schema()
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        parts = [_validate_files(config, files, odd, stems, today)]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(50, len(files) // (workers * 4))
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        job = partial(_validate_files, config, odd=(), stems=stems, today=today)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(job, chunks))
+        parts.append(_validate_files(config, [], odd, stems, today))
+    report = ValidationReport(files_checked=sum(p.files_checked for p in parts))
+    for part in parts:
+        report.findings.extend(part.findings)
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
+    return report
+
+
+def _stems(config: Config, paths: Sequence[Path]) -> dict[str, list[str]]:
+    stems: dict[str, list[str]] = defaultdict(list)
+    for p in paths:
+        stems[p.stem].append(relative(config, p))
+    return stems
+
+
+def _validate_files(
+    config: Config, files: Sequence[Found], odd: Sequence[Path], stems, today: dt.date
+) -> ValidationReport:
+    loaded = load_answers(config, files, odd, workers=1)
+    return _check_loaded(config, loaded, stems, today)
 
 
 def validate_loaded(
     config: Config, loaded: LoadResult, today: dt.date | None = None
 ) -> ValidationReport:
-    today = today or dt.date.today()
-    stems: dict[str, list[str]] = defaultdict(list)
-    for p in answer_paths(config):
-        stems[p.stem].append(relative(config, p))
+    """Check answers already read (for callers that loaded them for another purpose)."""
+    stems = _stems(config, answer_paths(config))
+    report = _check_loaded(config, loaded, stems, today or dt.date.today())
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
+    return report
+
+
+def _check_loaded(
+    config: Config, loaded: LoadResult, stems: dict[str, list[str]], today: dt.date
+) -> ValidationReport:
     report = ValidationReport(files_checked=loaded.files_seen)
     report.findings.extend(file_error_finding(config, e) for e in loaded.failures)
     report.findings.extend(file_error_finding(config, e, WARNING) for e in loaded.warnings)
     for answer in loaded.answers:
         report.findings.extend(check_answer(answer, config, stems, today))
-    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
     return report
 
 
