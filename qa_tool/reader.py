@@ -29,6 +29,7 @@ from qa_tool.errors import AnswerFileError
 MAX_DEPTH = 64
 MAX_NODES = 50_000
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # an anchor, not "Q&A"
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
@@ -290,7 +291,8 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
     """Parse front matter YAML into a mapping, within the limits above."""
     if front.count("[") + front.count("{") > MAX_DEPTH:
         _check_flow_depth(front, path)
-    loader = BoundedLoader if ("&" in front or _DEEP_INDENT.search(front)) else _PlainLoader
+    risky = ("&" in front and _ANCHOR.search(front)) or _DEEP_INDENT.search(front)
+    loader = BoundedLoader if risky else _PlainLoader
     try:
         meta = _HANDLER.load(front, Loader=loader)
     except _DuplicateKey as exc:
