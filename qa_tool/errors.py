@@ -65,6 +65,29 @@ class AnswerExists(QAError):
     """A write would overwrite an existing answer (and --force was not given)."""
 
 
+class TemplateError(QAError):
+    """An answer template cannot be used: bad ``$`` syntax, an unknown variable, or a result
+    that is not a valid answer. Names the template file (and line where known)."""
+
+    exit_code = 2
+
+
+class BatchInputError(UsageError):
+    """A batch input (``qa new --from-file``) has problems; ``problems`` lists every one.
+
+    Nothing is written when this is raised, so the input can be fixed and run again.
+    """
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{source}: {count} problem{'s' if count != 1 else ''}, nothing written:\n{lines}"
+        )
+
+
 class PathOutsideLibrary(QAError):
     """A path, id, topic or archive member would lead outside the library or output."""
 

@@ -16,7 +16,14 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 
-from qa_tool.body import DOCTOR, RESEARCH, citations, parse_body
+from qa_tool.body import (
+    DOCTOR,
+    PLACEHOLDER_MARKER,
+    RESEARCH,
+    citations,
+    parse_body,
+    placeholder_lines,
+)
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError
@@ -177,6 +184,7 @@ def check_answer(
     _check_identity(answer, config, stems, add)
     _check_dates(meta, today, add)
     _check_body(answer, add)
+    _check_placeholders(answer, add)
     return out
 
 
@@ -237,6 +245,24 @@ def _check_dates(meta: dict, today: dt.date, add) -> None:
             ("last_reviewed",),
             WARNING,
         )
+
+
+def _check_placeholders(answer: Answer, add) -> None:
+    """Template placeholders may stay in a draft; anything further along must have none.
+
+    One finding per marked line, so the writer sees every spot left to fill.
+    """
+    if answer.status == "draft":
+        return
+    status = answer.status or "not draft"
+    message = (
+        f"placeholder text from the template is still here ({PLACEHOLDER_MARKER}); "
+        f"replace it and remove the marker, or set status back to draft (status is {status})"
+    )
+    for n in placeholder_lines(answer.front_matter):
+        add("placeholder-left", message, line=n + 2)  # +1 for 1-based, +1 for the opening '---'
+    for n in placeholder_lines(answer.body):
+        add("placeholder-left", message, line=answer.body_line + n)
 
 
 def _check_body(answer: Answer, add) -> None:
