@@ -50,24 +50,95 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class BoundedLoader(yaml.CSafeLoader):
-    """libyaml's safe loader with duplicate-key, alias-expansion and depth checks."""
+    """libyaml's safe loader with duplicate-key, alias-expansion and depth checks.
+
+    libyaml builds the node tree in C; PyYAML's generic constructor then costs
+    more than the parsing, so plain documents (str/seq/map nodes, the other
+    scalars through PyYAML's own constructors) are built by a direct walk.
+    Anything unusual (merge keys, explicit tags) takes PyYAML's usual path.
+    Aliases keep pointing at one shared object, as with PyYAML.
+    """
 
     check_shape = True
 
-    def construct_document(self, node: yaml.Node) -> Any:
+    # PyYAML's resolver, without path resolvers (never used here) and their per-node calls.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                table = self.yaml_implicit_resolvers
+                for tag, regexp in table.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+                for tag, regexp in table.get(None, ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
         if self.check_shape:
             _check_shape(node)
-        return super().construct_document(node)
+        return self._build(node, {})
+
+    def _build(self, node: yaml.Node, memo: dict[int, Any]) -> Any:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value if node.tag == _STR else self.construct_object(node, deep=True)
+            memo[key] = value
+            return value
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            items: list[Any] = []
+            memo[key] = items
+            items.extend(self._build(child, memo) for child in node.value)
+            return items
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            if any(k.tag == _MERGE for k, _ in node.value):
+                return self.construct_object(node, deep=True)
+            mapping: dict[Any, Any] = {}
+            memo[key] = mapping
+            for key_node, value_node in node.value:
+                name = self._build(key_node, memo)
+                try:
+                    duplicate = name in mapping
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    ) from None
+                if duplicate:
+                    raise _DuplicateKey(str(name), key_node.start_mark.line)
+                mapping[name] = self._build(value_node, memo)
+            return mapping
+        return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[tuple[str, str]] = set()
         for key_node, _value in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                key = (key_node.tag, key_node.value)
-                if key in seen:
+                pair = (key_node.tag, key_node.value)
+                if pair in seen:
                     raise _DuplicateKey(key_node.value, key_node.start_mark.line)
-                seen.add(key)
+                seen.add(pair)
         return super().construct_mapping(node, deep=deep)
 
 
