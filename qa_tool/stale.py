@@ -242,9 +242,12 @@ def find_stale(
         report.notes.append(f"{_where(config, failure)}: {failure.message}; not checked")
 
     soon_until = within.after(as_of) if within is not None else None
-    forecast = dict.fromkeys(_months(as_of), 0)
-    rows: list[tuple[Answer, dt.date | None, dt.date | None, tuple[str, ...], list[str]]] = []
+    months = _months(as_of)
+    forecast = dict.fromkeys(months, 0)
+    intervals: dict[tuple[str | None, str | None], Interval] = {}
+    rows: list[tuple[Answer, dt.date | None, dt.date | None, list[str]]] = []
     needs_git: dict[str, dt.date] = {}
+    # Kept lean on purpose: this loop runs once per answer of the library.
     for answer in loaded.answers:
         meta = answer.meta
         status = _text(meta.get("status"))
@@ -256,24 +259,28 @@ def find_stale(
         topic = _text(meta.get("topic"))
         if topic_set is not None and (topic or "").casefold() not in topic_set:
             continue
-        names = reviewer_names(meta)
         if reviewer_parts and not any(
-            part in name.casefold() for part in reviewer_parts for name in names
+            part in name.casefold() for part in reviewer_parts for name in reviewer_names(meta)
         ):
             continue
         report.checked += 1
 
-        last = as_date(meta.get("last_reviewed"))
-        if last is None and meta.get("last_reviewed") is not None:
+        last_value, due_value = meta.get("last_reviewed"), meta.get("review_due")
+        last = as_date(last_value)
+        due = as_date(due_value)
+        if last is None and last_value is not None:
             report.notes.append(
-                f"{answer.rel}: last_reviewed {meta.get('last_reviewed')!r} is not a date; "
+                f"{answer.rel}: last_reviewed {last_value!r} is not a date; "
                 "treated as never reviewed"
             )
-        if meta.get("review_due") is not None and as_date(meta.get("review_due")) is None:
-            report.notes.append(
-                f"{answer.rel}: review_due {meta.get('review_due')!r} is not a date; ignored"
-            )
-        due = due_date(meta, config)
+        if due is None and due_value is not None:
+            report.notes.append(f"{answer.rel}: review_due {due_value!r} is not a date; ignored")
+        if due is None and last is not None:
+            key = (topic, _text(meta.get("confidence")))
+            interval = intervals.get(key)
+            if interval is None:
+                interval = intervals[key] = config.review.interval_for(*key)
+            due = _after(interval, last)
         reasons: list[str] = []
         if due is not None:
             if due <= as_of:
@@ -285,18 +292,19 @@ def find_stale(
         if last is None and status != "draft":
             reasons.append(NEVER_REVIEWED)
         if last is not None:
-            fingerprint = _text(meta.get("review_fingerprint"))
-            if fingerprint:
+            fingerprint = meta.get("review_fingerprint")
+            if isinstance(fingerprint, str) and fingerprint:
                 if fingerprint != text_fingerprint(meta.get("title"), answer.body):
                     reasons.append(CHANGED)
             elif use_git:
                 needs_git[answer.rel] = last
         if soon_until is not None and due is not None and as_of < due <= soon_until:
             reasons.append(DUE_SOON)
-        rows.append((answer, last, due, names, reasons))
+        if reasons or answer.rel in needs_git:
+            rows.append((answer, last, due, reasons))
 
     changed = _changed_in_git(config, needs_git, report.notes) if needs_git else set()
-    for answer, last, due, names, reasons in rows:
+    for answer, last, due, reasons in rows:
         if answer.rel in changed:
             reasons.append(CHANGED)
         if not reasons:
@@ -313,7 +321,7 @@ def find_stale(
                 due_date=due,
                 days_overdue=(as_of - due).days if due is not None else None,
                 reasons=tuple(reasons),
-                reviewers=names,
+                reviewers=reviewer_names(meta),
                 path=answer.rel,
                 line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status"),
             )

@@ -610,3 +610,12 @@ def test_find_stale_api(mixed):
     assert report.notes == [NOT_A_REPO]
     assert report.items[0].to_dict()["due_date"] == "2025-07-10"
     assert report.checked == 3
+
+
+def test_readme_shows_the_real_output_for_the_shipped_answers():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    after = readme.split("`COLUMNS=100 qa stale --as-of 2026-11-22`", 1)[1]
+    shown = after.split("```text\n", 1)[1].split("```", 1)[0]
+    result = QA(REPO)("stale", "--as-of", "2026-11-22", env={"COLUMNS": "100"})
+    assert result.exit_code == 1
+    assert [line.rstrip() for line in result.stdout.splitlines()] == shown.splitlines()

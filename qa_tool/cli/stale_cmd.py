@@ -218,7 +218,8 @@ def render_text(report: StaleReport) -> None:
     console.print("Falling due in the next 12 months:")
     largest = max((n for _, n in report.due_by_month), default=0)
     for month, count in report.due_by_month:
-        console.print(f"  {month}  {count:>5}  [cyan]{bar(count, largest)}[/]")
+        drawn = bar(count, largest)
+        console.print(f"  {month}  {count:>5}" + (f"  [cyan]{drawn}[/]" if drawn else ""))
 
 
 def render_csv(report: StaleReport) -> None:
