@@ -83,13 +83,17 @@ def stale(
     topic: Annotated[
         list[str] | None,
         typer.Option(
-            "--topic", help="Only answers of this topic (repeatable).", show_default=False
+            "--topic",
+            metavar="NAME",
+            help="Only answers of this topic (repeatable).",
+            show_default=False,
         ),
     ] = None,
     status: Annotated[
         list[str] | None,
         typer.Option(
             "--status",
+            metavar="STATUS",
             help="Only answers with this status (repeatable; default: all but draft and retired).",
             show_default=False,
         ),
@@ -98,6 +102,7 @@ def stale(
         list[str] | None,
         typer.Option(
             "--reviewer",
+            metavar="NAME",
             help="Only answers with a reviewer whose name contains this (repeatable).",
             show_default=False,
         ),
