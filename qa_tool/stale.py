@@ -130,21 +130,6 @@ class StaleReport:
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def reader_text(title: object, body: str) -> str:
-    """The text a reader sees, normalised: the title, a blank line, the body.
-
-    Whitespace around the title and at the start and end of the body is not
-    part of it (readers cannot see it), so re-saving a file does not count as a change.
-    """
-    title_text = title.strip() if isinstance(title, str) else ""
-    return f"{title_text}\n\n{body.strip()}\n"
-
-
-def text_fingerprint(title: object, body: str) -> str:
-    """SHA-256 (hex) of :func:`reader_text`, as ``qa review`` stores in ``review_fingerprint``."""
-    return hashlib.sha256(reader_text(title, body).encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=4096)
 def _after(interval: Interval, start: dt.date) -> dt.date:
     return interval.after(start)
@@ -223,6 +208,7 @@ def find_stale(
     topics: Iterable[str] | None = None,
     reviewers: Iterable[str] | None = None,
     use_git: bool = True,
+    with_lines: bool = False,
 ) -> StaleReport:
     """Every loaded answer that is due as of ``as_of``, most overdue first.
 
@@ -230,6 +216,7 @@ def find_stale(
     folders, checked against ``qa.toml``) and ``reviewers`` (a case-insensitive
     part of a reviewer's name) narrow what is checked. ``use_git=False`` skips
     the git history (answers with a ``review_fingerprint`` are still compared).
+    ``with_lines`` fills each item's ``line`` (for annotations; it reads the file).
     UsageError for an unknown status or topic.
     """
     status_set = _status_filter(statuses)
@@ -294,7 +281,7 @@ def find_stale(
         if last is not None:
             fingerprint = meta.get("review_fingerprint")
             if isinstance(fingerprint, str) and fingerprint:
-                if fingerprint != text_fingerprint(meta.get("title"), answer.body):
+                if fingerprint != answer.digest:
                     reasons.append(CHANGED)
             elif use_git:
                 needs_git[answer.rel] = last
@@ -323,7 +310,9 @@ def find_stale(
                 reasons=tuple(reasons),
                 reviewers=reviewer_names(meta),
                 path=answer.rel,
-                line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status"),
+                line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status")
+                if with_lines
+                else None,
             )
         )
     report.items = sort_items(report.items)

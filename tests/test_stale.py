@@ -19,13 +19,13 @@ from conftest import QA, REPO, answer_text, build_tree, commit_all, git, git_ini
 
 from qa_tool.config import load_config
 from qa_tool.library import load_library
+from qa_tool.reader import reader_text
+from qa_tool.reader import text_digest as text_fingerprint
 from qa_tool.stale import (
     NOT_A_REPO,
     StaleItem,
     due_date,
     find_stale,
-    reader_text,
-    text_fingerprint,
 )
 
 ONC = "answers/oncology"

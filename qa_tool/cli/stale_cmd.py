@@ -131,7 +131,7 @@ def stale(
     with errors_to_exit():
         day = parse_iso_date(as_of, "--as-of") if as_of is not None else dt.date.today()
         window = parse_interval(within) if within is not None else None
-        loaded = load_library(config)
+        loaded = load_library(config, summary=True)
         report = find_stale(
             config,
             loaded,
@@ -141,6 +141,7 @@ def stale(
             topics=_split(topic),
             reviewers=reviewer or None,
             use_git=not no_git,
+            with_lines=fmt == OutputFormat.github,
         )
         report.items = sort_items(report.items, sort.value)
     if not quiet:
