@@ -30,6 +30,7 @@ history has a commit after their review.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -394,13 +395,36 @@ def _changed_in_git(
         if not candidates:
             return set()
         blobs = list(dict.fromkeys(b for _, old, new in candidates for b in (old, new)))
-        keys = {blob: _text_key(data) for blob, data in gitinfo.read_blobs(repo, blobs)}
+        keys = _blob_keys(config, repo, blobs)
     except GitError as exc:
         notes.append(f"{exc}: changed-since-review skipped")
         return set()
     return {
         rel for rel, old, new in candidates if not _same_reader_text(keys.get(old), keys.get(new))
     }
+
+
+def _blob_keys(config: Config, repo: Any, blobs: list[str]) -> dict[str, _TextKey | None]:
+    """Each blob's reader-text key, from the cache where known, else from git (then cached)."""
+    from qa_tool import gitinfo
+    from qa_tool.cache import FILE_NAME, BlobKeys
+
+    memo = BlobKeys(config.state_dir / FILE_NAME)
+    keys: dict[str, _TextKey | None] = {
+        blob: _TextKey(*key) for blob, key in memo.get_many(blobs).items()
+    }
+    missing = [b for b in blobs if b not in keys]
+    for blob, data in gitinfo.read_blobs(repo, missing) if missing else ():
+        key = keys[blob] = _text_key(data)
+        if key is not None:
+            memo.put(blob, (key.body_digest, key.title_yaml))
+    if missing and config.state_dir.parent.is_dir():
+        from qa_tool.config import ensure_state_dir
+
+        with contextlib.suppress(OSError):
+            ensure_state_dir(config)
+            memo.save()
+    return keys
 
 
 _BLOB = Path("<git blob>")
