@@ -93,9 +93,10 @@ def test_shipped_answers_text_table_and_summary():
     result = QA(REPO)("stale", "--as-of", "2026-11-22", "--no-git")
     assert result.exit_code == 1, result.output
     out = result.stdout
-    assert SHIPPED_REVIEWED in out.replace("\n", "")  # the id may fold inside its cell
+    assert f"answers/oncology/{SHIPPED_REVIEWED}.md" in out.replace("\n", "")  # may fold
     row = next(line for line in out.splitlines() if "2026-05-22" in line)
-    assert row.split()[-4:] == ["2026-05-22", "2026-11-22", "0", "overdue"]
+    assert row.split()[:4] == ["0", "2026-11-22", "2026-05-22", "overdue"]
+    assert "Oncology · published" in out
     assert "2 answers due for review as of 2026-11-22 (2 checked)" in out
     assert "By reason:  overdue 1  never-reviewed 1" in out
     assert "By topic:   Oncology 2" in out
