@@ -654,7 +654,7 @@ class LibraryStats:
     bytes: int
     statuses: dict[str, int]
     topics: dict[str, int]
-    expired_before: dict[str, int]  # as-of date -> answers with expiryDate before it
+    due_by: dict[str, int]  # as-of date -> answers due on or before it (Hugo: expired)
     seconds: float
 
 
@@ -677,7 +677,7 @@ def generate_library(n: int, out: Path, seed: int, as_of: Sequence[date] = ()) -
     used_ids: set[str] = set()
     statuses: dict[str, int] = {}
     topics: dict[str, int] = {}
-    expired = dict.fromkeys(as_of, 0)
+    due = dict.fromkeys(as_of, 0)
     total_bytes = 0
 
     for identity in draw_identities(rng, n):
@@ -707,7 +707,7 @@ def generate_library(n: int, out: Path, seed: int, as_of: Sequence[date] = ()) -
         statuses[answer.status] = statuses.get(answer.status, 0) + 1
         topics[answer.topic.name] = topics.get(answer.topic.name, 0) + 1
         for day in as_of:
-            expired[day] += answer.due < day
+            due[day] += answer.due <= day
 
     parent = 0
     for index, plan in enumerate(HISTORY):
@@ -723,7 +723,7 @@ def generate_library(n: int, out: Path, seed: int, as_of: Sequence[date] = ()) -
         bytes=total_bytes,
         statuses=dict(sorted(statuses.items())),
         topics=dict(sorted(topics.items())),
-        expired_before={d.isoformat(): count for d, count in expired.items()},
+        due_by={d.isoformat(): count for d, count in due.items()},
         seconds=round(time.perf_counter() - started, 3),
     )
 
@@ -815,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="replace non-empty output folders")
     parser.add_argument(
         "--as-of", action="append", default=[], type=date.fromisoformat,
-        help="count answers with expiryDate before this date (repeatable), for sanity checks",
+        help="count answers due on or before this date (repeatable), for sanity checks",
     )
     parser.add_argument("--stats", type=Path, help="write a JSON summary here")
     args = parser.parse_args(argv)

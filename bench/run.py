@@ -702,9 +702,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "or the validator."
         )
     for size in sizes:
-        expected = generation[size]["stats"]["library"]["expired_before"].get(AS_OF)
+        expected = generation[size]["stats"]["library"]["due_by"].get(AS_OF)
         listed = {k: cells[(k, size)].listed for k in ("hugo", "stale-cold")}
-        parts = [f"expected {expected} answers with expiryDate before {AS_OF}"]
+        parts = [f"{expected} answers have expiryDate on or before {AS_OF}"]
         if listed["hugo"] is not None:
             parts.append(f"Hugo listed {listed['hugo']}")
         if listed["stale-cold"] is not None:
