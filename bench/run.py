@@ -235,7 +235,7 @@ COMMANDS: tuple[Command, ...] = (
         capture=True,
     ),
     Command(
-        "stale-warm", "`qa stale ...` (same)",
+        "stale-warm", "`qa stale` (same options)",
         qa("stale", "--as-of", AS_OF, "--format", "json", "--exit-zero"), "qa", "warm",
         capture=True,
     ),
@@ -533,30 +533,53 @@ class Targets:
             text += self.context(worst.size)
         return Verdict(name, text)
 
+    def growth(self, command: Command) -> list[tuple[str, float, bool]]:
+        """Per step between measured sizes: description, excess over linear, and whether met.
+
+        "Linear" allows LINEAR_SLACK: time and memory may grow by at most
+        1.25x the growth of N (fixed costs make honest figures grow less).
+        """
+        steps = []
+        for small, large in zip(self.sizes, self.sizes[1:], strict=False):
+            a, b = self.cells[(command.key, small)], self.cells[(command.key, large)]
+            if not (a.ok and b.ok):
+                continue
+            limit = LINEAR_SLACK * large / small
+            t, m = b.time / a.time, b.peak_mb / a.peak_mb
+            worst = max(t, m)
+            text = f"{fmt_n(small)}->{fmt_n(large)}: time x{t:.1f}, memory x{m:.1f}"
+            steps.append((text, worst / limit - 1, worst <= limit))
+        return steps
+
     def linear(self) -> list[Verdict]:
-        """For each command that reads the library: growth of time and memory against N."""
-        verdicts = []
+        """Growth of each qa command that reads the library; the reference tools for comparison."""
         if len(self.sizes) < 2:
             return [Verdict("growth is linear in N", "not measured: needs two sizes or more")]
+        verdicts = []
         for command in COMMANDS:
-            if command.key in ("version", "convert"):
-                continue  # independent of N by design
-            steps = []
-            for small, large in zip(self.sizes, self.sizes[1:], strict=False):
-                a, b = self.cells[(command.key, small)], self.cells[(command.key, large)]
-                if not (a.ok and b.ok):
-                    continue
-                growth = large / small
-                t, m = b.time / a.time, b.peak_mb / a.peak_mb
-                worst = max(t, m)
-                verdict = "met" if worst <= LINEAR_SLACK * growth else (
-                    f"missed by {100 * (worst / (LINEAR_SLACK * growth) - 1):.0f}%"
+            if command.tool != "qa" or command.key in ("version", "convert"):
+                continue  # --version and convert (fixed input) do not depend on N
+            steps = self.growth(command)
+            if not steps:
+                text = "not measured: needs figures at two sizes"
+            else:
+                text = "; ".join(
+                    f"{t} ({'met' if ok else f'missed by {100 * excess:.0f}%'})"
+                    for t, excess, ok in steps
                 )
-                steps.append(
-                    f"{fmt_n(small)}->{fmt_n(large)}: time x{t:.1f}, memory x{m:.1f} ({verdict})"
-                )
-            text = "; ".join(steps) if steps else "not measured"
-            verdicts.append(Verdict(f"linear growth: {command.label}", text))
+                text = ("**met**: " if all(ok for _, _, ok in steps) else "**missed**: ") + text
+            name = f"{command.label} ({command.cache})" if command.cache else command.label
+            verdicts.append(Verdict(f"linear in N: {name}", text))
+        reference = [
+            f"{command.label}: " + "; ".join(t for t, _, _ in self.growth(command))
+            for command in COMMANDS
+            if command.tool != "qa" and self.growth(command)
+        ]
+        if reference:
+            verdicts.append(Verdict(
+                f"for comparison (no target; linear = at most {LINEAR_SLACK:g}x the growth of N)",
+                " | ".join(reference),
+            ))
         return verdicts
 
     def all(self) -> list[Verdict]:
