@@ -13,12 +13,14 @@ Usage::
     .venv/bin/python bench/run.py --sizes 1000,10000 --repeat 3 --json bench/out/run.json
 
 How it measures: each command is one child process; wall time is taken
-around it and peak memory is the ``ru_maxrss`` that ``os.wait4`` returns for
-it (for a pipeline or ``tar czf``, the largest single process in it, not the
-sum). Each cell is the median of ``--repeat`` runs. "Cold" means the ``qa``
-cache folder ``<library>/.qa/`` is deleted before each run; nothing else is
-dropped: the OS page cache is warmed by one untimed read of all answers
-before each size, so every command, Hugo included, reads from memory.
+around it and peak memory is its maximum RSS as GNU time's ``%M`` reports it,
+or, without GNU time, the ``ru_maxrss`` that ``os.wait4`` returns (an upper
+bound for small commands, see ``find_gnu_time``). For a pipeline or ``tar
+czf`` that is the largest single process in it, not the sum. Each cell is
+the median of ``--repeat`` runs. "Cold" means the ``qa`` cache folder
+``<library>/.qa/`` is deleted before each run; nothing else is dropped: the
+OS page cache is warmed by one untimed read of all answers before each size,
+so every command, Hugo included, reads from memory.
 Progress goes to stderr.
 """
 
@@ -637,6 +639,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also save the raw figures here")
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    args.out = args.out.resolve()  # commands run with the library as cwd
     args.out.mkdir(parents=True, exist_ok=True)
 
     qa_path = find_qa(args.qa)
