@@ -130,6 +130,52 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z]+", "-", text.lower()).strip("-")
 
 
+MAX_ID_LENGTH = 60
+"""As qa's own id maker: at most 60 characters, cut at a word boundary (80 is the hard limit)."""
+
+
+STOP_WORDS = frozenset(("a", "an", "the", "in", "for", "with", "after", "during", "of", "and"))
+
+
+def id_candidates(subject: str, aspect_words: str, population: str) -> list[str]:
+    """Ids for a question, best first, each at most MAX_ID_LENGTH; the caller takes a free one.
+
+    Shortened as a person naming the file would: "for people with asthma"
+    becomes "with-asthma" (and "for children with asthma" in Pediatrics the
+    same); a long subject loses its "for ..." clause and article, then words
+    from its end, since the aspect and population words are what tell ids apart.
+    The second candidate is the whole id cut at a word boundary, as
+    python-slugify's ``max_length`` with ``word_boundary=True`` does.
+    """
+    subject_words = slug(subject).split("-")
+    tail = [aspect_words]
+    population_words = slug(population).removeprefix("for-people-").removeprefix("for-children-")
+    if population_words:
+        tail.append(population_words)
+
+    def cut(words: str) -> str:
+        if len(words) <= MAX_ID_LENGTH:
+            return words
+        kept = words[: MAX_ID_LENGTH + 1].rsplit("-", 1)[0].split("-")
+        while len(kept) > 1 and kept[-1] in STOP_WORDS:
+            kept.pop()
+        return "-".join(kept)
+
+    whole = "-".join([*subject_words, *tail])
+    short = subject_words
+    if len(whole) > MAX_ID_LENGTH:
+        if "for" in short:
+            short = short[: short.index("for")]
+        if short[0] in ("a", "an", "the"):
+            short = short[1:]
+    while len(short) > 1 and len("-".join([*short, *tail])) > MAX_ID_LENGTH:
+        short = short[:-1]
+        while len(short) > 1 and short[-1] in STOP_WORDS:
+            short = short[:-1]
+    candidates = [cut("-".join([*short, *tail])), cut(whole)]
+    return candidates if candidates[0] != candidates[1] else candidates[:1]
+
+
 def letters(number: int) -> str:
     """1 -> 'b', 2 -> 'c', ... 25 -> 'z', 26 -> 'ba': a suffix for ids made of words only."""
     out = ""
@@ -571,12 +617,14 @@ def first_version(
     commit = HISTORY[added_in]
     aspect_title, aspect_words = identity.aspect
     title = aspect_title.format(s=identity.subject, p=identity.population)
-    answer_id = "-".join(
-        part for part in (slug(identity.subject), aspect_words, slug(identity.population)) if part
-    )
-    variant = identity.variant
-    while (candidate := answer_id + (f"-{letters(variant)}" if variant else "")) in used_ids:
-        variant += 1
+    candidates = id_candidates(identity.subject, aspect_words, identity.population)
+    free = [c for c in candidates if c not in used_ids] if not identity.variant else []
+    if free:
+        candidate = free[0]
+    else:
+        variant = max(identity.variant, 1)
+        while (candidate := f"{candidates[0]}-{letters(variant)}") in used_ids:
+            variant += 1
     used_ids.add(candidate)
     start = FIRST_CREATED if added_in == 0 else HISTORY[added_in - 1].day
     created = random_day(rng, start, commit.day - timedelta(days=1))

@@ -110,7 +110,7 @@ def test_layout_ids_and_topics(library: Path, answers: list[tuple[Path, dict, st
     assert len(set(ids)) == N
     for path, meta, _ in answers:
         assert meta["id"] == path.stem
-        assert ID_FORM.fullmatch(meta["id"])
+        assert ID_FORM.fullmatch(meta["id"]) and len(meta["id"]) <= 80
         assert path.parent.name == meta["topic"].lower().replace(" ", "-")
 
 
