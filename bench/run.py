@@ -19,8 +19,9 @@ bound for small commands, see ``find_gnu_time``). For a pipeline or ``tar
 czf`` that is the largest single process in it, not the sum. Each cell is
 the median of ``--repeat`` runs. "Cold" means the ``qa`` cache folder
 ``<library>/.qa/`` is deleted before each run; nothing else is dropped: the
-OS page cache is warmed by one untimed read of all answers before each size,
-so every command, Hugo included, reads from memory.
+OS page cache is warmed by one untimed read of all answers and one untimed
+start of ``qa`` and ``hugo`` before each size, so every command, Hugo
+included, reads from memory.
 Progress goes to stderr.
 """
 
@@ -150,6 +151,18 @@ class Sample:
     stderr_head: str = ""
 
 
+BOX_DRAWING = "\u2500\u2502\u256d\u256e\u256f\u2570 "
+
+
+def last_message(path: Path) -> str:
+    """The last line of stderr that says something (Rich error panels end in a border)."""
+    for line in reversed(path.read_text(errors="replace").splitlines()):
+        text = line.strip(BOX_DRAWING)
+        if any(ch.isalnum() for ch in text):
+            return text[:160]
+    return ""
+
+
 def run_once(argv: Sequence[str], cwd: Path, stdout: Path | None, scratch: Path) -> Sample:
     """Run ``argv`` once: wall time around it, its peak RSS, its exit status.
 
@@ -170,10 +183,7 @@ def run_once(argv: Sequence[str], cwd: Path, stdout: Path | None, scratch: Path)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
     process.returncode = exit_code = os.waitstatus_to_exitcode(status)
-    head = ""
-    if exit_code != 0:
-        lines = err_path.read_text(errors="replace").strip().splitlines()
-        head = lines[-1][:160] if lines else ""
+    head = last_message(err_path) if exit_code != 0 else ""
     if GNU_TIME:
         lines = rss_path.read_text().split() if rss_path.exists() else []
         peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
@@ -680,8 +690,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         remove(scratch)
         scratch.mkdir()
         setting = Setting(size, library, legacy_dir, scratch, qa_path, hugo_path, args.legacy)
-        log(f"[{size:,}] warming the OS page cache (one untimed read of every answer)")
+        log(f"[{size:,}] warming the OS page cache: one untimed read of every answer, "
+            "one untimed start of qa and hugo")
         run_once(COMMAND["cat"].argv(setting), library, None, scratch)
+        for warm_up in ([qa_path, "--version"] if qa_path else [], [hugo_path, "version"]):
+            if warm_up and warm_up[0]:
+                run_once(warm_up, library, None, scratch)
         for command in COMMANDS:
             log(f"[{size:,}] {command.key}")
             cell = measure(command, setting, args.repeat, done)
@@ -716,8 +730,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Load average {load_before[0]:.2f} before, {load_after[0]:.2f} after: the machine is "
         "shared, so compare figures within one run, not across runs.",
         "\"cold\": `<library>/.qa/` deleted before each run; \"warm\": kept from an untimed first "
-        "run. The OS page cache is warm for every command (one untimed read per size), Hugo's "
-        "included; Hugo keeps no cache for listing.",
+        "run. The OS page cache is warm for every command (one untimed read of the answers and "
+        "one untimed start of qa and hugo per size), Hugo's included; Hugo keeps no cache for "
+        "listing.",
         f"`hugo list expired` gets `--clock {AS_OF}T00:00:00Z` so it judges expiry on the same "
         "day as `qa stale --as-of`.",
     ]
