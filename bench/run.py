@@ -12,16 +12,17 @@ Usage::
     .venv/bin/python bench/run.py                      # N = 1,000, 10,000, 100,000
     .venv/bin/python bench/run.py --sizes 1000,10000 --repeat 3 --json bench/out/run.json
 
-How it measures: each command is one child process; wall time is taken
-around it and peak memory is its maximum RSS as GNU time's ``%M`` reports it,
-or, without GNU time, the ``ru_maxrss`` that ``os.wait4`` returns (an upper
-bound for small commands, see ``find_gnu_time``). For a pipeline or ``tar
-czf`` that is the largest single process in it, not the sum. Each cell is
-the median of ``--repeat`` runs. "Cold" means the ``qa`` cache folder
-``<library>/.qa/`` is deleted before each run; nothing else is dropped: the
-OS page cache is warmed by one untimed read of all answers and one untimed
-start of ``qa`` and ``hugo`` before each size, so every command, Hugo
-included, reads from memory.
+How it measures: each command is one child process; wall time is taken around
+it. Peak memory is the larger of two figures: the maximum RSS of its largest
+process, as GNU time's ``%M`` reports it (without GNU time, the ``ru_maxrss``
+of ``os.wait4``, an upper bound for small commands, see ``find_gnu_time``),
+and, for commands that run several processes at once (``qa``'s worker pool,
+``tar`` with ``gzip``), the sum of their PSS sampled every 50 ms (see
+``TreeSampler``). Each cell is the median of ``--repeat`` runs. "Cold" means
+the ``qa`` cache folder ``<library>/.qa/`` is deleted before each run; nothing
+else is dropped: the OS page cache is warmed by one untimed read of all
+answers and one untimed start of ``qa`` and ``hugo`` before each size, so
+every command, Hugo included, reads from memory.
 Progress goes to stderr.
 """
 
@@ -37,6 +38,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -140,15 +142,76 @@ def find_gnu_time() -> str | None:
 GNU_TIME = find_gnu_time()
 
 
+class TreeSampler(threading.Thread):
+    """Samples the memory of a process tree while it runs: the sum of PSS over its processes.
+
+    Why: GNU time's figure is the largest single process, and ``qa`` reads
+    a cold library with a pool of forked workers, whose memory together is
+    what the machine must hold. PSS (from ``/proc/PID/smaps_rollup``) counts
+    pages shared by forked workers once, where summing RSS would count them
+    in every worker. Only taken while the tree has two processes or more, so
+    a single process (exactly measured by GNU time) costs one cheap listing
+    per tick. Spikes shorter than the interval are missed.
+    """
+
+    def __init__(self, root: int, skip_root: bool, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.root, self.skip_root, self.interval = root, skip_root, interval
+        self.peak_kb = 0
+        self.processes = 1
+        self.done = threading.Event()
+
+    def tree(self) -> list[int]:
+        """The root and all its descendants, from /proc/PID/task/TID/children."""
+        found, queue = [], [self.root]
+        while queue:
+            pid = queue.pop()
+            found.append(pid)
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):
+                    with open(f"/proc/{pid}/task/{task}/children") as children:
+                        queue.extend(int(child) for child in children.read().split())
+            except OSError:
+                continue  # the process ended meanwhile
+        return found[1:] if self.skip_root else found
+
+    @staticmethod
+    def pss_kb(pid: int) -> int:
+        """Proportional set size of one process, 0 when it is gone."""
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+        return 0
+
+    def run(self) -> None:
+        """Sample until ``done`` is set."""
+        while not self.done.wait(self.interval):
+            pids = self.tree()
+            if len(pids) >= 2:
+                self.processes = max(self.processes, len(pids))
+                self.peak_kb = max(self.peak_kb, sum(self.pss_kb(pid) for pid in pids))
+
+
 @dataclass
 class Sample:
     """One run of one command."""
 
     seconds: float
-    peak_kb: int
+    peak_kb: int  # the largest single process
     exit: int
     bounded: bool = False  # peak_kb is only an upper bound (see find_gnu_time)
     stderr_head: str = ""
+    tree_kb: int = 0  # sampled sum of PSS over the processes, when there were several
+    processes: int = 1
+
+    @property
+    def memory_kb(self) -> int:
+        """The figure shown: the whole tree's when it held more than one process at once."""
+        return max(self.peak_kb, self.tree_kb)
 
 
 BOX_DRAWING = "\u2500\u2502\u256d\u256e\u256f\u2570 "
@@ -164,13 +227,14 @@ def last_message(path: Path) -> str:
 
 
 def run_once(argv: Sequence[str], cwd: Path, stdout: Path | None, scratch: Path) -> Sample:
-    """Run ``argv`` once: wall time around it, its peak RSS, its exit status.
+    """Run ``argv`` once: wall time around it, its peak memory, its exit status.
 
     stdout goes to a file (or /dev/null) so that a pipe reader in this
     process cannot slow the child down; stderr goes to a file to report why
-    a command failed. With GNU time the peak comes from its ``%M``; without
-    it from ``os.wait4``, marked as an upper bound when it does not exceed
-    this script's own peak.
+    a command failed. The largest process's peak comes from GNU time's
+    ``%M``, or without it from ``os.wait4``, marked as an upper bound when it
+    does not exceed this script's own peak; TreeSampler adds the whole
+    tree's figure for commands that run several processes.
     """
     err_path, rss_path = scratch / "stderr.txt", scratch / "rss.txt"
     full = [GNU_TIME, "-f", "%M", "-o", str(rss_path), "--", *argv] if GNU_TIME else list(argv)
@@ -180,16 +244,21 @@ def run_once(argv: Sequence[str], cwd: Path, stdout: Path | None, scratch: Path)
             process = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=err)
         except FileNotFoundError:
             return Sample(0.0, 0, 127, stderr_head=f"{argv[0]}: not found")
+        sampler = TreeSampler(process.pid, skip_root=bool(GNU_TIME))
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
     process.returncode = exit_code = os.waitstatus_to_exitcode(status)
     head = last_message(err_path) if exit_code != 0 else ""
     if GNU_TIME:
         lines = rss_path.read_text().split() if rss_path.exists() else []
-        peak = int(lines[-1]) if lines and lines[-1].isdigit() else 0
-        return Sample(seconds, peak, exit_code, False, head)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return Sample(seconds, usage.ru_maxrss, exit_code, usage.ru_maxrss <= own, head)
+        peak, bounded = (int(lines[-1]) if lines and lines[-1].isdigit() else 0), False
+    else:
+        peak = usage.ru_maxrss
+        bounded = peak <= resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return Sample(seconds, peak, exit_code, bounded, head, sampler.peak_kb, sampler.processes)
 
 
 def is_json(path: Path | None) -> bool:
@@ -295,7 +364,10 @@ class Cell:
     command: str
     size: int
     seconds: list[float] = field(default_factory=list)
-    peak_kb: list[int] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)  # per run: Sample.memory_kb
+    largest_process_kb: list[int] = field(default_factory=list)
+    tree_kb: list[int] = field(default_factory=list)
+    processes: int = 1
     exit: int | None = None
     bounded: bool = False
     note: str = ""
@@ -306,6 +378,11 @@ class Cell:
     def ok(self) -> bool:
         """True when there are figures to show."""
         return bool(self.seconds) and not self.note
+
+    @property
+    def several(self) -> bool:
+        """True when the figure is a whole tree's: several processes at once outweighed one."""
+        return any(t > p for t, p in zip(self.tree_kb, self.largest_process_kb, strict=True))
 
     @property
     def time(self) -> float:
@@ -321,6 +398,8 @@ class Cell:
         """The table cell."""
         if self.ok:
             peak = f"{'<= ' if self.bounded else ''}{self.peak_mb:.0f} MB"
+            if self.several:
+                peak += f" ({self.processes} processes)"
             text = f"{self.time:.3f} s / {peak}"
             return text + (f" (exit {self.exit})" if self.exit else "")
         return self.note or "not run"
@@ -421,11 +500,15 @@ def measure(command: Command, setting: Setting, repeat: int, earlier: list[Cell]
             log(f"  {command.key}: exit {sample.exit}: {sample.stderr_head}")
             return cell
         cell.seconds.append(sample.seconds)
-        cell.peak_kb.append(sample.peak_kb)
-        cell.bounded = cell.bounded or sample.bounded
+        cell.peak_kb.append(sample.memory_kb)
+        cell.largest_process_kb.append(sample.peak_kb)
+        cell.tree_kb.append(sample.tree_kb)
+        cell.processes = max(cell.processes, sample.processes)
+        cell.bounded = cell.bounded or (sample.bounded and sample.tree_kb <= sample.peak_kb)
         log(
             f"  [{setting.size:,}] {command.key} {round_}/{repeat}: "
-            f"{sample.seconds:.3f} s, {sample.peak_kb / 1024:.0f} MB"
+            f"{sample.seconds:.3f} s, {sample.memory_kb / 1024:.0f} MB"
+            + (f" ({sample.processes} processes)" if sample.tree_kb > sample.peak_kb else "")
             + (f", exit {sample.exit}" if sample.exit else "")
         )
     if stdout is not None:
@@ -705,8 +788,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_after = os.getloadavg()
     print(f"## Benchmark ({meta['started']}, {meta['machine']})\n")
-    print("Each cell: median wall time / median peak RSS of the largest single process, "
-          f"over {args.repeat} runs. cwd = the library root.\n")
+    print("Each cell: median wall time / median peak memory over "
+          f"{args.repeat} runs; cwd = the library root. Peak memory is the largest process's "
+          "peak RSS, or, marked \"(n processes)\", the sampled peak of the summed PSS of the "
+          "processes running at once, when that is larger.\n")
     print(table(sizes, cells, args.legacy))
     print("\nGeneration (bench/generate.py, seed "
           f"{args.seed}): "
