@@ -808,7 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     notes = [
         f"qa: `{meta['qa']}` ({meta['qa_version']}); Hugo: {meta['hugo_version']}; "
         f"Python {meta['python']}.",
-        f"Peak memory from {meta['peak_memory_from']}"
+        f"Peak memory of the largest process from {meta['peak_memory_from']}; of several "
+        "processes at once, the summed PSS sampled every 50 ms"
         + ("" if GNU_TIME else "; '<=' marks figures that do not exceed the runner's own peak, "
            "which Linux passes on to a child at exec, so they are upper bounds only")
         + ". MB = MiB.",
