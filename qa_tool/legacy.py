@@ -94,6 +94,10 @@ _MAX_CITATION = 999
 _MAX_RANGE_SPAN = 50
 _MAX_QUESTION_LENGTH = 300
 _BINARY_CONTROL_SHARE = 0.05
+# Longest lines worth testing as chrome, heading or review line (most lines are prose).
+_MAX_CHROME_LINE = 80
+_MAX_HEADING_LINE = 60
+_MAX_REVIEW_LINE = 160
 
 _RESEARCH = "research"
 _DOCTOR = "doctor"
@@ -103,9 +107,7 @@ _SECTION_TITLES = {_RESEARCH: "What the research says", _DOCTOR: "What to ask yo
 # --- text normalisation -------------------------------------------------------------
 
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# One-for-one replacements, so match positions in the translated text stay valid.
-_SPACE_TRANSLATION = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\t", " "))
-_NEWLINE_RE = re.compile(r"\r\n?|[\u2028\u2029]")
+_LINE_SEPARATORS = ("\r\n", "\r", "\u2028", "\u2029")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE_RUN_RE = re.compile(r"\s+")
 
@@ -233,11 +235,11 @@ _BRACKET_CITATION_RE = re.compile(
 )
 _BRACKET_ITEM_RE = re.compile(r"([0-9]+)(?:\s*[-–]\s*([0-9]+))?")
 _TRAILING_NUMBER_RE = re.compile(
-    r"(?<=\S)(?P<space>[ \u00a0])(?P<numbers>[0-9]{1,4}(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4})*)"
+    r"(?P<space>[ \u00a0])(?<=\S[ \u00a0])"
+    r"(?P<numbers>[0-9]{1,4}(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4})*)"
     r"(?=[.!?;](?:\s|\Z)|\Z)"
 )
 _THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
-_PREVIOUS_TOKEN_RE = re.compile(r"(\S+)\Z")
 _CLOSING_PUNCTUATION = ")]}\"'”’,:;"
 _QUANTITY_TOKEN_RE = re.compile(r"^[0-9][0-9.,]*%?$|^%$")
 _PANDOC_CITATION_RE = re.compile(r"\[(@[0-9]{1,4}(?:\s*;\s*@[0-9]{1,4})*)\]")
@@ -366,7 +368,9 @@ def _normalise_text(text: str, source: str) -> str:
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise LegacyFormatError(f"{source}: looks binary (contains NUL characters), not a text")
-    text = _NEWLINE_RE.sub("\n", text)
+    for separator in _LINE_SEPARATORS:
+        if separator in text:
+            text = text.replace(separator, "\n")
     control_count = len(_CONTROL_RE.findall(text))
     if control_count and control_count > len(text) * _BINARY_CONTROL_SHARE:
         raise LegacyFormatError(f"{source}: looks binary (mostly control characters), not a text")
@@ -440,27 +444,23 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
 
 
 def _remove_footer(text: str) -> tuple[str, str | None]:
-    """Cut the standard footer (it may wrap over lines) and return the topic it names.
-
-    Matching runs on a copy with plain spaces; the cuts are made in the original, so
-    non-breaking spaces elsewhere in the text survive.
-    """
-    comparable = text.translate(_SPACE_TRANSLATION)
+    """Cut the standard footer (it may wrap over lines) and return the topic it names."""
     topics: list[str] = []
-    pieces: list[str] = []
-    position = 0
-    for match in _FOOTER_RE.finditer(comparable):
+
+    def cut(match: re.Match[str]) -> str:
         topics.append(_WHITESPACE_RUN_RE.sub(" ", match["topic"]).strip())
-        pieces.extend((text[position : match.start()], "\n"))
-        position = match.end()
-    pieces.append(text[position:])
-    text = _DISCLAIMER_LINE_RE.sub("", "".join(pieces))
+        return "\n"
+
+    text = _DISCLAIMER_LINE_RE.sub("", _FOOTER_RE.sub(cut, text))
     return text, (topics[0] if topics and topics[0] else None)
 
 
 def _comparable(line: str) -> str:
-    """A line reduced for matching: plain spaces, single spaces, no emphasis, lowercase."""
-    line = _WHITESPACE_RUN_RE.sub(" ", line.translate(_SPACE_TRANSLATION)).strip()
+    """A line reduced for matching: single plain spaces, no emphasis, lowercase.
+
+    ``\\s`` matches non-breaking and thin spaces too, so "Text\\u00a0Size" compares equal.
+    """
+    line = _WHITESPACE_RUN_RE.sub(" ", line).strip()
     return _EMPHASIS_RE.sub("", line).strip().lower()
 
 
@@ -469,18 +469,19 @@ def _is_chrome(line: str) -> bool:
 
     "Log in / Sign up" and "Share | Print" count, being chrome words joined by separators.
     """
-    comparable = _comparable(line)
-    if not comparable:
-        return False
-    if _COOKIE_LINE_RE.match(comparable):
+    stripped = line.strip()
+    if _COOKIE_LINE_RE.match(stripped):
         return True
+    if not stripped or len(stripped) > _MAX_CHROME_LINE:
+        return False
+    comparable = _comparable(stripped)
     pieces = [piece for piece in _CHROME_SEPARATOR_RE.split(comparable) if piece]
     return bool(pieces) and all(piece in _CHROME_PHRASES for piece in pieces)
 
 
 def _heading_kind(line: str) -> str | None:
     """Which section a heading line opens (bare or ``#``/``**`` marked), or None."""
-    if not line or len(line) > 60:
+    if not line or len(line) > _MAX_HEADING_LINE:
         return None
     key = _HEADING_MARKUP_RE.sub("", _comparable(line))
     key = _EMPHASIS_RE.sub("", key).strip().rstrip(":?").strip()
@@ -520,8 +521,10 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
     Returns None unless every part of the line is a confidence or a review date, so an
     ordinary sentence that mentions confidence is never taken for the line.
     """
-    comparable = _WHITESPACE_RUN_RE.sub(" ", line.translate(_SPACE_TRANSLATION)).strip()
-    if not comparable or len(comparable) > 120:
+    if len(line) > _MAX_REVIEW_LINE:
+        return None
+    comparable = _WHITESPACE_RUN_RE.sub(" ", line).strip()
+    if not comparable:
         return None
     parts: list[tuple[str, str]] = []
     for raw_part in _META_SEPARATOR_RE.split(_HEADING_MARKUP_RE.sub("", comparable)):
@@ -659,7 +662,9 @@ def _take_question(preamble: list[str], source: str, warnings: list[str]) -> tup
         if not question.endswith("?"):
             warnings.append("question does not end with '?'")
         summary = [
-            line for line in preamble[index + 1 :] if _comparable(line) not in _SUMMARY_LABELS
+            line
+            for line in preamble[index + 1 :]
+            if len(line) > _MAX_HEADING_LINE or _comparable(line) not in _SUMMARY_LABELS
         ]
         return question, summary
     raise LegacyFormatError(f"{source}: no question line before the first section")
@@ -739,7 +744,8 @@ def _rewrite_citations(
     >>> _rewrite_citations("Seen in Type 1 Diabetes 1. Also [2-4].", None, [])
     'Seen in Type 1 Diabetes [@1]. Also [@2; @3; @4].'
     """
-    paragraph = _BRACKET_CITATION_RE.sub(_bracket_citation, paragraph)
+    if "[" in paragraph:
+        paragraph = _BRACKET_CITATION_RE.sub(_bracket_citation, paragraph)
 
     def trailing_number(match: re.Match[str]) -> str:
         numbers = _trailing_citation_numbers(paragraph, match, listed_numbers, warnings)
@@ -777,8 +783,8 @@ def _trailing_citation_numbers(
     ):
         return None
     numbers = [int(item) for item in items]
-    previous = _PREVIOUS_TOKEN_RE.search(paragraph, 0, match.start())
-    previous_token = previous[1] if previous else ""
+    before = paragraph[max(0, match.start() - 80) : match.start()].rsplit(maxsplit=1)
+    previous_token = before[-1] if before else ""
     if _QUANTITY_TOKEN_RE.match(previous_token) or (
         not previous_token.endswith(tuple(_CLOSING_PUNCTUATION))
         and previous_token.strip(_CLOSING_PUNCTUATION + "(['\"“‘").lower() in NUMBER_TAKING_WORDS
