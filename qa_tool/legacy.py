@@ -143,7 +143,7 @@ _COOKIE_LINE_RE = re.compile(
     r"by\s+(?:continuing|using)\b.*\bcookies\b|cookie\s+(?:policy|notice|settings)\b)",
     re.IGNORECASE,
 )
-_HEADING_MARKUP_RE = re.compile(r"^#{1,6}\s*|\s*#+$")
+_HEADING_MARKUP_RE = re.compile(r"^#{1,6}(?:\s+|$)|\s+#+$")
 _EMPHASIS_RE = re.compile(r"^[*_]{1,3}|[*_]{1,3}$")
 _HEADING_KINDS = {
     "what the research says": _RESEARCH,
@@ -481,37 +481,44 @@ def _is_chrome(line: str) -> bool:
 
 def _heading_kind(line: str) -> str | None:
     """Which section a heading line opens (bare or ``#``/``**`` marked), or None."""
+    return _HEADING_KINDS.get(_heading_key(line))
+
+
+def _heading_key(line: str) -> str:
+    """A short line as a lowercase label: "## **What to ask your doctor:**" → its words."""
     if not line or len(line) > _MAX_HEADING_LINE:
-        return None
+        return ""
     key = _HEADING_MARKUP_RE.sub("", _comparable(line))
-    key = _EMPHASIS_RE.sub("", key).strip().rstrip(":?").strip()
-    return _HEADING_KINDS.get(key)
+    return _EMPHASIS_RE.sub("", key).strip().rstrip(":?").strip()
 
 
 def _extract_review_line(
     lines: list[str], warnings: list[str]
 ) -> tuple[list[str], str | None, datetime.date | None]:
-    """Remove every confidence / review line; the first one gives the values."""
+    """Remove the confidence / review lines; the first value of each kind is kept.
+
+    The two parts usually share a line ("moderate confidence · Last reviewed ...") but
+    may stand on lines of their own.
+    """
     kept: list[str] = []
     confidence: str | None = None
     last_reviewed: datetime.date | None = None
-    seen = False
+    seen_kinds: set[str] = set()
     for line in lines:
         parts = _review_line_parts(line)
         if parts is None:
             kept.append(line)
             continue
-        if seen:
-            warnings.append(f"ignored a second confidence/review line: {line.strip()!r}")
-            continue
-        seen = True
         for kind, value in parts:
-            if kind == "confidence":
-                confidence = _confidence_level(value, warnings)
-            elif kind == "reviewed":
-                last_reviewed = _review_date(value, warnings)
-            else:
+            if kind == "updated":
                 warnings.append(f"ignored 'last updated {value}': it is not a review date")
+            elif kind in seen_kinds:
+                warnings.append(f"ignored a second {kind} value: {value!r}")
+            elif kind == "confidence":
+                confidence = _confidence_level(value, warnings)
+            else:
+                last_reviewed = _review_date(value, warnings)
+            seen_kinds.add(kind)
     return kept, confidence, last_reviewed
 
 
@@ -539,7 +546,7 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
         else:
             match = _REVIEWED_PART_RE.match(part)
             if match:
-                parts.append(("reviewed", match["date"].strip()))
+                parts.append(("last reviewed", match["date"].strip()))
                 continue
             match = _UPDATED_PART_RE.match(part)
             if not match:
@@ -662,9 +669,7 @@ def _take_question(preamble: list[str], source: str, warnings: list[str]) -> tup
         if not question.endswith("?"):
             warnings.append("question does not end with '?'")
         summary = [
-            line
-            for line in preamble[index + 1 :]
-            if len(line) > _MAX_HEADING_LINE or _comparable(line) not in _SUMMARY_LABELS
+            line for line in preamble[index + 1 :] if _heading_key(line) not in _SUMMARY_LABELS
         ]
         return question, summary
     raise LegacyFormatError(f"{source}: no question line before the first section")
