@@ -216,7 +216,7 @@ _DATE_DAY_FIRST_RE = re.compile(
     rf"^{_WEEKDAY}([0-9]{{1,2}}){_ORDINAL}\s+(?:of\s+)?([a-z]+)\.?,?\s+([0-9]{{4}})$",
     re.IGNORECASE,
 )
-_DATE_NUMERIC_RE = re.compile(r"^([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{2,4})$")
+_DATE_NUMERIC_RE = re.compile(r"^([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})$")
 
 # --- lists and paragraphs -------------------------------------------------------------
 
@@ -241,6 +241,7 @@ _TRAILING_NUMBER_RE = re.compile(
 )
 _THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _CLOSING_PUNCTUATION = ")]}\"'”’,:;"
+_OPENING_PUNCTUATION = "([{\"'“‘"
 _QUANTITY_TOKEN_RE = re.compile(r"^[0-9][0-9.,]*%?$|^%$")
 _PANDOC_CITATION_RE = re.compile(r"\[(@[0-9]{1,4}(?:\s*;\s*@[0-9]{1,4})*)\]")
 _PANDOC_KEY_RE = re.compile(r"@([0-9]+)")
@@ -251,9 +252,10 @@ _REFERENCE_ENTRY_RE = re.compile(
     r"^\s*(?:\[(?P<bracketed>[0-9]{1,3})\]|(?P<dotted>[0-9]{1,3})[.)]|(?P<bare>[0-9]{1,3})(?=\s))"
     r"\s*(?P<text>.*)$"
 )
+# DOI, PMID, or the "2013;10(7):400" year;volume(issue):page run of a journal citation.
 _REFERENCE_LIKE_RE = re.compile(
-    r"\bdoi\b|doi\.org/|\bPMID\b|\b(?:19|20)[0-9]{2}(?:\s+[A-Z][a-z]{2,8}(?:\s+[0-9]{1,2})?)?"
-    r"\s*;\s*[0-9]",
+    r"\bdoi\s*:|doi\.org/|\bPMID\b|\b(?:19|20)[0-9]{2}(?:\s[A-Z][a-z]{2,8}(?:\s[0-9]{1,2})?)?"
+    r";\s?[0-9]+(?:\([^)]{1,20}\))?:\s?[A-Za-z]?[0-9]",
     re.IGNORECASE,
 )
 _DOI_RE = re.compile(
@@ -292,9 +294,10 @@ _ET_AL_RE = re.compile(r"^et\.?\s+al\.?$", re.IGNORECASE)
 class LegacyAnswer:
     """One legacy answer, split into the parts the content model stores.
 
-    ``research`` paragraphs already carry Pandoc citations (``[@1]``, ``[@2; @5]``) and
+    ``summary`` and ``research`` already carry Pandoc citations (``[@1]``, ``[@2; @5]``);
     ``references`` holds one CSL item per cited number, in order of first citation,
-    then any listed but uncited ones. ``warnings`` says what a person should check.
+    then any listed but uncited ones. ``warnings`` says what a person should check, each
+    message once.
     """
 
     question: str
@@ -396,9 +399,12 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
         raise LegacyFormatError(f"{source}: empty input, no legacy answer to convert")
 
     warnings: list[str] = []
-    text, topic = _remove_footer(text)
+    text, footer_topics = _remove_footer(text)
+    topic = footer_topics[0] if footer_topics else None
     if topic is None:
         warnings.append("topic not found in footer")
+    elif len(set(footer_topics)) > 1:
+        warnings.append(f"footers name several topics {footer_topics}; used {topic!r}")
     lines = [line.rstrip() for line in text.split("\n") if not _is_chrome(line)]
     lines, confidence, last_reviewed = _extract_review_line(lines, warnings)
     preamble, sections = _split_sections(lines, warnings)
@@ -438,13 +444,13 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
         last_reviewed=last_reviewed,
         topic=topic,
         references=references,
-        warnings=warnings,
+        warnings=list(dict.fromkeys(warnings)),
         citations=citations,
     )
 
 
-def _remove_footer(text: str) -> tuple[str, str | None]:
-    """Cut the standard footer (it may wrap over lines) and return the topic it names."""
+def _remove_footer(text: str) -> tuple[str, list[str]]:
+    """Cut the standard footer (it may wrap over lines); return the topics it names."""
     topics: list[str] = []
 
     def cut(match: re.Match[str]) -> str:
@@ -452,7 +458,7 @@ def _remove_footer(text: str) -> tuple[str, str | None]:
         return "\n"
 
     text = _DISCLAIMER_LINE_RE.sub("", _FOOTER_RE.sub(cut, text))
-    return text, (topics[0] if topics and topics[0] else None)
+    return text, topics
 
 
 def _comparable(line: str) -> str:
@@ -574,31 +580,30 @@ def _review_date(raw: str, warnings: list[str]) -> datetime.date | None:
     stays None with a warning, since guessing would put a wrong date on a medical page.
     """
     text = raw.strip().rstrip(".").strip()
-    candidates: set[datetime.date] = set()
-    ambiguous = False
+    found: datetime.date | None = None
     if match := _DATE_ISO_RE.match(text):
-        candidates.add(_date_or_none(match[1], match[2], match[3]) or datetime.date.min)
+        found = _date_or_none(match[1], match[2], match[3])
     elif match := _DATE_MONTH_FIRST_RE.match(text):
-        candidates.add(_named_month_date(match[3], match[1], match[2]) or datetime.date.min)
+        found = _named_month_date(match[3], match[1], match[2])
     elif match := _DATE_DAY_FIRST_RE.match(text):
-        candidates.add(_named_month_date(match[3], match[2], match[1]) or datetime.date.min)
-    elif (match := _DATE_NUMERIC_RE.match(text)) and len(match[4]) == 4:
+        found = _named_month_date(match[3], match[2], match[1])
+    elif match := _DATE_NUMERIC_RE.match(text):
+        if len(match[4]) == 2:
+            warnings.append(f"last reviewed date {raw!r} has a two-digit year; left empty")
+            return None
         day_first = _date_or_none(match[4], match[3], match[1])
         month_first = _date_or_none(match[4], match[1], match[3])
-        candidates = {found for found in (day_first, month_first) if found}
-        ambiguous = len(candidates) > 1
-    elif match:
-        ambiguous = True
-    candidates.discard(datetime.date.min)
-    if len(candidates) == 1 and not ambiguous:
-        return candidates.pop()
-    if ambiguous:
-        warnings.append(
-            f"last reviewed date {raw!r} is ambiguous (day and month order unknown); left empty"
-        )
-    else:
+        readings = {reading for reading in (day_first, month_first) if reading}
+        if len(readings) == 1:
+            return readings.pop()
+        if readings:
+            warnings.append(
+                f"last reviewed date {raw!r} is ambiguous (day and month order unknown); left empty"
+            )
+            return None
+    if found is None:
         warnings.append(f"last reviewed date {raw!r} is not a date this tool reads; left empty")
-    return None
+    return found
 
 
 def _named_month_date(year: str, month_name: str, day: str) -> datetime.date | None:
@@ -771,7 +776,9 @@ def _bracket_citation(match: re.Match[str]) -> str:
             if not (1 <= first <= last <= _MAX_CITATION) or last - first > _MAX_RANGE_SPAN:
                 return match[0]
             numbers.extend(range(first, last + 1))
-    return f" {_pandoc_citation(numbers)}{match['punct'] or ''}"
+    before = match.string[match.start() - 1] if match.start() else ""
+    space = " " if match["space"] or (before and before not in _OPENING_PUNCTUATION) else ""
+    return f"{space}{_pandoc_citation(numbers)}{match['punct'] or ''}"
 
 
 def _trailing_citation_numbers(
@@ -792,7 +799,8 @@ def _trailing_citation_numbers(
     previous_token = before[-1] if before else ""
     if _QUANTITY_TOKEN_RE.match(previous_token) or (
         not previous_token.endswith(tuple(_CLOSING_PUNCTUATION))
-        and previous_token.strip(_CLOSING_PUNCTUATION + "(['\"“‘").lower() in NUMBER_TAKING_WORDS
+        and previous_token.strip(_CLOSING_PUNCTUATION + _OPENING_PUNCTUATION).lower()
+        in NUMBER_TAKING_WORDS
     ):
         if listed_numbers and all(number in listed_numbers for number in numbers):
             warnings.append(

@@ -453,14 +453,24 @@ def test_ambiguous_numeric_date_is_never_guessed(raw_date: str) -> None:
     )
 
 
-@pytest.mark.parametrize("raw_date", ["February 30, 2026", "Smarch 3, 2026", "03/04/25"])
-def test_unreadable_date_is_left_empty_with_warning(raw_date: str) -> None:
+@pytest.mark.parametrize(
+    ("raw_date", "problem"),
+    [
+        ("February 30, 2026", "is not a date this tool reads"),
+        ("Smarch 3, 2026", "is not a date this tool reads"),
+        ("13/13/2025", "is not a date this tool reads"),
+        ("May 2026", "is not a date this tool reads"),
+        ("03/04/25", "has a two-digit year"),
+    ],
+)
+def test_unreadable_date_is_left_empty_with_warning(raw_date: str, problem: str) -> None:
     answer = parse_legacy(legacy_text(meta=f"Last reviewed: {raw_date}"))
 
     assert answer.last_reviewed is None
-    assert any(
-        warning.startswith(f"last reviewed date {raw_date!r}") for warning in answer.warnings
-    )
+    assert answer.warnings == [
+        f"last reviewed date {raw_date!r} {problem}; left empty",
+        "reference 1 has no details (stub)",
+    ]
     assert raw_date not in answer.body_markdown()
 
 
@@ -573,6 +583,20 @@ def test_prose_numbers_are_not_citations(paragraph: str) -> None:
     assert answer.research == [paragraph]
     assert answer.citations == []
     assert answer.references == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "rewritten"),
+    [
+        ("[1] Walking helps.", "[@1] Walking helps."),
+        ("Walking helps (see [1]).", "Walking helps (see [@1])."),
+        ("Walking helps “[1]”.", "Walking helps “[@1]”."),
+    ],
+)
+def test_bracket_citation_gets_no_space_at_start_or_after_an_opening_mark(
+    paragraph: str, rewritten: str
+) -> None:
+    assert research_of(paragraph).research == [rewritten]
 
 
 def test_citations_are_ordered_by_first_citation_across_summary_and_research() -> None:
@@ -754,6 +778,23 @@ def test_reference_list_without_heading_is_found_after_the_questions() -> None:
     assert "the References list has no heading" in answer.warnings
 
 
+def test_numbered_research_line_with_a_year_is_not_taken_for_a_reference() -> None:
+    answer = research_of("1. In 2019; 5 trials were run and 3 showed a benefit.")
+
+    assert answer.research == ["1. In 2019; 5 trials were run and 3 showed a benefit."]
+    assert answer.references == []
+    assert answer.warnings == []
+
+
+def test_repeated_warning_is_reported_once() -> None:
+    answer = research_of("It enrolled 12. It enrolled 12.", references=(VANCOUVER_ENTRY,))
+
+    assert answer.warnings == [
+        "kept sentence-final '12' after 'enrolled' as prose: not in the References list",
+        "reference 1 is listed but never cited",
+    ]
+
+
 def test_references_without_numbers_are_not_used() -> None:
     answer = research_of("Walking helps 1.", references=("- Smith J. Walking. BMJ. 2001;1:1.",))
 
@@ -790,6 +831,17 @@ def test_footer_joined_to_the_last_question_is_cut_off() -> None:
 
     assert answer.topic == "Cardiology"
     assert answer.doctor_questions == ["How much should I walk?"]
+
+
+def test_footers_naming_different_topics_keep_the_first_with_warning() -> None:
+    other_footer = FOOTER.replace("Cardiology", "Oncology")
+
+    answer = parse_legacy(legacy_text(footer=f"{FOOTER}\n{other_footer}"))
+
+    assert answer.topic == "Cardiology"
+    assert answer.warnings[0] == (
+        "footers name several topics ['Cardiology', 'Oncology']; used 'Cardiology'"
+    )
 
 
 def test_missing_footer_leaves_topic_empty_with_warning() -> None:
