@@ -262,7 +262,7 @@ _DOI_RE = re.compile(
     r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.[0-9]{4,9}/[^\s\"<>]+)",
     re.IGNORECASE,
 )
-_PMID_RE = re.compile(r"\bPMID\s*:?\s*(?P<pmid>[0-9]{1,9})\b", re.IGNORECASE)
+_PMID_RE = re.compile(r"\bPMID\s*:?\s*(?P<pmid>[1-9][0-9]{0,8})\b", re.IGNORECASE)
 _PMCID_RE = re.compile(r"\bPMCID\s*:?\s*(?P<pmcid>PMC[0-9]+)\b", re.IGNORECASE)
 _URL_RE = re.compile(r"https?://[^\s\"<>]+")
 _IDENTIFIER_TAIL_RE = re.compile(
@@ -883,7 +883,6 @@ def _csl_item(number: int, text: str, warnings: list[str]) -> dict:
      'container-title': 'Nat Rev Clin Oncol', 'issued': 2013, 'volume': '10', 'issue': '7',
      'page': '400-410', 'DOI': '10.1038/nrclinonc.2013.84', 'PMID': '23736648'}
     """
-    item: dict = {"id": str(number), "type": "article-journal"}
     identifiers: dict[str, str] = {}
     if doi := _DOI_RE.search(text):
         identifiers["DOI"] = _trim_identifier(doi["doi"])
@@ -896,13 +895,17 @@ def _csl_item(number: int, text: str, warnings: list[str]) -> dict:
             identifiers["URL"] = _trim_identifier(url)
             break
     described = _IDENTIFIER_TAIL_RE.sub("", text).strip()
-    item.update(_vancouver_fields(described) or _apa_fields(described))
+    fields = _vancouver_fields(described) or _apa_fields(described)
+    item: dict = {"id": str(number)}
+    # Only a journal, a volume or a PubMed id shows the kind of work; otherwise CSL's
+    # optional "type" stays unset rather than guessed.
+    if {"container-title", "volume"} & fields.keys() or "PMID" in identifiers:
+        item["type"] = "article-journal"
+    item.update(fields)
     item.update(identifiers)
     if "title" not in item:
         warnings.append(f"reference {number}: title and journal could not be read; kept as note")
         item["note"] = text
-    if "container-title" not in item and "PMID" not in item:
-        item["type"] = "document"
     return item
 
 

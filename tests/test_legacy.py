@@ -723,7 +723,6 @@ def test_reference_without_readable_title_keeps_only_what_was_read() -> None:
     assert answer.references == [
         {
             "id": "1",
-            "type": "document",
             "DOI": "10.1000/xyz123",
             "note": "Walking guidance, see doi:10.1000/xyz123 for details",
         }
