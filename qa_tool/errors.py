@@ -37,13 +37,18 @@ class AnswerFileError(QAError):
 
     rule = "unreadable"
 
-    def __init__(self, path: Path | str, message: str, line: int | None = None, rule: str | None = None):
+    def __init__(
+        self, path: Path | str, message: str, line: int | None = None, rule: str | None = None
+    ):
         self.path = Path(path)
         self.line = line
         self.message = message
         if rule is not None:
             self.rule = rule
         super().__init__(self.__str__())
+
+    def __reduce__(self):  # picklable across worker processes
+        return (self.__class__, (self.path, self.message, self.line, self.rule))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"

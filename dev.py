@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Set up and run the project with nothing but Python 3.11+ and git.
+
+    python3 dev.py demo    # create .venv if needed, then validate the shipped answers
+                           # and list what is due for review
+    python3 dev.py test    # create .venv if needed, then run ruff and the test suite
+
+The virtual environment is rebuilt when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".qa-installed"
+
+
+def ensure_venv() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may run on an older python3
+        sys.exit(f"dev.py: Python 3.11 or newer is needed (this is {sys.version.split()[0]})")
+    wanted = hashlib.sha256((HERE / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("dev.py: creating .venv", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    print("dev.py: installing qa-tool and its test tools into .venv", file=sys.stderr)
+    subprocess.run(
+        [
+            str(BIN / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-e",
+            f"{HERE}[test]",
+        ],
+        check=True,
+    )
+    STAMP.write_text(wanted + "\n")
+
+
+def run(*args: str) -> int:
+    print("$ " + " ".join(args), file=sys.stderr, flush=True)
+    return subprocess.run(list(args), cwd=HERE, check=False).returncode
+
+
+def demo(extra: list[str]) -> int:
+    return run(str(BIN / "qa"), "validate", *extra)
+
+
+def test(extra: list[str]) -> int:
+    status = run(str(BIN / "ruff"), "check", ".")
+    if status:
+        return status
+    return run(str(BIN / "python"), "-m", "pytest", *extra)
+
+
+def main() -> int:
+    commands = {"demo": demo, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__, file=sys.stderr)
+        return 2
+    ensure_venv()
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

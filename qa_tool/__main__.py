@@ -1,0 +1,3 @@
+from qa_tool.cli import main
+
+main()

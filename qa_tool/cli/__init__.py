@@ -1,0 +1,20 @@
+"""The ``qa`` command: option parsing and rendering over the core library.
+
+``main`` answers ``qa --version`` before importing Typer, so the version check
+costs only the interpreter's start-up.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        from qa_tool import __version__
+
+        sys.stdout.write(f"qa {__version__}\n")
+        return
+    from qa_tool.cli.app import run
+
+    run()

@@ -1,0 +1,129 @@
+"""Options and helpers shared by every command: --root, --format, errors, consoles."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from qa_tool.errors import QAError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from qa_tool.config import Config
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    github = "github"
+
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="Library root (default: nearest folder with qa.toml, else the git top level, "
+        "else the current folder).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output: text (a readable report), json, csv or github (GitHub Actions annotations).",
+        case_sensitive=False,
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
+
+
+def stdout() -> Console:
+    from rich.console import Console
+
+    return Console(soft_wrap=True, highlight=False)
+
+
+def stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``qa: message`` on stderr and return the Exit to raise."""
+    stderr().print(f"[bold red]qa:[/] {_escape(message)}")
+    return typer.Exit(code)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@contextlib.contextmanager
+def errors_to_exit() -> Iterator[None]:
+    """Turn core errors into a one-line message on stderr and the error's exit code."""
+    try:
+        yield
+    except QAError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+
+
+def load(root: Path | None) -> Config:
+    from qa_tool.config import load_config
+
+    with errors_to_exit():
+        return load_config(root)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout: UTF-8, two-space indent, one trailing newline."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    sys.stdout.write(buffer.getvalue())
+
+
+def github_annotation(
+    level: str, message: str, file: str, line: int | None = None, title: str | None = None
+) -> str:
+    """One GitHub Actions workflow command, e.g. ``::error file=a.md,line=3::message``."""
+
+    def prop(value: str) -> str:
+        return (
+            value.replace("%", "%25")
+            .replace("\r", "%0D")
+            .replace("\n", "%0A")
+            .replace(":", "%3A")
+            .replace(",", "%2C")
+        )
+
+    def data(value: str) -> str:
+        return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    props = [f"file={prop(file)}"]
+    if line:
+        props.append(f"line={line}")
+    if title:
+        props.append(f"title={prop(title)}")
+    return f"::{level} {','.join(props)}::{data(message)}"

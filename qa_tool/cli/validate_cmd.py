@@ -1,0 +1,100 @@
+"""``qa validate``: check answers against the schema and the library's rules."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qa_tool.cli.common import (
+    FormatOption,
+    OutputFormat,
+    RootOption,
+    errors_to_exit,
+    github_annotation,
+    load,
+    print_csv,
+    print_json,
+    stdout,
+)
+
+if TYPE_CHECKING:
+    from qa_tool.validate import ValidationReport
+
+
+def validate(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Answer files or folders (default: the whole library).", show_default=False
+        ),
+    ] = None,
+    root: RootOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors for the exit code.")
+    ] = False,
+) -> None:
+    """Check answers against the schema and the library's rules (exit 1 on errors)."""
+    from qa_tool.validate import validate_library
+
+    config = load(root)
+    with errors_to_exit():
+        report = validate_library(config, paths)
+    {
+        OutputFormat.text: render_text,
+        OutputFormat.json: lambda r: print_json(r.to_dict()),
+        OutputFormat.csv: render_csv,
+        OutputFormat.github: render_github,
+    }[fmt](report)
+    failed = report.errors > 0 or (strict and report.warnings > 0)
+    raise typer.Exit(1 if failed else 0)
+
+
+def render_text(report: ValidationReport) -> None:
+    from rich.markup import escape
+
+    console = stdout()
+    current = None
+    for f in report.findings:
+        if f.path != current:
+            current = f.path
+            console.print(f"\n[bold]{escape(f.path)}[/]")
+        colour = "red" if f.severity == "error" else "yellow"
+        where = f"{f.line}" if f.line else "-"
+        field = f" [dim]{escape(f.field)}[/]" if f.field else ""
+        console.print(
+            f"  [dim]{where:>5}[/]  [{colour}]{f.severity:<7}[/] {escape(f.message)}"
+            f"  [dim]({f.rule})[/]{field}"
+        )
+    summary = (
+        f"{report.files_checked} file{'s' if report.files_checked != 1 else ''} checked: "
+        f"{report.errors} error{'s' if report.errors != 1 else ''}, "
+        f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    )
+    style = "red" if report.errors else ("yellow" if report.warnings else "green")
+    if report.findings:
+        console.print()
+    console.print(f"[{style}]{summary}[/]")
+
+
+def render_csv(report: ValidationReport) -> None:
+    print_csv(
+        ["path", "line", "field", "rule", "severity", "message"],
+        (
+            [f.path, f.line or "", f.field or "", f.rule, f.severity, f.message]
+            for f in report.findings
+        ),
+    )
+
+
+def render_github(report: ValidationReport) -> None:
+    for f in report.findings:
+        sys.stdout.write(
+            github_annotation(f.severity, f.message, f.path, f.line, f"qa {f.rule}") + "\n"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)

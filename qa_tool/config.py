@@ -1,0 +1,239 @@
+"""The library: where it is, and its settings from ``qa.toml``.
+
+The library root is found from the current directory: the nearest folder with
+a ``qa.toml``, else the git top level, else the current directory. ``--root``
+overrides it. Every setting has a default, so a library needs no ``qa.toml``::
+
+    answers_dir = "answers"        # where the answers live, relative to the root
+    max_file_bytes = 1048576       # files larger than this are reported, not parsed
+
+    [review]
+    default = "6m"                 # the interval when nothing more specific applies
+    [review.topics]                # per topic name
+    Oncology = "6m"
+    [review.confidence]            # per GRADE level
+    high = "12m"
+
+    [[topics]]                     # replaces the built-in topic list
+    name = "Oncology"
+    folder = "oncology"            # default: the name in lowercase, words joined by '-'
+    footer = "..."                 # default: the standard footer naming the topic
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa_tool.dates import Interval, parse_interval
+from qa_tool.errors import ConfigError, UsageError
+
+CONFIG_NAME = "qa.toml"
+STATE_DIR = ".qa"
+
+DEFAULT_TOPICS = (
+    "Cardiology",
+    "Dermatology",
+    "Endocrinology",
+    "Gastroenterology",
+    "Immunology",
+    "Infectious Diseases",
+    "Mental Health",
+    "Neurology",
+    "Oncology",
+    "Pediatrics",
+    "Respiratory",
+    "Women's Health",
+)
+DEFAULT_INTERVAL = "6m"
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+DEFAULT_FOOTER = (
+    "This question is drawn from common patient questions about {topic} and answered "
+    "using cited medical research. We do not provide individualized advice."
+)
+
+
+def topic_folder_name(name: str) -> str:
+    """The default folder of a topic: ``"Women's Health"`` -> ``"womens-health"``."""
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("'", ""))
+    return "-".join(words)
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    folder: str
+    footer: str
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    """How long an answer may go between full reviews.
+
+    The most specific setting wins: the topic's and the confidence level's
+    intervals replace the default; when both are set the shorter one applies.
+    """
+
+    default: Interval
+    by_topic: dict[str, Interval] = field(default_factory=dict)
+    by_confidence: dict[str, Interval] = field(default_factory=dict)
+
+    def interval_for(self, topic: str | None, confidence: str | None) -> Interval:
+        specific = [
+            i
+            for i in (self.by_topic.get(topic or ""), self.by_confidence.get(confidence or ""))
+            if i is not None
+        ]
+        if not specific:
+            return self.default
+        return min(specific, key=lambda i: i.approx_days)
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    answers_dir: Path
+    topics: tuple[Topic, ...]
+    review: ReviewPolicy
+    max_file_bytes: int
+    config_file: Path | None = None
+
+    @property
+    def state_dir(self) -> Path:
+        """Where qa keeps its cache and locks (ignored by git through its own .gitignore)."""
+        return self.root / STATE_DIR
+
+    def topic_named(self, name: str) -> Topic:
+        """The topic with this name or folder (any case); UsageError listing the known ones."""
+        wanted = name.strip().casefold()
+        for topic in self.topics:
+            if wanted in (topic.name.casefold(), topic.folder.casefold()):
+                return topic
+        known = ", ".join(t.name for t in self.topics)
+        raise UsageError(f"unknown topic {name!r}; known topics: {known}")
+
+    def topic_of_folder(self, folder: str) -> Topic | None:
+        for topic in self.topics:
+            if topic.folder == folder:
+                return topic
+        return None
+
+    def footer_for(self, topic_name: str) -> str:
+        for topic in self.topics:
+            if topic.name == topic_name:
+                return topic.footer
+        return DEFAULT_FOOTER.format(topic=topic_name)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The library root for ``start`` (default: the current directory)."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return start
+    if out.returncode == 0 and out.stdout.strip():
+        return Path(out.stdout.strip()).resolve()
+    return start
+
+
+def load_config(root: Path | None = None) -> Config:
+    """Read the library's settings; ``root`` None means: find it from the current directory."""
+    if root is not None:
+        root = Path(root).expanduser()
+        if not root.is_dir():
+            raise UsageError(f"--root {root}: no such folder")
+        root = root.resolve()
+    else:
+        root = find_root()
+    path = root / CONFIG_NAME
+    data: dict = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    return _config_from(root, data, path if path.is_file() else None)
+
+
+def _config_from(root: Path, data: dict, path: Path | None) -> Config:
+    where = str(path or CONFIG_NAME)
+    answers_dir = data.get("answers_dir", "answers")
+    if not isinstance(answers_dir, str) or not answers_dir:
+        raise ConfigError(f"{where}: answers_dir must be a folder name")
+    answers_path = (root / answers_dir).resolve()
+    if not answers_path.is_relative_to(root):
+        raise ConfigError(f"{where}: answers_dir {answers_dir!r} leads outside the library root")
+
+    max_bytes = data.get("max_file_bytes", DEFAULT_MAX_FILE_BYTES)
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
+        raise ConfigError(f"{where}: max_file_bytes must be a positive whole number of bytes")
+
+    topics = _topics_from(data.get("topics"), where)
+    review = _review_from(data.get("review", {}), where)
+    return Config(root, answers_path, topics, review, max_bytes, path)
+
+
+def _topics_from(raw: object, where: str) -> tuple[Topic, ...]:
+    if raw is None:
+        return tuple(
+            Topic(name, topic_folder_name(name), DEFAULT_FOOTER.format(topic=name))
+            for name in DEFAULT_TOPICS
+        )
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{where}: [[topics]] must be a non-empty list of tables")
+    topics = []
+    for n, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise ConfigError(f"{where}: topic {n} needs a name")
+        name = item["name"].strip()
+        folder = item.get("folder", topic_folder_name(name))
+        if not isinstance(folder, str) or not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", folder):
+            raise ConfigError(
+                f"{where}: topic {name!r}: folder must be lowercase words joined by '-'"
+            )
+        footer = item.get("footer", DEFAULT_FOOTER.format(topic=name))
+        if not isinstance(footer, str):
+            raise ConfigError(f"{where}: topic {name!r}: footer must be text")
+        topics.append(Topic(name, folder, footer))
+    return tuple(topics)
+
+
+def _review_from(raw: object, where: str) -> ReviewPolicy:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [review] must be a table")
+
+    def interval(value: object, what: str) -> Interval:
+        try:
+            return parse_interval(str(value))
+        except UsageError as exc:
+            raise ConfigError(f"{where}: {what}: {exc}") from None
+
+    default = interval(raw.get("default", DEFAULT_INTERVAL), "review.default")
+    by_topic = {k: interval(v, f"review.topics.{k}") for k, v in raw.get("topics", {}).items()}
+    by_conf = {
+        k: interval(v, f"review.confidence.{k}") for k, v in raw.get("confidence", {}).items()
+    }
+    return ReviewPolicy(default, by_topic, by_conf)
+
+
+def ensure_state_dir(config: Config) -> Path:
+    """Create ``.qa/`` with a ``.gitignore`` of its own so git never picks it up."""
+    state = config.state_dir
+    state.mkdir(exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return state

@@ -1,0 +1,158 @@
+"""Editing an existing answer's front matter without disturbing anything else.
+
+The front matter goes through ruamel.yaml's round-trip mode, which keeps
+comments, key order and quoting; the body and line endings are kept byte for
+byte. Only the values a caller changes move. Example::
+
+    def mark_reviewed(meta):
+        meta["last_reviewed"] = datetime.date(2026, 11, 22)
+
+    edit_front_matter(path, mark_reviewed)
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qa_tool.errors import AnswerFileError
+from qa_tool.fsutil import atomic_write
+from qa_tool.reader import decode_text, front_matter_span
+
+
+def _explicit_start_sequence_indent(front: str) -> tuple[int, int] | None:
+    """Indent style of block sequences under a key, e.g. ``reviewed_by:\\n  - name``."""
+    lines = front.split("\n")
+    for prev, line in zip(lines, lines[1:], strict=False):
+        stripped = line.lstrip(" ")
+        if prev.rstrip().endswith(":") and stripped.startswith("- "):
+            prev_indent = len(prev) - len(prev.lstrip(" "))
+            return prev_indent, len(line) - len(stripped) - prev_indent
+    return None
+
+
+def render_front_matter(meta: Any, like: str = "") -> str:
+    """Dump round-trip front matter, in the indentation style of ``like`` when given."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    offset = 0
+    found = _explicit_start_sequence_indent(like) if like else None
+    if found:
+        offset = found[1]
+    yaml.indent(mapping=2, sequence=2 + offset, offset=offset)
+    buffer = io.StringIO()
+    yaml.dump(meta, buffer)
+    return buffer.getvalue()
+
+
+def load_round_trip(front: str, path: Path) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    try:
+        data = yaml.load(front)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise AnswerFileError(
+            path,
+            f"YAML syntax: {getattr(exc, 'problem', exc)}",
+            line=mark.line + 2 if mark else None,
+            rule="yaml-syntax",
+        ) from None
+    if data is None or not hasattr(data, "keys"):
+        raise AnswerFileError(path, "front matter is not a mapping", line=2, rule="not-a-mapping")
+    return data
+
+
+_TOP_KEY = re.compile(
+    r"""^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^\s#\-?'"][^:#]*?))[ \t]*:(?:[ \t]|$)"""
+)
+
+
+def _top_level_blocks(front: str) -> tuple[list[str], dict[str, list[str]]] | None:
+    """Split front matter lines into a preamble and one block of lines per top-level key.
+
+    None when the layout is not plain block style (then the whole dump is used).
+    """
+    preamble: list[str] = []
+    blocks: dict[str, list[str]] = {}
+    current: list[str] = preamble
+    for line in front.split("\n"):
+        match = _TOP_KEY.match(line)
+        if match:
+            key = next(g for g in match.groups() if g is not None)
+            if match.group(2) is not None:
+                key = key.replace("''", "'")
+            if key in blocks:
+                return None
+            current = blocks[key] = [line]
+        else:
+            current.append(line)
+    return preamble, blocks
+
+
+def _merge_unchanged(old_front: str, new_front: str, old: Any, new: Any) -> str:
+    """``new_front``, but with the old bytes of every top-level field whose value is unchanged.
+
+    ruamel.yaml may re-render a scalar it does not edit (an escape such as
+    ``"\\u00aa"`` comes back as the character), so untouched fields are copied
+    from the original text.
+    """
+    old_split = _top_level_blocks(old_front)
+    new_split = _top_level_blocks(new_front)
+    if old_split is None or new_split is None:
+        return new_front
+    (old_pre, old_blocks), (_new_pre, new_blocks) = old_split, new_split
+    if set(old_blocks) != set(old.keys()) or set(new_blocks) != set(new.keys()):
+        return new_front
+    lines = list(old_pre)
+    for key, block in new_blocks.items():
+        same = key in old_blocks and _plain(old.get(key)) == _plain(new.get(key))
+        lines.extend(old_blocks[key] if same else block)
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """A ruamel value as plain data (with scalar types kept apart: "1" is not 1)."""
+    if hasattr(value, "items"):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return (type(value).__mro__[-2].__name__, str(value))
+
+
+def edit_front_matter(path: Path, change: Callable[[Any], None]) -> bool:
+    """Apply ``change`` to the file's front matter (a ruamel CommentedMap) and save atomically.
+
+    Only the front matter is rewritten, and in it only the top-level fields whose
+    values changed; the body, line endings and a BOM are kept byte for byte.
+    Returns False, and writes nothing, when the change leaves the file as it was.
+    The caller holds the edit lock (:func:`qa_tool.fsutil.edit_lock`).
+    """
+    raw = path.read_bytes()
+    decode_text(raw, path)  # the same checks as reading: not binary, UTF-8
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3 if bom else 0 :].decode("utf-8")
+    start, end, _body_start = front_matter_span(text, path)
+    front = text[start:end]
+    newline = "\r\n" if "\r\n" in front else "\n"
+    plain_front = front.replace("\r\n", "\n")
+    old = load_round_trip(plain_front, path)
+    meta = load_round_trip(plain_front, path)
+    change(meta)
+    new_front = render_front_matter(meta, like=plain_front)
+    new_front = _merge_unchanged(plain_front, new_front, old, meta)
+    if new_front == plain_front:
+        return False
+    new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
+    data = new_text.encode("utf-8")
+    atomic_write(path, b"\xef\xbb\xbf" + data if bom else data)
+    return True

@@ -1,0 +1,95 @@
+"""Safe writes and edit locks.
+
+Every file qa writes goes to a temporary file in the target folder, is
+flushed to disk, and is renamed into place, so a crash or Ctrl-C leaves
+either the old file or the new one, never half of one. Edits of an existing
+answer hold a lock (``.qa/locks/``) so two qa processes never mix their edits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from qa_tool.errors import LockTimeout
+
+LOCK_TIMEOUT_SECONDS = 10.0
+
+
+def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    With ``overwrite=False`` the rename is a hard link, which fails if ``path``
+    appeared in the meantime (FileExistsError): a new file never replaces one.
+    The mode of a replaced file is kept.
+    """
+    path = Path(path)
+    folder = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            if not path.exists():
+                os.chmod(tmp, 0o644 & ~_umask())
+            os.replace(tmp, path)
+        else:
+            os.chmod(tmp, 0o644 & ~_umask())
+            os.link(tmp, path)
+            tmp.unlink()
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    _fsync_dir(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def edit_lock(
+    state_dir: Path, target: Path, timeout: float = LOCK_TIMEOUT_SECONDS
+) -> Iterator[None]:
+    """Hold the lock for editing ``target``; LockTimeout after ``timeout`` seconds."""
+    from filelock import FileLock, Timeout
+
+    locks = state_dir / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    ignore = state_dir / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("*\n", encoding="utf-8")
+    key = hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()[:24]
+    lock = FileLock(str(locks / f"{key}.lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise LockTimeout(
+            f"{target}: another qa process is editing this file; try again when it has finished"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,289 @@
+"""Finding and reading the answers of a library.
+
+Answers are the ``*.md`` files under the answers folder. Hidden folders are
+skipped, folders behind symlinks are not followed, and a file whose real path
+lies outside the library root is reported instead of read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa_tool.config import Config
+from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
+from qa_tool.reader import Answer, read_answer, read_summary
+
+
+@dataclass
+class LoadResult:
+    """The answers that could be read, and one error per file that could not."""
+
+    answers: list[Answer] = field(default_factory=list)
+    failures: list[AnswerFileError] = field(default_factory=list)
+    warnings: list[AnswerFileError] = field(default_factory=list)
+
+    @property
+    def files_seen(self) -> int:
+        return len(self.answers) + len(self.failures)
+
+
+def relative(config: Config, path: Path) -> str:
+    """The path as shown to people: relative to the library root, with '/'."""
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Found:
+    """One ``*.md`` file found by a scan, with its stat (None when it could not be taken)."""
+
+    path: Path
+    stat: os.stat_result | None
+    is_link: bool
+
+
+def scan_markdown(folder: Path) -> tuple[list[Found], list[Path]]:
+    """Every ``*.md`` file below ``folder`` (sorted), and folders named like ``x.md``.
+
+    One ``os.scandir`` pass: hidden entries are skipped, folders behind
+    symlinks are not entered, and each file's stat comes with it.
+    """
+    files: list[Found] = []
+    odd: list[Path] = []
+    stack = [folder]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subdirs.append(Path(entry.path))
+                if entry.name.endswith(".md"):
+                    odd.append(Path(entry.path))
+            elif entry.name.endswith(".md"):
+                try:
+                    st = entry.stat()
+                except OSError:
+                    st = None
+                files.append(Found(Path(entry.path), st, entry.is_symlink()))
+        stack.extend(reversed(subdirs))
+    files.sort(key=lambda f: f.path)
+    return files, odd
+
+
+def walk_markdown(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """``(path, is_file)`` for every ``*.md`` below ``folder`` (folders named ``x.md``: False)."""
+    files, odd = scan_markdown(folder)
+    for found in files:
+        yield found.path, True
+    for path in odd:
+        yield path, False
+
+
+def answer_paths(config: Config) -> list[Path]:
+    """Every answer file of the library (not parsed), sorted."""
+    if not config.answers_dir.is_dir():
+        return []
+    return [f.path for f in scan_markdown(config.answers_dir)[0]]
+
+
+def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Found], list[Path]]:
+    """Answer files named on the command line (files or folders); all answers when none.
+
+    Returns ``(files, folders_named_like_files)``. UsageError for a path that does
+    not exist. Files named directly are checked against the library root later.
+    """
+    roots = [Path(p) for p in given] if given else [config.answers_dir]
+    files: list[Found] = []
+    odd: list[Path] = []
+    for root in roots:
+        if not root.exists() and not root.is_symlink():
+            if given:
+                raise UsageError(f"{root}: no such file or folder")
+            continue
+        if root.is_dir() and not root.is_symlink():
+            found, folders = scan_markdown(root.absolute())
+            files.extend(found)
+            odd.extend(folders)
+        else:
+            path = root.absolute()
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            files.append(Found(path, st, True))  # checked like a link: it may lie anywhere
+    return files, odd
+
+
+def inside_root(config: Config, path: Path) -> bool:
+    """True when the file's real location (symlinks resolved) is inside the library root."""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(config.root)
+    except OSError:
+        return False
+
+
+PARALLEL_MIN_FILES = 400
+
+
+def _parse_chunk(job: tuple[list[tuple[str, str]], int, bool]) -> list[Answer | AnswerFileError]:
+    items, max_bytes, summary = job
+    read = read_summary if summary else read_answer
+    out: list[Answer | AnswerFileError] = []
+    for path, rel in items:
+        try:
+            out.append(read(Path(path), rel, max_bytes))
+        except AnswerFileError as exc:
+            out.append(exc)
+    return out
+
+
+def _parse_all(
+    items: list[tuple[str, str]], max_bytes: int, summary: bool, workers: int | None
+) -> list[Answer | AnswerFileError]:
+    """Parse files, over several processes when there are many (a cold run)."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        return _parse_chunk((items, max_bytes, summary))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, len(items) // (workers * 4))
+    chunks = [(items[i : i + size], max_bytes, summary) for i in range(0, len(items), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [r for chunk in pool.map(_parse_chunk, chunks) for r in chunk]
+    except (OSError, RuntimeError, ValueError):
+        return _parse_chunk((items, max_bytes, summary))
+
+
+def load_answers(
+    config: Config,
+    files: Iterable[Found],
+    odd: Iterable[Path] = (),
+    *,
+    summary: bool = False,
+    workers: int | None = None,
+    full_scan: bool = False,
+) -> LoadResult:
+    """Read every file; failures are collected, never raised, so a batch always finishes.
+
+    ``summary=True`` reads only the summary fields and goes through the cache
+    (``.qa/cache.sqlite3``), so unchanged files are not read at all.
+    """
+    result = LoadResult()
+    for folder in odd:
+        result.warnings.append(
+            AnswerFileError(
+                folder, "is a folder named like an answer file; not read", rule="not-a-file"
+            )
+        )
+    cache = None
+    if summary:
+        from qa_tool.cache import SummaryCache, stat_key
+
+        cache = SummaryCache.open(config.state_dir)
+    slots: list[Answer | AnswerFileError | None] = []
+    todo: list[tuple[int, Found, str]] = []
+    for found in files:
+        rel = relative(config, found.path)
+        if found.is_link and not inside_root(config, found.path):
+            slots.append(
+                AnswerFileError(
+                    found.path,
+                    "is a link to a file outside the library; not read",
+                    rule="outside-library",
+                )
+            )
+            continue
+        if cache is not None and found.stat is not None:
+            hit = cache.get(rel, stat_key(found.stat))
+            if hit is not None:
+                slots.append(
+                    Answer(
+                        found.path,
+                        rel,
+                        hit.meta,
+                        None,
+                        hit.body_line,
+                        digest=hit.digest,
+                        partial=True,
+                    )
+                )
+                continue
+        todo.append((len(slots), found, rel))
+        slots.append(None)
+    parsed = _parse_all(
+        [(str(f.path), rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
+    )
+    for (index, found, rel), item in zip(todo, parsed, strict=True):
+        slots[index] = item
+        if cache is not None and isinstance(item, Answer) and found.stat is not None:
+            cache.put(rel, stat_key(found.stat), item.meta, item.body_line, item.digest)
+    for item in slots:
+        if isinstance(item, Answer):
+            result.answers.append(item)
+        elif item is not None:
+            result.failures.append(item)
+    if cache is not None and (todo or full_scan):
+        from qa_tool.config import ensure_state_dir
+
+        try:
+            ensure_state_dir(config)
+        except OSError:
+            return result
+        all_rels = [relative(config, f.path) for f in files] if full_scan else None
+        cache.save(keep=all_rels)
+    return result
+
+
+def load_library(
+    config: Config,
+    given: Sequence[str] | None = None,
+    *,
+    summary: bool = False,
+    workers: int | None = None,
+) -> LoadResult:
+    """The answers at ``given`` (files or folders; default: the whole library).
+
+    ``summary=True``: only the summary fields, through the cache (for listings).
+    """
+    files, odd = select_paths(config, given)
+    return load_answers(config, files, odd, summary=summary, workers=workers, full_scan=not given)
+
+
+def find_answer(config: Config, ref: str) -> Path:
+    """The file of an answer given by id or by path; AnswerNotFound otherwise."""
+    candidate = Path(ref)
+    if ref.endswith(".md") or os.sep in ref or "/" in ref:
+        path = candidate if candidate.is_absolute() else Path.cwd() / candidate
+        if not path.is_file():
+            raise AnswerNotFound(f"{ref}: no such answer file")
+        if not inside_root(config, path):
+            raise PathOutsideLibrary(f"{ref}: outside the library at {config.root}")
+        return path.absolute()
+    matches = [p for p in answer_paths(config) if p.stem == ref]
+    if not matches:
+        raise AnswerNotFound(
+            f"no answer with id {ref!r} under {relative(config, config.answers_dir)}/"
+        )
+    if len(matches) > 1:
+        names = ", ".join(relative(config, p) for p in matches)
+        raise UsageError(f"id {ref!r} is used by several files ({names}); give a path")
+    return matches[0]

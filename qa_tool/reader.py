@@ -1,0 +1,413 @@
+"""Reading one answer file: front matter and body, safely.
+
+Parsing uses python-frontmatter's YAML handler with libyaml's C loader, wrapped
+in limits so a hostile file cannot hurt the machine:
+
+- files over ``max_file_bytes`` (``qa.toml``, default 1 MiB) are not parsed;
+- flow nesting deeper than :data:`MAX_DEPTH` is refused before libyaml sees it
+  (libyaml's composer recurses and would crash on ~100,000 levels);
+- the document's size with every alias expanded is bounded by
+  :data:`MAX_NODES` ("billion laughs"), and recursive aliases are refused;
+- duplicate keys are an error, as YAML 1.2 says (PyYAML keeps the last one).
+
+Every failure is an :class:`~qa_tool.errors.AnswerFileError` naming the file,
+the line where known, and a stable rule name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from qa_tool.errors import AnswerFileError
+
+MAX_DEPTH = 64
+MAX_NODES = 50_000
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
+_OPENING = re.compile(r"\A---[ \t]*\r?\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_HANDLER = YAMLHandler()
+
+
+class _TooComplex(Exception):
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.line = line
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int):
+        super().__init__(key)
+        self.key = key
+        self.line = line
+
+
+class BoundedLoader(yaml.CSafeLoader):
+    """libyaml's safe loader with duplicate-key, alias-expansion and depth checks."""
+
+    check_shape = True
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        if self.check_shape:
+            _check_shape(node)
+        return super().construct_document(node)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise _DuplicateKey(key_node.value, key_node.start_mark.line)
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _PlainLoader(BoundedLoader):
+    """For front matter with no anchors and no deep indentation: the shape check is moot."""
+
+    check_shape = False
+
+
+def _check_shape(root: yaml.Node) -> None:
+    """Refuse documents too deep or too large once aliases are expanded (iterative)."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > MAX_NODES:
+                raise _TooComplex(
+                    f"YAML expands to more than {MAX_NODES} values (aliases?)",
+                    node.start_mark.line,
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise _TooComplex("YAML alias refers to itself", node.start_mark.line)
+        if depth > MAX_DEPTH:
+            raise _TooComplex(f"YAML nested deeper than {MAX_DEPTH} levels", node.start_mark.line)
+        on_path.add(key)
+        stack.append((node, depth, True))
+        for child in _children(node):
+            if id(child) not in sizes:
+                stack.append((child, depth + 1, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+SUMMARY_FIELDS = (
+    "id",
+    "title",
+    "topic",
+    "status",
+    "confidence",
+    "created",
+    "last_reviewed",
+    "review_due",
+    "reviewed_by",
+    "review_fingerprint",
+)
+"""The front-matter fields listing commands need; ``qa stale`` reads only these."""
+
+
+def text_digest(title: object, body: str) -> str:
+    """SHA-256 of what a reader sees: the title and the body (trailing blanks ignored).
+
+    ``qa review`` stores it as ``review_fingerprint``; a different digest later
+    means the text changed after the review.
+    """
+    title_text = title.strip() if isinstance(title, str) else ""
+    lines = [line.rstrip() for line in body.strip().split("\n")]
+    return hashlib.sha256(f"{title_text}\n\n".encode() + "\n".join(lines).encode()).hexdigest()
+
+
+class Answer:
+    """One answer as read from disk.
+
+    ``meta`` holds the front matter as loaded (dates as ``datetime.date``); for a
+    summary read (see :func:`read_summary`) it holds only :data:`SUMMARY_FIELDS`.
+    ``body`` and ``front_matter`` are read from the file on first use when the
+    answer came from the cache; ``body_line`` is the 1-based line of the body's
+    first line in the file.
+    """
+
+    __slots__ = ("path", "rel", "meta", "body_line", "_body", "_front", "_digest", "partial")
+
+    def __init__(
+        self,
+        path: Path,
+        rel: str,
+        meta: dict[str, Any],
+        body: str | None,
+        body_line: int,
+        front_matter: str | None = None,
+        *,
+        digest: str | None = None,
+        partial: bool = False,
+    ):
+        self.path = path
+        self.rel = rel
+        self.meta = meta
+        self.body_line = body_line
+        self._body = body
+        self._front = front_matter
+        self._digest = digest
+        self.partial = partial
+
+    def __repr__(self) -> str:
+        return f"Answer({self.rel!r})"
+
+    def _load_text(self) -> None:
+        text = decode_text(self.path.read_bytes(), self.path)
+        self._front, self._body, self.body_line = split_front_matter(text, self.path)
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._load_text()
+        return self._body  # type: ignore[return-value]
+
+    @property
+    def front_matter(self) -> str:
+        if self._front is None:
+            self._load_text()
+        return self._front  # type: ignore[return-value]
+
+    @property
+    def digest(self) -> str:
+        """:func:`text_digest` of this answer's title and body."""
+        if self._digest is None:
+            self._digest = text_digest(self.meta.get("title"), self.body)
+        return self._digest
+
+    @property
+    def id(self) -> str | None:
+        value = self.meta.get("id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def status(self) -> str | None:
+        value = self.meta.get("status")
+        return value if isinstance(value, str) else None
+
+    def line_of(self, field_path: tuple[str | int, ...]) -> int | None:
+        """The file line of a front-matter value, e.g. ``("references", 0, "PMID")``.
+
+        Composes the front matter again (only done when reporting a finding);
+        falls back to the nearest enclosing value that exists.
+        """
+        try:
+            node = yaml.compose(self.front_matter, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            return None
+        line = node.start_mark.line if node is not None else None
+        for part in field_path:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                found = next((kv for kv in node.value if kv[0].value == part), None)
+                if found is None:
+                    break
+                line = found[0].start_mark.line
+                node = found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if part >= len(node.value):
+                    break
+                node = node.value[part]
+                line = node.start_mark.line
+            else:
+                break
+        return None if line is None else line + 2  # +1 for 1-based, +1 for the opening '---'
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 text (a BOM is dropped, CRLF becomes LF); AnswerFileError otherwise."""
+    if b"\x00" in data:
+        raise AnswerFileError(
+            path, "binary file (contains NUL bytes), not an answer", rule="binary"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise AnswerFileError(
+            path,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8",
+            line=line,
+            rule="not-utf8",
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def front_matter_span(text: str, path: Path) -> tuple[int, int, int]:
+    """Offsets ``(yaml_start, yaml_end, body_start)``; AnswerFileError without front matter."""
+    opening = _OPENING.match(text)
+    if not opening:
+        raise AnswerFileError(
+            path,
+            "no front matter: an answer starts with a '---' line, then YAML, then '---'",
+            line=1,
+            rule="no-front-matter",
+        )
+    closing = _CLOSING.search(text, opening.end())
+    if not closing:
+        raise AnswerFileError(
+            path,
+            "front matter is not closed: add a '---' line after the YAML",
+            line=1,
+            rule="unclosed-front-matter",
+        )
+    body_start = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    return opening.end(), closing.start(), body_start
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """``(front_matter, body, body_line)``; AnswerFileError when there is no front matter."""
+    start, end, body_start = front_matter_span(text, path)
+    body_line = text.count("\n", 0, body_start) + 1
+    return text[start:end], text[body_start:], body_line
+
+
+def load_front_matter(front: str, path: Path) -> dict[str, Any]:
+    """Parse front matter YAML into a mapping, within the limits above."""
+    if front.count("[") + front.count("{") > MAX_DEPTH:
+        _check_flow_depth(front, path)
+    loader = BoundedLoader if ("&" in front or _DEEP_INDENT.search(front)) else _PlainLoader
+    try:
+        meta = _HANDLER.load(front, Loader=loader)
+    except _DuplicateKey as exc:
+        raise AnswerFileError(
+            path, f"duplicate key {exc.key!r}: keep one", line=exc.line + 2, rule="duplicate-key"
+        ) from None
+    except _TooComplex as exc:
+        raise AnswerFileError(
+            path, str(exc), line=(exc.line or 0) + 2, rule="yaml-too-complex"
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        problem = exc.problem or str(exc)
+        raise AnswerFileError(
+            path, f"YAML syntax: {problem}", line=line, rule="yaml-syntax"
+        ) from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        raise AnswerFileError(path, f"YAML: {exc}", line=2, rule="yaml-syntax") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        kind = "a list" if isinstance(meta, list) else f"a single {type(meta).__name__} value"
+        raise AnswerFileError(
+            path,
+            f"front matter is {kind}, not a mapping of field: value lines",
+            line=2,
+            rule="not-a-mapping",
+        )
+    bad_keys = [k for k in meta if not isinstance(k, str)]
+    if bad_keys:
+        raise AnswerFileError(
+            path, f"front matter key {bad_keys[0]!r} is not text", line=2, rule="not-a-mapping"
+        )
+    return meta
+
+
+def _check_flow_depth(front: str, path: Path) -> None:
+    depth = 0
+    for match in _FLOW_BRACKETS.finditer(front):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = front.count("\n", 0, match.start()) + 2
+            raise AnswerFileError(
+                path,
+                f"YAML nested deeper than {MAX_DEPTH} levels",
+                line=line,
+                rule="yaml-too-complex",
+            )
+
+
+def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, after the size cap; AnswerFileError for what cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise AnswerFileError(
+                path,
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max_file_bytes "
+                "in qa.toml); not parsed",
+                rule="too-large",
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        raise AnswerFileError(
+            path, "cannot be read: permission denied", rule="unreadable"
+        ) from None
+    except IsADirectoryError:
+        raise AnswerFileError(path, "is a folder, not a file", rule="unreadable") from None
+    except OSError as exc:
+        raise AnswerFileError(path, f"cannot be read: {exc.strerror}", rule="unreadable") from None
+    if not data.strip():
+        raise AnswerFileError(path, "empty file", line=1, rule="empty")
+    return data
+
+
+def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
+    """Read and parse one answer; AnswerFileError names what is wrong and where."""
+    text = decode_text(read_bytes_checked(path, max_bytes), path)
+    front, body, body_line = split_front_matter(text, path)
+    meta = load_front_matter(front, path)
+    return Answer(path, rel, meta, body, body_line, front)
+
+
+def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
+    """Like :func:`read_answer`, but parses only the :data:`SUMMARY_FIELDS` of the front matter.
+
+    The other top-level fields (references, authors, legacy...) hold most of the
+    YAML and are skipped, which makes listing several times faster. Whenever the
+    shortcut might not apply (the cut YAML does not parse, or the layout is not
+    plain block style) the whole front matter is parsed instead, so errors are
+    the same as :func:`read_answer`'s.
+    """
+    text = decode_text(read_bytes_checked(path, max_bytes), path)
+    front, body, body_line = split_front_matter(text, path)
+    meta: dict[str, Any] | None = None
+    cut = _summary_yaml(front)
+    if cut is not None:
+        try:
+            meta = load_front_matter(cut, path)
+        except AnswerFileError:
+            meta = None
+    if meta is None:
+        meta = {k: v for k, v in load_front_matter(front, path).items() if k in SUMMARY_FIELDS}
+    digest = text_digest(meta.get("title"), body)
+    return Answer(path, rel, meta, None, body_line, None, digest=digest, partial=True)
+
+
+def _summary_yaml(front: str) -> str | None:
+    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual."""
+    starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
+    if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):
+        return None
+    pieces = []
+    for n, (start, key) in enumerate(starts):
+        if key in SUMMARY_FIELDS:
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(front)
+            pieces.append(front[start:end])
+    cut = "".join(pieces)
+    return cut if cut.endswith("\n") or not cut else cut + "\n"

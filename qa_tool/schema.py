@@ -1,0 +1,131 @@
+"""Checking front matter against ``schemas/answer.schema.json``.
+
+The schema is the single source of truth for field rules; this module only
+loads it (once), turns YAML values into what JSON Schema sees (dates become ISO
+strings), and reports each violation with a JSON path such as
+``$.references[0].PMID``. jsonschema is imported here, never at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+ANSWER_SCHEMA = SCHEMA_DIR / "answer.schema.json"
+
+_HINTS = {
+    ("type", "string"): 'quote the value, e.g. PMID: "23736648"',
+    ("pattern", "date"): "write dates as YYYY-MM-DD",
+    ("format", "date"): "write dates as YYYY-MM-DD with a real month and day",
+}
+
+
+@dataclass(frozen=True)
+class SchemaIssue:
+    """One schema violation: where (as a path of keys and indexes), which rule, what to do."""
+
+    field_path: tuple[str | int, ...]
+    keyword: str
+    message: str
+
+    @property
+    def json_path(self) -> str:
+        return json_path(self.field_path)
+
+
+def json_path(parts: tuple[str | int, ...]) -> str:
+    """``("references", 0, "PMID")`` -> ``"$.references[0].PMID"``."""
+    out = "$"
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.replace("_", "").replace("-", "").isalnum() and "-" not in part:
+            out += f".{part}"
+        else:
+            out += f"[{json.dumps(part)}]"
+    return out
+
+
+def to_json_value(value: Any) -> Any:
+    """A YAML-loaded value as JSON data: dates become ISO strings, mappings keep str keys."""
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes of binary data>"
+    if isinstance(value, set):
+        return sorted(map(str, value))
+    return value
+
+
+@cache
+def load_schema(path: Path = ANSWER_SCHEMA) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(load_schema(), format_checker=FormatChecker())
+
+
+def check_front_matter(meta: dict[str, Any]) -> list[SchemaIssue]:
+    """Every schema violation of one answer's front matter, in document order."""
+    issues = []
+    for error in _validator().iter_errors(to_json_value(meta)):
+        for leaf in _leaves(error):
+            issues.append(_issue(leaf))
+    issues.sort(key=lambda i: tuple(str(p) for p in i.field_path))
+    return issues
+
+
+def _leaves(error: Any) -> list[Any]:
+    """The most specific errors: anyOf/if-then wrappers say less than their causes."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # Prefer the branch that got furthest; report its errors.
+        best = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(best.absolute_path) > len(error.absolute_path):
+            return _leaves(best)
+    return [error]
+
+
+def _issue(error: Any) -> SchemaIssue:
+    parts = tuple(error.absolute_path)
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        if missing:
+            parts = (*parts, missing)
+    message = error.message
+    if error.validator == "additionalProperties":
+        message = f"{message}; check the spelling or remove it"
+    elif (
+        error.validator == "required"
+        and parts
+        and parts[-1] in ("confidence", "last_reviewed", "reviewed_by", "references")
+        and not error.absolute_path
+    ):
+        message = f"{message} for a published answer; fill it in or set status to in-review"
+    elif error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
+        message = f"{error.instance!r} is not one of: {allowed}"
+    hint = _hint(error)
+    if hint:
+        message = f"{message}; {hint}"
+    return SchemaIssue(parts, str(error.validator), message)
+
+
+def _hint(error: Any) -> str | None:
+    if error.validator == "type" and error.validator_value == "string":
+        return _HINTS[("type", "string")] if isinstance(error.instance, int | float) else None
+    if error.validator in ("pattern", "format") and "date" in str(error.schema):
+        return _HINTS[(str(error.validator), "date")]
+    return None

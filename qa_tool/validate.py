@@ -1,0 +1,232 @@
+"""``qa validate``: every rule an answer must meet, as findings.
+
+Field rules come from ``schemas/answer.schema.json``; this module adds the
+rules a schema cannot state (sections in the body, citations against
+references, id against file name, topic against folder, dates against each
+other). Findings never stop the run: every file is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from qa_tool.body import DOCTOR, RESEARCH, citations, parse_body
+from qa_tool.config import Config
+from qa_tool.dates import as_date
+from qa_tool.errors import AnswerFileError
+from qa_tool.library import LoadResult, answer_paths, load_library, relative
+from qa_tool.reader import Answer
+from qa_tool.schema import check_front_matter, json_path
+
+ERROR = "error"
+WARNING = "warning"
+DETAIL_FIELDS = ("title", "DOI", "PMID", "URL", "container-title")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file. ``field`` is a JSON path such as ``$.references[0].PMID``."""
+
+    path: str
+    line: int | None
+    field: str | None
+    rule: str
+    severity: str
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ValidationReport:
+    files_checked: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == WARNING for f in self.findings)
+
+    @property
+    def files_with_errors(self) -> int:
+        return len({f.path for f in self.findings if f.severity == ERROR})
+
+    def to_dict(self) -> dict:
+        return {
+            "version": 1,
+            "files_checked": self.files_checked,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def file_error_finding(config: Config, exc: AnswerFileError, severity: str = ERROR) -> Finding:
+    return Finding(relative(config, exc.path), exc.line, None, exc.rule, severity, exc.message)
+
+
+def validate_library(
+    config: Config, paths: Sequence[str] | None = None, today: dt.date | None = None
+) -> ValidationReport:
+    """Check the answers at ``paths`` (default: the whole library)."""
+    loaded = load_library(config, paths)
+    return validate_loaded(config, loaded, today)
+
+
+def validate_loaded(
+    config: Config, loaded: LoadResult, today: dt.date | None = None
+) -> ValidationReport:
+    today = today or dt.date.today()
+    stems: dict[str, list[str]] = defaultdict(list)
+    for p in answer_paths(config):
+        stems[p.stem].append(relative(config, p))
+    report = ValidationReport(files_checked=loaded.files_seen)
+    report.findings.extend(file_error_finding(config, e) for e in loaded.failures)
+    report.findings.extend(file_error_finding(config, e, WARNING) for e in loaded.warnings)
+    for answer in loaded.answers:
+        report.findings.extend(check_answer(answer, config, stems, today))
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
+    return report
+
+
+def check_answer(
+    answer: Answer, config: Config, stems: dict[str, list[str]], today: dt.date
+) -> list[Finding]:
+    """Every finding for one parsed answer."""
+    out: list[Finding] = []
+
+    def add(rule: str, message: str, parts: tuple = (), severity: str = ERROR, line=None) -> None:
+        if line is None and parts:
+            line = answer.line_of(parts)
+        out.append(
+            Finding(answer.rel, line, json_path(parts) if parts else None, rule, severity, message)
+        )
+
+    meta = answer.meta
+    for issue in check_front_matter(meta):
+        add(f"schema-{issue.keyword}", issue.message, issue.field_path)
+
+    _check_identity(answer, config, stems, add)
+    _check_dates(meta, today, add)
+    _check_body(answer, add)
+    return out
+
+
+def _check_identity(answer: Answer, config: Config, stems, add) -> None:
+    stem = answer.path.stem
+    if answer.id is not None and answer.id != stem:
+        add(
+            "id-stem",
+            f"id {answer.id!r} differs from the file name {stem!r}.md; "
+            "rename the file or fix the id (ids never change once published)",
+            ("id",),
+        )
+    others = [p for p in stems.get(stem, []) if p != answer.rel]
+    if others:
+        add(
+            "id-unique",
+            f"id {stem!r} is also used by {', '.join(others)}; ids must be unique",
+            ("id",) if "id" in answer.meta else (),
+        )
+    topic = answer.meta.get("topic")
+    if not isinstance(topic, str):
+        return
+    names = {t.name: t for t in config.topics}
+    if topic not in names:
+        known = ", ".join(names)
+        add(
+            "topic-unknown",
+            f"topic {topic!r} is not one of the library's topics ({known})",
+            ("topic",),
+        )
+        return
+    folder = answer.path.parent.name
+    if folder != names[topic].folder:
+        add(
+            "topic-folder",
+            f"topic {topic!r} belongs in {names[topic].folder}/, "
+            f"but the file is in {folder}/; move it",
+            ("topic",),
+        )
+
+
+def _check_dates(meta: dict, today: dt.date, add) -> None:
+    last = as_date(meta.get("last_reviewed"))
+    due = as_date(meta.get("review_due"))
+    created = as_date(meta.get("created"))
+    if last and due and due < last:
+        add(
+            "review-due-order",
+            f"review_due {due} is before last_reviewed {last}; set a later review_due or remove it",
+            ("review_due",),
+        )
+    if last and last > today:
+        add("date-in-future", f"last_reviewed {last} is in the future", ("last_reviewed",), WARNING)
+    if created and last and last < created:
+        add(
+            "review-before-created",
+            f"last_reviewed {last} is before created {created}",
+            ("last_reviewed",),
+            WARNING,
+        )
+
+
+def _check_body(answer: Answer, add) -> None:
+    is_draft = answer.status == "draft"
+    body = parse_body(answer.body)
+    if not is_draft:
+        for title in (RESEARCH, DOCTOR):
+            if body.section(title) is None:
+                add(
+                    "section-missing",
+                    f"the body has no '## {title}' section; add it",
+                    line=answer.body_line,
+                )
+        doctor = body.section(DOCTOR)
+        if doctor is not None and not doctor.list_items:
+            add(
+                "no-doctor-questions",
+                f"'{DOCTOR}' lists no question; add '- question?' lines",
+                line=answer.body_line + doctor.line,
+            )
+
+    refs = answer.meta.get("references")
+    refs = refs if isinstance(refs, list) else []
+    ref_ids = {}
+    for n, ref in enumerate(refs):
+        if isinstance(ref, dict) and ref.get("id") is not None:
+            ref_ids.setdefault(str(ref["id"]), n)
+    severity = WARNING if is_draft else ERROR
+    cited: set[str] = set()
+    for cite in citations(answer.body):
+        cited.add(cite.key)
+        if cite.key not in ref_ids:
+            add(
+                "citation-unknown",
+                f'[@{cite.key}] has no entry in references; add one with id: "{cite.key}"',
+                severity=severity,
+                line=answer.body_line + cite.line,
+            )
+    for key, n in ref_ids.items():
+        ref = refs[n]
+        if key not in cited:
+            add(
+                "reference-uncited",
+                f"reference {key} is never cited; cite it as [@{key}] or remove it",
+                ("references", n),
+                severity,
+            )
+        if not any(ref.get(k) for k in DETAIL_FIELDS):
+            add(
+                "reference-stub",
+                f"reference {key} has no details; add its title, DOI or PMID",
+                ("references", n),
+                WARNING,
+            )
