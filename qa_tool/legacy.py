@@ -54,6 +54,7 @@ from qa_tool.errors import LegacyFormatError
 
 __all__ = [
     "CONFIDENCE_LEVELS",
+    "NO_FOOTER_TOPIC",
     "NUMBER_TAKING_WORDS",
     "LegacyAnswer",
     "decode_legacy",
@@ -62,6 +63,9 @@ __all__ = [
 
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very-low")
 """The GRADE certainty words, as stored in front matter."""
+
+NO_FOOTER_TOPIC = "topic not found in footer"
+"""The warning for a text without the standard footer (``qa convert`` words its own)."""
 
 NUMBER_TAKING_WORDS: frozenset[str] = frozenset(
     word
@@ -402,7 +406,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     text, footer_topics = _remove_footer(text)
     topic = footer_topics[0] if footer_topics else None
     if topic is None:
-        warnings.append("topic not found in footer")
+        warnings.append(NO_FOOTER_TOPIC)
     elif len(set(footer_topics)) > 1:
         warnings.append(f"footers name several topics {footer_topics}; used {topic!r}")
     lines = [line.rstrip() for line in text.split("\n") if not _is_chrome(line)]
