@@ -75,9 +75,11 @@ FAILED = "failed"
 STATUSES = (CONVERTED, UNCHANGED, SKIPPED, FAILED)
 
 LEGACY_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".md")
-"""File names taken when walking a folder (any case); a file named directly is always read."""
+"""Names taken when walking a folder (also in capitals); a file named directly is always read."""
 
 STDIN_NAME = "stdin"
+WRITER_THREADS = 4
+"""Threads writing answer files: each write waits for its fsync, so they overlap well."""
 ANSWER_STATUSES = ("draft", "in-review", "published", "retired")
 _MIN_TITLE_LENGTH = 3
 
@@ -189,7 +191,9 @@ def find_sources(
     """
     sources: list[LegacySource] = []
     seen: set[Path] = set()
-    skip = [config.answers_dir, *([out_dir.resolve()] if out_dir is not None else [])]
+    skip = [config.answers_dir]
+    if out_dir is not None:
+        skip.append(out_dir.expanduser().resolve())
     suffixes = LEGACY_SUFFIXES + tuple(suffix.upper() for suffix in LEGACY_SUFFIXES)
     stdin_taken = False
     for given in paths:
@@ -311,9 +315,6 @@ def convert_sources(
         while pending:
             _finish(*pending.popleft(), notify)
     return report
-
-
-WRITER_THREADS = 4
 
 
 def _run_job(job: Callable[[], None], result: FileResult, source: LegacySource) -> None:
@@ -448,9 +449,8 @@ def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: lis
         if not value
     ]
     if status == "published" and missing:
-        raise QAError(
-            f"--status published needs {', '.join(missing)}, which the text does not give"
-        )
+        needed = " and ".join([", ".join(missing[:-1]), missing[-1]] if missing[:-1] else missing)
+        raise QAError(f"--status published needs {needed}, which the text does not give")
     if not chosen and status != "published" and answer.confidence and answer.last_reviewed:
         warnings.append("status in-review although the page shows a review: it cites nothing")
 

@@ -415,7 +415,8 @@ def test_status_option_published_needs_a_reviewed_text(library, qa, tmp_path):
 
     assert result.exit_code == 1
     assert report["files"][0]["error"] == (
-        "--status published needs a confidence, a last-reviewed date, which the text does not give"
+        "--status published needs a confidence and a last-reviewed date, which the text does "
+        "not give"
     )
     assert files_under(library) == []
 
