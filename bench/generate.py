@@ -83,23 +83,39 @@ class CommitPlan:
 
 
 HISTORY: tuple[CommitPlan, ...] = (
-    CommitPlan("2024-03-04T10:12:31+01:00", "add", 0.78,
-               "Import the first answers from the legacy site"),
+    CommitPlan(
+        "2024-03-04T10:12:31+01:00", "add", 0.78, "Import the first answers from the legacy site"
+    ),
     CommitPlan("2024-09-16T15:40:02+02:00", "add", 0.07, "Add answers to new patient questions"),
-    CommitPlan("2025-02-10T09:05:47+01:00", "review", 0.30,
-               "Review pass: update review dates and reviewers"),
-    CommitPlan("2025-06-23T14:22:10+02:00", "edit", 0.12,
-               "Rewrite summaries and research sections"),
+    CommitPlan(
+        "2025-02-10T09:05:47+01:00",
+        "review",
+        0.30,
+        "Review pass: update review dates and reviewers",
+    ),
+    CommitPlan(
+        "2025-06-23T14:22:10+02:00", "edit", 0.12, "Rewrite summaries and research sections"
+    ),
     CommitPlan("2025-10-06T11:48:55+02:00", "add", 0.07, "Add answers to new patient questions"),
-    CommitPlan("2026-02-17T16:31:08+01:00", "review", 0.30,
-               "Review pass: review dates, confidence and reviewers"),
-    CommitPlan("2026-06-01T08:57:33+02:00", "edit", 0.10,
-               "Update research sections with new studies"),
+    CommitPlan(
+        "2026-02-17T16:31:08+01:00",
+        "review",
+        0.30,
+        "Review pass: review dates, confidence and reviewers",
+    ),
+    CommitPlan(
+        "2026-06-01T08:57:33+02:00", "edit", 0.10, "Update research sections with new studies"
+    ),
     CommitPlan("2026-08-24T17:03:12+02:00", "review", 0.30, "Summer review pass"),
-    CommitPlan("2026-09-28T13:14:29+02:00", "status", 0.08,
-               "Add draft answers, retire outdated ones, set review deadlines"),
-    CommitPlan("2026-11-09T10:26:40+01:00", "review", 0.35,
-               "Autumn review pass: update review dates"),
+    CommitPlan(
+        "2026-09-28T13:14:29+02:00",
+        "status",
+        0.08,
+        "Add draft answers, retire outdated ones, set review deadlines",
+    ),
+    CommitPlan(
+        "2026-11-09T10:26:40+01:00", "review", 0.35, "Autumn review pass: update review dates"
+    ),
 )
 """The generated git history, oldest first. Add shares sum to 1.0."""
 
@@ -217,9 +233,7 @@ def template_fields(template: str) -> tuple[str, ...]:
     """The replacement fields a template uses, parsed once per template."""
     fields = _FIELDS_CACHE.get(template)
     if fields is None:
-        fields = tuple(
-            name for _, name, _, _ in string.Formatter().parse(template) if name
-        )
+        fields = tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
         _FIELDS_CACHE[template] = fields
     return fields
 
@@ -827,8 +841,14 @@ def generate_legacy(n: int, out: Path, seed: int) -> int:
         context = Context(identity.topic, identity.subject, identity.population)
         reviewed = random_day(rng, date(2024, 1, 1), date(2026, 11, 1))
         answer = draw_answer(
-            rng, people, slug(identity.subject), aspect_title.format(s=identity.subject,
-            p=identity.population), context, reviewed, reviewed, "published",
+            rng,
+            people,
+            slug(identity.subject),
+            aspect_title.format(s=identity.subject, p=identity.population),
+            context,
+            reviewed,
+            reviewed,
+            "published",
         )
         listed = sorted(rng.sample(range(1, 9), len(answer.references)))
         answer.paragraphs = draw_paragraphs(
@@ -862,7 +882,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--legacy-out", type=Path, help="folder for the legacy texts")
     parser.add_argument("--force", action="store_true", help="replace non-empty output folders")
     parser.add_argument(
-        "--as-of", action="append", default=[], type=date.fromisoformat,
+        "--as-of",
+        action="append",
+        default=[],
+        type=date.fromisoformat,
         help="count answers due on or before this date (repeatable), for sanity checks",
     )
     parser.add_argument("--stats", type=Path, help="write a JSON summary here")

@@ -311,45 +311,81 @@ def qa(*words: str) -> Callable[[Setting], list[str]]:
 COMMANDS: tuple[Command, ...] = (
     Command("version", "`qa --version`", qa("--version"), "qa"),
     Command(
-        "stale-cold", "`qa stale --as-of 2026-11-22 --format json --exit-zero`",
-        qa("stale", "--as-of", AS_OF, "--format", "json", "--exit-zero"), "qa", "cold",
+        "stale-cold",
+        "`qa stale --as-of 2026-11-22 --format json --exit-zero`",
+        qa("stale", "--as-of", AS_OF, "--format", "json", "--exit-zero"),
+        "qa",
+        "cold",
         capture=True,
     ),
     Command(
-        "stale-warm", "`qa stale` (same options)",
-        qa("stale", "--as-of", AS_OF, "--format", "json", "--exit-zero"), "qa", "warm",
+        "stale-warm",
+        "`qa stale` (same options)",
+        qa("stale", "--as-of", AS_OF, "--format", "json", "--exit-zero"),
+        "qa",
+        "warm",
         capture=True,
     ),
     Command(
-        "validate", "`qa validate --format json`", qa("validate", "--format", "json"), "qa",
-        "cold", findings_exit=True, capture=True,
+        "validate",
+        "`qa validate --format json`",
+        qa("validate", "--format", "json"),
+        "qa",
+        "cold",
+        findings_exit=True,
+        capture=True,
     ),
     Command(
-        "export", "`qa export --format jsonl --out X.tar.gz --force`",
-        lambda s: [s.qa or "qa", "export", "--format", "jsonl", "--out",
-                   str(s.scratch / "export.tar.gz"), "--force"],
-        "qa", "cold", outputs=lambda s: [s.scratch / "export.tar.gz"],
+        "export",
+        "`qa export --format jsonl --out X.tar.gz --force`",
+        lambda s: [
+            s.qa or "qa",
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            str(s.scratch / "export.tar.gz"),
+            "--force",
+        ],
+        "qa",
+        "cold",
+        outputs=lambda s: [s.scratch / "export.tar.gz"],
     ),
     Command(
-        "convert", "`qa convert LEGACY --out TMP --format json`",
-        lambda s: [s.qa or "qa", "convert", str(s.legacy), "--out", str(s.scratch / "converted"),
-                   "--format", "json"],
-        "qa", "cold", outputs=lambda s: [s.scratch / "converted"],
+        "convert",
+        "`qa convert LEGACY --out TMP --format json`",
+        lambda s: [
+            s.qa or "qa",
+            "convert",
+            str(s.legacy),
+            "--out",
+            str(s.scratch / "converted"),
+            "--format",
+            "json",
+        ],
+        "qa",
+        "cold",
+        outputs=lambda s: [s.scratch / "converted"],
     ),
     Command(
-        "hugo", f"`hugo list expired --clock {AS_OF}T00:00:00Z`",
+        "hugo",
+        f"`hugo list expired --clock {AS_OF}T00:00:00Z`",
         lambda s: [s.hugo or "hugo", "list", "expired", "--clock", f"{AS_OF}T00:00:00Z"],
-        "hugo", capture=True,
+        "hugo",
+        capture=True,
     ),
     Command(
-        "cat", "`cat` of every answer file (find, xargs)",
+        "cat",
+        "`cat` of every answer file (find, xargs)",
         lambda s: ["sh", "-c", "find answers -name '*.md' -print0 | xargs -0 cat > /dev/null"],
         "shell",
     ),
     Command(
-        "tar", "`tar czf X.tar.gz answers`",
+        "tar",
+        "`tar czf X.tar.gz answers`",
         lambda s: ["tar", "czf", str(s.scratch / "answers.tar.gz"), "answers"],
-        "shell", outputs=lambda s: [s.scratch / "answers.tar.gz"],
+        "shell",
+        outputs=lambda s: [s.scratch / "answers.tar.gz"],
     ),
 )
 
@@ -581,8 +617,16 @@ class Targets:
             parts.append(f"reading every file (`cat`) takes {cat.time:.3f} s")
         return f" ({'; '.join(parts)})" if parts else ""
 
-    def ratio(self, name: str, key: str, ref: str, size: int, limit: float, memory: bool = False,
-              keys: Sequence[str] = ()) -> Verdict:
+    def ratio(
+        self,
+        name: str,
+        key: str,
+        ref: str,
+        size: int,
+        limit: float,
+        memory: bool = False,
+        keys: Sequence[str] = (),
+    ) -> Verdict:
         """A target of the form figure(key) <= limit x figure(ref)."""
         ref_cell, why = self.get(ref, size)
         if not ref_cell:
@@ -606,8 +650,9 @@ class Targets:
             text += self.context(size)
         return Verdict(name, text)
 
-    def absolute(self, name: str, key: str, size: int | None, limit: float,
-                 memory: bool = False) -> Verdict:
+    def absolute(
+        self, name: str, key: str, size: int | None, limit: float, memory: bool = False
+    ) -> Verdict:
         """A target of the form figure(key) < limit, at one size or the worst of all sizes."""
         sizes = [size] if size is not None else list(self.sizes)
         found = []
@@ -671,31 +716,60 @@ class Targets:
             if command.tool != "qa" and self.growth(command)
         ]
         if reference:
-            verdicts.append(Verdict(
-                f"for comparison (no target; linear = at most {LINEAR_SLACK:g}x the growth of N)",
-                " | ".join(reference),
-            ))
+            verdicts.append(
+                Verdict(
+                    f"for comparison (no target; linear = at most {LINEAR_SLACK:g}x the growth of N)",
+                    " | ".join(reference),
+                )
+            )
         return verdicts
 
     def all(self) -> list[Verdict]:
         """Every target of the issue, in its order."""
         return [
             self.absolute("`qa --version` under 100 ms (worst N)", "version", None, 0.1),
-            self.ratio("`qa stale` cold, N = 10,000: at most 1.0x `hugo list expired`",
-                       "stale-cold", "hugo", 10_000, 1.0),
-            self.ratio("`qa stale` warm, N = 10,000: at most 0.25x `hugo list expired`",
-                       "stale-warm", "hugo", 10_000, 0.25),
-            self.ratio("`qa stale` peak memory, N = 10,000 (cold and warm): at most 0.5x Hugo's",
-                       "stale-cold", "hugo", 10_000, 0.5, memory=True,
-                       keys=("stale-cold", "stale-warm")),
+            self.ratio(
+                "`qa stale` cold, N = 10,000: at most 1.0x `hugo list expired`",
+                "stale-cold",
+                "hugo",
+                10_000,
+                1.0,
+            ),
+            self.ratio(
+                "`qa stale` warm, N = 10,000: at most 0.25x `hugo list expired`",
+                "stale-warm",
+                "hugo",
+                10_000,
+                0.25,
+            ),
+            self.ratio(
+                "`qa stale` peak memory, N = 10,000 (cold and warm): at most 0.5x Hugo's",
+                "stale-cold",
+                "hugo",
+                10_000,
+                0.5,
+                memory=True,
+                keys=("stale-cold", "stale-warm"),
+            ),
             self.absolute("`qa stale` warm, N = 100,000: under 3 s", "stale-warm", 100_000, 3.0),
-            self.absolute("`qa stale` warm, N = 100,000: under 500 MB", "stale-warm", 100_000,
-                          500, memory=True),
+            self.absolute(
+                "`qa stale` warm, N = 100,000: under 500 MB",
+                "stale-warm",
+                100_000,
+                500,
+                memory=True,
+            ),
             self.absolute("`qa validate` cold, N = 10,000: under 3 s", "validate", 10_000, 3.0),
-            self.ratio("`qa export --format jsonl` to .tar.gz, N = 10,000: at most 3x `tar czf`",
-                       "export", "tar", 10_000, 3.0),
-            self.absolute("`qa convert` of the legacy texts: under 3 s (worst N)", "convert",
-                          None, 3.0),
+            self.ratio(
+                "`qa export --format jsonl` to .tar.gz, N = 10,000: at most 3x `tar czf`",
+                "export",
+                "tar",
+                10_000,
+                3.0,
+            ),
+            self.absolute(
+                "`qa convert` of the legacy texts: under 3 s (worst N)", "convert", None, 3.0
+            ),
             *self.linear(),
         ]
 
@@ -721,14 +795,21 @@ def find_qa(given: str | None) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000",
-                        help="comma-separated library sizes (default: %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="comma-separated library sizes (default: %(default)s)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median shown)")
     parser.add_argument("--qa", help="the qa executable (default: the one next to this Python)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--legacy", type=int, default=1000, help="legacy texts for qa convert")
-    parser.add_argument("--out", type=Path, default=BENCH / "out",
-                        help="where libraries and scratch files go (default: bench/out)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=BENCH / "out",
+        help="where libraries and scratch files go (default: bench/out)",
+    )
     parser.add_argument("--json", type=Path, help="also save the raw figures here")
     args = parser.parse_args(argv)
     sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
@@ -773,8 +854,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         remove(scratch)
         scratch.mkdir()
         setting = Setting(size, library, legacy_dir, scratch, qa_path, hugo_path, args.legacy)
-        log(f"[{size:,}] warming the OS page cache: one untimed read of every answer, "
-            "one untimed start of qa and hugo")
+        log(
+            f"[{size:,}] warming the OS page cache: one untimed read of every answer, "
+            "one untimed start of qa and hugo"
+        )
         run_once(COMMAND["cat"].argv(setting), library, None, scratch)
         for warm_up in ([qa_path, "--version"] if qa_path else [], [hugo_path, "version"]):
             if warm_up and warm_up[0]:
@@ -788,19 +871,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     load_after = os.getloadavg()
     print(f"## Benchmark ({meta['started']}, {meta['machine']})\n")
-    print("Each cell: median wall time / median peak memory over "
-          f"{args.repeat} runs; cwd = the library root. Peak memory is the largest process's "
-          "peak RSS, or, marked \"(n processes)\", the sampled peak of the summed PSS of the "
-          "processes running at once, when that is larger.\n")
+    print(
+        "Each cell: median wall time / median peak memory over "
+        f"{args.repeat} runs; cwd = the library root. Peak memory is the largest process's "
+        'peak RSS, or, marked "(n processes)", the sampled peak of the summed PSS of the '
+        "processes running at once, when that is larger.\n"
+    )
     print(table(sizes, cells, args.legacy))
-    print("\nGeneration (bench/generate.py, seed "
-          f"{args.seed}): "
-          + "; ".join(
-              f"N = {fmt_n(n)}: {g['stats']['library']['bytes'] / 1e6:.0f} MB, "
-              f"{g['stats']['library']['commits']} commits, generated in {g['seconds']:.1f} s"
-              for n, g in generation.items()
-          )
-          + f"; {fmt_n(args.legacy)} legacy texts in {legacy_info['seconds']:.1f} s.")
+    print(
+        "\nGeneration (bench/generate.py, seed "
+        f"{args.seed}): "
+        + "; ".join(
+            f"N = {fmt_n(n)}: {g['stats']['library']['bytes'] / 1e6:.0f} MB, "
+            f"{g['stats']['library']['commits']} commits, generated in {g['seconds']:.1f} s"
+            for n, g in generation.items()
+        )
+        + f"; {fmt_n(args.legacy)} legacy texts in {legacy_info['seconds']:.1f} s."
+    )
     print("\n## Targets\n")
     for verdict in Targets(cells, sizes).all():
         print(f"- {verdict.target}: {verdict.text}")
@@ -810,12 +897,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Python {meta['python']}.",
         f"Peak memory of the largest process from {meta['peak_memory_from']}; of several "
         "processes at once, the summed PSS sampled every 50 ms"
-        + ("" if GNU_TIME else "; '<=' marks figures that do not exceed the runner's own peak, "
-           "which Linux passes on to a child at exec, so they are upper bounds only")
+        + (
+            ""
+            if GNU_TIME
+            else "; '<=' marks figures that do not exceed the runner's own peak, "
+            "which Linux passes on to a child at exec, so they are upper bounds only"
+        )
         + ". MB = MiB.",
         f"Load average {load_before[0]:.2f} before, {load_after[0]:.2f} after: the machine is "
         "shared, so compare figures within one run, not across runs.",
-        "\"cold\": `<library>/.qa/` deleted before each run; \"warm\": kept from an untimed first "
+        '"cold": `<library>/.qa/` deleted before each run; "warm": kept from an untimed first '
         "run. The OS page cache is warm for every command (one untimed read of the answers and "
         "one untimed start of qa and hugo per size), Hugo's included; Hugo keeps no cache for "
         "listing.",
@@ -835,8 +926,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if listed["hugo"] is not None:
             parts.append(f"Hugo listed {listed['hugo']}")
         if listed["stale-cold"] is not None:
-            parts.append(f"qa stale listed {listed['stale-cold']} (its rules are wider: status "
-                         "and edits after review also count)")
+            parts.append(
+                f"qa stale listed {listed['stale-cold']} (its rules are wider: status "
+                "and edits after review also count)"
+            )
         notes.append(f"N = {fmt_n(size)}: " + ", ".join(parts) + ".")
     failures = sorted(
         {(c.command, c.note, c.message) for c in cells.values() if c.note.startswith("n/a")}
@@ -847,12 +940,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"- {note}")
 
     if args.json:
-        args.json.write_text(json.dumps({
-            "meta": {**meta, "load_before": load_before, "load_after": load_after},
-            "generation": {str(n): g for n, g in generation.items()},
-            "legacy": legacy_info,
-            "cells": [asdict(c) for c in cells.values()],
-        }, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "meta": {**meta, "load_before": load_before, "load_after": load_after},
+                    "generation": {str(n): g for n, g in generation.items()},
+                    "legacy": legacy_info,
+                    "cells": [asdict(c) for c in cells.values()],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         log(f"raw figures saved to {args.json}")
     return 0
 

@@ -51,11 +51,14 @@ class Found:
     is_link: bool
 
 
-def scan_markdown(folder: Path) -> tuple[list[Found], list[Path]]:
+def scan_markdown(
+    folder: Path, suffixes: tuple[str, ...] = (".md",)
+) -> tuple[list[Found], list[Path]]:
     """Every ``*.md`` file below ``folder`` (sorted), and folders named like ``x.md``.
 
     One ``os.scandir`` pass: hidden entries are skipped, folders behind
-    symlinks are not entered, and each file's stat comes with it.
+    symlinks are not entered, and each file's stat comes with it. ``suffixes``
+    widens the search to other file names (``qa convert`` reads ``*.txt`` too).
     """
     files: list[Found] = []
     odd: list[Path] = []
@@ -77,9 +80,9 @@ def scan_markdown(folder: Path) -> tuple[list[Found], list[Path]]:
                 is_dir = False
             if is_dir:
                 subdirs.append(Path(entry.path))
-                if entry.name.endswith(".md"):
+                if entry.name.endswith(suffixes):
                     odd.append(Path(entry.path))
-            elif entry.name.endswith(".md"):
+            elif entry.name.endswith(suffixes):
                 try:
                     st = entry.stat()
                 except OSError:

@@ -40,8 +40,20 @@ def load_generator() -> ModuleType:
 def generate(out: Path, seed: int = 1) -> Path:
     """Run the generator as the runner does: a library of N answers and LEGACY texts."""
     subprocess.run(
-        [sys.executable, str(GENERATOR), "--n", str(N), "--out", str(out / "lib"),
-         "--legacy", str(LEGACY), "--legacy-out", str(out / "legacy"), "--seed", str(seed)],
+        [
+            sys.executable,
+            str(GENERATOR),
+            "--n",
+            str(N),
+            "--out",
+            str(out / "lib"),
+            "--legacy",
+            str(LEGACY),
+            "--legacy-out",
+            str(out / "legacy"),
+            "--seed",
+            str(seed),
+        ],
         check=True,
         capture_output=True,
     )
@@ -144,9 +156,7 @@ def test_expiry_date_is_the_due_date(answers: list[tuple[Path, dict, str]]) -> N
 def test_every_citation_has_a_reference_and_back(answers: list[tuple[Path, dict, str]]) -> None:
     for path, meta, body in answers:
         cited = {
-            key.strip().lstrip("@")
-            for group in CITATION.findall(body)
-            for key in group.split(";")
+            key.strip().lstrip("@") for group in CITATION.findall(body) for key in group.split(";")
         }
         assert cited == {r["id"] for r in meta["references"]}, path
         assert "\n## What the research says\n" in body

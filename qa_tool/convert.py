@@ -1,0 +1,674 @@
+"""``qa convert``: legacy answer texts into answer files, with their provenance.
+
+The legacy parser (:mod:`qa_tool.legacy`) reads a text into its parts; this module
+decides where the answer goes, what its front matter says, and whether the file may
+be written, and reports one :class:`FileResult` per input. It never prints: the
+command layer renders the :class:`ConvertReport`.
+
+Example::
+
+    report = convert_sources(config, find_sources(["legacy/"], config), ConvertOptions())
+    report.summary()   # {"converted": 2, "unchanged": 0, "skipped": 0, "failed": 0}
+
+Rules, in the order they apply to each input:
+
+* the text must parse (:func:`~qa_tool.legacy.parse_legacy`), or the file fails;
+* the topic is ``--topic``, else the footer's, else (with a "guessed topic" warning)
+  the input's folder name when it names a topic; none of these fails the file;
+* the id is made from the question (:func:`~qa_tool.ids.make_id`); an id that another
+  answer of the library uses, or that an earlier input of the same run made, fails the
+  file, naming the other one;
+* an existing target whose ``legacy.sha256`` equals the input's is ``unchanged`` and is
+  never written (not even with ``--force``: a reviewer may have edited it since);
+  one converted from another source file fails; any other existing file is
+  ``skipped`` unless ``--force``, which rewrites it under the file's edit lock;
+* every write is atomic; a new file never replaces one that appeared meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import hashlib
+import json
+import re
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qa_tool import __version__, fsutil
+from qa_tool.config import Config, Topic
+from qa_tool.errors import AnswerFileError, LegacyFormatError, QAError, UsageError
+from qa_tool.ids import check_id, make_id
+from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
+from qa_tool.library import answer_paths, relative, scan_markdown
+from qa_tool.reader import read_answer, read_bytes_checked
+
+__all__ = [
+    "CONVERTED",
+    "FAILED",
+    "LEGACY_SUFFIXES",
+    "SKIPPED",
+    "STATUSES",
+    "UNCHANGED",
+    "ConvertOptions",
+    "ConvertReport",
+    "FileResult",
+    "LegacySource",
+    "answer_file_text",
+    "convert_sources",
+    "default_status",
+    "find_sources",
+    "front_matter_text",
+]
+
+CONVERTED = "converted"
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"
+FAILED = "failed"
+STATUSES = (CONVERTED, UNCHANGED, SKIPPED, FAILED)
+
+LEGACY_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".md")
+"""Names taken when walking a folder (also in capitals); a file named directly is always read."""
+
+STDIN_NAME = "stdin"
+WRITER_THREADS = 4
+"""Threads writing answer files: each write waits for its fsync, so they overlap well."""
+ANSWER_STATUSES = ("draft", "in-review", "published", "retired")
+_MIN_TITLE_LENGTH = 3
+
+
+@dataclass(frozen=True)
+class LegacySource:
+    """One input: a file, or standard input (``path`` None, ``data`` its bytes).
+
+    ``name`` is how reports show it: the path as given on the command line (a file
+    found in a folder: the folder as given, joined with its path inside), or ``stdin``.
+    """
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    @property
+    def file_name(self) -> str:
+        """What ``legacy.source`` records: the file's name, or ``stdin``."""
+        return self.path.name if self.path is not None else STDIN_NAME
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """The switches of ``qa convert``; ``today`` is the ``legacy.converted`` date."""
+
+    topic: str | None = None
+    status: str | None = None
+    force: bool = False
+    dry_run: bool = False
+    out_dir: Path | None = None
+    today: dt.date | None = None
+
+
+@dataclass
+class FileResult:
+    """What happened to one input. ``error`` says why it failed or was skipped.
+
+    ``text`` (the file that would be written) and ``diff`` (a unified diff against the
+    existing target) are kept on dry runs only.
+    """
+
+    source: str
+    target: str | None = None
+    status: str = FAILED
+    id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    text: str | None = None
+    diff: str | None = None
+
+    def to_dict(self, dry_run: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source": self.source,
+            "target": self.target,
+            "status": self.status,
+            "id": self.id,
+            "warnings": list(self.warnings),
+            "error": self.error,
+        }
+        if dry_run:
+            data["text"] = self.text
+            data["diff"] = self.diff
+        return data
+
+
+@dataclass
+class ConvertReport:
+    files: list[FileResult] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for result in self.files:
+            counts[result.status] += 1
+        return counts
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was converted or unchanged (exit 0)."""
+        return all(result.status in (CONVERTED, UNCHANGED) for result in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "dry_run": self.dry_run,
+            "files": [result.to_dict(self.dry_run) for result in self.files],
+            "summary": self.summary(),
+        }
+
+
+# --- inputs -------------------------------------------------------------------------
+
+
+def find_sources(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    stdin: bytes | None = None,
+    out_dir: Path | None = None,
+) -> list[LegacySource]:
+    """The inputs named on the command line, in order, each file once.
+
+    Folders are walked recursively for :data:`LEGACY_SUFFIXES` files, skipping hidden
+    entries, folders behind symlinks, and the folders answers are written to (the
+    library's answers folder and ``out_dir``), so a re-run over a folder holding its own
+    output does not read that output as input. ``-`` stands for ``stdin`` (its bytes).
+    UsageError for a path that does not exist or ``-`` given twice.
+    """
+    sources: list[LegacySource] = []
+    seen: set[Path] = set()
+    skip = [config.answers_dir]
+    if out_dir is not None:
+        skip.append(out_dir.expanduser().resolve())
+    suffixes = LEGACY_SUFFIXES + tuple(suffix.upper() for suffix in LEGACY_SUFFIXES)
+    stdin_taken = False
+    for given in paths:
+        if given == "-":
+            if stdin_taken:
+                raise UsageError("'-' (standard input) is given more than once")
+            stdin_taken = True
+            sources.append(LegacySource(STDIN_NAME, None, stdin or b""))
+            continue
+        path = Path(given)
+        if not path.exists():
+            raise UsageError(f"{given}: no such file or folder")
+        if not path.is_dir():
+            found = [(path, path.resolve())]
+        else:
+            # The walk does not follow folder links, so paths under the real folder are real.
+            real = path.resolve()
+            found = [
+                (path / item.path.relative_to(real), item.path)
+                for item in scan_markdown(real, suffixes)[0]
+                if not any(item.path.is_relative_to(folder) for folder in skip)
+            ]
+        for file, key in found:
+            if key not in seen:
+                seen.add(key)
+                sources.append(LegacySource(str(file), file))
+    return sources
+
+
+# --- conversion ---------------------------------------------------------------------
+
+
+def default_status(answer: LegacyAnswer) -> str:
+    """``published`` when the page showed a confidence and a review date and cites
+    research (it was live and reviewed), else ``in-review`` (it needs a reviewer first).
+
+    >>> default_status(parse_legacy("Why?\\nBecause.\\nWhat to ask your doctor\\n- Sure?\\n"))
+    'in-review'
+    """
+    if answer.confidence and answer.last_reviewed and answer.references:
+        return "published"
+    return "in-review"
+
+
+@dataclass
+class _Run:
+    """State shared by the files of one run: the library's ids, scanned once."""
+
+    config: Config
+    options: ConvertOptions
+    topic: Topic | None
+    out_dir: Path
+    today: dt.date
+    library_ids: dict[str, list[Path]]
+    existing: set[Path]
+    """The answer files under ``out_dir`` when the run started (one scan, no stat per file)."""
+    claimed: dict[str, str] = field(default_factory=dict)
+    """Ids made earlier in this run, and the source that made each."""
+
+
+def convert_sources(
+    config: Config,
+    sources: Sequence[LegacySource],
+    options: ConvertOptions,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> ConvertReport:
+    """Convert every source; one result each, in order. ``on_result`` sees each as it ends.
+
+    Raises UsageError only for the options themselves (unknown ``--topic`` or
+    ``--status``, ``--out`` naming a file); a bad input fails its own result.
+
+    Each input is read and decided in turn (ids are claimed in input order), while the
+    writes go to a few threads: each write waits for its fsync, and overlapping them
+    makes a batch of a thousand files several times faster on a busy disk.
+    """
+    topic = config.topic_named(options.topic) if options.topic else None
+    if options.status is not None and options.status not in ANSWER_STATUSES:
+        raise UsageError(
+            f"unknown status {options.status!r}; use one of: {', '.join(ANSWER_STATUSES)}"
+        )
+    out_dir = config.answers_dir
+    if options.out_dir is not None:
+        out_dir = options.out_dir.expanduser().resolve()
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"--out {options.out_dir}: is a file, not a folder")
+    library_ids: dict[str, list[Path]] = {}
+    library_files = answer_paths(config)
+    for path in library_files:
+        library_ids.setdefault(path.stem, []).append(path)
+    if out_dir == config.answers_dir:
+        existing = set(library_files)
+    else:
+        existing = {found.path for found in scan_markdown(out_dir)[0]}
+    run = _Run(
+        config,
+        options,
+        topic,
+        out_dir,
+        options.today or dt.date.today(),
+        library_ids,
+        existing,
+    )
+    report = ConvertReport(dry_run=options.dry_run)
+    notify = on_result or (lambda _result: None)
+    pending: deque[tuple[FileResult, Future[None] | None]] = deque()
+    with ThreadPoolExecutor(max_workers=WRITER_THREADS) as writers:
+        for source in sources:
+            result = FileResult(source.name)
+            job = None
+            try:
+                job = _convert_one(run, source, result)
+            except QAError as error:
+                _fail(result, str(error), source)
+            report.files.append(result)
+            write = writers.submit(_run_job, job, result, source) if job else None
+            pending.append((result, write))
+            while pending and (pending[0][1] is None or pending[0][1].done()):
+                _finish(*pending.popleft(), notify)
+        while pending:
+            _finish(*pending.popleft(), notify)
+    return report
+
+
+def _run_job(job: Callable[[], None], result: FileResult, source: LegacySource) -> None:
+    try:
+        job()
+    except QAError as error:
+        _fail(result, str(error), source)
+
+
+def _finish(
+    result: FileResult, write: Future[None] | None, notify: Callable[[FileResult], None]
+) -> None:
+    if write is not None:
+        write.result()
+    notify(result)
+
+
+def _fail(result: FileResult, message: str, source: LegacySource) -> None:
+    result.status = FAILED
+    result.error = message.removeprefix(f"{source.name}: ")
+
+
+def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callable[[], None] | None:
+    """Read, parse and decide one input; the write, if any, is returned as a job."""
+    config, options = run.config, run.options
+    if source.path is None:
+        data = source.data or b""
+        if len(data) > config.max_file_bytes:
+            raise LegacyFormatError(
+                f"input is {len(data):,} bytes, over the {config.max_file_bytes:,}-byte limit "
+                "(max_file_bytes in qa.toml)"
+            )
+    else:
+        try:
+            data = read_bytes_checked(source.path, config.max_file_bytes)
+        except AnswerFileError as error:
+            raise LegacyFormatError(error.message) from None
+    answer = parse_legacy(data, source.name)
+    # Where the topic came from is reported below: a guess warns, no topic fails.
+    result.warnings.extend(warning for warning in answer.warnings if warning != NO_FOOTER_TOPIC)
+    topic = _topic(run, source, answer, result.warnings)
+
+    title = answer.question
+    if len(title) < _MIN_TITLE_LENGTH:
+        raise LegacyFormatError(f"the question {title!r} is too short to be a title")
+    try:
+        answer_id = check_id(make_id(title))
+    except UsageError:
+        raise LegacyFormatError(f"cannot make an id from the question {title!r}") from None
+    result.id = answer_id
+    target = run.out_dir / topic.folder / f"{answer_id}.md"
+    rel = relative(config, target)
+    result.target = rel
+    _check_id_free(run, answer_id, target)
+    run.claimed[answer_id] = source.name
+
+    status = options.status or default_status(answer)
+    _check_status(answer, status, options.status is not None, result.warnings)
+    digest = hashlib.sha256(data).hexdigest()
+    text = answer_file_text(
+        answer,
+        answer_id=answer_id,
+        topic=topic.name,
+        status=status,
+        source=source.file_name,
+        sha256=digest,
+        converted=run.today,
+    )
+    change = _Change(source, target, rel, digest, text, result, config.max_file_bytes)
+    if target not in run.existing:
+        result.status = CONVERTED
+        if options.dry_run:
+            result.text = text
+            return None
+        return change.write_new
+    if options.force and not options.dry_run:
+        return lambda: change.replace_locked(config.state_dir)
+    change.replace(force=options.force, dry_run=options.dry_run)
+    return None
+
+
+def _topic(run: _Run, source: LegacySource, answer: LegacyAnswer, warnings: list[str]) -> Topic:
+    """``--topic``, else the footer's topic, else the input's folder name when it is one."""
+    config = run.config
+    if run.topic is not None:
+        if answer.topic and answer.topic.casefold() != run.topic.name.casefold():
+            warnings.append(
+                f"--topic {run.topic.name} replaces the footer's topic {answer.topic!r}"
+            )
+        return run.topic
+    if answer.topic:
+        try:
+            return config.topic_named(answer.topic)
+        except UsageError:
+            known = ", ".join(topic.name for topic in config.topics)
+            raise LegacyFormatError(
+                f"the footer names the topic {answer.topic!r}, which is not one of the "
+                f"library's topics ({known}); pass --topic"
+            ) from None
+    if source.path is not None:
+        folder = source.path.absolute().parent.name
+        try:
+            topic = config.topic_named(folder)
+        except UsageError:
+            topic = None
+        if topic is not None:
+            warnings.append(f"guessed topic {topic.name!r} from the folder name {folder!r}")
+            return topic
+    raise LegacyFormatError("no topic: the text has no standard footer; pass --topic")
+
+
+def _check_id_free(run: _Run, answer_id: str, target: Path) -> None:
+    """Fail when another answer of the library, or an earlier input, has this id."""
+    others = [path for path in run.library_ids.get(answer_id, []) if path != target]
+    if others:
+        names = ", ".join(relative(run.config, path) for path in others)
+        raise QAError(f"id {answer_id!r} is already used by {names}")
+    claimed = run.claimed.get(answer_id)
+    if claimed is not None:
+        raise QAError(f"id {answer_id!r} is also made by {claimed} in this run")
+
+
+def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: list[str]) -> None:
+    """A published answer needs what the schema asks of one; never write it without."""
+    missing = [
+        what
+        for what, value in (
+            ("a confidence", answer.confidence),
+            ("a last-reviewed date", answer.last_reviewed),
+            ("a citation", answer.references),
+        )
+        if not value
+    ]
+    if status == "published" and missing:
+        needed = " and ".join([", ".join(missing[:-1]), missing[-1]] if missing[:-1] else missing)
+        raise QAError(f"--status published needs {needed}, which the text does not give")
+    if not chosen and status != "published" and answer.confidence and answer.last_reviewed:
+        warnings.append("status in-review although the page shows a review: it cites nothing")
+
+
+@dataclass
+class _Change:
+    """The conversion of one input onto its target, decided and done under one roof."""
+
+    source: LegacySource
+    target: Path
+    rel: str
+    digest: str
+    text: str
+    result: FileResult
+    max_bytes: int
+
+    def write_new(self) -> None:
+        """Create the target; a file found there after all is decided on, never replaced."""
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fsutil.atomic_write(self.target, self.text.encode("utf-8"), overwrite=False)
+        except FileExistsError:
+            self.replace(force=False, dry_run=False)
+        except OSError as error:
+            raise QAError(f"cannot write {self.rel}: {error.strerror or error}") from None
+
+    def replace_locked(self, state_dir: Path) -> None:
+        """``--force``: decide and rewrite under the edit lock ``qa review`` takes too."""
+        with fsutil.edit_lock(state_dir, self.target, fsutil.LOCK_TIMEOUT_SECONDS):
+            self.replace(force=True, dry_run=False)
+
+    def replace(self, *, force: bool, dry_run: bool) -> None:
+        """Decide (and with ``force``, do) the conversion onto the existing target."""
+        result, rel = self.result, self.rel
+        try:
+            legacy = read_answer(self.target, rel, self.max_bytes).meta.get("legacy")
+            reason = None
+        except AnswerFileError as error:
+            legacy, reason = None, f"exists but cannot be read ({error.message})"
+        legacy = legacy if isinstance(legacy, dict) else {}
+        if legacy.get("sha256") == self.digest:
+            result.status = UNCHANGED
+            return
+        their_source = legacy.get("source")
+        if their_source is not None and their_source != self.source.file_name:
+            raise QAError(
+                f"{rel} holds the answer converted from {their_source}; this text makes "
+                f"the same id {result.id!r}"
+            )
+        if dry_run:
+            result.text = self.text
+            result.diff = _diff(self.target, rel, self.text)
+        if not force:
+            result.status = SKIPPED
+            if reason is None:
+                reason = (
+                    "exists, converted from another version of this text"
+                    if legacy
+                    else "exists and was not converted from a legacy text"
+                )
+            result.error = f"{rel} {reason}; pass --force to replace it"
+            return
+        result.status = CONVERTED
+        if dry_run:
+            return
+        try:
+            fsutil.atomic_write(self.target, self.text.encode("utf-8"))
+        except OSError as error:
+            raise QAError(f"cannot write {rel}: {error.strerror or error}") from None
+
+
+def _diff(target: Path, rel: str, text: str) -> str:
+    try:
+        old = target.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        old = ""
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"{rel} (now)",
+            tofile=f"{rel} (converted)",
+        )
+    )
+
+
+# --- the answer file ----------------------------------------------------------------
+
+
+def answer_file_text(
+    answer: LegacyAnswer,
+    *,
+    answer_id: str,
+    topic: str,
+    status: str,
+    source: str,
+    sha256: str,
+    converted: dt.date,
+) -> str:
+    """The whole answer file: front matter in the content model's order, then the body.
+
+    Only what the text gave is written: ``confidence`` and ``last_reviewed`` are left
+    out when the text has none.
+    """
+    meta: dict[str, Any] = {"id": answer_id, "title": answer.question, "topic": topic}
+    meta["status"] = status
+    if answer.confidence:
+        meta["confidence"] = answer.confidence
+    if answer.last_reviewed:
+        meta["last_reviewed"] = answer.last_reviewed
+    meta["references"] = answer.references
+    meta["legacy"] = {
+        "source": source,
+        "sha256": sha256,
+        "converted": converted,
+        "tool": f"qa {__version__}",
+    }
+    return f"---\n{front_matter_text(meta)}---\n{answer.body_markdown()}"
+
+
+def front_matter_text(meta: dict[str, Any]) -> str:
+    """Block-style YAML for a mapping of text, whole numbers, dates, lists and mappings.
+
+    Written directly rather than through a YAML dumper: the converter writes one small,
+    fixed shape per file, and PyYAML's pure-Python dumper costs more than parsing the
+    legacy text does. Text is written plain when every YAML loader (1.1 or 1.2) reads it
+    back as that same text, otherwise double-quoted in JSON string syntax, which YAML
+    reads the same way: so ``id: "1"`` and ``PMID: "23736648"`` come out quoted.
+
+    >>> print(front_matter_text({"id": "x", "refs": [{"id": "1", "issued": 2013}],
+    ...                          "on": dt.date(2026, 5, 22), "empty": []}), end="")
+    id: x
+    refs:
+      - id: "1"
+        issued: 2013
+    "on": 2026-05-22
+    empty: []
+    """
+    lines: list[str] = []
+    for key, value in meta.items():
+        _emit(lines, key, value, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _emit(lines: list[str], key: str, value: Any, indent: int) -> None:
+    pad = " " * indent
+    name = _scalar(key)
+    if isinstance(value, dict):
+        if not value:
+            lines.append(f"{pad}{name}: {{}}")
+            return
+        lines.append(f"{pad}{name}:")
+        for child_key, child in value.items():
+            _emit(lines, child_key, child, indent + 2)
+        return
+    if isinstance(value, list):
+        if not value:
+            lines.append(f"{pad}{name}: []")
+            return
+        lines.append(f"{pad}{name}:")
+        for item in value:
+            if isinstance(item, dict) and item:
+                item_lines: list[str] = []
+                for child_key, child in item.items():
+                    _emit(item_lines, child_key, child, indent + 4)
+                item_lines[0] = f"{pad}  - {item_lines[0][indent + 4 :]}"
+                lines.extend(item_lines)
+            elif isinstance(item, dict | list):
+                lines.append(f"{pad}  - {'{}' if isinstance(item, dict) else '[]'}")
+            else:
+                lines.append(f"{pad}  - {_scalar(item)}")
+        return
+    lines.append(f"{pad}{name}: {_scalar(value)}")
+
+
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# YAML's printable characters, less the ones YAML 1.1 reads as line breaks or a BOM.
+_PLAIN_CHARACTERS_RE = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_YAML_12_NOT_TEXT_RE = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE"
+    r"|null|Null|NULL|~"
+)
+_ESCAPE_IN_QUOTES_RE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        return _text_scalar(value)
+    raise TypeError(f"cannot write {type(value).__name__} in front matter")
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_scalar(text: str) -> str:
+    """Cached: keys and most values (topic, status, type...) repeat in every file."""
+    return text if _plain_is_safe(text) else _double_quoted(text)
+
+
+def _plain_is_safe(text: str) -> bool:
+    """Whether ``text`` may stand unquoted as a block-mapping value and read back as itself."""
+    if not text or text[0] in _INDICATORS or text[0].isspace() or text[-1].isspace():
+        return False
+    if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
+        return False
+    if not _PLAIN_CHARACTERS_RE.fullmatch(text) or _YAML_12_NOT_TEXT_RE.fullmatch(text):
+        return False
+    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers.get(text[0], ())
+    return not any(pattern.match(text) for _tag, pattern in resolvers)
+
+
+def _double_quoted(text: str) -> str:
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _ESCAPE_IN_QUOTES_RE.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)

@@ -1,0 +1,1046 @@
+"""Tests for the legacy-text parser behind ``qa convert``.
+
+The two real samples are read from the shared folder next to the repository; the
+other cases are small legacy texts written here, one per variation the archives show.
+"""
+
+from __future__ import annotations
+
+import datetime
+import doctest
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa_tool import legacy
+from qa_tool.errors import LegacyFormatError
+from qa_tool.legacy import LegacyAnswer, decode_legacy, parse_legacy
+
+SAMPLES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "legacy-samples"
+
+
+def sample_bytes(prefix: str) -> bytes:
+    """The bytes of the shared legacy sample whose name starts with ``prefix``."""
+    matches = sorted(SAMPLES_DIR.glob(f"{prefix}_*.txt")) if SAMPLES_DIR.is_dir() else []
+    if not matches:
+        pytest.skip(f"legacy sample {prefix}_*.txt not found in {SAMPLES_DIR}")
+    return matches[0].read_bytes()
+
+
+# --- the real samples -----------------------------------------------------------------
+
+
+def test_plain_text_export_sample_000() -> None:
+    answer = parse_legacy(sample_bytes("000"), "000.txt")
+
+    assert answer.question == (
+        "What new treatments for autoimmune diseases are emerging from cancer research?"
+    )
+    assert answer.summary.startswith("Researchers are adapting therapies originally designed")
+    assert answer.summary.endswith("drive both cancer and autoimmunity.")
+    assert answer.topic == "Oncology"
+    assert answer.confidence is None
+    assert answer.last_reviewed is None
+    assert answer.citations == [1, 2, 3, 6]
+    assert answer.references == [{"id": "1"}, {"id": "2"}, {"id": "3"}, {"id": "6"}]
+    assert len(answer.research) == 4
+    assert len(answer.doctor_questions) == 4
+    assert answer.doctor_questions[0] == (
+        "Are there clinical trials for CAR-T or CAR-Treg therapies available for my "
+        "specific autoimmune condition?"
+    )
+    assert answer.warnings == [
+        "reference 1 has no details (stub)",
+        "reference 2 has no details (stub)",
+        "reference 3 has no details (stub)",
+        "reference 6 has no details (stub)",
+    ]
+
+
+def test_sample_000_citation_after_type_1_diabetes_and_interleukin_1_kept() -> None:
+    answer = parse_legacy(sample_bytes("000"), "000.txt")
+
+    assert "Multiple Sclerosis and Type 1 Diabetes [@1]. These therapies" in answer.research[0]
+    assert "autologous cell sources [@1]." in answer.research[0]
+    assert "pathways of interleukin-1 and Toll-like receptors" in answer.research[3]
+    assert answer.research[3].endswith("stopping this specific kinase from overactivating [@6].")
+
+
+def test_sample_000_body_markdown() -> None:
+    body = parse_legacy(sample_bytes("000"), "000.txt").body_markdown()
+
+    assert body.startswith("Researchers are adapting therapies")
+    assert "\n\n## What the research says\n\nOne major area of development" in body
+    assert "\n\n## What to ask your doctor\n\n- Are there clinical trials" in body
+    assert body.endswith("type of autoimmune disease?\n")
+    assert not body.endswith("\n\n")
+    assert "This question is drawn from" not in body
+    assert "individualized advice" not in body
+
+
+def test_copied_live_page_sample_001() -> None:
+    answer = parse_legacy(sample_bytes("001"), "001.txt")
+
+    assert answer.question == (
+        "Are there therapeutic opportunities for autoimmune disorders in cancer research?"
+    )
+    assert answer.summary.startswith("Scientists are finding that the same biological")
+    assert answer.confidence == "moderate"
+    assert answer.last_reviewed == datetime.date(2026, 5, 22)
+    assert answer.topic == "Oncology"
+    assert answer.citations == [1, 5, 6, 4]
+    assert [reference["id"] for reference in answer.references] == ["1", "5", "6", "4"]
+    assert answer.doctor_questions == [
+        "Are there clinical trials for Siglec-targeting therapies or mitochondrial "
+        "treatments that might be relevant to my condition?",
+        "Could my specific autoimmune disorder and any cancer risks be linked through "
+        "shared metabolic pathways?",
+        "How might regulating my immune system's energy use affect my treatment plan?",
+        "Is there a role for regulatory T cell therapy in managing my autoimmune symptoms?",
+    ]
+    assert answer.research[0].endswith("new therapeutic options for both conditions [@1].")
+    assert answer.research[3].endswith("balance the immune system in various diseases [@4].")
+
+
+def test_sample_001_body_has_no_chrome_review_line_or_footer() -> None:
+    answer = parse_legacy(sample_bytes("001"), "001.txt")
+    body = answer.body_markdown()
+
+    for chrome in ("Mode", "Text Size", "Log in", "Sign up"):
+        assert chrome not in body
+        assert chrome not in answer.question
+    assert "confidence" not in body
+    assert "Last reviewed" not in body
+    assert "\u00a0" not in body
+    assert "This question is drawn from" not in body
+    assert "individualized advice" not in body
+    assert body.endswith("managing my autoimmune symptoms?\n")
+
+
+# --- shared helpers for the written cases ------------------------------------------------
+
+
+FOOTER = (
+    "This question is drawn from common patient questions about Cardiology and answered "
+    "using cited medical research. We do not provide individualized advice."
+)
+
+
+def legacy_text(
+    *,
+    question: str = "Is walking good for my heart?",
+    meta: str | None = None,
+    summary: str = "Yes, regular walking helps most hearts.",
+    research: tuple[str, ...] = ("Walking lowers blood pressure 1.",),
+    doctor: tuple[str, ...] = ("- How much should I walk?",),
+    references: tuple[str, ...] | None = None,
+    footer: str | None = FOOTER,
+) -> str:
+    """A plain-text legacy answer in the 000 layout, with the given parts."""
+    lines = [question]
+    if meta is not None:
+        lines.append(meta)
+    lines.append(summary)
+    lines.extend(["What the research says", *research, "What to ask your doctor", *doctor])
+    if references is not None:
+        lines.extend(["References", *references])
+    if footer is not None:
+        lines.append(footer)
+    return "\n".join(lines) + "\n"
+
+
+def research_of(paragraph: str, references: tuple[str, ...] | None = None) -> LegacyAnswer:
+    """Parse a legacy text whose research section is the one paragraph given."""
+    return parse_legacy(legacy_text(research=(paragraph,), references=references))
+
+
+def test_parse_legacy_accepts_text_as_well_as_bytes() -> None:
+    text = legacy_text()
+
+    assert parse_legacy(text) == parse_legacy(text.encode("utf-8"))
+
+
+def test_empty_input_is_rejected_naming_the_source() -> None:
+    with pytest.raises(LegacyFormatError, match=r"^old/empty\.txt: empty input"):
+        parse_legacy(b"", "old/empty.txt")
+
+
+# --- encodings and line endings ---------------------------------------------------------
+
+
+def test_utf8_bom_is_dropped() -> None:
+    answer = parse_legacy(b"\xef\xbb\xbf" + legacy_text().encode("utf-8"))
+
+    assert answer.question == "Is walking good for my heart?"
+
+
+def test_windows_1252_curly_quotes_and_dashes_are_decoded() -> None:
+    data = (
+        legacy_text(summary="SUMMARY")
+        .encode("ascii")
+        .replace(
+            b"SUMMARY", b"It\x92s \x93brisk\x94 walking \x96 not strolling \x97 that counts\x85"
+        )
+    )
+
+    answer = parse_legacy(data)
+
+    assert answer.summary == "It’s “brisk” walking – not strolling — that counts…"
+
+
+def test_latin1_is_the_fallback_when_windows_1252_cannot_decode() -> None:
+    # 0x81 is undefined in Windows-1252; the stray control it becomes in Latin-1 is dropped.
+    data = (
+        legacy_text(summary="SUMMARY")
+        .encode("ascii")
+        .replace(b"SUMMARY", b"Caf\xe9 au lait\x81 is fine for most people.")
+    )
+
+    assert parse_legacy(data).summary == "Café au lait is fine for most people."
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    assert parse_legacy(legacy_text().encode("utf-16")) == parse_legacy(legacy_text())
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_crlf_and_cr_line_endings_parse_like_lf(line_end: str) -> None:
+    text = legacy_text(summary="First part.\n\nSecond part.")
+
+    answer = parse_legacy(text.replace("\n", line_end).encode("utf-8"))
+
+    assert answer == parse_legacy(text)
+    assert answer.summary == "First part.\n\nSecond part."
+
+
+def test_decode_legacy_normalises_encodings_and_line_ends() -> None:
+    assert decode_legacy(b"\xef\xbb\xbfcaf\xc3\xa9\r\nnext\rlast") == "café\nnext\nlast"
+    assert decode_legacy(b"\x93quoted\x94\r\n") == "“quoted”\n"
+    assert decode_legacy(b"") == ""
+
+
+# --- page chrome ----------------------------------------------------------------------------
+
+CHROME_LINES = [
+    "Mode",
+    "Text Size",
+    "Log in / Sign up",
+    "Share",
+    "Print",
+    "Back to top",
+    "Share | Print",
+    "We use cookies to improve your experience on this site. Accept",
+    "This website uses cookies. Accept all",
+    "  TEXT\u00a0SIZE  ",
+]
+
+
+@pytest.mark.parametrize("chrome", CHROME_LINES)
+@pytest.mark.parametrize("position", ["top", "middle", "bottom"])
+def test_page_chrome_is_removed_wherever_it_stands(chrome: str, position: str) -> None:
+    clean = legacy_text()
+    lines = clean.splitlines()
+    index = {"top": 0, "middle": 3, "bottom": len(lines)}[position]
+    lines.insert(index, chrome)
+
+    answer = parse_legacy("\n".join(lines))
+
+    assert answer == parse_legacy(clean)
+
+
+def test_chrome_words_inside_sentences_are_kept() -> None:
+    answer = parse_legacy(
+        legacy_text(summary="Share this page with your family.\nPrint your walking log.")
+    )
+
+    assert answer.summary == "Share this page with your family.\n\nPrint your walking log."
+
+
+# --- headings ---------------------------------------------------------------------------
+
+
+def test_markdown_headings_and_question_heading() -> None:
+    text = (
+        "# Is walking good for my heart?\n\n"
+        "Yes.\n\n"
+        "## What the research says\n\n"
+        "Walking lowers blood pressure 1.\n\n"
+        "### What to ask your doctor ###\n\n"
+        "- How much should I walk?\n"
+    )
+
+    answer = parse_legacy(text)
+
+    assert answer.question == "Is walking good for my heart?"
+    assert answer.summary == "Yes."
+    assert answer.research == ["Walking lowers blood pressure [@1]."]
+    assert answer.doctor_questions == ["How much should I walk?"]
+
+
+@pytest.mark.parametrize(
+    ("research_heading", "doctor_heading"),
+    [
+        ("**What the research says**", "**What to ask your doctor:**"),
+        ("WHAT THE RESEARCH SAYS", "What To Ask Your Doctor"),
+        ("What the research says:", "Questions to ask your doctor"),
+        ("## What does the research say?", "## What to ask your doctor"),
+    ],
+)
+def test_heading_variants(research_heading: str, doctor_heading: str) -> None:
+    text = legacy_text().replace("What the research says", research_heading)
+    text = text.replace("What to ask your doctor", doctor_heading)
+
+    assert parse_legacy(text) == parse_legacy(legacy_text())
+
+
+def test_question_prefix_and_emphasis_are_stripped() -> None:
+    answer = parse_legacy(legacy_text(question="**Question: Is walking good for my heart?**"))
+
+    assert answer.question == "Is walking good for my heart?"
+    assert answer.warnings == ["reference 1 has no details (stub)"]
+
+
+def test_question_without_question_mark_is_kept_with_warning() -> None:
+    answer = parse_legacy(legacy_text(question="Walking and the heart"))
+
+    assert answer.question == "Walking and the heart"
+    assert "question does not end with '?'" in answer.warnings
+
+
+def test_summary_is_everything_between_question_and_first_section() -> None:
+    text = legacy_text(
+        summary="Walking helps most people,\nwhatever their age or\nfitness level.\n\nStart slowly."
+    )
+
+    answer = parse_legacy(text)
+
+    assert answer.summary == (
+        "Walking helps most people, whatever their age or fitness level.\n\nStart slowly."
+    )
+
+
+def test_summary_label_line_is_dropped() -> None:
+    answer = parse_legacy(legacy_text(summary="## Summary\nYes, it helps."))
+
+    assert answer.summary == "Yes, it helps."
+
+
+# --- doctor questions -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("- ", "- "),
+        ("* ", "* "),
+        ("+ ", "+ "),
+        ("•", "•"),
+        ("• ", "• "),
+        ("  • ", "  • "),
+        ("1. ", "2. "),
+        ("1) ", "2) "),
+        ("(1) ", "(2) "),
+    ],
+    ids=["dash", "star", "plus", "dot-tight", "dot", "dot-indented", "1.", "1)", "(1)"],
+)
+def test_doctor_question_bullet_styles(first: str, second: str) -> None:
+    doctor = (f"{first}How far should I walk?", f"{second}Is running better?")
+
+    answer = parse_legacy(legacy_text(doctor=doctor))
+
+    assert answer.doctor_questions == ["How far should I walk?", "Is running better?"]
+    assert answer.warnings == ["reference 1 has no details (stub)"]
+
+
+def test_wrapped_doctor_question_continues_on_next_line() -> None:
+    doctor = ("- How far should I walk each day if I have", "  heart failure?", "- Is it safe?")
+
+    answer = parse_legacy(legacy_text(doctor=doctor))
+
+    assert answer.doctor_questions == [
+        "How far should I walk each day if I have heart failure?",
+        "Is it safe?",
+    ]
+
+
+def test_doctor_questions_without_bullets_are_one_per_line() -> None:
+    answer = parse_legacy(legacy_text(doctor=("How far should I walk?", "Is running better?")))
+
+    assert answer.doctor_questions == ["How far should I walk?", "Is running better?"]
+    assert answer.warnings == ["reference 1 has no details (stub)"]
+
+
+def test_doctor_line_without_bullet_among_bullets_is_kept_with_warning() -> None:
+    answer = parse_legacy(legacy_text(doctor=("- How far should I walk?", "Is running better?")))
+
+    assert answer.doctor_questions == ["How far should I walk?", "Is running better?"]
+    assert answer.warnings == [
+        "a line in 'What to ask your doctor' has no bullet; kept as a question: "
+        "'Is running better?'",
+        "reference 1 has no details (stub)",
+    ]
+
+
+# --- confidence and review line ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("High confidence", "high"),
+        ("moderate confidence", "moderate"),
+        ("Moderate Confidence", "moderate"),
+        ("low confidence", "low"),
+        ("very low confidence", "very-low"),
+        ("Very-low confidence", "very-low"),
+        ("VERY LOW CONFIDENCE", "very-low"),
+        ("Confidence: moderate", "moderate"),
+        ("*low certainty*", "low"),
+    ],
+)
+def test_confidence_words_are_normalised(line: str, expected: str) -> None:
+    answer = parse_legacy(legacy_text(meta=line))
+
+    assert answer.confidence == expected
+    assert answer.last_reviewed is None
+    assert answer.summary == "Yes, regular walking helps most hearts."
+
+
+def test_unknown_confidence_word_is_left_empty_with_warning() -> None:
+    answer = parse_legacy(legacy_text(meta="medium confidence"))
+
+    assert answer.confidence is None
+    assert "unknown confidence 'medium'; left empty" in answer.warnings
+    assert "medium" not in answer.body_markdown()
+
+
+@pytest.mark.parametrize(
+    ("raw_date", "expected"),
+    [
+        ("May 22, 2026", datetime.date(2026, 5, 22)),
+        ("May 22 2026", datetime.date(2026, 5, 22)),
+        ("Friday, May 22, 2026", datetime.date(2026, 5, 22)),
+        ("22 May 2026", datetime.date(2026, 5, 22)),
+        ("14 March 2025", datetime.date(2025, 3, 14)),
+        ("14th of March, 2025", datetime.date(2025, 3, 14)),
+        ("Sept. 3, 2024", datetime.date(2024, 9, 3)),
+        ("2026-02-10", datetime.date(2026, 2, 10)),
+        ("2026/02/10", datetime.date(2026, 2, 10)),
+        ("25/12/2025", datetime.date(2025, 12, 25)),
+        ("12/25/2025", datetime.date(2025, 12, 25)),
+        ("03/03/2025", datetime.date(2025, 3, 3)),
+    ],
+)
+def test_last_reviewed_date_forms(raw_date: str, expected: datetime.date) -> None:
+    answer = parse_legacy(legacy_text(meta=f"Last reviewed {raw_date}"))
+
+    assert answer.last_reviewed == expected
+    assert answer.confidence is None
+    assert answer.warnings == ["reference 1 has no details (stub)"]
+
+
+@pytest.mark.parametrize("raw_date", ["03/04/2025", "3.4.2025", "03-04-2025"])
+def test_ambiguous_numeric_date_is_never_guessed(raw_date: str) -> None:
+    answer = parse_legacy(legacy_text(meta=f"Last reviewed {raw_date}"))
+
+    assert answer.last_reviewed is None
+    assert (
+        f"last reviewed date {raw_date!r} is ambiguous (day and month order unknown); "
+        "left empty" in answer.warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw_date", "problem"),
+    [
+        ("February 30, 2026", "is not a date this tool reads"),
+        ("Smarch 3, 2026", "is not a date this tool reads"),
+        ("13/13/2025", "is not a date this tool reads"),
+        ("May 2026", "is not a date this tool reads"),
+        ("03/04/25", "has a two-digit year"),
+    ],
+)
+def test_unreadable_date_is_left_empty_with_warning(raw_date: str, problem: str) -> None:
+    answer = parse_legacy(legacy_text(meta=f"Last reviewed: {raw_date}"))
+
+    assert answer.last_reviewed is None
+    assert answer.warnings == [
+        f"last reviewed date {raw_date!r} {problem}; left empty",
+        "reference 1 has no details (stub)",
+    ]
+    assert raw_date not in answer.body_markdown()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "moderate confidence \u00a0\u00b7\u00a0 Last reviewed May 22, 2026",
+        "moderate confidence · Last reviewed May 22, 2026",
+        "moderate confidence·Last reviewed May 22, 2026",
+        "Moderate confidence | Last reviewed: May 22, 2026",
+        "**moderate confidence** · *Last reviewed May 22, 2026*",
+        "moderate confidence\nLast reviewed May 22, 2026",
+    ],
+    ids=["nbsp", "spaces", "tight", "pipe", "emphasis", "two-lines"],
+)
+def test_review_line_with_both_parts(line: str) -> None:
+    answer = parse_legacy(legacy_text(meta=line))
+
+    assert answer.confidence == "moderate"
+    assert answer.last_reviewed == datetime.date(2026, 5, 22)
+    assert answer.summary == "Yes, regular walking helps most hearts."
+    assert answer.warnings == ["reference 1 has no details (stub)"]
+
+
+def test_review_line_may_stand_before_the_question() -> None:
+    text = "Low confidence · Last reviewed 2026-02-10\n" + legacy_text()
+
+    answer = parse_legacy(text)
+
+    assert answer.question == "Is walking good for my heart?"
+    assert (answer.confidence, answer.last_reviewed) == ("low", datetime.date(2026, 2, 10))
+
+
+def test_sentence_about_confidence_stays_in_the_summary() -> None:
+    summary = "Doctors have high confidence that walking helps."
+
+    answer = parse_legacy(legacy_text(summary=summary))
+
+    assert answer.summary == summary
+    assert answer.confidence is None
+
+
+# --- citations ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "rewritten", "citations"),
+    [
+        ("Walking helps 1.", "Walking helps [@1].", [1]),
+        ("Seen in Type 1 Diabetes 1.", "Seen in Type 1 Diabetes [@1].", [1]),
+        (
+            "It helps 2, 5. Also hearts 6,7.",
+            "It helps [@2; @5]. Also hearts [@6; @7].",
+            [2, 5, 6, 7],
+        ),
+        (
+            "Does it help 3? Yes 4! Often 5; not always 6",
+            "Does it help [@3]? Yes [@4]! Often [@5]; not always [@6]",
+            [3, 4, 5, 6],
+        ),
+        ("It helps [4].", "It helps [@4].", [4]),
+        ("It helps[4].", "It helps [@4].", [4]),
+        ("It helps.[4] More text.", "It helps [@4]. More text.", [4]),
+        ("It helps. [2, 5] More text.", "It helps [@2; @5]. More text.", [2, 5]),
+        ("It helps [2-4].", "It helps [@2; @3; @4].", [2, 3, 4]),
+        ("It helps [2–4].", "It helps [@2; @3; @4].", [2, 3, 4]),
+        ("It helps [1][3].", "It helps [@1; @3].", [1, 3]),
+        ("It helps [@3; @4].", "It helps [@3; @4].", [3, 4]),
+    ],
+)
+def test_citation_forms(paragraph: str, rewritten: str, citations: list[int]) -> None:
+    answer = research_of(paragraph)
+
+    assert answer.research == [rewritten]
+    assert answer.citations == citations
+    assert answer.references == [{"id": str(number)} for number in citations]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Type 1 Diabetes is an autoimmune disease.",
+        "Blocking interleukin-1 calms inflammation.",
+        "The dose was semaglutide 1.0 mg once a week.",
+        "It is used in stages 3 and 4.",
+        "Screening is advised among people over 65.",
+        "Many people caught COVID-19.",
+        "Benefits appear after 12 weeks of walking.",
+        "Risk fell by 7%.",
+        "Risk fell by 7 %.",
+        "Most patients have type 2.",
+        "About 1 in 5.",
+        "The trial enrolled 1,000.",
+        "The trial enrolled 150.",
+        "Check-ups are due on day 3.",
+        "It was approved in May 2021.",
+        "Results differ (see table 2).",
+        "Phase 3.",
+        "Patients aged 40 to 75.",
+        "A ratio of 3:1.",
+        "Version 2.0 of the guideline.",
+        "See [the guideline](https://example.org/1) and [1](https://example.org/2).",
+        "The range [5-2] is reversed.",
+        "Published [2020].",
+    ],
+)
+def test_prose_numbers_are_not_citations(paragraph: str) -> None:
+    answer = research_of(paragraph)
+
+    assert answer.research == [paragraph]
+    assert answer.citations == []
+    assert answer.references == []
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "rewritten"),
+    [
+        ("[1] Walking helps.", "[@1] Walking helps."),
+        ("Walking helps (see [1]).", "Walking helps (see [@1])."),
+        ("Walking helps “[1]”.", "Walking helps “[@1]”."),
+    ],
+)
+def test_bracket_citation_gets_no_space_at_start_or_after_an_opening_mark(
+    paragraph: str, rewritten: str
+) -> None:
+    assert research_of(paragraph).research == [rewritten]
+
+
+def test_citations_are_ordered_by_first_citation_across_summary_and_research() -> None:
+    text = legacy_text(
+        summary="Walking helps 4.",
+        research=("Blood pressure falls 2. Mood improves 4, 1.", "Sleep improves [3]."),
+    )
+
+    answer = parse_legacy(text)
+
+    assert answer.summary == "Walking helps [@4]."
+    assert answer.research == [
+        "Blood pressure falls [@2]. Mood improves [@4; @1].",
+        "Sleep improves [@3].",
+    ]
+    assert answer.citations == [4, 2, 1, 3]
+    assert [reference["id"] for reference in answer.references] == ["4", "2", "1", "3"]
+
+
+def test_rewriting_keeps_the_rest_of_the_sentence_byte_identical() -> None:
+    paragraph = "“Brisk” walking\u00a0— 30\u00a0minutes — helps 1. Its effect is small 2."
+
+    answer = research_of(paragraph)
+
+    assert answer.research == [
+        "“Brisk” walking\u00a0— 30\u00a0minutes — helps [@1]. Its effect is small [@2]."
+    ]
+
+
+def test_doctor_questions_are_not_scanned_for_citations() -> None:
+    answer = parse_legacy(legacy_text(doctor=("- Should I walk if I have stage 2?",)))
+
+    assert answer.doctor_questions == ["Should I walk if I have stage 2?"]
+    assert answer.citations == [1]
+
+
+# --- references ------------------------------------------------------------------------
+
+VANCOUVER_ENTRY = (
+    "1. Schiller JT, Lowy DR. Clinical trials of human papillomavirus vaccines and beyond. "
+    "Nat Rev Clin Oncol. 2013;10(7):400-410. doi:10.1038/nrclinonc.2013.84. PMID: 23736648"
+)
+
+
+def test_reference_list_fills_csl_details() -> None:
+    answer = research_of("Vaccines work 1.", references=(VANCOUVER_ENTRY,))
+
+    assert answer.references == [
+        {
+            "id": "1",
+            "type": "article-journal",
+            "author": [
+                {"family": "Schiller", "given": "JT"},
+                {"family": "Lowy", "given": "DR"},
+            ],
+            "title": "Clinical trials of human papillomavirus vaccines and beyond",
+            "container-title": "Nat Rev Clin Oncol",
+            "issued": 2013,
+            "volume": "10",
+            "issue": "7",
+            "page": "400-410",
+            "DOI": "10.1038/nrclinonc.2013.84",
+            "PMID": "23736648",
+        }
+    ]
+    assert answer.warnings == []
+
+
+def test_reference_entry_styles_and_wrapped_lines() -> None:
+    references = (
+        "[1] Author. Title of the study. Journal of Walking. 2019;37(5):100-110.",
+        "2) Roe R, van Dijk A, et al. Habitual exercise. Lancet. 2020 Mar 5;395(10227):e1.",
+        "   https://doi.org/10.1016/S0140-6736(20)30183-5",
+        "3. Brown K (2017). Steps and hearts. Nutrients, 9(3), 220-231. PMID: 28123456",
+    )
+
+    answer = research_of("Walking helps 1. It lasts 2. Steps count 3.", references=references)
+
+    assert answer.references == [
+        {
+            "id": "1",
+            "type": "article-journal",
+            "title": "Title of the study",
+            "container-title": "Journal of Walking",
+            "issued": 2019,
+            "volume": "37",
+            "issue": "5",
+            "page": "100-110",
+        },
+        {
+            "id": "2",
+            "type": "article-journal",
+            "author": [
+                {"family": "Roe", "given": "R"},
+                {"family": "van Dijk", "given": "A"},
+            ],
+            "title": "Habitual exercise",
+            "container-title": "Lancet",
+            "issued": 2020,
+            "volume": "395",
+            "issue": "10227",
+            "page": "e1",
+            "DOI": "10.1016/S0140-6736(20)30183-5",
+        },
+        {
+            "id": "3",
+            "type": "article-journal",
+            "title": "Steps and hearts",
+            "container-title": "Nutrients",
+            "issued": 2017,
+            "volume": "9",
+            "issue": "3",
+            "page": "220-231",
+            "PMID": "28123456",
+        },
+    ]
+
+
+def test_reference_without_readable_title_keeps_only_what_was_read() -> None:
+    references = ("1. Walking guidance, see doi:10.1000/xyz123 for details",)
+
+    answer = research_of("Walking helps 1.", references=references)
+
+    assert answer.references == [
+        {
+            "id": "1",
+            "DOI": "10.1000/xyz123",
+            "note": "Walking guidance, see doi:10.1000/xyz123 for details",
+        }
+    ]
+    assert answer.warnings == ["reference 1: title and journal could not be read; kept as note"]
+
+
+def test_listed_but_uncited_reference_is_kept_last_with_warning() -> None:
+    references = (VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1.")
+
+    answer = research_of("Vaccines work 1.", references=references)
+
+    assert [reference["id"] for reference in answer.references] == ["1", "2"]
+    assert answer.citations == [1]
+    assert answer.warnings == ["reference 2 is listed but never cited"]
+
+
+def test_cited_number_missing_from_the_list_is_a_stub() -> None:
+    answer = research_of("Vaccines work 1. Boosters help [7].", references=(VANCOUVER_ENTRY,))
+
+    assert answer.citations == [1, 7]
+    assert answer.references[1] == {"id": "7"}
+    assert "reference 7 is cited but not in the References list (stub)" in answer.warnings
+
+
+def test_reference_list_decides_which_sentence_final_numbers_are_citations() -> None:
+    references = (VANCOUVER_ENTRY, "4. Roe R. Walking. Lancet. 2020;1:1.")
+
+    answer = research_of(
+        "Vaccines work 1. The trial enrolled 12. It is given in stages 3 and 4.",
+        references=references,
+    )
+
+    assert answer.research == [
+        "Vaccines work [@1]. The trial enrolled 12. It is given in stages 3 and 4."
+    ]
+    assert answer.citations == [1]
+    assert answer.warnings == [
+        "kept sentence-final '12' after 'enrolled' as prose: not in the References list",
+        "kept '4' after 'and' as prose although the References list has that number; check it",
+        "reference 4 is listed but never cited",
+    ]
+
+
+def test_reference_list_without_heading_is_found_after_the_questions() -> None:
+    text = legacy_text(doctor=("- Is it safe?", VANCOUVER_ENTRY))
+
+    answer = parse_legacy(text)
+
+    assert answer.doctor_questions == ["Is it safe?"]
+    assert answer.references[0]["DOI"] == "10.1038/nrclinonc.2013.84"
+    assert "the References list has no heading" in answer.warnings
+
+
+def test_numbered_research_line_with_a_year_is_not_taken_for_a_reference() -> None:
+    answer = research_of("1. In 2019; 5 trials were run and 3 showed a benefit.")
+
+    assert answer.research == ["1. In 2019; 5 trials were run and 3 showed a benefit."]
+    assert answer.references == []
+    assert answer.warnings == []
+
+
+def test_repeated_warning_is_reported_once() -> None:
+    answer = research_of("It enrolled 12. It enrolled 12.", references=(VANCOUVER_ENTRY,))
+
+    assert answer.warnings == [
+        "kept sentence-final '12' after 'enrolled' as prose: not in the References list",
+        "reference 1 is listed but never cited",
+    ]
+
+
+def test_references_without_numbers_are_not_used() -> None:
+    answer = research_of("Walking helps 1.", references=("- Smith J. Walking. BMJ. 2001;1:1.",))
+
+    assert answer.references == [{"id": "1"}]
+    assert answer.warnings == [
+        "a References entry has no number and was not used: '- Smith J. Walking. BMJ. 2001;1:1.'",
+        "the References list has no numbered entries; it was not used",
+        "reference 1 has no details (stub)",
+    ]
+
+
+# --- footer -------------------------------------------------------------------------------
+
+
+def test_footer_names_the_topic_and_is_removed() -> None:
+    footer = (
+        "This question is drawn from common patient questions about Heart and Vascular\n"
+        "Health and answered using cited medical research.\n"
+        "We do not provide individualised advice."
+    )
+
+    answer = parse_legacy(legacy_text(footer=footer))
+
+    assert answer.topic == "Heart and Vascular Health"
+    assert "drawn from" not in answer.body_markdown()
+    assert "advice" not in answer.body_markdown()
+    assert answer.doctor_questions == ["How much should I walk?"]
+
+
+def test_footer_joined_to_the_last_question_is_cut_off() -> None:
+    text = legacy_text(footer=None).rstrip("\n") + " " + FOOTER
+
+    answer = parse_legacy(text)
+
+    assert answer.topic == "Cardiology"
+    assert answer.doctor_questions == ["How much should I walk?"]
+
+
+def test_footers_naming_different_topics_keep_the_first_with_warning() -> None:
+    other_footer = FOOTER.replace("Cardiology", "Oncology")
+
+    answer = parse_legacy(legacy_text(footer=f"{FOOTER}\n{other_footer}"))
+
+    assert answer.topic == "Cardiology"
+    assert answer.warnings[0] == (
+        "footers name several topics ['Cardiology', 'Oncology']; used 'Cardiology'"
+    )
+
+
+def test_missing_footer_leaves_topic_empty_with_warning() -> None:
+    answer = parse_legacy(legacy_text(footer=None))
+
+    assert answer.topic is None
+    assert answer.warnings == ["topic not found in footer", "reference 1 has no details (stub)"]
+
+
+# --- rejected input -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty input"),
+        (b" \r\n\t\n  ", "empty input"),
+        ("   \n", "empty input"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary"),
+        (bytes(range(1, 32)) * 4, "looks binary"),
+        (b"\xff\xfeA", "not valid UTF-16"),
+        (b"What the research says\nWalking helps 1.\n", "no question line"),
+        (b"Mode\nShare\nWhat to ask your doctor\n- Is it safe?\n", "no question line"),
+        (b"Is walking good?\nYes it is.\n", "no 'What the research says' or"),
+        (b"Is walking good?\nReferences\n1. Smith J. Walking. BMJ. 2001;1:1.\n", "no 'What"),
+        (b"---\ntitle: Walking\n---\nWhat the research says\nx\n", "front matter"),
+        (b"x" * 400 + b"\nWhat the research says\nx\n", "400 characters"),
+    ],
+    ids=[
+        "empty",
+        "whitespace",
+        "whitespace-text",
+        "png",
+        "controls",
+        "bad-utf16",
+        "no-question",
+        "only-chrome-before-section",
+        "no-sections",
+        "only-references",
+        "front-matter",
+        "paragraph-as-question",
+    ],
+)
+def test_input_that_is_not_an_answer_is_rejected(data: bytes | str, message: str) -> None:
+    with pytest.raises(LegacyFormatError) as caught:
+        parse_legacy(data, "archive/bad.txt")
+
+    assert str(caught.value).startswith("archive/bad.txt: ")
+    assert message in str(caught.value)
+
+
+def test_decode_legacy_rejects_binary() -> None:
+    with pytest.raises(LegacyFormatError, match=r"^dump\.bin: looks binary"):
+        decode_legacy(b"\x00\x01\x02", "dump.bin")
+
+
+# --- body -------------------------------------------------------------------------------
+
+
+def test_body_markdown_layout() -> None:
+    text = legacy_text(
+        research=("Walking lowers blood pressure 1.", "It also helps mood [2]."),
+        doctor=("- How much should I walk?", "- Is running better?"),
+    )
+
+    body = parse_legacy(text).body_markdown()
+
+    assert body == (
+        "Yes, regular walking helps most hearts.\n"
+        "\n"
+        "## What the research says\n"
+        "\n"
+        "Walking lowers blood pressure [@1].\n"
+        "\n"
+        "It also helps mood [@2].\n"
+        "\n"
+        "## What to ask your doctor\n"
+        "\n"
+        "- How much should I walk?\n"
+        "- Is running better?\n"
+    )
+
+
+def test_missing_doctor_section_is_a_warning_and_left_out_of_the_body() -> None:
+    text = "Is walking good?\nYes.\nWhat the research says\nIt helps 1.\n"
+
+    answer = parse_legacy(text)
+
+    assert answer.doctor_questions == []
+    assert answer.warnings == [
+        "topic not found in footer",
+        "no 'What to ask your doctor' section",
+        "reference 1 has no details (stub)",
+    ]
+    assert answer.body_markdown() == "Yes.\n\n## What the research says\n\nIt helps [@1].\n"
+
+
+def test_missing_research_section_is_a_warning() -> None:
+    text = "Is walking good?\nYes.\nWhat to ask your doctor\n- How far?\n" + FOOTER
+
+    answer = parse_legacy(text)
+
+    assert answer.research == []
+    assert answer.warnings == ["no 'What the research says' section"]
+    assert answer.body_markdown() == "Yes.\n\n## What to ask your doctor\n\n- How far?\n"
+
+
+# --- properties and speed -------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary())
+def test_any_bytes_give_an_answer_or_a_legacy_format_error(data: bytes) -> None:
+    try:
+        answer = parse_legacy(data)
+    except LegacyFormatError:
+        return
+    assert isinstance(answer, LegacyAnswer)
+    assert answer.body_markdown().endswith("\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_gives_an_answer_or_a_legacy_format_error(text: str) -> None:
+    try:
+        answer = parse_legacy(text)
+    except LegacyFormatError:
+        return
+    assert isinstance(answer, LegacyAnswer)
+
+
+LEGACY_FRAGMENTS = st.sampled_from(
+    [
+        "What the research says",
+        "## What to ask your doctor",
+        "References",
+        "# Is it safe?",
+        "- Is it safe?",
+        "  • Is it safe?",
+        "1. Smith J. Walking. BMJ. 2001;1(2):3-4. doi:10.1/abc PMID: 12",
+        "moderate confidence\u00a0·\u00a0Last reviewed 03/04/2025",
+        "Last reviewed February 30, 2026",
+        "very low confidence",
+        "Mode",
+        "It helps 1.",
+        "It helps [2-4].",
+        "[0-999]",
+        "over 65.",
+        FOOTER,
+        "\n",
+        "\r\n",
+        " ",
+        ",",
+        "·",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(LEGACY_FRAGMENTS, st.text(max_size=8)), max_size=25))
+def test_shuffled_legacy_fragments_give_an_answer_or_a_legacy_format_error(
+    fragments: list[str],
+) -> None:
+    text = "".join(fragments)
+    try:
+        answer = parse_legacy(text)
+    except LegacyFormatError:
+        return
+    assert answer.body_markdown().endswith("\n")
+    assert not answer.body_markdown().endswith("\n\n")
+    assert [int(reference["id"]) for reference in answer.references][
+        : len(answer.citations)
+    ] == answer.citations
+
+
+PROSE_WITHOUT_DIGITS = (
+    st.text(
+        alphabet=st.characters(
+            categories=("L", "Zs"), exclude_characters="[]@#*_", max_codepoint=0x2FF
+        ),
+        min_size=1,
+        max_size=80,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(PROSE_WITHOUT_DIGITS)
+def test_prose_without_numbers_passes_through_unchanged(prose: str) -> None:
+    paragraph = f"Walking helps {prose}."
+
+    answer = research_of(paragraph)
+
+    assert answer.research == [paragraph]
+    assert answer.citations == []
+
+
+def test_docstring_examples_hold() -> None:
+    results = doctest.testmod(legacy, optionflags=doctest.NORMALIZE_WHITESPACE)
+
+    assert results.attempted > 0
+    assert results.failed == 0
