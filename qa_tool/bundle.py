@@ -513,7 +513,8 @@ def _scan_zip(path: Path, scan: _Scan) -> None:
             mode = info.external_attr >> 16
             if info.is_dir():
                 continue
-            if info.create_system == 3 and mode and not stat.S_ISREG(mode):
+            kind = stat.S_IFMT(mode)
+            if info.create_system == 3 and kind and kind != stat.S_IFREG:
                 what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
                 scan.problem(UNSAFE, info.filename, f"is {what}; not read")
                 continue
