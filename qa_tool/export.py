@@ -388,9 +388,9 @@ def answer_record(doc: Any, config: Config) -> dict[str, Any]:
     """
     answer: Answer = doc.answer
     record: dict[str, Any] = {"path": answer.rel}
-    for key, value in to_json_value(answer.meta).items():
+    for key, value in answer.meta.items():
         if key not in COMPUTED_FIELDS:
-            record[key] = value
+            record[key] = to_json_value(value)
     due = due_date(answer.meta, config)
     topic = answer.meta.get("topic")
     record.update(

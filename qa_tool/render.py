@@ -45,7 +45,6 @@ _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 # The same citation syntax as qa_tool.body (what qa validate checks), anchored at a '['.
 _CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
 _CITE_KEY = re.compile(r"-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
-_SPACES = re.compile(r"\s+")
 _CITE_MARK = "\x00"
 _MARK_BEFORE_PUNCT = re.compile(r"[ \t]*\x00+(?=[.,;:!?)\]]|$)")
 _MONTHS = (
@@ -375,7 +374,7 @@ def _plain(inline: Any) -> tuple[str, list[str]]:
     text = "".join(parts)
     if _CITE_MARK in text:
         text = _MARK_BEFORE_PUNCT.sub("", text).replace(_CITE_MARK, " ")
-    return _SPACES.sub(" ", text).strip(), keys
+    return " ".join(text.split()), keys
 
 
 @dataclass
