@@ -3,6 +3,12 @@
 An answer's body is a summary paragraph, then ``## What the research says``
 with cited paragraphs, then ``## What to ask your doctor`` with a list of
 questions. Citations use Pandoc's syntax: ``[@1]``, ``[@2; @5]``.
+
+Text a template leaves for the writer to replace carries the marker
+``qa:placeholder`` (in the body as ``<!-- qa:placeholder -->``, which renders as
+nothing; in front matter as a ``# qa:placeholder`` comment), so ``grep -rn
+qa:placeholder answers/`` lists what is left and ``qa validate`` can refuse it
+outside drafts.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from dataclasses import dataclass, field
 RESEARCH = "What the research says"
 DOCTOR = "What to ask your doctor"
 REQUIRED_SECTIONS = (RESEARCH, DOCTOR)
+
+PLACEHOLDER_MARKER = "qa:placeholder"
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
@@ -107,3 +115,14 @@ def citation_keys(text: str) -> list[str]:
             if k not in keys:
                 keys.append(k)
     return keys
+
+
+def placeholder_lines(text: str) -> list[int]:
+    """0-based numbers of the lines that carry :data:`PLACEHOLDER_MARKER`.
+
+    >>> placeholder_lines("Done.\\n<!-- qa:placeholder --> Write the summary.\\n")
+    [1]
+    """
+    if PLACEHOLDER_MARKER not in text:
+        return []
+    return [n for n, line in enumerate(text.split("\n")) if PLACEHOLDER_MARKER in line]

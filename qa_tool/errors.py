@@ -47,6 +47,9 @@ class AnswerFileError(QAError):
             self.rule = rule
         super().__init__(self.__str__())
 
+    def __reduce__(self):  # picklable across worker processes
+        return (self.__class__, (self.path, self.message, self.line, self.rule))
+
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
         return f"{where}: {self.message}"
@@ -60,6 +63,29 @@ class AnswerNotFound(QAError):
 
 class AnswerExists(QAError):
     """A write would overwrite an existing answer (and --force was not given)."""
+
+
+class TemplateError(QAError):
+    """An answer template cannot be used: bad ``$`` syntax, an unknown variable, or a result
+    that is not a valid answer. Names the template file (and line where known)."""
+
+    exit_code = 2
+
+
+class BatchInputError(UsageError):
+    """A batch input (``qa new --from-file``) has problems; ``problems`` lists every one.
+
+    Nothing is written when this is raised, so the input can be fixed and run again.
+    """
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = list(problems)
+        count = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{source}: {count} problem{'s' if count != 1 else ''}, nothing written:\n{lines}"
+        )
 
 
 class PathOutsideLibrary(QAError):

@@ -40,7 +40,7 @@ from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError
-from qa_tool.library import LoadResult, answer_paths, load_answers
+from qa_tool.library import LoadResult, load_answers, scan_markdown
 from qa_tool.reader import Answer
 from qa_tool.schema import to_json_value
 
@@ -260,19 +260,19 @@ def select_answers(config: Config, selection: Selection) -> Selected:
     id is AnswerNotFound. Unreadable files among the candidates are returned
     as failures (their status is unknown, so they may have been wanted).
     """
-    paths = answer_paths(config)
+    found = scan_markdown(config.answers_dir)[0] if config.answers_dir.is_dir() else []
     since_commit = None
     if selection.ids:
-        stems = {p.stem for p in paths}
+        stems = {f.path.stem for f in found}
         unknown = [i for i in selection.ids if i not in stems]
         if unknown:
             raise AnswerNotFound(f"--id: no answer with id {', '.join(map(repr, unknown))}")
         wanted = set(selection.ids)
-        paths = [p for p in paths if p.stem in wanted]
+        found = [f for f in found if f.path.stem in wanted]
     if selection.since is not None:
         since_commit, changed = changed_since(config, selection.since)
-        paths = [p for p in paths if p in changed]
-    loaded = load_answers(config, paths)
+        found = [f for f in found if f.path in changed]
+    loaded = load_answers(config, found)
     statuses, topics = set(selection.statuses), set(selection.topics)
     chosen = [
         a

@@ -1,10 +1,14 @@
 """Answer ids: lowercase ASCII words joined by '-', made from the question.
 
 python-slugify does the transliteration ("é" -> "e", "ß" -> "ss") and cuts at a
-word boundary, so ids stay readable::
+word boundary, so ids stay readable. An id made from a question has at most
+:data:`MAX_ID_LENGTH` (60) characters: the words that fit, in order, and no
+word after the first one that does not (a single longer word is cut)::
 
     >>> make_id("Can I drink coffee après chemotherapy?")
     'can-i-drink-coffee-apres-chemotherapy'
+    >>> make_id("What should I know about the long-term side effects of immunotherapy?")
+    'what-should-i-know-about-the-long-term-side-effects-of'
 """
 
 from __future__ import annotations
@@ -30,7 +34,12 @@ def make_id(question: str, max_length: int = MAX_ID_LENGTH) -> str:
     from slugify import slugify
 
     slug = slugify(
-        question, max_length=max_length, word_boundary=True, separator="-", lowercase=True
+        question,
+        max_length=max_length,
+        word_boundary=True,
+        save_order=True,  # without it, slugify skips a long word and fills up with later ones
+        separator="-",
+        lowercase=True,
     )
     if not slug:
         raise UsageError(f"cannot make an id from {question!r}; give one with --id")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
-from qa_tool.reader import Answer, read_answer
+from qa_tool.reader import Answer, read_answer, read_summary
 
 
 @dataclass
@@ -38,38 +38,78 @@ def relative(config: Config, path: Path) -> str:
         return str(path)
 
 
-def walk_markdown(folder: Path) -> Iterator[tuple[Path, bool]]:
-    """``(path, is_file)`` for every ``*.md`` below ``folder``, sorted, hidden folders skipped.
+@dataclass(frozen=True)
+class Found:
+    """One ``*.md`` file found by a scan, with its stat (None when it could not be taken)."""
 
-    Folders named like ``x.md`` come back with ``is_file`` False so callers can
-    say so instead of silently skipping them.
+    path: Path
+    stat: os.stat_result | None
+    is_link: bool
+
+
+def scan_markdown(folder: Path) -> tuple[list[Found], list[Path]]:
+    """Every ``*.md`` file below ``folder`` (sorted), and folders named like ``x.md``.
+
+    One ``os.scandir`` pass: hidden entries are skipped, folders behind
+    symlinks are not entered, and each file's stat comes with it.
     """
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        here = Path(dirpath)
-        for d in dirnames:
-            if d.endswith(".md"):
-                yield here / d, False
-        for name in sorted(filenames):
-            if name.endswith(".md") and not name.startswith("."):
-                yield here / name, True
+    files: list[Found] = []
+    odd: list[Path] = []
+    stack = [folder]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subdirs.append(Path(entry.path))
+                if entry.name.endswith(".md"):
+                    odd.append(Path(entry.path))
+            elif entry.name.endswith(".md"):
+                try:
+                    st = entry.stat()
+                except OSError:
+                    st = None
+                files.append(Found(Path(entry.path), st, entry.is_symlink()))
+        stack.extend(reversed(subdirs))
+    files.sort(key=lambda f: f.path)
+    return files, odd
+
+
+def walk_markdown(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """``(path, is_file)`` for every ``*.md`` below ``folder`` (folders named ``x.md``: False)."""
+    files, odd = scan_markdown(folder)
+    for found in files:
+        yield found.path, True
+    for path in odd:
+        yield path, False
 
 
 def answer_paths(config: Config) -> list[Path]:
     """Every answer file of the library (not parsed), sorted."""
     if not config.answers_dir.is_dir():
         return []
-    return [p for p, is_file in walk_markdown(config.answers_dir) if is_file]
+    return [f.path for f in scan_markdown(config.answers_dir)[0]]
 
 
-def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Path], list[Path]]:
+def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Found], list[Path]]:
     """Answer files named on the command line (files or folders); all answers when none.
 
     Returns ``(files, folders_named_like_files)``. UsageError for a path that does
-    not exist.
+    not exist. Files named directly are checked against the library root later.
     """
     roots = [Path(p) for p in given] if given else [config.answers_dir]
-    files: list[Path] = []
+    files: list[Found] = []
     odd: list[Path] = []
     for root in roots:
         if not root.exists() and not root.is_symlink():
@@ -77,10 +117,16 @@ def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Path
                 raise UsageError(f"{root}: no such file or folder")
             continue
         if root.is_dir() and not root.is_symlink():
-            for p, is_file in walk_markdown(root):
-                (files if is_file else odd).append(p.absolute())
+            found, folders = scan_markdown(root.absolute())
+            files.extend(found)
+            odd.extend(folders)
         else:
-            files.append(root.absolute())
+            path = root.absolute()
+            try:
+                st = path.stat()
+            except OSError:
+                st = None
+            files.append(Found(path, st, True))  # checked like a link: it may lie anywhere
     return files, odd
 
 
@@ -92,8 +138,55 @@ def inside_root(config: Config, path: Path) -> bool:
         return False
 
 
-def load_answers(config: Config, files: Iterable[Path], odd: Iterable[Path] = ()) -> LoadResult:
-    """Read every file; failures are collected, never raised, so a batch always finishes."""
+PARALLEL_MIN_FILES = 400
+
+
+def _parse_chunk(job: tuple[list[tuple[str, str]], int, bool]) -> list[Answer | AnswerFileError]:
+    items, max_bytes, summary = job
+    read = read_summary if summary else read_answer
+    out: list[Answer | AnswerFileError] = []
+    for path, rel in items:
+        try:
+            out.append(read(Path(path), rel, max_bytes))
+        except AnswerFileError as exc:
+            out.append(exc)
+    return out
+
+
+def _parse_all(
+    items: list[tuple[str, str]], max_bytes: int, summary: bool, workers: int | None
+) -> list[Answer | AnswerFileError]:
+    """Parse files, over several processes when there are many (a cold run)."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        return _parse_chunk((items, max_bytes, summary))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, len(items) // (workers * 4))
+    chunks = [(items[i : i + size], max_bytes, summary) for i in range(0, len(items), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [r for chunk in pool.map(_parse_chunk, chunks) for r in chunk]
+    except (OSError, RuntimeError, ValueError):
+        return _parse_chunk((items, max_bytes, summary))
+
+
+def load_answers(
+    config: Config,
+    files: Iterable[Found],
+    odd: Iterable[Path] = (),
+    *,
+    summary: bool = False,
+    workers: int | None = None,
+    full_scan: bool = False,
+) -> LoadResult:
+    """Read every file; failures are collected, never raised, so a batch always finishes.
+
+    ``summary=True`` reads only the summary fields and goes through the cache
+    (``.qa/cache.sqlite3``), so unchanged files are not read at all.
+    """
     result = LoadResult()
     for folder in odd:
         result.warnings.append(
@@ -101,27 +194,78 @@ def load_answers(config: Config, files: Iterable[Path], odd: Iterable[Path] = ()
                 folder, "is a folder named like an answer file; not read", rule="not-a-file"
             )
         )
-    for path in files:
-        rel = relative(config, path)
-        if not inside_root(config, path):
-            result.failures.append(
+    cache = None
+    if summary:
+        from qa_tool.cache import SummaryCache, stat_key
+
+        cache = SummaryCache.open(config.state_dir)
+    slots: list[Answer | AnswerFileError | None] = []
+    todo: list[tuple[int, Found, str]] = []
+    for found in files:
+        rel = relative(config, found.path)
+        if found.is_link and not inside_root(config, found.path):
+            slots.append(
                 AnswerFileError(
-                    path,
+                    found.path,
                     "is a link to a file outside the library; not read",
                     rule="outside-library",
                 )
             )
             continue
+        if cache is not None and found.stat is not None:
+            hit = cache.get(rel, stat_key(found.stat))
+            if hit is not None:
+                slots.append(
+                    Answer(
+                        found.path,
+                        rel,
+                        hit.meta,
+                        None,
+                        hit.body_line,
+                        digest=hit.digest,
+                        partial=True,
+                    )
+                )
+                continue
+        todo.append((len(slots), found, rel))
+        slots.append(None)
+    parsed = _parse_all(
+        [(str(f.path), rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
+    )
+    for (index, found, rel), item in zip(todo, parsed, strict=True):
+        slots[index] = item
+        if cache is not None and isinstance(item, Answer) and found.stat is not None:
+            cache.put(rel, stat_key(found.stat), item.meta, item.body_line, item.digest)
+    for item in slots:
+        if isinstance(item, Answer):
+            result.answers.append(item)
+        elif item is not None:
+            result.failures.append(item)
+    if cache is not None and (todo or full_scan):
+        from qa_tool.config import ensure_state_dir
+
         try:
-            result.answers.append(read_answer(path, rel, config.max_file_bytes))
-        except AnswerFileError as exc:
-            result.failures.append(exc)
+            ensure_state_dir(config)
+        except OSError:
+            return result
+        all_rels = [relative(config, f.path) for f in files] if full_scan else None
+        cache.save(keep=all_rels)
     return result
 
 
-def load_library(config: Config, given: Sequence[str] | None = None) -> LoadResult:
+def load_library(
+    config: Config,
+    given: Sequence[str] | None = None,
+    *,
+    summary: bool = False,
+    workers: int | None = None,
+) -> LoadResult:
+    """The answers at ``given`` (files or folders; default: the whole library).
+
+    ``summary=True``: only the summary fields, through the cache (for listings).
+    """
     files, odd = select_paths(config, given)
-    return load_answers(config, files, odd)
+    return load_answers(config, files, odd, summary=summary, workers=workers, full_scan=not given)
 
 
 def find_answer(config: Config, ref: str) -> Path:

@@ -16,8 +16,8 @@ the line where known, and a stable rule name.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,9 @@ from qa_tool.errors import AnswerFileError
 MAX_DEPTH = 64
 MAX_NODES = 50_000
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # an anchor, not "Q&A"
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _HANDLER = YAMLHandler()
@@ -47,22 +50,102 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-class BoundedLoader(yaml.CSafeLoader):
-    """libyaml's safe loader with duplicate-key, alias-expansion and depth checks."""
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 
-    def construct_document(self, node: yaml.Node) -> Any:
-        _check_shape(node)
-        return super().construct_document(node)
+
+class BoundedLoader(yaml.CSafeLoader):
+    """libyaml's safe loader with duplicate-key, alias-expansion and depth checks.
+
+    libyaml builds the node tree in C; PyYAML's generic constructor then costs
+    more than the parsing, so plain documents (str/seq/map nodes, the other
+    scalars through PyYAML's own constructors) are built by a direct walk.
+    Anything unusual (merge keys, explicit tags) takes PyYAML's usual path.
+    Aliases keep pointing at one shared object, as with PyYAML.
+    """
+
+    check_shape = True
+
+    # PyYAML's resolver, without path resolvers (never used here) and their per-node calls.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                table = self.yaml_implicit_resolvers
+                for tag, regexp in table.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+                for tag, regexp in table.get(None, ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if self.check_shape:
+            _check_shape(node)
+        return self._build(node, {})
+
+    def _build(self, node: yaml.Node, memo: dict[int, Any]) -> Any:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if isinstance(node, yaml.ScalarNode):
+            value = node.value if node.tag == _STR else self.construct_object(node, deep=True)
+            memo[key] = value
+            return value
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            items: list[Any] = []
+            memo[key] = items
+            items.extend(self._build(child, memo) for child in node.value)
+            return items
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            if any(k.tag == _MERGE for k, _ in node.value):
+                return self.construct_object(node, deep=True)
+            mapping: dict[Any, Any] = {}
+            memo[key] = mapping
+            for key_node, value_node in node.value:
+                name = self._build(key_node, memo)
+                try:
+                    duplicate = name in mapping
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        "found unhashable key",
+                        key_node.start_mark,
+                    ) from None
+                if duplicate:
+                    raise _DuplicateKey(str(name), key_node.start_mark.line)
+                mapping[name] = self._build(value_node, memo)
+            return mapping
+        return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: set[tuple[str, str]] = set()
         for key_node, _value in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                key = (key_node.tag, key_node.value)
-                if key in seen:
+                pair = (key_node.tag, key_node.value)
+                if pair in seen:
                     raise _DuplicateKey(key_node.value, key_node.start_mark.line)
-                seen.add(key)
+                seen.add(pair)
         return super().construct_mapping(node, deep=deep)
+
+
+class _PlainLoader(BoundedLoader):
+    """For front matter with no anchors and no deep indentation: the shape check is moot."""
+
+    check_shape = False
 
 
 def _check_shape(root: yaml.Node) -> None:
@@ -103,20 +186,90 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-@dataclass
+SUMMARY_FIELDS = (
+    "id",
+    "title",
+    "topic",
+    "status",
+    "confidence",
+    "created",
+    "last_reviewed",
+    "review_due",
+    "reviewed_by",
+    "review_fingerprint",
+)
+"""The front-matter fields listing commands need; ``qa stale`` reads only these."""
+
+
+def text_digest(title: object, body: str) -> str:
+    """SHA-256 of what a reader sees: the title and the body (trailing blanks ignored).
+
+    ``qa review`` stores it as ``review_fingerprint``; a different digest later
+    means the text changed after the review.
+    """
+    title_text = title.strip() if isinstance(title, str) else ""
+    lines = [line.rstrip() for line in body.strip().split("\n")]
+    return hashlib.sha256(f"{title_text}\n\n".encode() + "\n".join(lines).encode()).hexdigest()
+
+
 class Answer:
     """One answer as read from disk.
 
-    ``meta`` holds the front matter as loaded (dates as ``datetime.date``);
-    ``body_line`` is the 1-based line of the body's first line in the file.
+    ``meta`` holds the front matter as loaded (dates as ``datetime.date``); for a
+    summary read (see :func:`read_summary`) it holds only :data:`SUMMARY_FIELDS`.
+    ``body`` and ``front_matter`` are read from the file on first use when the
+    answer came from the cache; ``body_line`` is the 1-based line of the body's
+    first line in the file.
     """
 
-    path: Path
-    rel: str
-    meta: dict[str, Any]
-    body: str
-    body_line: int
-    front_matter: str = field(repr=False, default="")
+    __slots__ = ("path", "rel", "meta", "body_line", "_body", "_front", "_digest", "partial")
+
+    def __init__(
+        self,
+        path: Path,
+        rel: str,
+        meta: dict[str, Any],
+        body: str | None,
+        body_line: int,
+        front_matter: str | None = None,
+        *,
+        digest: str | None = None,
+        partial: bool = False,
+    ):
+        self.path = path
+        self.rel = rel
+        self.meta = meta
+        self.body_line = body_line
+        self._body = body
+        self._front = front_matter
+        self._digest = digest
+        self.partial = partial
+
+    def __repr__(self) -> str:
+        return f"Answer({self.rel!r})"
+
+    def _load_text(self) -> None:
+        text = decode_text(self.path.read_bytes(), self.path)
+        self._front, self._body, self.body_line = split_front_matter(text, self.path)
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._load_text()
+        return self._body  # type: ignore[return-value]
+
+    @property
+    def front_matter(self) -> str:
+        if self._front is None:
+            self._load_text()
+        return self._front  # type: ignore[return-value]
+
+    @property
+    def digest(self) -> str:
+        """:func:`text_digest` of this answer's title and body."""
+        if self._digest is None:
+            self._digest = text_digest(self.meta.get("title"), self.body)
+        return self._digest
 
     @property
     def id(self) -> str | None:
@@ -209,8 +362,10 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
     """Parse front matter YAML into a mapping, within the limits above."""
     if front.count("[") + front.count("{") > MAX_DEPTH:
         _check_flow_depth(front, path)
+    risky = ("&" in front and _ANCHOR.search(front)) or _DEEP_INDENT.search(front)
+    loader = BoundedLoader if risky else _PlainLoader
     try:
-        meta = _HANDLER.load(front, Loader=BoundedLoader)
+        meta = _HANDLER.load(front, Loader=loader)
     except _DuplicateKey as exc:
         raise AnswerFileError(
             path, f"duplicate key {exc.key!r}: keep one", line=exc.line + 2, rule="duplicate-key"
@@ -260,8 +415,8 @@ def _check_flow_depth(front: str, path: Path) -> None:
             )
 
 
-def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
-    """Read and parse one answer; AnswerFileError names what is wrong and where."""
+def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, after the size cap; AnswerFileError for what cannot be read."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -282,7 +437,50 @@ def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
         raise AnswerFileError(path, f"cannot be read: {exc.strerror}", rule="unreadable") from None
     if not data.strip():
         raise AnswerFileError(path, "empty file", line=1, rule="empty")
-    text = decode_text(data, path)
+    return data
+
+
+def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
+    """Read and parse one answer; AnswerFileError names what is wrong and where."""
+    text = decode_text(read_bytes_checked(path, max_bytes), path)
     front, body, body_line = split_front_matter(text, path)
     meta = load_front_matter(front, path)
     return Answer(path, rel, meta, body, body_line, front)
+
+
+def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
+    """Like :func:`read_answer`, but parses only the :data:`SUMMARY_FIELDS` of the front matter.
+
+    The other top-level fields (references, authors, legacy...) hold most of the
+    YAML and are skipped, which makes listing several times faster. Whenever the
+    shortcut might not apply (the cut YAML does not parse, or the layout is not
+    plain block style) the whole front matter is parsed instead, so errors are
+    the same as :func:`read_answer`'s.
+    """
+    text = decode_text(read_bytes_checked(path, max_bytes), path)
+    front, body, body_line = split_front_matter(text, path)
+    meta: dict[str, Any] | None = None
+    cut = _summary_yaml(front)
+    if cut is not None:
+        try:
+            meta = load_front_matter(cut, path)
+        except AnswerFileError:
+            meta = None
+    if meta is None:
+        meta = {k: v for k, v in load_front_matter(front, path).items() if k in SUMMARY_FIELDS}
+    digest = text_digest(meta.get("title"), body)
+    return Answer(path, rel, meta, None, body_line, None, digest=digest, partial=True)
+
+
+def _summary_yaml(front: str) -> str | None:
+    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual."""
+    starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
+    if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):
+        return None
+    pieces = []
+    for n, (start, key) in enumerate(starts):
+        if key in SUMMARY_FIELDS:
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(front)
+            pieces.append(front[start:end])
+    cut = "".join(pieces)
+    return cut if cut.endswith("\n") or not cut else cut + "\n"

@@ -78,10 +78,47 @@ def _validator() -> Any:
     return Draft202012Validator(load_schema(), format_checker=FormatChecker())
 
 
+@cache
+def _quick_check() -> Any:
+    """fastjsonschema's compiled form of the schema: a fast yes/no, or None if unavailable.
+
+    jsonschema walks the schema for every value (about 2.5 ms an answer);
+    fastjsonschema compiles it to Python once (about 0.07 ms an answer). A
+    "valid" from it ends the check; anything else goes to jsonschema, which
+    stays the authority and reports every error with its path. Tests check that
+    the quick check never passes what jsonschema rejects.
+    """
+    try:
+        import fastjsonschema
+
+        return fastjsonschema.compile(load_schema())
+    except Exception:  # any trouble compiling: fall back to jsonschema alone
+        return None
+
+
+def prepare() -> None:
+    """Compile the schema now (before worker processes fork, so they share it)."""
+    _quick_check()
+
+
+def quick_valid(data: Any) -> bool:
+    check = _quick_check()
+    if check is None:
+        return False
+    try:
+        check(data)
+    except Exception:
+        return False
+    return True
+
+
 def check_front_matter(meta: dict[str, Any]) -> list[SchemaIssue]:
     """Every schema violation of one answer's front matter, in document order."""
+    data = to_json_value(meta)
+    if quick_valid(data):
+        return []
     issues = []
-    for error in _validator().iter_errors(to_json_value(meta)):
+    for error in _validator().iter_errors(data):
         for leaf in _leaves(error):
             issues.append(_issue(leaf))
     issues.sort(key=lambda i: tuple(str(p) for p in i.field_path))

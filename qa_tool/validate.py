@@ -9,17 +9,37 @@ other). Findings never stop the run: every file is checked.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
+from pathlib import Path
 
-from qa_tool.body import DOCTOR, RESEARCH, citations, parse_body
+from qa_tool.body import (
+    DOCTOR,
+    PLACEHOLDER_MARKER,
+    RESEARCH,
+    citations,
+    parse_body,
+    placeholder_lines,
+)
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError
-from qa_tool.library import LoadResult, answer_paths, load_library, relative
+from qa_tool.library import (
+    PARALLEL_MIN_FILES,
+    Found,
+    LoadResult,
+    answer_paths,
+    load_answers,
+    relative,
+    scan_markdown,
+    select_paths,
+)
 from qa_tool.reader import Answer
 from qa_tool.schema import check_front_matter, json_path
+from qa_tool.schema import prepare as prepare_schema
 
 ERROR = "error"
 WARNING = "warning"
@@ -73,26 +93,74 @@ def file_error_finding(config: Config, exc: AnswerFileError, severity: str = ERR
 
 
 def validate_library(
-    config: Config, paths: Sequence[str] | None = None, today: dt.date | None = None
+    config: Config,
+    paths: Sequence[str] | None = None,
+    today: dt.date | None = None,
+    workers: int | None = None,
 ) -> ValidationReport:
-    """Check the answers at ``paths`` (default: the whole library)."""
-    loaded = load_library(config, paths)
-    return validate_loaded(config, loaded, today)
+    """Check the answers at ``paths`` (default: the whole library).
+
+    Files are read and checked in worker processes when there are many; the
+    report is the same either way.
+    """
+    today = today or dt.date.today()
+    files, odd = select_paths(config, paths)
+    all_files = files if not paths else scan_markdown(config.answers_dir)[0]
+    stems = _stems(config, [f.path for f in all_files])
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    prepare_schema()
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        parts = [_validate_files(config, files, odd, stems, today)]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(50, len(files) // (workers * 4))
+        chunks = [files[i : i + size] for i in range(0, len(files), size)]
+        job = partial(_validate_files, config, odd=(), stems=stems, today=today)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(job, chunks))
+        parts.append(_validate_files(config, [], odd, stems, today))
+    report = ValidationReport(files_checked=sum(p.files_checked for p in parts))
+    for part in parts:
+        report.findings.extend(part.findings)
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
+    return report
+
+
+def _stems(config: Config, paths: Sequence[Path]) -> dict[str, list[str]]:
+    stems: dict[str, list[str]] = defaultdict(list)
+    for p in paths:
+        stems[p.stem].append(relative(config, p))
+    return stems
+
+
+def _validate_files(
+    config: Config, files: Sequence[Found], odd: Sequence[Path], stems, today: dt.date
+) -> ValidationReport:
+    loaded = load_answers(config, files, odd, workers=1)
+    return _check_loaded(config, loaded, stems, today)
 
 
 def validate_loaded(
     config: Config, loaded: LoadResult, today: dt.date | None = None
 ) -> ValidationReport:
-    today = today or dt.date.today()
-    stems: dict[str, list[str]] = defaultdict(list)
-    for p in answer_paths(config):
-        stems[p.stem].append(relative(config, p))
+    """Check answers already read (for callers that loaded them for another purpose)."""
+    stems = _stems(config, answer_paths(config))
+    report = _check_loaded(config, loaded, stems, today or dt.date.today())
+    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
+    return report
+
+
+def _check_loaded(
+    config: Config, loaded: LoadResult, stems: dict[str, list[str]], today: dt.date
+) -> ValidationReport:
     report = ValidationReport(files_checked=loaded.files_seen)
     report.findings.extend(file_error_finding(config, e) for e in loaded.failures)
     report.findings.extend(file_error_finding(config, e, WARNING) for e in loaded.warnings)
     for answer in loaded.answers:
         report.findings.extend(check_answer(answer, config, stems, today))
-    report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
     return report
 
 
@@ -116,6 +184,7 @@ def check_answer(
     _check_identity(answer, config, stems, add)
     _check_dates(meta, today, add)
     _check_body(answer, add)
+    _check_placeholders(answer, add)
     return out
 
 
@@ -176,6 +245,24 @@ def _check_dates(meta: dict, today: dt.date, add) -> None:
             ("last_reviewed",),
             WARNING,
         )
+
+
+def _check_placeholders(answer: Answer, add) -> None:
+    """Template placeholders may stay in a draft; anything further along must have none.
+
+    One finding per marked line, so the writer sees every spot left to fill.
+    """
+    if answer.status == "draft":
+        return
+    status = answer.status or "not draft"
+    message = (
+        f"placeholder text from the template is still here ({PLACEHOLDER_MARKER}); "
+        f"replace it and remove the marker, or set status back to draft (status is {status})"
+    )
+    for n in placeholder_lines(answer.front_matter):
+        add("placeholder-left", message, line=n + 2)  # +1 for 1-based, +1 for the opening '---'
+    for n in placeholder_lines(answer.body):
+        add("placeholder-left", message, line=answer.body_line + n)
 
 
 def _check_body(answer: Answer, add) -> None:

@@ -114,3 +114,63 @@ def test_round_trip_edit_changes_only_the_edited_field(
                 f"last_reviewed: {day.isoformat()}  # {comment}".encode(),
             )
         ]
+
+
+yaml_docs = st.lists(
+    st.tuples(
+        st.sampled_from(["id", "title", "n", "d", "when", "refs", "x y", "'q'", "1"]),
+        st.sampled_from(
+            [
+                "plain",
+                "'quoted'",
+                '"dq \\u00e9"',
+                "0123",
+                "1.5",
+                "yes",
+                "~",
+                "",
+                "2026-05-22",
+                "2026-05-22T10:00:00Z",
+                "[a, 1, {b: 2}]",
+                "{k: v}",
+                "\n  - a\n  - 2",
+                "\n  k: v\n  n: 3",
+                "!!str 12",
+                "|\n  block\n",
+            ]
+        ),
+    ),
+    max_size=6,
+)
+
+
+@SETTINGS
+@given(pairs=yaml_docs)
+def test_front_matter_loader_agrees_with_pyyaml(pairs):
+    """The direct node walk gives exactly PyYAML's values, and errors where PyYAML does."""
+    import yaml
+
+    from qa_tool.reader import load_front_matter
+
+    text = "".join(f"{k}: {v}\n" for k, v in pairs)
+    try:
+        expected = yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        expected = "error"
+    if expected is None:
+        expected = {}  # empty front matter reads as an empty mapping
+    keys = [k for k, _ in pairs]
+    try:
+        got = load_front_matter(text, Path("a.md"))
+    except AnswerFileError:
+        got = "error"
+    refused_by_design = (
+        expected == "error"
+        or len(set(keys)) < len(keys)  # PyYAML keeps the last duplicate; ours refuses it
+        or not isinstance(expected, dict)
+        or not all(isinstance(k, str) for k in expected)  # keys must be text
+    )
+    if refused_by_design:
+        assert got == "error" or expected == got
+    else:
+        assert got == expected

@@ -1,0 +1,159 @@
+"""The metadata cache: a second run reads only the answers that changed.
+
+``.qa/cache.sqlite3`` (ignored by git) keeps, per answer file, its summary
+front matter (:data:`~qa_tool.reader.SUMMARY_FIELDS`), body line and text
+digest, keyed by the file's path and its size, modification time, change time
+and inode, all in nanoseconds. An entry is used only when all five match.
+
+Racy entries, as git calls them: a file changed within the same clock tick as
+the moment it was cached could change again without its times moving. So an
+entry whose file was modified less than :data:`RACY_NS` before it was recorded
+is never trusted; the file is read again (and cached again, now safely).
+
+The cache can only make a run faster, never different: any doubt (a missing,
+corrupt, locked or older-format database) means reading the files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qa_tool import __version__
+
+FORMAT = 1
+RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
+FILE_NAME = "cache.sqlite3"
+
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+@dataclass(frozen=True)
+class CachedSummary:
+    meta: dict[str, Any]
+    body_line: int
+    digest: str
+
+
+def _encode(meta: dict[str, Any]) -> str:
+    def default(value: object) -> object:
+        if isinstance(value, dt.datetime):
+            return {"$datetime": value.isoformat()}
+        if isinstance(value, dt.date):
+            return {"$date": value.isoformat()}
+        raise TypeError(type(value).__name__)
+
+    return json.dumps(meta, default=default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _revive(value: dict) -> object:
+    if len(value) == 1:
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+    return value
+
+
+def _decode(text: str) -> dict[str, Any]:
+    if '"$date' in text:
+        return json.loads(text, object_hook=_revive)
+    return json.loads(text)
+
+
+class SummaryCache:
+    """Open with :meth:`open`; look entries up, record new ones, :meth:`save` at the end."""
+
+    def __init__(self, path: Path, rows: dict[str, tuple]):
+        self.path = path
+        self._rows = rows
+        self._new: list[tuple] = []
+        self._seen: set[str] = set()
+
+    @classmethod
+    def open(cls, state_dir: Path) -> SummaryCache:
+        path = state_dir / FILE_NAME
+        rows: dict[str, tuple] = {}
+        if path.exists():
+            with contextlib.suppress(sqlite3.Error, OSError, ValueError):
+                con = sqlite3.connect(path, timeout=2)
+                try:
+                    info = dict(con.execute("SELECT key, value FROM info"))
+                    if info.get("format") == str(FORMAT) and info.get("tool") == __version__:
+                        rows = {
+                            r[0]: r[1:]
+                            for r in con.execute(
+                                "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns, "
+                                "meta, body_line, digest FROM files"
+                            )
+                        }
+                finally:
+                    con.close()
+        return cls(path, rows)
+
+    def get(self, rel: str, key: StatKey) -> CachedSummary | None:
+        self._seen.add(rel)
+        row = self._rows.get(rel)
+        if row is None or tuple(row[:4]) != key:
+            return None
+        recorded_ns = row[4]
+        if recorded_ns - key[1] < RACY_NS:
+            return None
+        try:
+            return CachedSummary(_decode(row[5]), row[6], row[7])
+        except (ValueError, TypeError):
+            return None
+
+    def put(self, rel: str, key: StatKey, meta: dict[str, Any], body_line: int, digest: str):
+        try:
+            encoded = _encode(meta)
+        except (TypeError, ValueError):
+            return  # a value JSON cannot hold (binary data): simply not cached
+        self._new.append((rel, *key, time.time_ns(), encoded, body_line, digest))
+
+    def save(self, keep: Iterable[str] | None = None) -> None:
+        """Write new entries; with ``keep`` (a full scan's paths) drop entries of files gone."""
+        stale = set(self._rows) - set(keep) if keep is not None else set()
+        if not self._new and not stale:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                with con:
+                    con.execute("PRAGMA journal_mode=WAL")
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)"
+                    )
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, "
+                        "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
+                        "meta TEXT, body_line INTEGER, digest TEXT)"
+                    )
+                    info = dict(con.execute("SELECT key, value FROM info"))
+                    if info.get("format") != str(FORMAT) or info.get("tool") != __version__:
+                        con.execute("DELETE FROM files")
+                        con.executemany(
+                            "INSERT OR REPLACE INTO info VALUES (?, ?)",
+                            [("format", str(FORMAT)), ("tool", __version__)],
+                        )
+                    con.executemany(
+                        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        self._new,
+                    )
+                    con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale])
+            finally:
+                con.close()
+        self._new = []

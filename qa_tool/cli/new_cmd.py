@@ -1,0 +1,206 @@
+"""``qa new``: scaffold draft answers from a template, by hand or from a script."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, fail, load, print_json
+
+if TYPE_CHECKING:
+    from qa_tool.config import Config
+    from qa_tool.scaffold import PlannedAnswer
+
+
+class ResultFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Confidence(StrEnum):
+    high = "high"
+    moderate = "moderate"
+    low = "low"
+    very_low = "very-low"
+
+
+class NewStatus(StrEnum):
+    draft = "draft"
+    in_review = "in-review"
+
+
+def stdin_is_terminal() -> bool:
+    """Whether to ask for missing values when neither --interactive nor --no-input is given."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def new(
+    question: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="QUESTION",
+            help="The patient's question (asked for on a terminal when left out).",
+            show_default=False,
+        ),
+    ] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            "--topic", "-t", help="The topic, by name or folder (any case).", show_default=False
+        ),
+    ] = None,
+    answer_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id", help="The answer's id (default: made from the question).", show_default=False
+        ),
+    ] = None,
+    confidence: Annotated[
+        Confidence | None,
+        typer.Option("--confidence", help="GRADE level of the evidence.", show_default=False),
+    ] = None,
+    author: Annotated[
+        str | None, typer.Option("--author", help="The writer's name.", show_default=False)
+    ] = None,
+    status: Annotated[
+        NewStatus, typer.Option("--status", help="The new answer's status.")
+    ] = NewStatus.draft,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from-file",
+            metavar="FILE|-",
+            help="Create many answers from a JSON array or JSON Lines of "
+            '{"question", "topic", ...} objects ("-" reads stdin); all or nothing.',
+            show_default=False,
+        ),
+    ] = None,
+    edit: Annotated[
+        bool, typer.Option("--edit", help="Open the new file(s) in $VISUAL or $EDITOR.")
+    ] = False,
+    git_add: Annotated[
+        bool, typer.Option("--git-add", help="Stage the new file(s) with git add.")
+    ] = False,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-input",
+            help="Ask for a missing question or topic, or never ask (default: ask when stdin "
+            "is a terminal).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ResultFormat,
+        typer.Option(
+            "--format", "-f", help="Output: text (the new paths) or json.", case_sensitive=False
+        ),
+    ] = ResultFormat.text,
+    quiet: QuietOption = False,
+    root: RootOption = None,
+) -> None:
+    """Create a draft answer from the library's template (or many, with --from-file)."""
+    from qa_tool import scaffold
+
+    config = load(root)
+    level = confidence.value if confidence is not None else None
+    with errors_to_exit():
+        editor = scaffold.editor_command() if edit else None
+        if from_file is not None:
+            if question is not None or answer_id is not None:
+                raise fail("--from-file takes the questions from the file: drop QUESTION/--id", 2)
+            defaults = {
+                "topic": topic,
+                "confidence": level,
+                "author": author,
+                "status": status.value,
+            }
+            source = "stdin" if from_file == "-" else from_file
+            items = scaffold.parse_batch(_read_input(from_file), source)
+            planned = scaffold.plan_batch(config, items, source, defaults=defaults)
+        else:
+            if question is None or topic is None:
+                ask = stdin_is_terminal() if interactive is None else interactive
+                if not ask:
+                    missing = "QUESTION" if question is None else "--topic"
+                    raise fail(
+                        f"missing {missing}; give it, or run qa new on a terminal "
+                        "(without --no-input) to be asked",
+                        2,
+                    )
+                question, topic = _ask(config, question, topic)
+            request = scaffold.NewAnswer(question, topic, answer_id, level, author, status.value)
+            planned = [scaffold.plan_answer(config, request, scaffold.taken_ids(config))]
+        if git_add:
+            scaffold.check_git_work_tree(config)
+        scaffold.write_answers(planned)
+    _render(planned, fmt, batch=from_file is not None, quiet=quiet)
+    paths = [p.path for p in planned]
+    with errors_to_exit():
+        if editor is not None:
+            scaffold.open_in_editor(editor, paths)
+        if git_add:
+            scaffold.git_add(config, paths)
+
+
+def _read_input(from_file: str) -> bytes:
+    if from_file == "-":
+        stream = sys.stdin
+        buffer = getattr(stream, "buffer", None)
+        return buffer.read() if buffer is not None else stream.read().encode("utf-8")
+    try:
+        return Path(from_file).read_bytes()
+    except OSError as exc:
+        raise fail(f"--from-file {from_file}: {exc.strerror or exc}", 2) from None
+
+
+def _ask(config: Config, question: str | None, topic: str | None) -> tuple[str, str]:
+    """Rich prompts on stderr, so stdout keeps only the result."""
+    from rich.prompt import Prompt
+
+    from qa_tool.cli.common import stderr
+
+    console = stderr()
+    try:
+        while not question or not question.strip():
+            question = Prompt.ask("[bold]Question[/]", console=console)
+        if topic is None:
+            topic = Prompt.ask(
+                "[bold]Topic[/]",
+                console=console,
+                choices=[t.name for t in config.topics],
+                case_sensitive=False,
+            )
+    except EOFError:
+        raise fail("input ended before the question and topic were given", 2) from None
+    return question, topic
+
+
+def _render(planned: list[PlannedAnswer], fmt: ResultFormat, *, batch: bool, quiet: bool) -> None:
+    if fmt is ResultFormat.json:
+        print_json({"created": [p.to_dict() for p in planned]} if batch else planned[0].to_dict())
+    else:
+        sys.stdout.write("".join(f"{p.rel}\n" for p in planned))
+    if not quiet:
+        from qa_tool.body import PLACEHOLDER_MARKER
+        from qa_tool.cli.common import stderr
+
+        n = len(planned)
+        what = f"{n} answer{'s' if n != 1 else ''}" if batch else planned[0].rel
+        todo = (
+            f"; replace the text marked {PLACEHOLDER_MARKER}, then run qa validate"
+            if any(PLACEHOLDER_MARKER in p.text for p in planned)
+            else ""
+        )
+        stderr().print(f"Created {what}{todo}.", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("new")(new)

@@ -1,0 +1,158 @@
+"""The metadata cache is never wrong: every change between two runs is seen at once."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from conftest import answer_text, build_tree
+
+from qa_tool import cache as cache_module
+from qa_tool.config import load_config
+from qa_tool.library import load_library
+
+ONC = "answers/oncology"
+
+
+def titles(root):
+    loaded = load_library(load_config(root), summary=True)
+    assert not loaded.failures, loaded.failures
+    return {a.rel.rsplit("/", 1)[-1]: a.meta["title"] for a in loaded.answers}
+
+
+def entries(root):
+    con = sqlite3.connect(root / ".qa" / "cache.sqlite3")
+    try:
+        return {r[0] for r in con.execute("SELECT rel FROM files")}
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written by a test are 'old' to the cache unless a test says otherwise."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+
+
+def test_second_run_is_served_from_the_cache(library, settled, monkeypatch):
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", title="First?")})
+    assert titles(library) == {"a.md": "First?"}
+    assert entries(library) == {f"{ONC}/a.md"}
+    assert (library / ".qa" / ".gitignore").read_text() == "*\n"
+
+    import qa_tool.library as lib
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a cached file was parsed again")
+
+    monkeypatch.setattr(lib, "_parse_all", lambda items, *a: [] if not items else no_parsing())
+    assert titles(library) == {"a.md": "First?"}
+
+
+def test_edit_add_remove_rename_are_seen(library, settled):
+    build_tree(
+        library,
+        {
+            f"{ONC}/a.md": answer_text("a", title="First?"),
+            f"{ONC}/b.md": answer_text("b", title="Second?"),
+        },
+    )
+    titles(library)
+    build_tree(
+        library,
+        {
+            f"{ONC}/a.md": answer_text("a", title="Edited?"),
+            f"{ONC}/c.md": answer_text("c", title="Added?"),
+        },
+    )
+    (library / ONC / "b.md").rename(library / ONC / "renamed.md")
+    assert titles(library) == {"a.md": "Edited?", "c.md": "Added?", "renamed.md": "Second?"}
+    (library / ONC / "c.md").unlink()
+    assert titles(library) == {"a.md": "Edited?", "renamed.md": "Second?"}
+    assert entries(library) == {f"{ONC}/a.md", f"{ONC}/renamed.md"}
+
+
+def test_same_size_edit_with_the_same_mtime_is_seen(library, settled):
+    path = library / ONC / "a.md"
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", title="Alpha?")})
+    titles(library)
+    st = path.stat()
+    path.write_text(answer_text("a", title="Omega?"), encoding="utf-8")  # same length
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same modification time
+    assert path.stat().st_size == st.st_size
+    assert titles(library) == {"a.md": "Omega?"}  # the change time gave it away
+
+
+def test_racy_entry_is_read_again(library, monkeypatch):
+    """An edit in the instant the cache was written, keeping size and all times, is still seen."""
+    path = library / ONC / "a.md"
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", title="Alpha?")})
+    titles(library)  # cached right after the write: the entry is racy
+    st = path.stat()
+    frozen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    path.write_text(answer_text("a", title="Omega?"), encoding="utf-8")
+    # Make the file look exactly as it did when cached, as a coarse clock would.
+    monkeypatch.setattr(cache_module, "stat_key", lambda _st: frozen)
+    assert titles(library) == {"a.md": "Omega?"}
+
+
+def test_settled_entry_is_trusted_and_racy_one_is_not(library, monkeypatch):
+    path = library / ONC / "a.md"
+    build_tree(library, {f"{ONC}/a.md": answer_text("a")})
+    mtime = path.stat().st_mtime_ns
+    cache = cache_module.SummaryCache.open(library / ".qa")
+    key = cache_module.stat_key(path.stat())
+    cache.put(f"{ONC}/a.md", key, {"title": "cached"}, 10, "d")
+    cache.save()
+    reopened = cache_module.SummaryCache.open(library / ".qa")
+    assert reopened.get(f"{ONC}/a.md", key) is None  # recorded in the same instant: racy
+    con = sqlite3.connect(library / ".qa" / "cache.sqlite3")
+    with con:
+        con.execute("UPDATE files SET recorded_ns = ?", (mtime + cache_module.RACY_NS + 1,))
+    con.close()
+    reopened = cache_module.SummaryCache.open(library / ".qa")
+    assert reopened.get(f"{ONC}/a.md", key).meta == {"title": "cached"}
+
+
+def test_a_corrupt_cache_is_ignored(library, settled):
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", title="First?")})
+    (library / ".qa").mkdir()
+    (library / ".qa" / "cache.sqlite3").write_bytes(b"not a database" * 100)
+    assert titles(library) == {"a.md": "First?"}
+
+
+def test_dates_survive_the_cache(library, settled):
+    import datetime as dt
+
+    build_tree(library, {f"{ONC}/a.md": answer_text("a")})
+    first = load_library(load_config(library), summary=True).answers[0].meta
+    second = load_library(load_config(library), summary=True).answers[0].meta
+    assert first == second
+    assert second["last_reviewed"] == dt.date(2026, 2, 10)
+    assert second["reviewed_by"] == [{"name": "Jane Doe", "credentials": "MD, medical oncologist"}]
+
+
+def test_parallel_and_serial_reads_agree(library, monkeypatch):
+    import qa_tool.library as lib
+
+    monkeypatch.setattr(lib, "PARALLEL_MIN_FILES", 2)
+    calls = []
+    real_pool = __import__("concurrent.futures").futures.ProcessPoolExecutor
+
+    def counting_pool(*args, **kwargs):
+        calls.append(kwargs.get("max_workers"))
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", counting_pool)
+    files = {f"{ONC}/a{n}.md": answer_text(f"a{n}") for n in range(30)}
+    files[f"{ONC}/broken.md"] = "---\n: [\n---\n"
+    build_tree(library, files)
+    config = load_config(library)
+    serial = load_library(config, workers=1)
+    parallel_ = load_library(config, workers=2)
+    assert [a.rel for a in serial.answers] == [a.rel for a in parallel_.answers]
+    assert [a.meta for a in serial.answers] == [a.meta for a in parallel_.answers]
+    assert [(e.rule, e.line) for e in serial.failures] == [
+        (e.rule, e.line) for e in parallel_.failures
+    ]
