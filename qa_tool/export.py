@@ -526,7 +526,8 @@ class ExportReport:
 def check_out(config: Config, out: Path, force: bool) -> None:
     """Refuse an ``--out`` inside the answers folder (it would become part of the library)."""
     bundle_kind(out)
-    target = Path(os.path.abspath(out))
+    parent = Path(os.path.abspath(out)).parent
+    target = (parent.resolve() if parent.exists() else parent) / out.name
     answers = config.answers_dir
     if target == answers or target.is_relative_to(answers):
         raise UsageError(f"--out {out}: inside the answers folder; write the bundle elsewhere")

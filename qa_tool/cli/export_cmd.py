@@ -148,26 +148,38 @@ def export(
 
 @contextlib.contextmanager
 def _progress_bar(quiet: bool) -> Iterator[Progress | None]:
-    """A Rich progress bar on stderr, only for a person watching a terminal."""
+    """A Rich progress bar on stderr, only for a person watching a terminal.
+
+    It starts at the first answer written, after the answers are read: reading
+    may fork worker processes, which must not happen while the bar's thread runs.
+    """
     if quiet or not sys.stderr.isatty():
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    with Progress(
+    bar = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=stderr(),
         transient=True,
-    ) as bar:
-        task = bar.add_task("Exporting", total=None)
+    )
+    task = None
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+    def update(done: int, total: int) -> None:
+        nonlocal task
+        if task is None:
+            bar.start()
+            task = bar.add_task("Exporting", total=total)
+        bar.update(task, completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 def _size(n: int) -> str:
