@@ -55,7 +55,13 @@ def run(*args: str) -> int:
 
 
 def demo(extra: list[str]) -> int:
-    return run(str(BIN / "qa"), "validate", *extra)
+    status = run(str(BIN / "qa"), "validate", *extra)
+    if status:
+        return status
+    # qa stale exits 1 when answers are due, as the shipped ones are: that is its answer,
+    # not a failure of the demo.
+    status = run(str(BIN / "qa"), "stale", *extra)
+    return 0 if status in (0, 1) else status
 
 
 def test(extra: list[str]) -> int:

@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 # Each module under qa_tool.cli defines register(app); the order is the order in --help.
-COMMAND_MODULES = ("new_cmd", "validate_cmd", "export_cmd", "verify_cmd")
+COMMAND_MODULES = ("new_cmd", "validate_cmd", "stale_cmd", "review_cmd", "export_cmd", "verify_cmd")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,281 @@
+"""``qa stale``: list the answers due for review, with the reasons, as a table or data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qa_tool.cli.common import (
+    FormatOption,
+    OutputFormat,
+    QuietOption,
+    RootOption,
+    errors_to_exit,
+    github_annotation,
+    load,
+    print_csv,
+    print_json,
+    stderr,
+    stdout,
+)
+
+if TYPE_CHECKING:
+    from qa_tool.stale import StaleItem, StaleReport
+
+CSV_FIELDS = [
+    "id",
+    "title",
+    "topic",
+    "status",
+    "last_reviewed",
+    "due_date",
+    "days_overdue",
+    "reasons",
+    "reviewers",
+    "path",
+]
+BAR_WIDTH = 30
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+class SortKey(StrEnum):
+    overdue = "overdue"
+    id = "id"
+    title = "title"
+    topic = "topic"
+    status = "status"
+    last_reviewed = "last-reviewed"
+    path = "path"
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """Repeatable options also take comma-separated values: ``--status published,in-review``."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def stale(
+    root: RootOption = None,
+    fmt: FormatOption = OutputFormat.text,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Check as of this date (YYYY-MM-DD) instead of today.",
+            show_default=False,
+        ),
+    ] = None,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            metavar="INTERVAL",
+            help="Also list answers falling due within this window: 30d, 2w, 3m or 1y.",
+            show_default=False,
+        ),
+    ] = None,
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            metavar="NAME",
+            help="Only answers of this topic (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only answers with this status (repeatable; default: all but draft and retired).",
+            show_default=False,
+        ),
+    ] = None,
+    reviewer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reviewer",
+            metavar="NAME",
+            help="Only answers with a reviewer whose name contains this (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    sort: Annotated[
+        SortKey, typer.Option("--sort", help="Order of the rows.", case_sensitive=False)
+    ] = SortKey.overdue,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when answers are due.")
+    ] = False,
+    no_git: Annotated[
+        bool,
+        typer.Option(
+            "--no-git",
+            help="Do not read git history (review fingerprints are still compared).",
+        ),
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """List the answers due for review, and why (exit 1 when any is due)."""
+    from qa_tool.dates import parse_interval, parse_iso_date
+    from qa_tool.library import load_library
+    from qa_tool.stale import find_stale, sort_items
+
+    config = load(root)
+    with errors_to_exit():
+        day = parse_iso_date(as_of, "--as-of") if as_of is not None else dt.date.today()
+        window = parse_interval(within) if within is not None else None
+        loaded = load_library(config)
+        report = find_stale(
+            config,
+            loaded,
+            as_of=day,
+            within=window,
+            statuses=_split(status),
+            topics=_split(topic),
+            reviewers=reviewer or None,
+            use_git=not no_git,
+        )
+        report.items = sort_items(report.items, sort.value)
+    if not quiet:
+        notes = stderr()
+        for note in report.notes:
+            notes.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
+    {
+        OutputFormat.text: render_text,
+        OutputFormat.json: lambda r: print_json([i.to_dict() for i in r.items]),
+        OutputFormat.csv: render_csv,
+        OutputFormat.github: render_github,
+    }[fmt](report)
+    raise typer.Exit(1 if report.due and not exit_zero else 0)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of block characters, ``count / largest`` of ``width`` cells long."""
+    if count <= 0 or largest <= 0:
+        return ""
+    eighths = max(1, round(count / largest * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def render_text(report: StaleReport) -> None:
+    from rich import box
+    from rich.table import Table
+
+    console = stdout()
+    if report.items:
+        # id, title, path and reviewers share one cell, so the short columns keep their width
+        # and nothing is cut off on an 80-column terminal.
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table.add_column("Answer: id, title, path, reviewers", overflow="fold", min_width=12)
+        table.add_column("Topic,\nstatus", overflow="fold")
+        table.add_column("Last\nreviewed", no_wrap=True)
+        table.add_column("Due", no_wrap=True)
+        table.add_column("Days\noverdue", justify="right", no_wrap=True)
+        table.add_column("Reasons", overflow="fold")
+        for n, item in enumerate(report.items):
+            cell = f"[bold]{_escape(item.id)}[/]\n{_escape(item.title)}\n[dim]{_escape(item.path)}"
+            if item.reviewers:
+                cell += f"\nreviewed by {_escape(', '.join(item.reviewers))}"
+            table.add_row(
+                cell + "[/]",
+                f"{_escape(item.topic or '-')}\n{_escape(item.status or '-')}",
+                _iso(item.last_reviewed) or "never",
+                _iso(item.due_date) or "-",
+                "-" if item.days_overdue is None else str(item.days_overdue),
+                "\n".join(item.reasons),
+                end_section=n < len(report.items) - 1,
+            )
+        console.print(table)
+        console.print()
+    due = len(report.due)
+    soon = len(report.items) - due
+    headline = (
+        f"{due} answer{'s' if due != 1 else ''} due for review" if due else "Nothing due for review"
+    )
+    if soon:
+        headline += f", {soon} due soon"
+    headline += f" as of {report.as_of} ({report.checked} checked)"
+    console.print(f"[bold {'red' if due else 'green'}]{headline}[/]")
+    if report.items:
+        reasons = "  ".join(f"{r} {n}" for r, n in report.counts_by_reason().items())
+        topics = "  ".join(f"{_escape(t)} {n}" for t, n in report.counts_by_topic().items())
+        console.print(f"By reason:  {reasons}")
+        console.print(f"By topic:   {topics}")
+    console.print()
+    console.print("Falling due in the next 12 months:")
+    largest = max((n for _, n in report.due_by_month), default=0)
+    for month, count in report.due_by_month:
+        drawn = bar(count, largest)
+        console.print(f"  {month}  {count:>5}" + (f"  [cyan]{drawn}[/]" if drawn else ""))
+
+
+def render_csv(report: StaleReport) -> None:
+    print_csv(
+        CSV_FIELDS,
+        (
+            [
+                i.id,
+                i.title,
+                i.topic or "",
+                i.status or "",
+                _iso(i.last_reviewed),
+                _iso(i.due_date),
+                "" if i.days_overdue is None else i.days_overdue,
+                ";".join(i.reasons),
+                "; ".join(i.reviewers),
+                i.path,
+            ]
+            for i in report.items
+        ),
+    )
+
+
+def describe(item: StaleItem) -> str:
+    """One sentence per answer, e.g. ``x is due for review: overdue by 3 days (due 2026-11-19)``."""
+    parts = []
+    for reason in item.reasons:
+        if reason == "overdue":
+            days = item.days_overdue or 0
+            parts.append(
+                f"due today ({item.due_date})"
+                if days == 0
+                else f"overdue by {days} day{'s' if days != 1 else ''} (due {item.due_date})"
+            )
+        elif reason == "never-reviewed":
+            parts.append("never reviewed")
+        elif reason == "changed-since-review":
+            parts.append(f"title or body changed since the review of {item.last_reviewed}")
+        elif reason == "due-soon":
+            days = -(item.days_overdue or 0)
+            parts.append(f"due in {days} day{'s' if days != 1 else ''} ({item.due_date})")
+    verb = "is due for review" if item.is_due else "falls due soon"
+    return f"{item.id} {verb}: {'; '.join(parts)}"
+
+
+def render_github(report: StaleReport) -> None:
+    for item in report.items:
+        sys.stdout.write(
+            github_annotation("warning", describe(item), item.path, item.line, "qa stale") + "\n"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stale")(stale)

@@ -1,0 +1,224 @@
+"""What git knows about the answers: one ``git log`` pass, blobs read in one batch.
+
+Like Hugo's ``enableGitInfo``, the history of the whole answers folder is read
+with a single ``git log --raw`` call, never one git call per file. Each change
+comes with the blob ids before and after, so a later look at a few files needs
+only one ``git cat-file --batch`` process for all of them. Example::
+
+    repo = open_repo(config.root)           # None outside a git work tree
+    for change in file_changes(repo, "answers"):
+        print(change.path, change.date, change.status)
+
+Limits: merge commits are skipped (their changes are seen on the merged
+branch's own commits); renames are followed when git detects them inside one
+commit (``-M``); uncommitted edits are not history and are not seen here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa_tool.errors import GitError
+
+_NULL_SHA = "0" * 40
+_RECORD = "\x1e"
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A git work tree as seen from the library root.
+
+    ``prefix`` is the library root's path inside the repository ('' at the top
+    level, else e.g. ``'content/'``); git prints paths from the top level.
+    """
+
+    cwd: Path
+    prefix: str
+    shallow: bool
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file touched by one commit (status A, M, T or R; renames name the old path)."""
+
+    commit: str
+    date: dt.date  # the committer's date, in the committer's own time zone
+    status: str
+    path: str  # relative to the repository's top level
+    old_path: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("GIT_TERMINAL_PROMPT", "0")
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # reading must never take the index lock
+    return env
+
+
+def run_git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
+    """Run one git command; GitError with git's own message when it fails or is missing."""
+    try:
+        out = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args],
+            cwd=cwd,
+            input=input,
+            capture_output=True,
+            env=_git_env(),
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"git could not be run: {exc.strerror or exc}") from None
+    if out.returncode != 0:
+        message = out.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+    return out.stdout
+
+
+def open_repo(root: Path) -> Repo | None:
+    """The repository holding ``root``, or None when ``root`` is not in a git work tree.
+
+    GitError when git is missing or refuses the repository (e.g. unsafe ownership).
+    """
+    try:
+        out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix")
+    except GitError as exc:
+        if "not a git repository" in str(exc):
+            return None
+        raise
+    lines = out.decode("utf-8", "replace").split("\n")
+    return Repo(Path(root), lines[1] if len(lines) > 1 else "", lines[0].strip() == "true")
+
+
+def file_changes(repo: Repo, folder: str) -> Iterator[FileChange]:
+    """Every non-merge change to a file under ``folder`` (relative to the root), newest first.
+
+    The whole history is walked: ``--since`` would stop at the first commit
+    dated before it, and commit dates are not always in order (backdated or
+    imported commits), so a cut-off could silently miss later changes. An empty
+    repository has no history, not an error.
+    """
+    args = [
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "-M",
+        "--no-merges",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        f"--format={_RECORD}%H%x00%cs",
+    ]
+    args += ["--", folder]
+    try:
+        out = run_git(repo.cwd, *args)
+    except GitError as exc:
+        if "does not have any commits" in str(exc) or "bad default revision" in str(exc):
+            return
+        raise
+    yield from parse_raw_log(out)
+
+
+def parse_raw_log(out: bytes) -> Iterator[FileChange]:
+    """Parse ``git log -z --raw --format=<RS>%H%x00%cs`` output (see :func:`file_changes`)."""
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    commit = ""
+    date = dt.date.min
+    i = 0
+    n = len(tokens)
+    while i < n:
+        token = tokens[i].lstrip("\n")
+        i += 1
+        if token.startswith(_RECORD):
+            commit = token[1:]
+            date = dt.date.fromisoformat(tokens[i].strip()[:10])
+            i += 1
+            continue
+        if not token.startswith(":"):
+            continue  # the empty token after the last NUL
+        fields = token[1:].split(" ")
+        if len(fields) < 5:
+            continue
+        old_blob, new_blob, status = fields[2], fields[3], fields[4]
+        kind = status[:1]
+        if kind in ("R", "C"):
+            old_path, path = tokens[i], tokens[i + 1]
+            i += 2
+        else:
+            old_path, path = None, tokens[i]
+            i += 1
+        yield FileChange(
+            commit,
+            date,
+            kind,
+            path,
+            old_path,
+            None if old_blob == _NULL_SHA else old_blob,
+            None if new_blob == _NULL_SHA else new_blob,
+        )
+
+
+def read_blobs(repo: Repo, blobs: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+    """``(blob id, content)`` for each id in order, from one ``git cat-file --batch`` process.
+
+    Contents are streamed, not kept: memory stays small however many blobs are
+    asked for. A missing object yields None.
+    """
+    if not blobs:
+        return
+    try:
+        proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=repo.cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_git_env(),
+        )
+    except OSError as exc:
+        raise GitError(f"git could not be run: {exc.strerror or exc}") from None
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def feed(stdin=proc.stdin) -> None:
+        with contextlib.suppress(OSError):
+            stdin.write("".join(f"{b}\n" for b in blobs).encode("ascii"))
+        with contextlib.suppress(OSError):
+            stdin.close()
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        for blob in blobs:
+            header = proc.stdout.readline()
+            if not header:
+                raise GitError("git cat-file stopped early")
+            parts = header.split()
+            if len(parts) < 3 or parts[-1] == b"missing":
+                yield blob, None
+                continue
+            size = int(parts[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)  # the newline after each object
+            yield blob, data
+    finally:
+        proc.stdout.close()
+        proc.kill()
+        proc.wait()
+        writer.join(timeout=5)
+
+
+def commit_paths(repo_cwd: Path, paths: Iterable[Path], message: str) -> str:
+    """Commit exactly ``paths`` (whatever else is staged stays staged); the new commit's id."""
+    names = [str(p) for p in paths]
+    run_git(repo_cwd, "add", "--", *names)
+    run_git(repo_cwd, "commit", "--quiet", "-F", "-", "--", *names, input=message.encode("utf-8"))
+    return run_git(repo_cwd, "rev-parse", "HEAD").decode().strip()

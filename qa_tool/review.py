@@ -1,0 +1,366 @@
+"""``qa review``: record a full expert review in an answer's front matter.
+
+A review sets ``last_reviewed``, recomputes ``review_due`` when the file has
+one, adds each reviewer to ``reviewed_by`` (an entry with the same name is kept,
+its credentials updated when new ones are given), optionally sets
+``confidence``, and stores ``review_fingerprint``: the SHA-256 of the title and
+body as reviewed, which ``qa stale`` compares with the current text to tell
+whether the review still covers it. A ``note`` is kept in ``review_log`` (date,
+reviewers, note) and, with ``commit``, in the commit message too. Example::
+
+    outcome = review_answers(
+        config, ["immunotherapy-side-effects"], [parse_reviewer("Jane Doe, MD")]
+    )
+
+Each file is edited under its edit lock (:func:`qa_tool.fsutil.edit_lock`) and
+read again once the lock is held, so two reviews of one file at the same time
+are both recorded; a review that cannot get the lock in time is refused with a
+message. Only front matter changes (through the ruamel.yaml round-trip): every
+other line stays byte-identical, and recording a review never counts as a
+change of the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa_tool.config import Config
+from qa_tool.errors import AnswerFileError, GitError, LockTimeout, UsageError
+from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
+from qa_tool.library import answer_paths, find_answer, relative
+from qa_tool.reader import read_answer
+from qa_tool.stale import reviewer_names, text_fingerprint
+from qa_tool.validate import ERROR, Finding, check_answer
+
+CONFIDENCE_LEVELS = ("high", "moderate", "low", "very-low")
+
+# Where a missing key is inserted: after the nearest key that comes before it here.
+KEY_ORDER = (
+    "id",
+    "title",
+    "topic",
+    "status",
+    "confidence",
+    "created",
+    "last_reviewed",
+    "review_due",
+    "reviewed_by",
+    "review_fingerprint",
+    "review_log",
+    "authors",
+    "references",
+)
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    name: str
+    credentials: str | None = None
+
+
+def parse_reviewer(text: str) -> Reviewer:
+    """``"Jane Doe, MD, medical oncologist"`` -> name ``Jane Doe``, credentials the rest."""
+    name, _, credentials = text.partition(",")
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError(f"--by {text!r}: give the reviewer's name, e.g. --by 'Jane Doe, MD'")
+    return Reviewer(name, credentials.strip() or None)
+
+
+@dataclass
+class Reviewed:
+    """One answer whose review was recorded (``changed`` False: it already said so)."""
+
+    path: str
+    id: str
+    changed: bool
+    last_reviewed: dt.date
+    review_due: dt.date | None
+    confidence: str | None
+    reviewed_by: list[str]
+    review_fingerprint: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "id": self.id,
+            "changed": self.changed,
+            "last_reviewed": self.last_reviewed.isoformat(),
+            "review_due": self.review_due.isoformat() if self.review_due else None,
+            "confidence": self.confidence,
+            "reviewed_by": self.reviewed_by,
+            "review_fingerprint": self.review_fingerprint,
+        }
+
+
+@dataclass
+class Refused:
+    """One answer whose review was not recorded, and why."""
+
+    path: str
+    message: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "message": self.message,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class ReviewOutcome:
+    reviewed: list[Reviewed] = field(default_factory=list)
+    refused: list[Refused] = field(default_factory=list)
+    commit: str | None = None
+    commit_error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and self.commit_error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reviewed": [r.to_dict() for r in self.reviewed],
+            "refused": [r.to_dict() for r in self.refused],
+            "commit": self.commit,
+        }
+
+
+def review_answers(
+    config: Config,
+    refs: Sequence[str],
+    reviewers: Sequence[Reviewer],
+    *,
+    date: dt.date | None = None,
+    today: dt.date | None = None,
+    confidence: str | None = None,
+    note: str | None = None,
+    force: bool = False,
+    commit: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+) -> ReviewOutcome:
+    """Record one review of every answer in ``refs`` (ids or paths).
+
+    Usage problems (no reviewer, a future date, an unknown id) raise before any
+    file is touched. A file with validation errors is refused unless ``force``;
+    so is one whose ``last_reviewed`` is later than ``date``. Other files carry on.
+    """
+    today = today or dt.date.today()
+    date = date or today
+    if date > today:
+        raise UsageError(f"--date {date} is in the future; a review is recorded when it is done")
+    if not reviewers:
+        raise UsageError("name the reviewer with --by 'NAME[, CREDENTIALS]'")
+    if confidence is not None and confidence not in CONFIDENCE_LEVELS:
+        raise UsageError(f"confidence {confidence!r} is not one of: {', '.join(CONFIDENCE_LEVELS)}")
+    if note is not None and not note.strip():
+        raise UsageError("--note is empty")
+    unique: dict[str, Reviewer] = {}
+    for person in reviewers:
+        unique[person.name] = person
+    reviewers = list(unique.values())
+    paths = list(dict.fromkeys(find_answer(config, ref) for ref in refs))
+    if not paths:
+        raise UsageError("name at least one answer (id or path)")
+
+    repo = None
+    if commit:
+        from qa_tool import gitinfo
+
+        repo = gitinfo.open_repo(config.root)
+        if repo is None:
+            raise GitError(f"--commit: {config.root} is not in a git repository")
+
+    stems: dict[str, list[str]] = defaultdict(list)
+    for p in answer_paths(config):
+        stems[p.stem].append(relative(config, p))
+
+    outcome = ReviewOutcome()
+    for path in paths:
+        rel = relative(config, path)
+        try:
+            with edit_lock(config.state_dir, path, timeout=lock_timeout):
+                result = _review_one(
+                    config, path, rel, stems, reviewers, date, today, confidence, note, force
+                )
+        except (AnswerFileError, LockTimeout) as exc:
+            result = Refused(rel, str(exc))
+        (outcome.refused if isinstance(result, Refused) else outcome.reviewed).append(result)
+
+    if commit and outcome.reviewed:
+        _commit(config, outcome, reviewers, note)
+    return outcome
+
+
+def _review_one(
+    config: Config,
+    path: Path,
+    rel: str,
+    stems: dict[str, list[str]],
+    reviewers: Sequence[Reviewer],
+    date: dt.date,
+    today: dt.date,
+    confidence: str | None,
+    note: str | None,
+    force: bool,
+) -> Reviewed | Refused:
+    """Validate, then edit; called with the file's edit lock held, so it reads the file anew."""
+    from qa_tool.dates import as_date
+    from qa_tool.edit import edit_front_matter
+
+    answer = read_answer(path, rel, config.max_file_bytes)
+    errors = [f for f in check_answer(answer, config, stems, today) if f.severity == ERROR]
+    if errors and not force:
+        count = f"{len(errors)} validation error{'s' if len(errors) != 1 else ''}"
+        return Refused(rel, f"{rel}: not reviewed: {count} (fix them, or use --force)", errors)
+    previous = as_date(answer.meta.get("last_reviewed"))
+    if previous is not None and previous > date and not force:
+        return Refused(
+            rel,
+            f"{rel}: not reviewed: last_reviewed is already {previous}, later than {date} "
+            "(use --force to set the earlier date)",
+        )
+
+    meta = answer.meta
+    topic = meta.get("topic") if isinstance(meta.get("topic"), str) else None
+    level = confidence or (
+        meta.get("confidence") if isinstance(meta.get("confidence"), str) else None
+    )
+    new_due = None
+    if meta.get("review_due") is not None:
+        new_due = config.review.interval_for(topic, level).after(date)
+    fingerprint = text_fingerprint(meta.get("title"), answer.body)
+
+    def change(front: Any) -> None:
+        _set(front, "last_reviewed", date)
+        if new_due is not None:
+            _set(front, "review_due", new_due)
+        if confidence is not None:
+            _set(front, "confidence", confidence)
+        _add_reviewers(front, reviewers)
+        _set(front, "review_fingerprint", fingerprint)
+        if note is not None:
+            _append_log(front, date, reviewers, note.strip())
+
+    changed = edit_front_matter(path, change)
+    names = list(reviewer_names(meta))
+    for person in reviewers:
+        if person.name not in names:
+            names.append(person.name)
+    return Reviewed(
+        path=rel,
+        id=answer.id or path.stem,
+        changed=changed,
+        last_reviewed=date,
+        review_due=new_due,
+        confidence=level,
+        reviewed_by=names,
+        review_fingerprint=fingerprint,
+    )
+
+
+def _set(front: Any, key: str, value: Any) -> None:
+    """Set ``key``; a new key goes after the nearest key that precedes it in KEY_ORDER."""
+    if key in front:
+        if front[key] != value:
+            front[key] = value
+        return
+    before = set(KEY_ORDER[: KEY_ORDER.index(key)]) if key in KEY_ORDER else set(KEY_ORDER)
+    position = 0
+    for n, existing in enumerate(front.keys()):
+        if existing in before:
+            position = n + 1
+    front.insert(position, key, value)
+
+
+def _add_reviewers(front: Any, reviewers: Sequence[Reviewer]) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    people = front.get("reviewed_by")
+    if not isinstance(people, list):
+        people = CommentedSeq()
+        _set(front, "reviewed_by", people)
+    for person in reviewers:
+        entry = next(
+            (
+                p
+                for p in people
+                if hasattr(p, "get")
+                and isinstance(p.get("name"), str)
+                and " ".join(p["name"].split()) == person.name
+            ),
+            None,
+        )
+        if entry is None:
+            entry = CommentedMap()
+            entry["name"] = person.name
+            if person.credentials:
+                entry["credentials"] = person.credentials
+            people.append(entry)
+        elif person.credentials and entry.get("credentials") != person.credentials:
+            entry["credentials"] = person.credentials
+
+
+def _append_log(front: Any, date: dt.date, reviewers: Sequence[Reviewer], note: str) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    log = front.get("review_log")
+    if not isinstance(log, list):
+        log = CommentedSeq()
+        _set(front, "review_log", log)
+    entry = CommentedMap()
+    # A date object of its own: ruamel.yaml writes one object used twice as an &anchor/*alias.
+    entry["date"] = dt.date.fromordinal(date.toordinal())
+    entry["by"] = ", ".join(p.name for p in reviewers)
+    entry["note"] = note
+    log.append(entry)
+
+
+def commit_message(
+    reviewed: Sequence[Reviewed], reviewers: Sequence[Reviewer], note: str | None
+) -> str:
+    """The ``--commit`` message: a subject, the files, the note, one trailer per reviewer."""
+    if len(reviewed) == 1:
+        subject = f"Review {reviewed[0].id}"
+    else:
+        subject = f"Review {len(reviewed)} answers"
+    lines = [subject, ""]
+    lines += [f"- {r.path} (last_reviewed {r.last_reviewed})" for r in reviewed]
+    if note:
+        lines += ["", note.strip()]
+    lines.append("")
+    lines += [f"Reviewed-by: {p.name}" for p in reviewers]
+    return "\n".join(lines) + "\n"
+
+
+def _commit(
+    config: Config, outcome: ReviewOutcome, reviewers: Sequence[Reviewer], note: str | None
+) -> None:
+    from qa_tool import gitinfo
+
+    paths = [config.root / r.path for r in outcome.reviewed]
+    try:
+        pending = gitinfo.run_git(
+            config.root,
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--",
+            *map(str, paths),
+        )
+        if not pending.strip(b"\0"):
+            outcome.notes.append("nothing to commit: the reviews were already committed")
+            return
+        message = commit_message(outcome.reviewed, reviewers, note)
+        outcome.commit = gitinfo.commit_paths(config.root, paths, message)
+    except GitError as exc:
+        outcome.commit_error = f"the reviews are recorded in the files, but not committed: {exc}"

@@ -1,0 +1,467 @@
+"""``qa stale``: which answers are due for review, and why.
+
+An answer's due date is ``review_due`` when set, else ``last_reviewed`` plus the
+library's review interval (per topic and confidence level, ``qa.toml``). An
+answer is listed with every reason that applies:
+
+- ``overdue``: the due date is ``as_of`` or earlier (an answer is due on its due date);
+- ``never-reviewed``: not a draft, and no ``last_reviewed``;
+- ``changed-since-review``: the title or body changed after the last review.
+  When the answer has a ``review_fingerprint`` (written by ``qa review``) the
+  current text is compared with it, exactly and without git. Otherwise git
+  decides: a commit dated after ``last_reviewed`` (committer date, in the
+  committer's time zone; a commit on the review day itself counts as reviewed)
+  that changed the title or body of a file that already existed. The commit
+  that added the file does not count, nor one that changed only front matter;
+- ``due-soon``: with ``within``, the due date falls after ``as_of`` and within
+  that window.
+
+Example::
+
+    report = find_stale(config, load_library(config), as_of=dt.date(2026, 11, 22))
+    for item in report.items:
+        print(item.path, item.days_overdue, item.reasons)
+
+The per-answer work is a few dictionary look-ups on the already-loaded front
+matter (and one SHA-256 for answers with a fingerprint); git is one
+``git log`` pass plus one ``git cat-file`` process for the few files whose
+history has a commit after their review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from qa_tool.config import Config
+from qa_tool.dates import Interval, as_date
+from qa_tool.errors import AnswerFileError, GitError, UsageError
+from qa_tool.library import LoadResult, relative
+from qa_tool.reader import Answer, decode_text, front_matter_span, load_front_matter
+
+OVERDUE = "overdue"
+NEVER_REVIEWED = "never-reviewed"
+CHANGED = "changed-since-review"
+DUE_SOON = "due-soon"
+REASONS = (OVERDUE, NEVER_REVIEWED, CHANGED, DUE_SOON)
+
+STATUSES = ("draft", "in-review", "published", "retired")
+NOT_LISTED_BY_DEFAULT = frozenset({"draft", "retired"})
+SORT_KEYS = ("overdue", "id", "title", "topic", "status", "last-reviewed", "path")
+FORECAST_MONTHS = 12
+
+NOT_A_REPO = "not a git repository: changed-since-review skipped"
+
+
+@dataclass(frozen=True)
+class StaleItem:
+    """One answer that is due, with every reason that applies.
+
+    ``days_overdue`` is ``as_of - due_date`` in days: 0 on the due date,
+    negative for an answer due soon, None when there is no due date.
+    ``line`` (the line of the date that made it due) is for annotations only.
+    """
+
+    id: str
+    title: str
+    topic: str | None
+    status: str | None
+    last_reviewed: dt.date | None
+    due_date: dt.date | None
+    days_overdue: int | None
+    reasons: tuple[str, ...]
+    reviewers: tuple[str, ...]
+    path: str
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def is_due(self) -> bool:
+        """Due now: any reason but ``due-soon``."""
+        return any(r != DUE_SOON for r in self.reasons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape (dates as ISO strings)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "topic": self.topic,
+            "status": self.status,
+            "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "days_overdue": self.days_overdue,
+            "reasons": list(self.reasons),
+            "reviewers": list(self.reviewers),
+            "path": self.path,
+        }
+
+
+@dataclass
+class StaleReport:
+    """What ``qa stale`` lists, plus what it could not check (``notes``) and a forecast.
+
+    ``checked`` counts the answers that passed the filters; ``due_by_month``
+    gives, for the 12 calendar months from ``as_of``'s month on, how many of
+    them fall due after ``as_of`` in that month (``("2026-12", 3)``).
+    """
+
+    as_of: dt.date
+    items: list[StaleItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checked: int = 0
+    due_by_month: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def due(self) -> list[StaleItem]:
+        return [i for i in self.items if i.is_due]
+
+    def counts_by_reason(self) -> dict[str, int]:
+        counts = Counter(r for i in self.items for r in i.reasons)
+        return {r: counts[r] for r in REASONS if counts[r]}
+
+    def counts_by_topic(self) -> dict[str, int]:
+        counts = Counter(i.topic or "(none)" for i in self.items)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def reader_text(title: object, body: str) -> str:
+    """The text a reader sees, normalised: the title, a blank line, the body.
+
+    Whitespace around the title and at the start and end of the body is not
+    part of it (readers cannot see it), so re-saving a file does not count as a change.
+    """
+    title_text = title.strip() if isinstance(title, str) else ""
+    return f"{title_text}\n\n{body.strip()}\n"
+
+
+def text_fingerprint(title: object, body: str) -> str:
+    """SHA-256 (hex) of :func:`reader_text`, as ``qa review`` stores in ``review_fingerprint``."""
+    return hashlib.sha256(reader_text(title, body).encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4096)
+def _after(interval: Interval, start: dt.date) -> dt.date:
+    return interval.after(start)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def due_date(meta: dict, config: Config) -> dt.date | None:
+    """``review_due`` when set, else ``last_reviewed`` plus the interval; None when neither.
+
+    >>> due_date({"last_reviewed": dt.date(2026, 5, 22)}, config)  # default 6m
+    datetime.date(2026, 11, 22)
+    """
+    due = as_date(meta.get("review_due"))
+    if due is not None:
+        return due
+    last = as_date(meta.get("last_reviewed"))
+    if last is None:
+        return None
+    interval = config.review.interval_for(_text(meta.get("topic")), _text(meta.get("confidence")))
+    return _after(interval, last)
+
+
+def reviewer_names(meta: dict) -> tuple[str, ...]:
+    people = meta.get("reviewed_by")
+    if not isinstance(people, list):
+        return ()
+    names = []
+    for person in people:
+        name = person.get("name") if isinstance(person, dict) else person
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return tuple(names)
+
+
+def _status_filter(statuses: Iterable[str] | None) -> frozenset[str] | None:
+    """The statuses to list; None means the default (everything but drafts and retired)."""
+    if statuses is None:
+        return None
+    wanted = {s.strip().lower() for s in statuses if s.strip()}
+    unknown = sorted(wanted - set(STATUSES))
+    if unknown:
+        raise UsageError(f"unknown status {unknown[0]!r}; use one of: {', '.join(STATUSES)}")
+    return frozenset(wanted) if wanted else None
+
+
+def _months(as_of: dt.date) -> list[str]:
+    year, month = as_of.year, as_of.month
+    keys = []
+    for _ in range(FORECAST_MONTHS):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def _field_line(front: str, *keys: str) -> int | None:
+    """The file line of the first top-level key found (cheap: no YAML parsing)."""
+    lines = front.split("\n")
+    for key in keys:
+        prefix = f"{key}:"
+        for n, line in enumerate(lines):
+            if line.startswith(prefix):
+                return n + 2  # 1-based, after the opening '---'
+    return None
+
+
+def find_stale(
+    config: Config,
+    loaded: LoadResult,
+    *,
+    as_of: dt.date,
+    within: Interval | None = None,
+    statuses: Iterable[str] | None = None,
+    topics: Iterable[str] | None = None,
+    reviewers: Iterable[str] | None = None,
+    use_git: bool = True,
+) -> StaleReport:
+    """Every loaded answer that is due as of ``as_of``, most overdue first.
+
+    ``statuses`` (default: all but draft and retired), ``topics`` (names or
+    folders, checked against ``qa.toml``) and ``reviewers`` (a case-insensitive
+    part of a reviewer's name) narrow what is checked. ``use_git=False`` skips
+    the git history (answers with a ``review_fingerprint`` are still compared).
+    UsageError for an unknown status or topic.
+    """
+    status_set = _status_filter(statuses)
+    topic_set = (
+        {config.topic_named(t).name.casefold() for t in topics if t.strip()} if topics else None
+    )
+    reviewer_parts = [r.strip().casefold() for r in reviewers or () if r.strip()]
+    report = StaleReport(as_of=as_of)
+    for failure in loaded.failures:
+        report.notes.append(f"{_where(config, failure)}: {failure.message}; not checked")
+
+    soon_until = within.after(as_of) if within is not None else None
+    months = _months(as_of)
+    forecast = dict.fromkeys(months, 0)
+    intervals: dict[tuple[str | None, str | None], Interval] = {}
+    rows: list[tuple[Answer, dt.date | None, dt.date | None, list[str]]] = []
+    needs_git: dict[str, dt.date] = {}
+    # Kept lean on purpose: this loop runs once per answer of the library.
+    for answer in loaded.answers:
+        meta = answer.meta
+        status = _text(meta.get("status"))
+        if status_set is None:
+            if status in NOT_LISTED_BY_DEFAULT:
+                continue
+        elif status not in status_set:
+            continue
+        topic = _text(meta.get("topic"))
+        if topic_set is not None and (topic or "").casefold() not in topic_set:
+            continue
+        if reviewer_parts and not any(
+            part in name.casefold() for part in reviewer_parts for name in reviewer_names(meta)
+        ):
+            continue
+        report.checked += 1
+
+        last_value, due_value = meta.get("last_reviewed"), meta.get("review_due")
+        last = as_date(last_value)
+        due = as_date(due_value)
+        if last is None and last_value is not None:
+            report.notes.append(
+                f"{answer.rel}: last_reviewed {last_value!r} is not a date; "
+                "treated as never reviewed"
+            )
+        if due is None and due_value is not None:
+            report.notes.append(f"{answer.rel}: review_due {due_value!r} is not a date; ignored")
+        if due is None and last is not None:
+            key = (topic, _text(meta.get("confidence")))
+            interval = intervals.get(key)
+            if interval is None:
+                interval = intervals[key] = config.review.interval_for(*key)
+            due = _after(interval, last)
+        reasons: list[str] = []
+        if due is not None:
+            if due <= as_of:
+                reasons.append(OVERDUE)
+            else:
+                month = f"{due.year:04d}-{due.month:02d}"
+                if month in forecast:
+                    forecast[month] += 1
+        if last is None and status != "draft":
+            reasons.append(NEVER_REVIEWED)
+        if last is not None:
+            fingerprint = meta.get("review_fingerprint")
+            if isinstance(fingerprint, str) and fingerprint:
+                if fingerprint != text_fingerprint(meta.get("title"), answer.body):
+                    reasons.append(CHANGED)
+            elif use_git:
+                needs_git[answer.rel] = last
+        if soon_until is not None and due is not None and as_of < due <= soon_until:
+            reasons.append(DUE_SOON)
+        if reasons or answer.rel in needs_git:
+            rows.append((answer, last, due, reasons))
+
+    changed = _changed_in_git(config, needs_git, report.notes) if needs_git else set()
+    for answer, last, due, reasons in rows:
+        if answer.rel in changed:
+            reasons.append(CHANGED)
+        if not reasons:
+            continue
+        reasons.sort(key=REASONS.index)
+        meta = answer.meta
+        report.items.append(
+            StaleItem(
+                id=_text(meta.get("id")) or answer.path.stem,
+                title=str(meta.get("title") or ""),
+                topic=_text(meta.get("topic")),
+                status=_text(meta.get("status")),
+                last_reviewed=last,
+                due_date=due,
+                days_overdue=(as_of - due).days if due is not None else None,
+                reasons=tuple(reasons),
+                reviewers=reviewer_names(meta),
+                path=answer.rel,
+                line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status"),
+            )
+        )
+    report.items = sort_items(report.items)
+    report.due_by_month = list(forecast.items())
+    return report
+
+
+def _where(config: Config, exc: AnswerFileError) -> str:
+    rel = relative(config, exc.path)
+    return f"{rel}:{exc.line}" if exc.line else rel
+
+
+def _overdue_key(item: StaleItem) -> tuple:
+    # Never reviewed and no due date: no review covers it at all, so it comes first.
+    if item.days_overdue is None:
+        return (0, 0, item.path)
+    return (1, -item.days_overdue, item.path)
+
+
+def sort_items(items: Iterable[StaleItem], key: str = "overdue") -> list[StaleItem]:
+    """Sort by one of :data:`SORT_KEYS`; ties go most overdue first, then by path.
+
+    ``last-reviewed`` puts the oldest review (and never-reviewed answers) first.
+    """
+    if key not in SORT_KEYS:
+        raise UsageError(f"unknown sort order {key!r}; use one of: {', '.join(SORT_KEYS)}")
+    ordered = sorted(items, key=_overdue_key)
+    if key == "overdue":
+        return ordered
+    if key == "last-reviewed":
+        return sorted(ordered, key=lambda i: i.last_reviewed or dt.date.min)
+    attribute = key.replace("-", "_")
+    return sorted(ordered, key=lambda i: (getattr(i, attribute) or "").casefold())
+
+
+# --- changed-since-review from git ---------------------------------------------------------
+
+
+def _changed_in_git(
+    config: Config, last_reviewed: dict[str, dt.date], notes: list[str]
+) -> set[str]:
+    """The answers (by path relative to the root) whose title or body a commit changed after
+    their last review. One ``git log`` pass; blobs only for the commits that qualify."""
+    from qa_tool import gitinfo
+
+    try:
+        repo = gitinfo.open_repo(config.root)
+    except GitError as exc:
+        notes.append(f"{exc}: changed-since-review skipped")
+        return set()
+    if repo is None:
+        notes.append(NOT_A_REPO)
+        return set()
+    if repo.shallow:
+        notes.append(
+            "shallow git clone: changed-since-review sees only the fetched history "
+            "(fetch it all, e.g. actions/checkout with fetch-depth: 0)"
+        )
+    # Paths as git prints them (from the repository's top level) -> the answer they are now.
+    tracked = {repo.prefix + rel: rel for rel in last_reviewed}
+    folder = relative(config, config.answers_dir)
+    candidates: list[tuple[str, str, str]] = []
+    try:
+        for change in gitinfo.file_changes(repo, folder):
+            rel = tracked.get(change.path)
+            if rel is None:
+                continue
+            if change.status == "A":
+                # The commit that added the file: earlier history under this name is another file.
+                del tracked[change.path]
+                continue
+            if change.status == "R" and change.old_path is not None:
+                del tracked[change.path]
+                tracked[change.old_path] = rel
+            if change.date <= last_reviewed[rel]:
+                continue
+            if change.old_blob and change.new_blob and change.old_blob != change.new_blob:
+                candidates.append((rel, change.old_blob, change.new_blob))
+        if not candidates:
+            return set()
+        blobs = list(dict.fromkeys(b for _, old, new in candidates for b in (old, new)))
+        keys = {blob: _text_key(data) for blob, data in gitinfo.read_blobs(repo, blobs)}
+    except GitError as exc:
+        notes.append(f"{exc}: changed-since-review skipped")
+        return set()
+    return {
+        rel for rel, old, new in candidates if not _same_reader_text(keys.get(old), keys.get(new))
+    }
+
+
+_BLOB = Path("<git blob>")
+_TOP_LEVEL_KEY = re.compile(r"^[^\s#]", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class _TextKey:
+    """What a reader sees in one stored version: the body's digest and the title's YAML lines."""
+
+    body_digest: str
+    title_yaml: str
+
+
+def _text_key(data: bytes | None) -> _TextKey | None:
+    if data is None:
+        return None
+    try:
+        text = decode_text(data, _BLOB)
+        start, end, body_start = front_matter_span(text, _BLOB)
+    except AnswerFileError:
+        return _TextKey(hashlib.sha256(data).hexdigest(), "")
+    body = text[body_start:].strip()
+    return _TextKey(hashlib.sha256(body.encode("utf-8")).hexdigest(), _title_yaml(text[start:end]))
+
+
+def _title_yaml(front: str) -> str:
+    """The lines of the ``title:`` entry (up to the next top-level key); all of it if not found."""
+    match = re.search(r"^title[ \t]*:", front, re.MULTILINE)
+    if not match:
+        return front
+    # Continuation lines are indented, so the next line starting at column 0 (not a
+    # comment) is the next key.
+    following = _TOP_LEVEL_KEY.search(front, match.end())
+    stop = following.start() if following else len(front)
+    return front[match.start() : stop]
+
+
+def _title_value(title_yaml: str) -> str | None:
+    try:
+        value = load_front_matter(title_yaml, _BLOB).get("title")
+    except AnswerFileError:
+        return None
+    return value.strip() if isinstance(value, str) else None
+
+
+def _same_reader_text(old: _TextKey | None, new: _TextKey | None) -> bool:
+    if old is None or new is None or old.body_digest != new.body_digest:
+        return False
+    if old.title_yaml == new.title_yaml:
+        return True
+    old_title, new_title = _title_value(old.title_yaml), _title_value(new.title_yaml)
+    return old_title is not None and old_title == new_title
