@@ -38,11 +38,11 @@ from urllib.parse import quote
 from qa_tool import __version__
 from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
 from qa_tool.config import CONFIG_NAME, Config
-from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError
 from qa_tool.library import LoadResult, load_answers, scan_markdown
 from qa_tool.reader import Answer
 from qa_tool.schema import to_json_value
+from qa_tool.stale import due_date, find_stale
 
 STATUSES = ("draft", "in-review", "published", "retired")
 FORMATS = ("jsonl", "json", "html", "md")
@@ -305,52 +305,17 @@ def select_answers(config: Config, selection: Selection) -> Selected:
 def due_answers(config: Config, answers: Sequence[Answer], selection: Selection) -> set[str]:
     """Paths (relative to the root) of the answers ``qa stale`` lists as due on ``as_of``.
 
-    Asks ``qa_tool.stale.find_stale`` with the export's statuses, so what is left
-    out is what ``qa stale --status ...`` with the same statuses would show.
+    ``find_stale`` is asked with the export's statuses, so what is left out is
+    what ``qa stale --status ... --as-of ...`` with the same statuses would list
+    (git history included, as ``qa stale`` does by default).
     """
-    try:
-        from qa_tool.stale import find_stale
-    except ImportError:
-        raise UsageError("--exclude-due needs qa stale, which this installation lacks") from None
-    as_of = selection.as_of or dt.date.today()
     report = find_stale(
         config,
         LoadResult(answers=list(answers)),
-        as_of=as_of,
+        as_of=selection.as_of or dt.date.today(),
         statuses=list(selection.statuses),
     )
-    by_name = {}
-    for answer in answers:
-        by_name[answer.rel] = answer.rel
-        by_name[str(answer.path)] = answer.rel
-    due = set()
-    for item in report.items:
-        name = str(item.path)
-        rel = by_name.get(name) or by_name.get(Path(name).as_posix())
-        if rel is not None:
-            due.add(rel)
-    return due
-
-
-def due_date(meta: Mapping[str, Any], config: Config) -> dt.date | None:
-    """``review_due`` when set, else ``last_reviewed`` plus the review interval; None if neither.
-
-    ``{"last_reviewed": date(2026, 2, 10), "confidence": "high"}`` with a 6-month
-    default gives 2026-08-10.
-    """
-    due = as_date(meta.get("review_due"))
-    if due is not None:
-        return due
-    last = as_date(meta.get("last_reviewed"))
-    if last is None:
-        return None
-    topic = meta.get("topic")
-    confidence = meta.get("confidence")
-    interval = config.review.interval_for(
-        topic if isinstance(topic, str) else None,
-        confidence if isinstance(confidence, str) else None,
-    )
-    return interval.after(last)
+    return {item.path for item in report.due}
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -844,24 +843,27 @@ def test_progress_bar_only_on_a_terminal(mixed, tmp_path, monkeypatch):
 
 
 def test_exclude_due_leaves_out_what_qa_stale_lists(library, qa, tmp_path):
-    stale = pytest.importorskip("qa_tool.stale")
     build_tree(
         library,
         {
             f"{ONC}/fresh.md": answer_text("fresh", last_reviewed="2026-02-10"),
+            f"{ONC}/edited.md": answer_text("edited", last_reviewed="2026-02-10"),
             f"{ONC}/old.md": answer_text("old", last_reviewed="2025-01-10", created="2025-01-01"),
             f"{ONC}/set-due.md": answer_text("set-due", extra="review_due: 2026-03-01"),
+            f"{ONC}/draft.md": answer_text("draft", status="draft", last_reviewed="2025-01-10"),
         },
     )
     git_init(library)
-    commit_all(library, "answers", "2026-02-11T12:00:00+00:00")
-    from qa_tool.config import load_config
-    from qa_tool.library import load_library
+    commit_all(library, "answers", "2026-02-10T12:00:00+00:00")
+    # edited after its review: due for that reason alone (git history, as qa stale reads it)
+    (library / ONC / "edited.md").write_text(
+        answer_text("edited", last_reviewed="2026-02-10", title="Is this edited?")
+    )
+    commit_all(library, "edit", "2026-03-05T12:00:00+00:00")
 
-    config = load_config(library)
-    report = stale.find_stale(config, load_library(config), as_of=dt.date(2026, 4, 1))
-    listed = sorted(Path(str(i.path)).name for i in report.items)
-    assert listed == ["old.md", "set-due.md"]
+    stale = qa("stale", "--format", "json", "--as-of", "2026-04-01")
+    listed = sorted(item["path"] for item in json.loads(stale.stdout))
+    assert listed == [f"{ONC}/edited.md", f"{ONC}/old.md", f"{ONC}/set-due.md"]
 
     result, summary = qa.json(
         "export",
@@ -875,8 +877,17 @@ def test_exclude_due_leaves_out_what_qa_stale_lists(library, qa, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert [r["id"] for r in jsonl_of(tmp_path / "b")] == ["fresh"]
-    assert summary["excluded_due"] == [f"{ONC}/old.md", f"{ONC}/set-due.md"]
+    assert summary["excluded_due"] == listed
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     assert manifest["selection"]["exclude_due"] is True
     assert manifest["selection"]["as_of"] == "2026-04-01"
-    assert "2 due for review left out" in result.stderr
+    assert "3 due for review left out" in result.stderr
+
+    # with drafts asked for, a due draft is left out too (qa stale --status draft lists it)
+    result = export(
+        qa, tmp_path / "c", "--exclude-due", "--as-of", "2026-04-01", "--status", "draft"
+    )
+    assert result.exit_code == 0, result.output
+    assert jsonl_of(tmp_path / "c") == []
+    result = export(qa, tmp_path / "d", "--as-of", "2026-04-01", "--status", "draft")
+    assert result.exit_code == 2
