@@ -286,7 +286,7 @@ def select_answers(config: Config, selection: Selection) -> Selected:
             failures.append(
                 AnswerFileError(
                     answer.path,
-                    "file name holds a backslash or control character; not exported",
+                    "its file name holds a backslash or a control character",
                     rule="unsafe-name",
                 )
             )

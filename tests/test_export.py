@@ -172,6 +172,23 @@ def test_since_outside_git_is_a_usage_error(library, qa, tmp_path):
     assert "not a git repository" in result.stderr
 
 
+def test_a_file_name_with_a_backslash_is_not_exported(library, qa, tmp_path):
+    build_tree(library, {f"{ONC}/a\\b.md": answer_text("a"), f"{ONC}/c.md": answer_text("c")})
+    result, report = qa.json("export", "--out", str(tmp_path / "b.zip"), "--report", "json")
+    assert result.exit_code == 1
+    assert report["skipped"] == [
+        {
+            "path": f"{ONC}/a\\b.md",
+            "line": None,
+            "rule": "unsafe-name",
+            "message": "its file name holds a backslash or a control character",
+        }
+    ]
+    assert report["answers"] == 1
+    assert "1 file could not be exported" in result.stderr
+    assert run_qa("verify", str(tmp_path / "b.zip"), cwd=tmp_path).returncode == 0
+
+
 def test_unreadable_files_are_named_and_the_rest_exported(tmp_path):
     from test_bad_inputs import build_bad_library
 

@@ -203,7 +203,7 @@ def summary_line(result: ExportReport) -> str:
         line += f"; {len(result.excluded_due)} due for review left out"
     if result.skipped:
         n = len(result.skipped)
-        line += f"; {n} file{'s' if n != 1 else ''} could not be read"
+        line += f"; {n} file{'s' if n != 1 else ''} could not be exported"
     return line + "."
 
 

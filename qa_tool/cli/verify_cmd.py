@@ -51,8 +51,9 @@ def render_text(report: VerifyReport) -> None:
     if report.intact:
         commit = (manifest.get("library") or {}).get("git_commit")
         tool = manifest.get("tool") or {}
+        count = manifest.get("answer_count")
         details = [
-            f"{manifest.get('answer_count')} answers",
+            f"{count} answer{'s' if count != 1 else ''}",
             f"made by {tool.get('name')} {tool.get('version')}",
             f"created {manifest.get('created')}",
         ]
