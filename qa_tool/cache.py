@@ -157,3 +157,58 @@ class SummaryCache:
             finally:
                 con.close()
         self._new = []
+
+
+class BlobKeys:
+    """What a stored git blob shows a reader, by blob id: content-addressed, so never stale.
+
+    ``qa stale`` compares the reader-visible text of the versions before and
+    after each commit; remembering each blob's key means a warm run reads no
+    blobs from git. Keys are ``(body_digest, title_yaml)`` pairs.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._new: dict[str, tuple[str, str]] = {}
+
+    def get_many(self, blobs: Iterable[str]) -> dict[str, tuple[str, str]]:
+        wanted = list(blobs)
+        found: dict[str, tuple[str, str]] = {}
+        if not wanted or not self.path.exists():
+            return found
+        with contextlib.suppress(sqlite3.Error, OSError):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                con.execute("CREATE TEMP TABLE wanted (sha TEXT PRIMARY KEY)")
+                con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((b,) for b in wanted))
+                rows = con.execute(
+                    "SELECT b.sha, b.body_digest, b.title_yaml FROM blob_keys b "
+                    "JOIN wanted w ON w.sha = b.sha"
+                )
+                found = {sha: (digest, title) for sha, digest, title in rows}
+            finally:
+                con.close()
+        return found
+
+    def put(self, blob: str, key: tuple[str, str]) -> None:
+        self._new[blob] = key
+
+    def save(self) -> None:
+        if not self._new:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                with con:
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS blob_keys "
+                        "(sha TEXT PRIMARY KEY, body_digest TEXT, title_yaml TEXT)"
+                    )
+                    con.executemany(
+                        "INSERT OR REPLACE INTO blob_keys VALUES (?, ?, ?)",
+                        ((sha, d, t) for sha, (d, t) in self._new.items()),
+                    )
+            finally:
+                con.close()
+        self._new = {}

@@ -32,10 +32,14 @@ class LoadResult:
 
 def relative(config: Config, path: Path) -> str:
     """The path as shown to people: relative to the library root, with '/'."""
+    text, root = str(path), str(config.root)
+    if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep:
+        rel = text[len(root) + 1 :]
+        return rel.replace(os.sep, "/") if os.sep != "/" else rel
     try:
         return path.relative_to(config.root).as_posix()
     except ValueError:
-        return str(path)
+        return text
 
 
 @dataclass(frozen=True)

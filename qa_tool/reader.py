@@ -201,15 +201,22 @@ SUMMARY_FIELDS = (
 """The front-matter fields listing commands need; ``qa stale`` reads only these."""
 
 
-def text_digest(title: object, body: str) -> str:
-    """SHA-256 of what a reader sees: the title and the body (trailing blanks ignored).
+def reader_text(title: object, body: str) -> str:
+    """The text a reader sees, normalised: the title, a blank line, the body.
 
-    ``qa review`` stores it as ``review_fingerprint``; a different digest later
-    means the text changed after the review.
+    Whitespace around the title and at the start and end of the body is not
+    part of it (readers cannot see it), so re-saving a file does not count as a change.
     """
     title_text = title.strip() if isinstance(title, str) else ""
-    lines = [line.rstrip() for line in body.strip().split("\n")]
-    return hashlib.sha256(f"{title_text}\n\n".encode() + "\n".join(lines).encode()).hexdigest()
+    return f"{title_text}\n\n{body.strip()}\n"
+
+
+def text_digest(title: object, body: str) -> str:
+    """SHA-256 (hex) of :func:`reader_text`: what ``qa review`` stores as ``review_fingerprint``.
+
+    A different digest later means the text changed after the review.
+    """
+    return hashlib.sha256(reader_text(title, body).encode("utf-8")).hexdigest()
 
 
 class Answer:

@@ -33,8 +33,8 @@ from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, GitError, LockTimeout, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
 from qa_tool.library import answer_paths, find_answer, relative
-from qa_tool.reader import read_answer
-from qa_tool.stale import reviewer_names, text_fingerprint
+from qa_tool.reader import read_answer, text_digest
+from qa_tool.stale import reviewer_names
 from qa_tool.validate import ERROR, Finding, check_answer
 
 CONFIDENCE_LEVELS = ("high", "moderate", "low", "very-low")
@@ -237,7 +237,7 @@ def _review_one(
     new_due = None
     if meta.get("review_due") is not None:
         new_due = config.review.interval_for(topic, level).after(date)
-    fingerprint = text_fingerprint(meta.get("title"), answer.body)
+    fingerprint = text_digest(meta.get("title"), answer.body)
 
     def change(front: Any) -> None:
         _set(front, "last_reviewed", date)

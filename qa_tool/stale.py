@@ -30,6 +30,7 @@ history has a commit after their review.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -130,21 +131,6 @@ class StaleReport:
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def reader_text(title: object, body: str) -> str:
-    """The text a reader sees, normalised: the title, a blank line, the body.
-
-    Whitespace around the title and at the start and end of the body is not
-    part of it (readers cannot see it), so re-saving a file does not count as a change.
-    """
-    title_text = title.strip() if isinstance(title, str) else ""
-    return f"{title_text}\n\n{body.strip()}\n"
-
-
-def text_fingerprint(title: object, body: str) -> str:
-    """SHA-256 (hex) of :func:`reader_text`, as ``qa review`` stores in ``review_fingerprint``."""
-    return hashlib.sha256(reader_text(title, body).encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=4096)
 def _after(interval: Interval, start: dt.date) -> dt.date:
     return interval.after(start)
@@ -223,6 +209,7 @@ def find_stale(
     topics: Iterable[str] | None = None,
     reviewers: Iterable[str] | None = None,
     use_git: bool = True,
+    with_lines: bool = False,
 ) -> StaleReport:
     """Every loaded answer that is due as of ``as_of``, most overdue first.
 
@@ -230,6 +217,7 @@ def find_stale(
     folders, checked against ``qa.toml``) and ``reviewers`` (a case-insensitive
     part of a reviewer's name) narrow what is checked. ``use_git=False`` skips
     the git history (answers with a ``review_fingerprint`` are still compared).
+    ``with_lines`` fills each item's ``line`` (for annotations; it reads the file).
     UsageError for an unknown status or topic.
     """
     status_set = _status_filter(statuses)
@@ -294,7 +282,7 @@ def find_stale(
         if last is not None:
             fingerprint = meta.get("review_fingerprint")
             if isinstance(fingerprint, str) and fingerprint:
-                if fingerprint != text_fingerprint(meta.get("title"), answer.body):
+                if fingerprint != answer.digest:
                     reasons.append(CHANGED)
             elif use_git:
                 needs_git[answer.rel] = last
@@ -323,7 +311,9 @@ def find_stale(
                 reasons=tuple(reasons),
                 reviewers=reviewer_names(meta),
                 path=answer.rel,
-                line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status"),
+                line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status")
+                if with_lines
+                else None,
             )
         )
     report.items = sort_items(report.items)
@@ -405,13 +395,36 @@ def _changed_in_git(
         if not candidates:
             return set()
         blobs = list(dict.fromkeys(b for _, old, new in candidates for b in (old, new)))
-        keys = {blob: _text_key(data) for blob, data in gitinfo.read_blobs(repo, blobs)}
+        keys = _blob_keys(config, repo, blobs)
     except GitError as exc:
         notes.append(f"{exc}: changed-since-review skipped")
         return set()
     return {
         rel for rel, old, new in candidates if not _same_reader_text(keys.get(old), keys.get(new))
     }
+
+
+def _blob_keys(config: Config, repo: Any, blobs: list[str]) -> dict[str, _TextKey | None]:
+    """Each blob's reader-text key, from the cache where known, else from git (then cached)."""
+    from qa_tool import gitinfo
+    from qa_tool.cache import FILE_NAME, BlobKeys
+
+    memo = BlobKeys(config.state_dir / FILE_NAME)
+    keys: dict[str, _TextKey | None] = {
+        blob: _TextKey(*key) for blob, key in memo.get_many(blobs).items()
+    }
+    missing = [b for b in blobs if b not in keys]
+    for blob, data in gitinfo.read_blobs(repo, missing) if missing else ():
+        key = keys[blob] = _text_key(data)
+        if key is not None:
+            memo.put(blob, (key.body_digest, key.title_yaml))
+    if missing and config.state_dir.parent.is_dir():
+        from qa_tool.config import ensure_state_dir
+
+        with contextlib.suppress(OSError):
+            ensure_state_dir(config)
+            memo.save()
+    return keys
 
 
 _BLOB = Path("<git blob>")

@@ -131,7 +131,7 @@ def stale(
     with errors_to_exit():
         day = parse_iso_date(as_of, "--as-of") if as_of is not None else dt.date.today()
         window = parse_interval(within) if within is not None else None
-        loaded = load_library(config)
+        loaded = load_library(config, summary=True)
         report = find_stale(
             config,
             loaded,
@@ -141,6 +141,7 @@ def stale(
             topics=_split(topic),
             reviewers=reviewer or None,
             use_git=not no_git,
+            with_lines=fmt == OutputFormat.github,
         )
         report.items = sort_items(report.items, sort.value)
     if not quiet:
@@ -181,26 +182,27 @@ def render_text(report: StaleReport) -> None:
 
     console = stdout()
     if report.items:
-        # id, title, path and reviewers share one cell, so the short columns keep their width
-        # and nothing is cut off on an 80-column terminal.
+        # The short columns come first and never wrap; the answer (title, then topic,
+        # status and reviewers, then the path, which holds the id) takes the rest of
+        # the width and wraps at words, so the table reads well even at 80 columns.
         table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column("Answer: id, title, path, reviewers", overflow="fold", min_width=12)
-        table.add_column("Topic,\nstatus", overflow="fold")
-        table.add_column("Last\nreviewed", no_wrap=True)
-        table.add_column("Due", no_wrap=True)
         table.add_column("Days\noverdue", justify="right", no_wrap=True)
-        table.add_column("Reasons", overflow="fold")
+        table.add_column("Due", no_wrap=True)
+        table.add_column("Last\nreviewed", no_wrap=True)
+        table.add_column("Reasons", no_wrap=True)
+        table.add_column("Answer", ratio=1, min_width=20, overflow="fold")
         for n, item in enumerate(report.items):
-            cell = f"[bold]{_escape(item.id)}[/]\n{_escape(item.title)}\n[dim]{_escape(item.path)}"
+            about = " · ".join(x for x in (item.topic, item.status) if x)
             if item.reviewers:
-                cell += f"\nreviewed by {_escape(', '.join(item.reviewers))}"
+                about += f" · reviewed by {', '.join(item.reviewers)}"
+            cell = f"[bold]{_escape(item.title or item.id)}[/]\n{_escape(about)}"
+            cell += f"\n[dim]{_escape(item.path)}[/]"
             table.add_row(
-                cell + "[/]",
-                f"{_escape(item.topic or '-')}\n{_escape(item.status or '-')}",
-                _iso(item.last_reviewed) or "never",
-                _iso(item.due_date) or "-",
                 "-" if item.days_overdue is None else str(item.days_overdue),
+                _iso(item.due_date) or "-",
+                _iso(item.last_reviewed) or "never",
                 "\n".join(item.reasons),
+                cell,
                 end_section=n < len(report.items) - 1,
             )
         console.print(table)
