@@ -718,7 +718,8 @@ class Targets:
         if reference:
             verdicts.append(
                 Verdict(
-                    f"for comparison (no target; linear = at most {LINEAR_SLACK:g}x the growth of N)",
+                    "for comparison (no target; linear = at most "
+                    f"{LINEAR_SLACK:g}x the growth of N)",
                     " | ".join(reference),
                 )
             )

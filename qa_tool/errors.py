@@ -104,3 +104,7 @@ class LegacyFormatError(QAError):
 
 class GitError(QAError):
     """git failed or is missing where it was required."""
+
+
+class OutputExists(QAError):
+    """An export's --out already exists (and --force was not given, or it is not a bundle)."""

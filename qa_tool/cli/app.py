@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "validate_cmd",
     "stale_cmd",
     "review_cmd",
+    "export_cmd",
+    "verify_cmd",
 )
 
 

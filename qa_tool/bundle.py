@@ -1,0 +1,704 @@
+"""Bundles: a payload plus its manifest, as a folder, a ``.zip`` or a ``.tar.gz``.
+
+A bundle is a BagIt bag (RFC 8493), written here with the standard library::
+
+    bagit.txt                 BagIt-Version 1.0, UTF-8
+    bag-info.txt              Bag-Software-Agent, Bagging-Date, Payload-Oxum
+    manifest.json             qa's manifest (schemas/bundle-manifest.schema.json)
+    manifest-sha256.txt       BagIt's payload manifest: "<sha256>  data/<path>"
+    tagmanifest-sha256.txt    SHA-256 of the four files above
+    data/...                  the payload
+
+so archivists' tools (``bagit.py --validate``, the Library of Congress's
+bagit-java) check a bundle as well as ``qa verify`` does; ``manifest.json``
+carries what BagIt has no place for (selection, git commit, formats).
+
+Why it is the same bytes every time: every file is first written to a staging
+folder next to the target; the archive is then written from it with entries in
+sorted order, one fixed timestamp (see ``qa_tool.export.bundle_epoch``), mode
+0644, owner 0/0 with empty names, and a gzip header without file name or time.
+Why nothing is ever half-written: the staging folder and the archive have
+temporary names in the target's folder; only a complete bundle is renamed into
+place, and any failure (Ctrl-C included) removes what was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+from qa_tool.errors import OutputExists, UsageError
+
+BUNDLE_FORMAT = 1
+PAYLOAD_DIR = "data"
+MANIFEST = "manifest.json"
+BAGIT_TXT = "bagit.txt"
+BAG_INFO = "bag-info.txt"
+BAG_MANIFEST = "manifest-sha256.txt"
+TAG_MANIFEST = "tagmanifest-sha256.txt"
+TAG_FILES = frozenset({BAGIT_TXT, BAG_INFO, BAG_MANIFEST, MANIFEST, TAG_MANIFEST})
+BAGIT_DECLARATION = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
+FIXED_EPOCH = 315532800
+"""1980-01-01T00:00:00Z: the timestamp when neither SOURCE_DATE_EPOCH nor a git commit gives one
+(the earliest time a zip entry can hold)."""
+ZIP_MIN_EPOCH = FIXED_EPOCH
+FILE_MODE = 0o644
+GZIP_LEVEL = 6  # gzip's and tar czf's default; level 9 costs twice the time for ~1% smaller
+CHUNK = 1 << 20
+MAX_TAG_FILE_BYTES = 256 * 1024 * 1024
+ARCHIVE_SUFFIXES = {".zip": "zip", ".tar.gz": "tar.gz"}
+REFUSED_SUFFIXES = (".tgz", ".tar", ".tar.bz2", ".tar.xz", ".tar.zst", ".gz", ".7z", ".rar")
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "bundle-manifest.schema.json"
+
+
+def bundle_kind(out: Path) -> str:
+    """``"zip"``, ``"tar.gz"`` or ``"folder"`` from the name; UsageError for other archives.
+
+    ``bundle.tar.gz`` -> ``"tar.gz"``; ``site`` -> ``"folder"``; ``x.tgz`` -> UsageError.
+    """
+    name = out.name.lower()
+    for suffix, kind in ARCHIVE_SUFFIXES.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return kind
+    for suffix in REFUSED_SUFFIXES:
+        if name.endswith(suffix):
+            raise UsageError(
+                f"--out {out}: qa writes .zip and .tar.gz archives, or a folder (no suffix)"
+            )
+    return "folder"
+
+
+def _is_bundle_folder(path: Path) -> bool:
+    return (path / MANIFEST).is_file() and (path / BAGIT_TXT).is_file()
+
+
+def check_target(out: Path, force: bool) -> None:
+    """Refuse to replace an existing ``out`` unless ``force``; never replace a non-bundle folder.
+
+    ``--force`` replaces a file, or a folder that is a bundle (it has ``manifest.json``
+    and ``bagit.txt``); any other folder is refused even then, so a slip such as
+    ``--out . --force`` cannot delete a library.
+    """
+    if not (out.exists() or out.is_symlink()):
+        return
+    if out.is_dir() and not out.is_symlink() and not _is_bundle_folder(out):
+        raise OutputExists(
+            f"{out} is a folder that is not a qa bundle (no manifest.json and bagit.txt); "
+            "not replaced, even with --force: choose another --out"
+        )
+    if not force:
+        raise OutputExists(f"{out} already exists; add --force to replace it")
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of a bundle: its path inside the bundle ('/'-separated), size and SHA-256."""
+
+    path: str
+    bytes: int
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "bytes": self.bytes, "sha256": self.sha256}
+
+
+class _HashingWriter:
+    def __init__(self, handle: IO[bytes]):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+
+
+class Staging:
+    """Where a payload is written before it becomes a bundle.
+
+    ``add("html/index.html", data)`` writes one file; ``stream("answers.jsonl")``
+    gives a writer for a file written piece by piece. Names are payload-relative
+    and end up under ``data/``; sizes and SHA-256 are taken while writing.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.payload = root / PAYLOAD_DIR
+        self.payload.mkdir()
+        self.entries: dict[str, FileEntry] = {}
+        self._folders: set[Path] = {self.payload}
+
+    def _path(self, name: str) -> Path:
+        if name in self.entries:
+            raise ValueError(f"payload file {name} written twice")
+        path = self.payload / name
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        return path
+
+    def add(self, name: str, data: bytes) -> None:
+        path = self._path(name)
+        with open(path, "wb") as handle:
+            handle.write(data)
+        entry = f"{PAYLOAD_DIR}/{name}"
+        self.entries[name] = FileEntry(entry, len(data), hashlib.sha256(data).hexdigest())
+
+    @contextlib.contextmanager
+    def stream(self, name: str) -> Iterator[_HashingWriter]:
+        path = self._path(name)
+        with open(path, "wb", buffering=CHUNK) as handle:
+            writer = _HashingWriter(handle)
+            yield writer
+        entry = f"{PAYLOAD_DIR}/{name}"
+        self.entries[name] = FileEntry(entry, writer.size, writer.digest.hexdigest())
+
+    def files(self) -> list[FileEntry]:
+        return sorted(self.entries.values(), key=lambda e: e.path)
+
+
+@dataclass
+class BundleResult:
+    kind: str
+    files: list[FileEntry]
+    manifest: dict[str, Any]
+
+    @property
+    def payload_bytes(self) -> int:
+        return sum(f.bytes for f in self.files)
+
+
+def iso_utc(epoch: int) -> str:
+    """``0`` -> ``1970-01-01T00:00:00Z``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _bag_path(path: str) -> str:
+    """A path as BagIt manifests write it: %, CR and LF percent-encoded (RFC 8493 2.1.3)."""
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _tag_files(
+    manifest: dict[str, Any], files: list[FileEntry], agent: str, epoch: int
+) -> dict[str, bytes]:
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    bag_manifest = "".join(f"{f.sha256}  {_bag_path(f.path)}\n" for f in files).encode("utf-8")
+    oxum = f"{sum(f.bytes for f in files)}.{len(files)}"
+    bag_info = (
+        f"Bag-Software-Agent: {agent}\nBagging-Date: {iso_utc(epoch)[:10]}\nPayload-Oxum: {oxum}\n"
+    ).encode()
+    tags = {
+        BAGIT_TXT: BAGIT_DECLARATION,
+        BAG_INFO: bag_info,
+        BAG_MANIFEST: bag_manifest,
+        MANIFEST: manifest_bytes,
+    }
+    tag_manifest = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(tags.items())
+    ).encode()
+    tags[TAG_MANIFEST] = tag_manifest
+    return tags
+
+
+def write_bundle(
+    out: Path,
+    fill: Callable[[Staging], None],
+    manifest_fields: dict[str, Any],
+    *,
+    agent: str,
+    epoch: int,
+    force: bool = False,
+) -> BundleResult:
+    """Write a bundle at ``out``: ``fill(staging)`` writes the payload, then the tag files.
+
+    The manifest is ``{"bundle_format": 1, **manifest_fields, "files": [...]}``.
+    Raises OutputExists (see :func:`check_target`) before any work, and again if
+    ``out`` appeared meanwhile; on any exception nothing is left behind.
+    """
+    out = Path(out)
+    kind = bundle_kind(out)
+    check_target(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    archive_tmp: Path | None = None
+    try:
+        staging = Staging(staging_dir)
+        fill(staging)
+        files = staging.files()
+        manifest = {"bundle_format": BUNDLE_FORMAT, **manifest_fields}
+        manifest["files"] = [f.to_dict() for f in files]
+        for name, data in _tag_files(manifest, files, agent, epoch).items():
+            (staging_dir / name).write_bytes(data)
+        names = sorted([*TAG_FILES, *(f.path for f in files)])
+        if kind == "folder":
+            _finish_folder(staging_dir, names, epoch)
+            _put_in_place(staging_dir, out, force)
+        else:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+            archive_tmp = Path(tmp_name)
+            with os.fdopen(fd, "wb") as raw:
+                if kind == "zip":
+                    _write_zip(raw, staging_dir, names, epoch)
+                else:
+                    _write_tar_gz(raw, staging_dir, names, epoch)
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.chmod(archive_tmp, FILE_MODE & ~_umask())
+            _put_in_place(archive_tmp, out, force)
+            archive_tmp = None
+            shutil.rmtree(staging_dir)
+        _fsync_dir(out.parent)
+        return BundleResult(kind, files, manifest)
+    except BaseException:
+        if archive_tmp is not None:
+            with contextlib.suppress(OSError):
+                archive_tmp.unlink()
+        shutil.rmtree(staging_dir, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _finish_folder(root: Path, names: list[str], epoch: int) -> None:
+    """Fixed mtimes and ordinary permissions (mkdtemp makes its folder 0700)."""
+    folders = {root}
+    for name in names:
+        path = root / name
+        os.utime(path, (epoch, epoch))
+        folders.update(path.parents)
+    for folder in sorted((f for f in folders if f.is_relative_to(root)), reverse=True):
+        os.chmod(folder, 0o755 & ~_umask())
+        os.utime(folder, (epoch, epoch))
+
+
+def _put_in_place(new: Path, out: Path, force: bool) -> None:
+    """Rename ``new`` to ``out``; an old ``out`` (allowed by --force) is set aside, then removed.
+
+    A file over a file is one atomic ``os.replace``. A folder cannot be replaced
+    atomically: the old one is renamed aside first, for a moment leaving no
+    ``out``; if the second rename fails, the old one is put back.
+    """
+    if not (out.exists() or out.is_symlink()):
+        if new.is_dir():
+            new.rename(out)
+        else:
+            # a hard link fails if out appeared meanwhile: a new file never replaces one
+            os.link(new, out)
+            new.unlink()
+        return
+    check_target(out, force)
+    if new.is_file() and (out.is_file() or out.is_symlink()):
+        os.replace(new, out)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    old = aside / "old"
+    out.rename(old)
+    try:
+        new.rename(out)
+    except BaseException:
+        old.rename(out)
+        aside.rmdir()
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _write_tar_gz(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> None:
+    import gzip
+    import tarfile
+
+    with (
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        for name in names:
+            path = root / name
+            info = tarfile.TarInfo(name)
+            info.size = path.stat().st_size
+            info.mtime = epoch
+            info.mode = FILE_MODE
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            info.type = tarfile.REGTYPE
+            with open(path, "rb") as handle:
+                tar.addfile(info, handle)
+
+
+def _write_zip(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> None:
+    import zipfile
+
+    stamp = time.gmtime(max(epoch, ZIP_MIN_EPOCH))[:6]
+    with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            path = root / name
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = (stat.S_IFREG | FILE_MODE) << 16
+            info.file_size = path.stat().st_size
+            with open(path, "rb") as handle, archive.open(info, "w") as member:
+                shutil.copyfileobj(handle, member, CHUNK)
+
+
+# ---------------------------------------------------------------------------
+# Verifying
+
+
+MISSING, EXTRA, ALTERED, UNSAFE, MANIFEST_PROBLEM, UNREADABLE = (
+    "missing",
+    "extra",
+    "altered",
+    "unsafe",
+    "manifest",
+    "unreadable",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bundle: its kind, the file it concerns, and what to know."""
+
+    kind: str
+    path: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "path": self.path, "message": self.message}
+
+
+@dataclass
+class VerifyReport:
+    bundle: str
+    kind: str
+    files_checked: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.manifest or {}
+        summary = None
+        if self.manifest is not None:
+            summary = {
+                "bundle_format": m.get("bundle_format"),
+                "tool": m.get("tool"),
+                "created": m.get("created"),
+                "library": m.get("library"),
+                "answer_count": m.get("answer_count"),
+            }
+        return {
+            "version": 1,
+            "bundle": self.bundle,
+            "kind": self.kind,
+            "intact": self.intact,
+            "files_checked": self.files_checked,
+            "problems": [p.to_dict() for p in self.problems],
+            "manifest": summary,
+        }
+
+
+@dataclass
+class _Seen:
+    size: int
+    sha256: str
+    data: bytes | None  # kept for tag files only
+
+
+def member_problem(name: str) -> str | None:
+    """Why an archive member name is unsafe to trust, or None: absolute, drive, '..', NUL."""
+    if not name:
+        return "empty name"
+    if "\x00" in name:
+        return "NUL in its name"
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return "absolute path"
+    if "\\" in name:
+        return "backslash in its name"
+    if ".." in name.split("/"):
+        return "'..' in its path"
+    return None
+
+
+def _normal(name: str) -> str:
+    return "/".join(p for p in name.split("/") if p not in ("", "."))
+
+
+def _hash_stream(handle: IO[bytes], keep: bool) -> _Seen:
+    digest = hashlib.sha256()
+    size = 0
+    kept: list[bytes] | None = [] if keep else None
+    while chunk := handle.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+        if kept is not None:
+            if size > MAX_TAG_FILE_BYTES:
+                kept = None
+                keep = False
+            else:
+                kept.append(chunk)
+    return _Seen(size, digest.hexdigest(), b"".join(kept) if kept is not None else None)
+
+
+class _Scan:
+    def __init__(self, report: VerifyReport):
+        self.report = report
+        self.seen: dict[str, _Seen] = {}
+
+    def problem(self, kind: str, path: str, message: str) -> None:
+        self.report.problems.append(Problem(kind, path, message))
+
+    def member(self, raw_name: str, opener: Callable[[], IO[bytes]]) -> None:
+        why = member_problem(raw_name)
+        if why:
+            self.problem(UNSAFE, raw_name, f"unsafe archive member ({why}); not read")
+            return
+        name = _normal(raw_name)
+        if name in self.seen:
+            self.problem(UNSAFE, name, "appears more than once in the archive")
+            return
+        with opener() as handle:
+            self.seen[name] = _hash_stream(handle, name in TAG_FILES)
+
+
+def _scan_folder(root: Path, scan: _Scan) -> None:
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        for name in sorted(dirnames):
+            if (here / name).is_symlink():
+                rel = (here / name).relative_to(root).as_posix()
+                scan.problem(UNSAFE, rel, "is a symbolic link; not followed")
+        dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink())
+        for name in sorted(filenames):
+            path = here / name
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink() or not path.is_file():
+                scan.problem(UNSAFE, rel, "is not a regular file (a link or a device); not read")
+                continue
+            scan.member(rel, lambda p=path: p.open("rb"))
+
+
+def _scan_zip(path: Path, scan: _Scan) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            mode = info.external_attr >> 16
+            if info.is_dir():
+                continue
+            kind = stat.S_IFMT(mode)
+            if info.create_system == 3 and kind and kind != stat.S_IFREG:
+                what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+                scan.problem(UNSAFE, info.filename, f"is {what}; not read")
+                continue
+            scan.member(info.filename, lambda i=info: archive.open(i))
+
+
+def _scan_tar(path: Path, scan: _Scan) -> None:
+    import tarfile
+
+    with tarfile.open(path, mode="r|gz") as archive:
+        for member in archive:
+            if member.isdir():
+                continue
+            if not member.isfile():
+                what = "a link" if member.issym() or member.islnk() else "not a regular file"
+                scan.problem(UNSAFE, member.name, f"is {what}; not read")
+                continue
+            handle = archive.extractfile(member)
+            if handle is None:  # pragma: no cover - isfile() members always have data
+                continue
+            scan.member(member.name, lambda h=handle: h)
+
+
+def _archive_errors() -> tuple[type[BaseException], ...]:
+    import gzip
+    import tarfile
+    import zipfile
+    import zlib
+
+    return (
+        tarfile.TarError,
+        zipfile.BadZipFile,
+        gzip.BadGzipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    )
+
+
+def verify_bundle(path: Path) -> VerifyReport:
+    """Check a bundle (folder, .zip or .tar.gz) against its manifest; nothing is extracted.
+
+    Every problem is collected: files missing, extra or altered; unsafe archive
+    members (absolute paths, '..', links); a manifest that breaks its schema.
+    UsageError when ``path`` does not exist or is no kind of bundle.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    kind = "folder" if path.is_dir() else bundle_kind(path)
+    if kind == "folder" and not path.is_dir():
+        raise UsageError(f"{path}: not a folder, .zip or .tar.gz bundle")
+    report = VerifyReport(str(path), kind)
+    scan = _Scan(report)
+    try:
+        if kind == "folder":
+            _scan_folder(path, scan)
+        elif kind == "zip":
+            _scan_zip(path, scan)
+        else:
+            _scan_tar(path, scan)
+    except _archive_errors() as exc:
+        scan.problem(UNREADABLE, path.name, f"the archive cannot be read: {exc}")
+        _sort(report)
+        return report
+    _check_against_manifest(scan)
+    _sort(report)
+    return report
+
+
+def _sort(report: VerifyReport) -> None:
+    report.problems.sort(key=lambda p: (p.path, p.kind))
+
+
+def _check_against_manifest(scan: _Scan) -> None:
+    report, seen = scan.report, scan.seen
+    report.files_checked = len(seen)
+    entry = seen.get(MANIFEST)
+    if entry is None:
+        scan.problem(MISSING, MANIFEST, "no manifest.json: not a qa bundle, or it was removed")
+        return
+    try:
+        if entry.data is None:
+            raise ValueError("too large")
+        manifest = json.loads(entry.data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        scan.problem(MANIFEST_PROBLEM, MANIFEST, f"not readable JSON: {exc}")
+        return
+    schema_problems = manifest_schema_problems(manifest)
+    for where, message in schema_problems:
+        scan.problem(MANIFEST_PROBLEM, MANIFEST, f"{where}: {message}")
+    if not isinstance(manifest, dict):
+        return
+    report.manifest = manifest
+    if schema_problems:
+        return
+    if manifest["bundle_format"] > BUNDLE_FORMAT:
+        scan.problem(
+            MANIFEST_PROBLEM,
+            MANIFEST,
+            f"bundle format {manifest['bundle_format']} is newer than this qa reads "
+            f"({BUNDLE_FORMAT}); upgrade qa",
+        )
+        return
+    listed: dict[str, dict[str, Any]] = {}
+    for item in manifest["files"]:
+        if item["path"] in listed or item["path"] in TAG_FILES:
+            scan.problem(MANIFEST_PROBLEM, item["path"], "listed twice, or as a payload file")
+        listed[item["path"]] = item
+    for name, item in listed.items():
+        got = seen.get(name)
+        if got is None:
+            scan.problem(MISSING, name, "listed in the manifest but not in the bundle")
+        elif got.size != item["bytes"] or got.sha256 != item["sha256"]:
+            scan.problem(ALTERED, name, _difference(got, item["bytes"], item["sha256"]))
+    for name in seen:
+        if name not in listed and name not in TAG_FILES:
+            scan.problem(EXTRA, name, "not listed in the manifest")
+    _check_bagit(scan, listed)
+
+
+def _difference(got: _Seen, size: int, sha256: str) -> str:
+    if got.size != size:
+        return f"altered: {got.size:,} bytes where the manifest says {size:,}"
+    return f"altered: SHA-256 {got.sha256[:12]}… where the manifest says {sha256[:12]}…"
+
+
+def _parse_bag_manifest(data: bytes) -> dict[str, str]:
+    entries: dict[str, str] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        if line.strip():
+            digest, _sep, name = line.strip().partition(" ")
+            name = name.strip().replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+            entries[name] = digest.lower()
+    return entries
+
+
+def _check_bagit(scan: _Scan, listed: dict[str, dict[str, Any]]) -> None:
+    """The BagIt files must be there and agree: with manifest.json and with the tag files."""
+    seen = scan.seen
+    for name in (BAGIT_TXT, BAG_INFO, BAG_MANIFEST, TAG_MANIFEST):
+        if name not in seen:
+            scan.problem(MISSING, name, "a BagIt file of the bundle is missing")
+    bagit = seen.get(BAGIT_TXT)
+    if bagit is not None and bagit.data != BAGIT_DECLARATION:
+        scan.problem(ALTERED, BAGIT_TXT, "altered: not the BagIt 1.0 declaration qa writes")
+    bag_manifest = seen.get(BAG_MANIFEST)
+    if bag_manifest is not None and bag_manifest.data is not None:
+        entries = _parse_bag_manifest(bag_manifest.data)
+        expected = {name: item["sha256"] for name, item in listed.items()}
+        if entries != expected:
+            differing = sorted(set(entries.items()) ^ set(expected.items()))
+            first = differing[0][0] if differing else "?"
+            scan.problem(
+                ALTERED,
+                BAG_MANIFEST,
+                f"altered: disagrees with manifest.json (first about {first})",
+            )
+    tag_manifest = seen.get(TAG_MANIFEST)
+    if tag_manifest is not None and tag_manifest.data is not None:
+        for name, digest in sorted(_parse_bag_manifest(tag_manifest.data).items()):
+            got = seen.get(name)
+            if name not in TAG_FILES or name == TAG_MANIFEST:
+                scan.problem(ALTERED, TAG_MANIFEST, f"altered: lists {name}, not a tag file")
+            elif got is not None and got.sha256 != digest:
+                scan.problem(ALTERED, name, f"altered: its SHA-256 differs from {TAG_MANIFEST}'s")
+
+
+def manifest_schema_problems(manifest: Any) -> list[tuple[str, str]]:
+    """``[(json_path, message)]`` for every way ``manifest`` breaks the bundle manifest schema."""
+    from qa_tool.schema import json_path
+
+    problems = []
+    for error in _manifest_validator().iter_errors(manifest):
+        problems.append((json_path(tuple(error.absolute_path)), error.message))
+    return sorted(problems)
+
+
+@cache
+def _manifest_validator() -> Any:
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=FormatChecker())

@@ -1,0 +1,77 @@
+"""``qa verify``: check a bundle against its manifest."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qa_tool.cli.common import errors_to_exit, print_json, stdout
+
+if TYPE_CHECKING:
+    from qa_tool.bundle import VerifyReport
+
+
+class VerifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def verify(
+    bundle: Annotated[
+        Path,
+        typer.Argument(
+            help="A bundle written by qa export: a folder, .zip or .tar.gz.", show_default=False
+        ),
+    ],
+    fmt: Annotated[
+        VerifyFormat,
+        typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),
+    ] = VerifyFormat.text,
+) -> None:
+    """Check a bundle against its manifest (exit 1 naming each missing, extra or altered file)."""
+    from qa_tool.bundle import verify_bundle
+
+    with errors_to_exit():
+        report = verify_bundle(bundle)
+    if fmt == VerifyFormat.json:
+        print_json(report.to_dict())
+    else:
+        render_text(report)
+    raise typer.Exit(0 if report.intact else 1)
+
+
+def render_text(report: VerifyReport) -> None:
+    from rich.markup import escape
+
+    console = stdout()
+    manifest = report.manifest or {}
+    if report.intact:
+        commit = (manifest.get("library") or {}).get("git_commit")
+        tool = manifest.get("tool") or {}
+        count = manifest.get("answer_count")
+        details = [
+            f"{count} answer{'s' if count != 1 else ''}",
+            f"made by {tool.get('name')} {tool.get('version')}",
+            f"created {manifest.get('created')}",
+        ]
+        if commit:
+            details.append(f"commit {commit[:12]}")
+        console.print(
+            f"[green]{escape(report.bundle)}: intact[/]: {report.files_checked} files match "
+            f"the manifest ({escape(', '.join(details))})"
+        )
+        return
+    n = len(report.problems)
+    console.print(f"[red]{escape(report.bundle)}: {n} problem{'s' if n != 1 else ''}[/]")
+    for problem in report.problems:
+        console.print(
+            f"  [red]{problem.kind:<10}[/] {escape(problem.path)}"
+            f"  [dim]{escape(problem.message)}[/]"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)

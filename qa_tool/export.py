@@ -1,0 +1,574 @@
+"""``qa export``: choosing answers and writing them as a reproducible bundle.
+
+Selection: published answers by default; ``statuses``, ``topics`` and ``ids``
+narrow it; ``since`` keeps answers added or changed since a git commit (one
+``git diff`` plus one ``git ls-files`` for untracked files); ``exclude_due``
+leaves out what ``qa stale`` would list. Drafts only come out when asked for.
+
+The payload (paths inside the bundle's ``data/``)::
+
+    answers.jsonl                 --format jsonl: one JSON object per answer
+    answers.json                  --format json: the same objects as one array
+    html/index.html               --format html: the index, grouped by topic
+    html/<topic-folder>/<id>.html     one page per answer
+    md/<topic-folder>/<id>.md     --format md: each answer file byte for byte
+
+Nothing here reads the clock: the bundle's one timestamp is SOURCE_DATE_EPOCH,
+else the library's HEAD commit time, else 1980-01-01 (:func:`bundle_epoch`), so
+the same library state and options give the same bytes. Example::
+
+    selection = make_selection(config, statuses=["published"], topics=["Oncology"])
+    report = export_bundle(config, selection, ["jsonl", "html"], Path("out.tar.gz"))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+import subprocess
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from qa_tool import __version__
+from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
+from qa_tool.config import CONFIG_NAME, Config
+from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError
+from qa_tool.library import LoadResult, load_answers, scan_markdown
+from qa_tool.reader import Answer
+from qa_tool.schema import to_json_value
+from qa_tool.stale import due_date, find_stale
+
+STATUSES = ("draft", "in-review", "published", "retired")
+FORMATS = ("jsonl", "json", "html", "md")
+DEFAULT_STATUSES = ("published",)
+DEFAULT_FORMATS = ("jsonl",)
+COMPUTED_FIELDS = (
+    "path",
+    "references",
+    "summary",
+    "sections",
+    "body_markdown",
+    "body_html",
+    "due_date",
+    "footer",
+)
+_UNSAFE_NAME = re.compile(r"[\\\x00-\x1f\x7f]")
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each answer is written."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which answers an export takes; normalised so equal choices compare (and record) equal."""
+
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    topics: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    since: str | None = None
+    exclude_due: bool = False
+    as_of: dt.date | None = None
+
+
+def make_selection(
+    config: Config,
+    *,
+    statuses: Iterable[str] = (),
+    topics: Iterable[str] = (),
+    ids: Iterable[str] = (),
+    since: str | None = None,
+    exclude_due: bool = False,
+    as_of: dt.date | None = None,
+) -> Selection:
+    """Check and normalise the selection options; UsageError names a bad value.
+
+    ``topics`` may be names or folders in any case (``oncology`` -> ``Oncology``);
+    no statuses means published only. ``as_of`` (default today) only matters
+    with ``exclude_due``.
+    """
+    wanted = sorted({s.strip().lower() for s in statuses}) or list(DEFAULT_STATUSES)
+    for status in wanted:
+        if status not in STATUSES:
+            raise UsageError(f"--status {status!r}: use one of {', '.join(STATUSES)}")
+    topic_names = sorted({config.topic_named(t).name for t in topics})
+    id_list = sorted({i.strip() for i in ids if i.strip()})
+    if since is not None:
+        since = since.strip()
+        if not since or since.startswith("-"):
+            raise UsageError(f"--since {since!r}: give a commit, branch or tag")
+    if exclude_due and as_of is None:
+        as_of = dt.date.today()
+    return Selection(
+        tuple(wanted),
+        tuple(topic_names),
+        tuple(id_list),
+        since,
+        exclude_due,
+        as_of if exclude_due else None,
+    )
+
+
+def normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """Formats without repeats, in the fixed order jsonl, json, html, md; jsonl when none."""
+    chosen = {f.strip().lower() for f in formats}
+    for name in sorted(chosen):
+        if name not in FORMATS:
+            raise UsageError(f"--format {name!r}: use one of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in chosen) or DEFAULT_FORMATS
+
+
+# ---------------------------------------------------------------------------
+# git: one call per question, never per file
+
+
+def _git(config: Config, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            ["git", *args],
+            cwd=config.root,
+            capture_output=True,
+            check=False,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
+        )
+    except OSError as exc:
+        raise GitError(f"git could not be run: {exc.strerror}") from None
+
+
+def _answers_pathspec(config: Config) -> str:
+    return config.answers_dir.relative_to(config.root).as_posix() or "."
+
+
+@dataclass(frozen=True)
+class LibraryState:
+    """The library's git HEAD, whether answers or settings have uncommitted changes, and when."""
+
+    commit: str | None = None
+    dirty: bool | None = None
+    commit_time: int | None = None
+
+
+def library_state(config: Config) -> LibraryState:
+    """HEAD and the dirty flag from two git calls; all None outside git or without git.
+
+    "Dirty" looks only at the answers folder and ``qa.toml``, untracked files
+    included, so a bundle written inside the repository does not dirty the next.
+    """
+    try:
+        log = _git(config, "log", "-1", "--format=%H %ct", "HEAD", "--")
+    except GitError:
+        return LibraryState()
+    if log.returncode != 0 or not log.stdout.strip():
+        return LibraryState()
+    commit, _, stamp = log.stdout.decode().strip().partition(" ")
+    status = _git(
+        config,
+        "status",
+        "--porcelain",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        _answers_pathspec(config),
+        CONFIG_NAME,
+    )
+    dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
+    return LibraryState(commit, dirty, int(stamp))
+
+
+def bundle_epoch(state: LibraryState, environ: Mapping[str, str]) -> tuple[int, str]:
+    """``(epoch, source)``: SOURCE_DATE_EPOCH, else the HEAD commit time, else 1980-01-01.
+
+    The fallback is a constant on purpose: anything taken from the files (their
+    mtimes, the newest review date) would change without the content changing,
+    or claim a time the bundle was not made.
+    """
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        if not value.isascii() or not value.isdigit():
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds since 1970"
+            )
+        return int(value), "SOURCE_DATE_EPOCH"
+    if state.commit_time is not None:
+        return state.commit_time, "git-commit"
+    return FIXED_EPOCH, "fixed"
+
+
+def changed_since(config: Config, ref: str) -> tuple[str, set[Path]]:
+    """``(commit, paths)``: answer files added or changed since ``ref``, untracked ones included.
+
+    One ``git diff --name-status`` of the working tree against ``ref`` (renames
+    count as added at their new path; deletions have nothing to export) and one
+    ``git ls-files --others`` for new files not yet added to git.
+    """
+    resolved = _git(config, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if resolved.returncode != 0:
+        why = resolved.stderr.decode(errors="replace").strip().splitlines()
+        reason = why[-1] if why else "no such commit, branch or tag"
+        raise UsageError(f"--since {ref}: {reason}")
+    commit = resolved.stdout.decode().strip()
+    spec = _answers_pathspec(config)
+    diff = _git(
+        config,
+        "diff",
+        "--name-status",
+        "-z",
+        "--no-renames",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--relative",
+        commit,
+        "--",
+        spec,
+    )
+    if diff.returncode != 0:
+        raise GitError(f"git diff failed: {diff.stderr.decode(errors='replace').strip()}")
+    paths: set[Path] = set()
+    fields = diff.stdout.split(b"\0")
+    for status, name in zip(fields[0::2], fields[1::2], strict=False):
+        if status[:1] in (b"A", b"M", b"T", b"U"):
+            paths.add(config.root / os.fsdecode(name))
+    others = _git(config, "ls-files", "-z", "--others", "--exclude-standard", "--", spec)
+    if others.returncode == 0:
+        paths.update(config.root / os.fsdecode(n) for n in others.stdout.split(b"\0") if n)
+    return commit, paths
+
+
+# ---------------------------------------------------------------------------
+# Selection
+
+
+@dataclass
+class Selected:
+    """The answers chosen (sorted by path), and the files that could not be read."""
+
+    answers: list[Answer]
+    failures: list[AnswerFileError] = field(default_factory=list)
+    since_commit: str | None = None
+    excluded_due: list[str] = field(default_factory=list)
+
+
+def select_answers(config: Config, selection: Selection) -> Selected:
+    """Read the candidate files and keep the answers the selection asks for.
+
+    ``--id`` and ``--since`` narrow the files before they are read; an unknown
+    id is AnswerNotFound. Unreadable files among the candidates are returned
+    as failures (their status is unknown, so they may have been wanted).
+    """
+    found = scan_markdown(config.answers_dir)[0] if config.answers_dir.is_dir() else []
+    since_commit = None
+    if selection.ids:
+        stems = {f.path.stem for f in found}
+        unknown = [i for i in selection.ids if i not in stems]
+        if unknown:
+            raise AnswerNotFound(f"--id: no answer with id {', '.join(map(repr, unknown))}")
+        wanted = set(selection.ids)
+        found = [f for f in found if f.path.stem in wanted]
+    if selection.since is not None:
+        since_commit, changed = changed_since(config, selection.since)
+        found = [f for f in found if f.path in changed]
+    loaded = load_answers(config, found)
+    statuses, topics = set(selection.statuses), set(selection.topics)
+    chosen = [
+        a
+        for a in loaded.answers
+        if a.status in statuses and (not topics or a.meta.get("topic") in topics)
+    ]
+    failures = list(loaded.failures)
+    safe = []
+    for answer in chosen:
+        if _UNSAFE_NAME.search(answer.rel):
+            failures.append(
+                AnswerFileError(
+                    answer.path,
+                    "its file name holds a backslash or a control character",
+                    rule="unsafe-name",
+                )
+            )
+        else:
+            safe.append(answer)
+    excluded: list[str] = []
+    if selection.exclude_due:
+        due = due_answers(config, safe, selection)
+        excluded = sorted(a.rel for a in safe if a.rel in due)
+        safe = [a for a in safe if a.rel not in due]
+    safe.sort(key=lambda a: a.rel)
+    failures.sort(key=lambda e: str(e.path))
+    return Selected(safe, failures, since_commit, excluded)
+
+
+def due_answers(config: Config, answers: Sequence[Answer], selection: Selection) -> set[str]:
+    """Paths (relative to the root) of the answers ``qa stale`` lists as due on ``as_of``.
+
+    ``find_stale`` is asked with the export's statuses, so what is left out is
+    what ``qa stale --status ... --as-of ...`` with the same statuses would list
+    (git history included, as ``qa stale`` does by default).
+    """
+    report = find_stale(
+        config,
+        LoadResult(answers=list(answers)),
+        as_of=selection.as_of or dt.date.today(),
+        statuses=list(selection.statuses),
+    )
+    return {item.path for item in report.due}
+
+
+# ---------------------------------------------------------------------------
+# The payload
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def json_line(record: Mapping[str, Any]) -> bytes:
+    """One record as compact-ish UTF-8 JSON on one line (NaN and infinities become text)."""
+    try:
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(record), ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a YAML escape
+        return json.dumps(json.loads(text), ensure_ascii=True).encode("ascii")
+
+
+def answer_record(doc: Any, config: Config) -> dict[str, Any]:
+    """The JSON object of one answer (documented in README, "qa export", jsonl).
+
+    ``path`` first, then every front-matter field in file order (dates as ISO
+    strings), then what is computed: resolved ``references``, ``summary``,
+    ``sections``, ``body_markdown``, ``body_html``, ``due_date``, ``footer``.
+    """
+    answer: Answer = doc.answer
+    record: dict[str, Any] = {"path": answer.rel}
+    for key, value in answer.meta.items():
+        if key not in COMPUTED_FIELDS:
+            record[key] = to_json_value(value)
+    due = due_date(answer.meta, config)
+    topic = answer.meta.get("topic")
+    record.update(
+        {
+            "references": [r.to_dict() for r in doc.references],
+            "summary": doc.summary,
+            "sections": {"research": doc.research, "doctor_questions": doc.doctor_questions},
+            "body_markdown": answer.body,
+            "body_html": doc.body_html,
+            "due_date": due.isoformat() if due else None,
+            "footer": config.footer_for(topic) if isinstance(topic, str) and topic else None,
+        }
+    )
+    return record
+
+
+def payload_stem(config: Config, answer: Answer) -> str:
+    """``answers/oncology/x.md`` -> ``oncology/x``: where its html and md files go."""
+    try:
+        rel = answer.path.relative_to(config.answers_dir)
+    except ValueError:
+        rel = Path(answer.path.name)
+    return rel.with_suffix("").as_posix()
+
+
+def write_payload(
+    sink: Staging,
+    config: Config,
+    answers: Sequence[Answer],
+    formats: Sequence[str],
+    progress: Progress | None = None,
+) -> None:
+    """Write every chosen format of ``answers`` into ``sink``, one answer at a time.
+
+    Each body is parsed once (one shared MarkdownIt); JSON lines go straight to
+    the open ``answers.jsonl``/``answers.json`` streams, pages straight to disk.
+    """
+    from contextlib import ExitStack
+
+    from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line, index_page
+
+    wants_json = "jsonl" in formats or "json" in formats
+    wants_html = "html" in formats
+    renderer = Renderer() if wants_json or wants_html else None
+    entries: list[IndexEntry] = []
+    total = len(answers)
+    with ExitStack() as stack:
+        jsonl = stack.enter_context(sink.stream("answers.jsonl")) if "jsonl" in formats else None
+        array = stack.enter_context(sink.stream("answers.json")) if "json" in formats else None
+        if array is not None:
+            array.write(b"[" if answers else b"[]\n")
+        for n, answer in enumerate(answers, 1):
+            stem = payload_stem(config, answer)
+            doc = renderer.render(answer) if renderer is not None else None
+            if wants_json:
+                line = json_line(answer_record(doc, config))
+                if jsonl is not None:
+                    jsonl.write(line + b"\n")
+                if array is not None:
+                    array.write((b"\n" if n == 1 else b",\n") + line)
+            if wants_html:
+                topic = answer.meta.get("topic")
+                footer = config.footer_for(topic) if isinstance(topic, str) and topic else None
+                depth = stem.count("/")
+                page = answer_page(doc, footer, "../" * depth + "index.html")
+                sink.add(f"html/{stem}.html", page.encode("utf-8", "xmlcharrefreplace"))
+                entries.append(
+                    IndexEntry(
+                        doc.topic, doc.title, quote(stem) + ".html", confidence_line(answer.meta)
+                    )
+                )
+            if "md" in formats:
+                sink.add(f"md/{stem}.md", answer.path.read_bytes())
+            if progress is not None:
+                progress(n, total)
+        if array is not None and answers:
+            array.write(b"\n]\n")
+    if wants_html:
+        page = index_page(entries, [t.name for t in config.topics])
+        sink.add("html/index.html", page.encode("utf-8", "xmlcharrefreplace"))
+
+
+# ---------------------------------------------------------------------------
+# The whole export
+
+
+@dataclass
+class ExportReport:
+    """What an export did: the summary printed at the end (``--report json``)."""
+
+    out: str
+    kind: str
+    formats: tuple[str, ...]
+    answers: int
+    files: int
+    payload_bytes: int
+    bundle_bytes: int
+    created: str
+    timestamp_source: str
+    state: LibraryState
+    skipped: list[AnswerFileError] = field(default_factory=list)
+    excluded_due: list[str] = field(default_factory=list)
+
+    def to_dict(self, config: Config) -> dict[str, Any]:
+        from qa_tool.library import relative
+
+        return {
+            "version": 1,
+            "out": self.out,
+            "kind": self.kind,
+            "formats": list(self.formats),
+            "answers": self.answers,
+            "files": self.files,
+            "payload_bytes": self.payload_bytes,
+            "bundle_bytes": self.bundle_bytes,
+            "created": self.created,
+            "timestamp_source": self.timestamp_source,
+            "git_commit": self.state.commit,
+            "dirty": self.state.dirty,
+            "excluded_due": self.excluded_due,
+            "skipped": [
+                {
+                    "path": relative(config, e.path),
+                    "line": e.line,
+                    "rule": e.rule,
+                    "message": e.message,
+                }
+                for e in self.skipped
+            ],
+        }
+
+
+def check_out(config: Config, out: Path, force: bool) -> None:
+    """Refuse an ``--out`` inside the answers folder (it would become part of the library)."""
+    bundle_kind(out)
+    parent = Path(os.path.abspath(out)).parent
+    target = (parent.resolve() if parent.exists() else parent) / out.name
+    answers = config.answers_dir
+    if target == answers or target.is_relative_to(answers):
+        raise UsageError(f"--out {out}: inside the answers folder; write the bundle elsewhere")
+    if target == config.root:
+        raise UsageError(f"--out {out}: that is the library itself")
+    check_target(out, force)
+
+
+def export_bundle(
+    config: Config,
+    selection: Selection,
+    formats: Iterable[str],
+    out: Path,
+    *,
+    force: bool = False,
+    environ: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    on_selected: Callable[[Selected], None] | None = None,
+) -> ExportReport:
+    """Select, then write the bundle at ``out`` (folder, .zip or .tar.gz) atomically.
+
+    ``environ`` (default ``os.environ``) is where SOURCE_DATE_EPOCH is read;
+    ``on_selected`` sees the selection before writing starts (to size a progress bar).
+    """
+    formats = normalise_formats(formats)
+    out = Path(out)
+    check_out(config, out, force)
+    environ = os.environ if environ is None else environ
+    state = library_state(config)
+    epoch, source = bundle_epoch(state, environ)
+    selected = select_answers(config, selection)
+    if on_selected is not None:
+        on_selected(selected)
+    fields = {
+        "tool": {"name": "qa_tool", "version": __version__},
+        "created": iso_utc(epoch),
+        "timestamp_source": source,
+        "library": {"git_commit": state.commit, "dirty": state.dirty},
+        "selection": {
+            "statuses": list(selection.statuses),
+            "topics": list(selection.topics),
+            "ids": list(selection.ids),
+            "since": (
+                {"ref": selection.since, "commit": selected.since_commit}
+                if selection.since is not None
+                else None
+            ),
+            "exclude_due": selection.exclude_due,
+            "as_of": selection.as_of.isoformat() if selection.as_of else None,
+        },
+        "formats": list(formats),
+        "answer_count": len(selected.answers),
+    }
+    result = write_bundle(
+        out,
+        lambda sink: write_payload(sink, config, selected.answers, formats, progress),
+        fields,
+        agent=f"qa_tool {__version__}",
+        epoch=epoch,
+        force=force,
+    )
+    if result.kind == "folder":
+        bundle_bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    else:
+        bundle_bytes = out.stat().st_size
+    return ExportReport(
+        str(out),
+        result.kind,
+        formats,
+        len(selected.answers),
+        len(result.files),
+        result.payload_bytes,
+        bundle_bytes,
+        iso_utc(epoch),
+        source,
+        state,
+        selected.failures,
+        selected.excluded_due,
+    )

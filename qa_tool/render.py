@@ -1,0 +1,643 @@
+"""An answer as HTML: its body through markdown-it-py, its page, the index, its JSON-LD.
+
+Why markdown-it-py: it is already installed (Rich depends on it), follows
+CommonMark, and lets us switch raw HTML off and vet every link, so nothing an
+answer contains can run in a reader's browser:
+
+- raw HTML in the body is shown as text (``{"html": False}``);
+- links and images keep only ``http``, ``https`` and ``mailto`` URLs
+  (:func:`safe_link` replaces ``validateLink``); any other link stays text;
+- every value taken from the front matter is passed through :func:`html.escape`;
+- JSON-LD escapes ``<``, ``>`` and ``&`` as ``\\u003c``... so no value can
+  close the ``<script>`` element (or open an HTML comment inside it).
+
+Citations use Pandoc's syntax (``[@1]``, ``[@2; @5]``) and come out as
+superscript links to the numbered reference list. References are numbered by
+first citation, as a numeric CSL style does: the body ``... [@5] ... [@1]``
+gives ``5`` the number 1. References never cited follow, in front-matter order.
+
+One :class:`Renderer` (one MarkdownIt instance) serves a whole export::
+
+    renderer = Renderer()
+    doc = renderer.render(answer)
+    doc.body_html, doc.summary, doc.references[0].number
+    page = answer_page(doc, footer="...", index_href="../index.html")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+from qa_tool.body import DOCTOR, RESEARCH
+from qa_tool.dates import as_date
+from qa_tool.reader import Answer
+from qa_tool.schema import to_json_value
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+# The same citation syntax as qa_tool.body (what qa validate checks), anchored at a '['.
+_CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+_CITE_KEY = re.compile(r"-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+_CITE_MARK = "\x00"
+_MARK_BEFORE_PUNCT = re.compile(r"[ \t]*\x00+(?=[.,;:!?)\]]|$)")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ARTICLE_TYPES = frozenset({"article-journal", "article", "review", "paper-conference"})
+MAX_AUTHORS = 6
+
+CSS = """\
+:root{--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--accent:#0a58a8;--mark:#fff5cc}
+*{box-sizing:border-box}
+body{margin:0;color:var(--ink);background:#fff;
+font:17px/1.6 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+header.site,main,footer{max-width:44rem;margin:0 auto;padding:0 1.25rem}
+header.site{padding-top:1rem;font-size:.9rem}
+a{color:var(--accent)}
+h1{font-size:1.85rem;line-height:1.25;margin:.35rem 0 .5rem}
+h2{font-size:1.3rem;line-height:1.3;margin:2rem 0 .6rem;padding-bottom:.3rem;
+border-bottom:1px solid var(--line)}
+.topic{margin:1.5rem 0 0;color:var(--muted);font-size:.8rem;text-transform:uppercase;
+letter-spacing:.08em}
+.confidence,.count{margin:0 0 1.5rem;color:var(--muted)}
+.body>p:first-child{font-size:1.1rem}
+.body ul{padding-left:1.4rem}.body li{margin:.4rem 0}
+sup.cite{line-height:0;font-size:.72em;white-space:nowrap}
+sup.cite a{text-decoration:none;padding:0 .08em}
+.references ol{padding-left:1.8rem;font-size:.92rem}
+.references li{margin:.4rem 0;overflow-wrap:anywhere}
+.references li:target{background:var(--mark)}
+.reviewers{color:var(--muted);font-size:.9rem;margin-top:1.5rem}
+footer{margin-top:2.5rem;padding-bottom:2.5rem;color:var(--muted);font-size:.9rem}
+footer>p{margin:0;padding-top:1rem;border-top:1px solid var(--line)}
+.index ul{list-style:none;padding:0}.index li{margin:.7rem 0}
+.index .meta{display:block;color:var(--muted);font-size:.85rem}
+nav.topics a{margin-right:.8rem;white-space:nowrap}
+"""
+
+_HEAD = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src https: http:\">\n"
+    '<meta name="referrer" content="no-referrer">\n'
+)
+
+
+def safe_link(url: str) -> bool:
+    """True for URLs a page may link to: ``http``, ``https`` and ``mailto`` only.
+
+    Relative links, ``javascript:``, ``data:``, ``file:`` and the rest are refused,
+    so markdown-it leaves such a link as plain text::
+
+        safe_link("https://doi.org/10.1/x")  # True
+        safe_link("javascript:alert(1)")     # False
+    """
+    match = _SCHEME.match(url)
+    return bool(match) and match.group(1).lower() in ALLOWED_SCHEMES
+
+
+def format_date(day: dt.date) -> str:
+    """``2026-05-22`` -> ``May 22, 2026``, as the live pages print it (no locale involved)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def confidence_line(meta: dict[str, Any]) -> str:
+    """``moderate confidence · Last reviewed May 22, 2026``, with wording for missing parts."""
+    confidence = meta.get("confidence")
+    first = f"{confidence} confidence" if confidence else "Confidence not yet rated"
+    reviewed = as_date(meta.get("last_reviewed"))
+    second = f"Last reviewed {format_date(reviewed)}" if reviewed else "Not yet reviewed"
+    return f"{first} · {second}"
+
+
+def text_of(value: Any) -> str:
+    """A front-matter value as display text ('' for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# References
+
+
+@dataclass
+class Reference:
+    """One reference of an answer, resolved: its number, links and display text.
+
+    ``item`` is the CSL item as JSON data (dates as ISO strings); ``links`` maps
+    ``doi``, ``pubmed`` and ``url`` to the URLs the page links to.
+    """
+
+    number: int
+    id: str
+    cited: bool
+    item: dict[str, Any]
+    links: dict[str, str]
+    segments: list[tuple[str, str | None]]  # (text, href or None), for text and HTML
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _href in self.segments)
+
+    @property
+    def html(self) -> str:
+        return "".join(
+            f'<a href="{escape(href)}">{escape(text)}</a>' if href else escape(text)
+            for text, href in self.segments
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reference as exported: number, then the CSL item, then links and text."""
+        return {
+            "number": self.number,
+            "cited": self.cited,
+            **self.item,
+            "id": self.id,
+            "links": dict(self.links),
+            "text": self.text,
+        }
+
+
+def doi_url(doi: str) -> str:
+    """``10.1038/x`` (also ``doi:10...`` or a doi.org URL) -> ``https://doi.org/10.1038/x``."""
+    value = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if value.lower().startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    return "https://doi.org/" + quote(value, safe="/:;()._-")
+
+
+def pubmed_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+
+
+def _year(issued: Any) -> str:
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            return text_of(parts[0][0])
+        return text_of(issued.get("literal") or issued.get("raw"))
+    return text_of(issued)
+
+
+def _names(authors: Any) -> str:
+    if not isinstance(authors, list):
+        return ""
+    names = []
+    for person in authors:
+        if isinstance(person, dict):
+            family, given = text_of(person.get("family")), text_of(person.get("given"))
+            initials = "".join(w[0] for w in given.replace("-", " ").split() if w)
+            name = f"{family} {initials}".strip() or text_of(person.get("literal"))
+        else:
+            name = text_of(person)
+        if name:
+            names.append(name)
+    if len(names) > MAX_AUTHORS:
+        names = [*names[:MAX_AUTHORS], "et al"]
+    return ", ".join(names)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else text + "."
+
+
+def resolve_reference(item: dict[str, Any], number: int, cited: bool) -> Reference:
+    """A CSL item as a numbered reference in a Vancouver-like style, with its links."""
+    ref_id = text_of(item.get("id"))
+    links: dict[str, str] = {}
+    segments: list[tuple[str, str | None]] = []
+
+    def add(text: str, href: str | None = None) -> None:
+        if text:
+            segments.append((text, href))
+
+    authors = _names(item.get("author"))
+    title = text_of(item.get("title")).strip()
+    container = text_of(item.get("container-title")).strip()
+    year = _year(item.get("issued"))
+    volume, issue = text_of(item.get("volume")), text_of(item.get("issue"))
+    page = text_of(item.get("page"))
+    add(_sentence(authors) + " " if authors else "")
+    add(_sentence(title) + " " if title else "")
+    add(_sentence(container) + " " if container else "")
+    where = year
+    if volume:
+        where += f";{volume}" if where else volume
+        if issue:
+            where += f"({issue})"
+    if page:
+        where += f":{page}" if where else page
+    add(where + ". " if where else "")
+
+    doi = text_of(item.get("DOI")).strip()
+    if doi:
+        links["doi"] = doi_url(doi)
+        add("doi:")
+        add(doi, links["doi"])
+        add(". ")
+    pmid = text_of(item.get("PMID")).strip()
+    if pmid:
+        if pmid.isascii() and pmid.isdigit():
+            links["pubmed"] = pubmed_url(pmid)
+        add("PMID: ")
+        add(pmid, links.get("pubmed"))
+        add(". ")
+    url = text_of(item.get("URL")).strip()
+    if url:
+        if safe_link(url) and not url.lower().startswith("mailto:"):
+            links["url"] = url
+        add(url, links.get("url"))
+        add(" ")
+    if not segments:
+        add(f'Reference "{ref_id}": details not recorded.' if ref_id else "Details not recorded.")
+    while segments and segments[-1][1] is None and not segments[-1][0].strip():
+        segments.pop()
+    if segments and segments[-1][1] is None:
+        segments[-1] = (segments[-1][0].rstrip(), None)
+    return Reference(number, ref_id, cited, to_json_value(item), links, segments)
+
+
+def number_references(references: Any, cited_keys: Sequence[str]) -> list[Reference]:
+    """Number references by first citation, then the uncited ones in their order.
+
+    ``references`` is the front-matter list (anything else gives no references);
+    entries that are not mappings are skipped; a repeated id keeps its first entry.
+    """
+    items: dict[str, dict[str, Any]] = {}
+    if isinstance(references, list):
+        for entry in references:
+            if isinstance(entry, dict) and entry.get("id") is not None:
+                items.setdefault(text_of(entry["id"]), entry)
+    ordered = [k for k in dict.fromkeys(cited_keys) if k in items]
+    cited = set(ordered)
+    ordered += [k for k in items if k not in cited]
+    return [resolve_reference(items[k], n, k in cited) for n, k in enumerate(ordered, 1)]
+
+
+# ---------------------------------------------------------------------------
+# The body: markdown-it-py with a citation rule
+
+
+def _citation_rule(state: Any, silent: bool) -> bool:
+    """Inline rule: ``[@a; @b]`` becomes one ``citation`` token with ``meta["keys"]``."""
+    if state.src[state.pos] != "[":
+        return False
+    match = _CITE_GROUP.match(state.src, state.pos)
+    if not match:
+        return False
+    keys = list(
+        dict.fromkeys(k.group(1).rstrip(".,;:") for k in _CITE_KEY.finditer(match.group(1)))
+    )
+    if not keys:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.content = match.group(0)
+        token.meta = {"keys": keys}
+    state.pos = match.end()
+    return True
+
+
+def _tidy_citations(tokens: Sequence[Any], numbers: dict[str, int]) -> None:
+    """Drop the space before a citation that becomes a superscript: ``claim¹.``."""
+    for block in tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = block.children
+        for i in range(1, len(children)):
+            token, before = children[i], children[i - 1]
+            if (
+                token.type == "citation"
+                and before.type == "text"
+                and any(k in numbers for k in token.meta["keys"])
+            ):
+                before.content = before.content.rstrip(" \t")
+
+
+def _render_citation(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: dict) -> str:
+    numbers: dict[str, int] = env.get("numbers", {})
+    keys = tokens[idx].meta["keys"]
+    known = [k for k in keys if k in numbers]
+    if not known:
+        return escape(tokens[idx].content)
+    parts = [
+        f'<a href="#ref-{numbers[k]}" aria-label="Reference {numbers[k]}">{numbers[k]}</a>'
+        if k in numbers
+        else f'<span class="cite-unknown">{escape(k)}</span>'
+        for k in keys
+    ]
+    return f'<sup class="cite">{",".join(parts)}</sup>'
+
+
+def _plain(inline: Any) -> tuple[str, list[str]]:
+    """The text of an inline token without markup or citations, and its citation keys."""
+    parts: list[str] = []
+    keys: list[str] = []
+    for child in inline.children or ():
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            parts.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif kind == "citation":
+            parts.append(_CITE_MARK)
+            keys.extend(k for k in child.meta["keys"] if k not in keys)
+        elif kind == "image":
+            parts.append(child.content)
+    text = "".join(parts)
+    if _CITE_MARK in text:
+        text = _MARK_BEFORE_PUNCT.sub("", text).replace(_CITE_MARK, " ")
+    return " ".join(text.split()), keys
+
+
+@dataclass
+class RenderedAnswer:
+    """An answer with everything an export needs, from one parse of its body."""
+
+    answer: Answer
+    body_html: str
+    summary: str
+    research: list[dict[str, Any]]
+    doctor_questions: list[str]
+    references: list[Reference]
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.answer.meta
+
+    @property
+    def title(self) -> str:
+        return text_of(self.meta.get("title")) or self.answer.path.stem
+
+    @property
+    def topic(self) -> str:
+        return text_of(self.meta.get("topic"))
+
+
+class Renderer:
+    """One configured MarkdownIt, reused for every answer of an export."""
+
+    def __init__(self) -> None:
+        from markdown_it import MarkdownIt
+
+        md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        md.validateLink = safe_link  # type: ignore[method-assign]
+        md.inline.ruler.before("link", "citation", _citation_rule)
+        md.add_render_rule("citation", _render_citation)
+        self.md = md
+
+    def render(self, answer: Answer) -> RenderedAnswer:
+        env: dict[str, Any] = {}
+        tokens = self.md.parse(answer.body, env)
+        summary: list[str] = []
+        research: list[dict[str, Any]] = []
+        questions: list[str] = []
+        cited: list[str] = []
+        section: str | None = ""  # "" before the first heading, then the heading's casefold
+        research_key, doctor_key = RESEARCH.casefold(), DOCTOR.casefold()
+        pending = None  # what the next inline token is: "heading", "para" or "item"
+        for token in tokens:
+            kind = token.type
+            if kind == "heading_open":
+                pending = "heading"
+            elif kind == "paragraph_open":
+                if token.level == 0:
+                    pending = "para"
+                elif pending != "item":
+                    pending = None
+            elif kind == "list_item_open":
+                pending = "item" if token.level == 1 else None
+            elif kind == "inline":
+                text, keys = _plain(token)
+                cited.extend(keys)
+                if pending == "heading":
+                    section = text.casefold()
+                elif pending == "para" and section == "":
+                    summary.append(text)
+                elif pending in ("para", "item") and section == research_key:
+                    research.append({"text": text, "citations": keys})
+                elif pending == "item" and section == doctor_key:
+                    questions.append(text)
+                pending = None
+        references = number_references(answer.meta.get("references"), cited)
+        env["numbers"] = {r.id: r.number for r in references if r.cited}
+        _tidy_citations(tokens, env["numbers"])
+        body_html = self.md.renderer.render(tokens, self.md.options, env)
+        return RenderedAnswer(
+            answer, body_html, "\n\n".join(summary), research, questions, references
+        )
+
+
+# ---------------------------------------------------------------------------
+# JSON-LD and pages
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside ``<script>``: every ``<``, ``>`` and ``&`` written as a ``\\u`` escape.
+
+    Escaping every ``<`` (not only ``</``) also keeps ``<!--`` out, which would
+    otherwise change how the browser looks for ``</script>``. JSON parsers read
+    the escapes back as the original characters.
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _person(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        return {"@type": "Person", "name": text_of(value)}
+    person: dict[str, Any] = {"@type": "Person", "name": text_of(value.get("name"))}
+    if value.get("credentials"):
+        person["description"] = text_of(value["credentials"])
+    if value.get("affiliation"):
+        person["affiliation"] = {"@type": "Organization", "name": text_of(value["affiliation"])}
+    orcid = text_of(value.get("orcid"))
+    if orcid:
+        person["sameAs"] = f"https://orcid.org/{quote(orcid)}"
+    return person
+
+
+def _people(value: Any) -> list[dict[str, Any]]:
+    return [_person(p) for p in value] if isinstance(value, list) else []
+
+
+def _citation_ld(ref: Reference) -> dict[str, Any]:
+    kind = "ScholarlyArticle" if ref.item.get("type") in _ARTICLE_TYPES else "CreativeWork"
+    work: dict[str, Any] = {"@type": kind, "name": text_of(ref.item.get("title")) or ref.text}
+    url = ref.links.get("doi") or ref.links.get("pubmed") or ref.links.get("url")
+    if url:
+        work["url"] = url
+    container = text_of(ref.item.get("container-title"))
+    if container:
+        work["isPartOf"] = {"@type": "Periodical", "name": container}
+    year = _year(ref.item.get("issued"))
+    if year:
+        work["datePublished"] = year
+    ids = [
+        {"@type": "PropertyValue", "propertyID": name, "value": text_of(ref.item.get(name))}
+        for name in ("DOI", "PMID", "PMCID")
+        if ref.item.get(name)
+    ]
+    if ids:
+        work["identifier"] = ids
+    return work
+
+
+def json_ld(doc: RenderedAnswer) -> dict[str, Any]:
+    """The page's schema.org ``MedicalWebPage``: lastReviewed, reviewedBy, audience, citation."""
+    meta = doc.meta
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": doc.title,
+        "identifier": doc.answer.id or doc.answer.path.stem,
+        "inLanguage": "en",
+        "audience": {"@type": "Patient"},
+    }
+    if doc.summary:
+        data["description"] = doc.summary
+    if doc.topic:
+        data["about"] = {"@type": "MedicalEntity", "name": doc.topic}
+    created = as_date(meta.get("created"))
+    if created:
+        data["dateCreated"] = created.isoformat()
+    reviewed = as_date(meta.get("last_reviewed"))
+    if reviewed:
+        data["lastReviewed"] = reviewed.isoformat()
+    reviewers = _people(meta.get("reviewed_by"))
+    if reviewers:
+        data["reviewedBy"] = reviewers
+    authors = _people(meta.get("authors"))
+    if authors:
+        data["author"] = authors
+    tags = meta.get("tags")
+    if isinstance(tags, list) and tags:
+        data["keywords"] = ", ".join(text_of(t) for t in tags)
+    if doc.references:
+        data["citation"] = [_citation_ld(r) for r in doc.references]
+    return data
+
+
+def _reviewers_line(meta: dict[str, Any]) -> str:
+    people = meta.get("reviewed_by")
+    if not isinstance(people, list):
+        return ""
+    names = []
+    for person in people:
+        if isinstance(person, dict):
+            name = text_of(person.get("name"))
+            if person.get("credentials"):
+                name += ", " + text_of(person["credentials"])
+        else:
+            name = text_of(person)
+        if name:
+            names.append(name)
+    return "; ".join(names)
+
+
+def answer_page(doc: RenderedAnswer, footer: str | None, index_href: str) -> str:
+    """One answer's page, laid out like the live page, with its JSON-LD."""
+    title = escape(doc.title)
+    out = [
+        _HEAD,
+        f"<title>{title}</title>\n<style>\n{CSS}</style>\n",
+        f'<script type="application/ld+json">{script_json(json_ld(doc))}</script>\n',
+        "</head>\n<body>\n",
+        f'<header class="site"><a href="{escape(index_href)}">All answers</a></header>\n',
+        "<main>\n<article>\n",
+    ]
+    if doc.topic:
+        out.append(f'<p class="topic">{escape(doc.topic)}</p>\n')
+    out.append(f"<h1>{title}</h1>\n")
+    out.append(f'<p class="confidence">{escape(confidence_line(doc.meta))}</p>\n')
+    out.append(f'<div class="body">\n{doc.body_html}</div>\n')
+    if doc.references:
+        out.append(
+            '<section class="references" aria-labelledby="references">\n'
+            '<h2 id="references">References</h2>\n<ol>\n'
+        )
+        for ref in doc.references:
+            out.append(f'<li id="ref-{ref.number}" value="{ref.number}">{ref.html}</li>\n')
+        out.append("</ol>\n</section>\n")
+    reviewers = _reviewers_line(doc.meta)
+    if reviewers:
+        out.append(f'<p class="reviewers">Reviewed by {escape(reviewers)}</p>\n')
+    out.append("</article>\n</main>\n")
+    if footer:
+        out.append(f"<footer><p>{escape(footer)}</p></footer>\n")
+    out.append("</body>\n</html>\n")
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index shows of one answer; ``href`` is relative to the index page."""
+
+    topic: str
+    title: str
+    href: str
+    line: str
+
+
+def topic_anchor(topic: str) -> str:
+    return "topic-" + ("-".join(re.findall(r"[a-z0-9]+", topic.lower())) or "none")
+
+
+def index_page(entries: Sequence[IndexEntry], topic_order: Sequence[str]) -> str:
+    """The index: answers grouped by topic (library order, then others A-Z), titles A-Z."""
+    groups: dict[str, list[IndexEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.topic, []).append(entry)
+    rank = {name: n for n, name in enumerate(topic_order)}
+    topics = sorted(groups, key=lambda t: (t not in rank, rank.get(t, 0), t.casefold(), t))
+    count = len(entries)
+    out = [
+        _HEAD,
+        f"<title>Answers</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
+        '<main class="index">\n<h1>Answers</h1>\n',
+        f'<p class="count">{count} answer{"s" if count != 1 else ""}</p>\n',
+    ]
+    if len(topics) > 1:
+        links = " ".join(
+            f'<a href="#{topic_anchor(t)}">{escape(t or "No topic")}</a>' for t in topics
+        )
+        out.append(f'<nav class="topics">{links}</nav>\n')
+    for topic in topics:
+        out.append(
+            f'<section>\n<h2 id="{topic_anchor(topic)}">{escape(topic or "No topic")}</h2>\n<ul>\n'
+        )
+        for entry in sorted(groups[topic], key=lambda e: (e.title.casefold(), e.href)):
+            out.append(
+                f'<li><a href="{escape(entry.href)}">{escape(entry.title)}</a>'
+                f'<span class="meta">{escape(entry.line)}</span></li>\n'
+            )
+        out.append("</ul>\n</section>\n")
+    out.append("</main>\n</body>\n</html>\n")
+    return "".join(out)
