@@ -3,7 +3,7 @@
 
     python3 dev.py demo    # create .venv if needed, then validate the shipped answers
                            # and list what is due for review
-    python3 dev.py test    # create .venv if needed, then run ruff and the test suite
+    python3 dev.py test    # create .venv if needed, then run ruff (lint, format) and the tests
 
 The virtual environment is rebuilt when pyproject.toml changes.
 """
@@ -65,9 +65,10 @@ def demo(extra: list[str]) -> int:
 
 
 def test(extra: list[str]) -> int:
-    status = run(str(BIN / "ruff"), "check", ".")
-    if status:
-        return status
+    for check in (("check", "."), ("format", "--check", ".")):
+        status = run(str(BIN / "ruff"), *check)
+        if status:
+            return status
     return run(str(BIN / "python"), "-m", "pytest", *extra)
 
 
