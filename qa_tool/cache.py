@@ -29,7 +29,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 1
+FORMAT = 2  # 2: summaries of files with anchors or deep nesting are parsed whole
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 

@@ -167,11 +167,15 @@ def parse_raw_log(out: bytes) -> Iterator[FileChange]:
         )
 
 
-def read_blobs(repo: Repo, blobs: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+def read_blobs(
+    repo: Repo, blobs: Sequence[str], max_bytes: int | None = None
+) -> Iterator[tuple[str, bytes | None]]:
     """``(blob id, content)`` for each id in order, from one ``git cat-file --batch`` process.
 
     Contents are streamed, not kept: memory stays small however many blobs are
-    asked for. A missing object yields None.
+    asked for. A missing object yields None, and so does one over ``max_bytes``,
+    which is skipped in small pieces rather than read whole (an old 50 MB
+    version of an answer costs no memory).
     """
     if not blobs:
         return
@@ -206,6 +210,15 @@ def read_blobs(repo: Repo, blobs: Sequence[str]) -> Iterator[tuple[str, bytes | 
                 yield blob, None
                 continue
             size = int(parts[2])
+            if max_bytes is not None and size > max_bytes:
+                left = size + 1  # and the newline after the object
+                while left > 0:
+                    piece = proc.stdout.read(min(left, 1 << 16))
+                    if not piece:
+                        raise GitError("git cat-file stopped early")
+                    left -= len(piece)
+                yield blob, None
+                continue
             data = proc.stdout.read(size)
             proc.stdout.read(1)  # the newline after each object
             yield blob, data

@@ -17,7 +17,9 @@ the line where known, and a stable rule name.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ from qa_tool.errors import AnswerFileError
 
 MAX_DEPTH = 64
 MAX_NODES = 50_000
+DEFAULT_MAX_BYTES = 1024 * 1024
+"""The size cap of an :class:`Answer` read later without one given (``qa.toml``'s default)."""
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # an anchor, not "Q&A"
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
@@ -229,7 +233,17 @@ class Answer:
     first line in the file.
     """
 
-    __slots__ = ("path", "rel", "meta", "body_line", "_body", "_front", "_digest", "partial")
+    __slots__ = (
+        "path",
+        "rel",
+        "meta",
+        "body_line",
+        "_body",
+        "_front",
+        "_digest",
+        "partial",
+        "max_bytes",
+    )
 
     def __init__(
         self,
@@ -242,6 +256,7 @@ class Answer:
         *,
         digest: str | None = None,
         partial: bool = False,
+        max_bytes: int | None = None,
     ):
         self.path = path
         self.rel = rel
@@ -251,12 +266,15 @@ class Answer:
         self._front = front_matter
         self._digest = digest
         self.partial = partial
+        self.max_bytes = max_bytes
 
     def __repr__(self) -> str:
         return f"Answer({self.rel!r})"
 
     def _load_text(self) -> None:
-        text = decode_text(self.path.read_bytes(), self.path)
+        # The file may have changed since it was listed: read it within the same limit.
+        limit = self.max_bytes if self.max_bytes is not None else DEFAULT_MAX_BYTES
+        text = decode_text(read_bytes_checked(self.path, limit), self.path)
         self._front, self._body, self.body_line = split_front_matter(text, self.path)
 
     @property
@@ -369,8 +387,7 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
     """Parse front matter YAML into a mapping, within the limits above."""
     if front.count("[") + front.count("{") > MAX_DEPTH:
         _check_flow_depth(front, path)
-    risky = ("&" in front and _ANCHOR.search(front)) or _DEEP_INDENT.search(front)
-    loader = BoundedLoader if risky else _PlainLoader
+    loader = BoundedLoader if _needs_shape_check(front) else _PlainLoader
     try:
         meta = _HANDLER.load(front, Loader=loader)
     except _DuplicateKey as exc:
@@ -408,6 +425,11 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
     return meta
 
 
+def _needs_shape_check(front: str) -> bool:
+    """Whether the YAML could expand (anchors) or nest deeply (deep indentation)."""
+    return bool(("&" in front and _ANCHOR.search(front)) or _DEEP_INDENT.search(front))
+
+
 def _check_flow_depth(front: str, path: Path) -> None:
     depth = 0
     for match in _FLOW_BRACKETS.finditer(front):
@@ -422,18 +444,43 @@ def _check_flow_depth(front: str, path: Path) -> None:
             )
 
 
+def _too_large(path: Path, size: int, max_bytes: int, more: bool = False) -> AnswerFileError:
+    size_text = f"over {max_bytes:,} bytes" if more else f"{size:,} bytes"
+    return AnswerFileError(
+        path,
+        f"file is {size_text}, over the {max_bytes:,}-byte limit (max_file_bytes in qa.toml); "
+        "not parsed",
+        rule="too-large",
+    )
+
+
 def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, after the size cap; AnswerFileError for what cannot be read."""
+    """The file's bytes, after the size cap; AnswerFileError for what cannot be read.
+
+    The size is taken from the open file and at most ``max_bytes + 1`` bytes are
+    read, so a file that grows between the check and the read is still refused
+    without being loaded whole (a 50 MB file costs one ``fstat``, not 50 MB).
+    Only regular files are read: a pipe or device named like an answer is refused
+    rather than waited on. Example::
+
+        data = read_bytes_checked(Path("answers/oncology/x.md"), 1024 * 1024)
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise AnswerFileError(
-                path,
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (max_file_bytes "
-                "in qa.toml); not parsed",
-                rule="too-large",
-            )
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO named like an answer must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as handle:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(21, "Is a directory", str(path))
+            if not stat.S_ISREG(st.st_mode):
+                raise AnswerFileError(
+                    path, "is not a regular file (a device or pipe?); not read", rule="unreadable"
+                )
+            if st.st_size > max_bytes:
+                raise _too_large(path, st.st_size, max_bytes)
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _too_large(path, len(data), max_bytes, more=True)
     except PermissionError:
         raise AnswerFileError(
             path, "cannot be read: permission denied", rule="unreadable"
@@ -452,7 +499,7 @@ def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
     text = decode_text(read_bytes_checked(path, max_bytes), path)
     front, body, body_line = split_front_matter(text, path)
     meta = load_front_matter(front, path)
-    return Answer(path, rel, meta, body, body_line, front)
+    return Answer(path, rel, meta, body, body_line, front, max_bytes=max_bytes)
 
 
 def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
@@ -461,13 +508,17 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     The other top-level fields (references, authors, legacy...) hold most of the
     YAML and are skipped, which makes listing several times faster. Whenever the
     shortcut might not apply (the cut YAML does not parse, or the layout is not
-    plain block style) the whole front matter is parsed instead, so errors are
-    the same as :func:`read_answer`'s.
+    plain block style, or the front matter has anchors, deep nesting or a repeated
+    top-level key) the whole front matter is parsed instead, so a file
+    :func:`read_answer` refuses (an alias bomb in ``references``, say) is refused
+    here too, with the same error.
     """
     text = decode_text(read_bytes_checked(path, max_bytes), path)
     front, body, body_line = split_front_matter(text, path)
     meta: dict[str, Any] | None = None
-    cut = _summary_yaml(front)
+    if front.count("[") + front.count("{") > MAX_DEPTH:
+        _check_flow_depth(front, path)
+    cut = None if _needs_shape_check(front) else _summary_yaml(front)
     if cut is not None:
         try:
             meta = load_front_matter(cut, path)
@@ -476,13 +527,17 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     if meta is None:
         meta = {k: v for k, v in load_front_matter(front, path).items() if k in SUMMARY_FIELDS}
     digest = text_digest(meta.get("title"), body)
-    return Answer(path, rel, meta, None, body_line, None, digest=digest, partial=True)
+    return Answer(
+        path, rel, meta, None, body_line, None, digest=digest, partial=True, max_bytes=max_bytes
+    )
 
 
 def _summary_yaml(front: str) -> str | None:
     """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual."""
     starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
     if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):
+        return None
+    if len({key for _, key in starts}) != len(starts):  # a repeated key: let the parser say so
         return None
     pieces = []
     for n, (start, key) in enumerate(starts):

@@ -188,6 +188,15 @@ def _months(as_of: dt.date) -> list[str]:
     return keys
 
 
+def _answer_line(answer: Answer) -> int | None:
+    """The line of the date that made ``answer`` due; None if the file cannot be read again."""
+    try:
+        front = answer.front_matter
+    except AnswerFileError:  # changed or removed since it was listed
+        return None
+    return _field_line(front, "review_due", "last_reviewed", "status")
+
+
 def _field_line(front: str, *keys: str) -> int | None:
     """The file line of the first top-level key found (cheap: no YAML parsing)."""
     lines = front.split("\n")
@@ -228,6 +237,8 @@ def find_stale(
     report = StaleReport(as_of=as_of)
     for failure in loaded.failures:
         report.notes.append(f"{_where(config, failure)}: {failure.message}; not checked")
+    for warning in loaded.warnings:  # folders named like answer files
+        report.notes.append(f"{_where(config, warning)}: {warning.message}")
 
     soon_until = within.after(as_of) if within is not None else None
     months = _months(as_of)
@@ -311,9 +322,7 @@ def find_stale(
                 reasons=tuple(reasons),
                 reviewers=reviewer_names(meta),
                 path=answer.rel,
-                line=_field_line(answer.front_matter, "review_due", "last_reviewed", "status")
-                if with_lines
-                else None,
+                line=_answer_line(answer) if with_lines else None,
             )
         )
     report.items = sort_items(report.items)
@@ -414,7 +423,8 @@ def _blob_keys(config: Config, repo: Any, blobs: list[str]) -> dict[str, _TextKe
         blob: _TextKey(*key) for blob, key in memo.get_many(blobs).items()
     }
     missing = [b for b in blobs if b not in keys]
-    for blob, data in gitinfo.read_blobs(repo, missing) if missing else ():
+    blobs_read = gitinfo.read_blobs(repo, missing, config.max_file_bytes) if missing else ()
+    for blob, data in blobs_read:
         key = keys[blob] = _text_key(data)
         if key is not None:
             memo.put(blob, (key.body_digest, key.title_yaml))
