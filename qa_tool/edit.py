@@ -20,7 +20,7 @@ from typing import Any
 
 from qa_tool.errors import AnswerFileError
 from qa_tool.fsutil import atomic_write
-from qa_tool.reader import decode_text, front_matter_span
+from qa_tool.reader import DEFAULT_MAX_BYTES, decode_text, front_matter_span, read_bytes_checked
 
 
 def _explicit_start_sequence_indent(front: str) -> tuple[int, int] | None:
@@ -104,10 +104,12 @@ def _merge_unchanged(old_front: str, new_front: str, old: Any, new: Any) -> str:
 
     ruamel.yaml may re-render a scalar it does not edit (an escape such as
     ``"\\u00aa"`` comes back as the character), so untouched fields are copied
-    from the original text.
+    from the original text. Blank lines at the end stay at the end: a key added after
+    the last one goes before them, not after a blank line.
     """
-    old_split = _top_level_blocks(old_front)
-    new_split = _top_level_blocks(new_front)
+    tail = old_front[len(old_front.rstrip("\n")) :]
+    old_split = _top_level_blocks(old_front.rstrip("\n"))
+    new_split = _top_level_blocks(new_front.rstrip("\n"))
     if old_split is None or new_split is None:
         return new_front
     (old_pre, old_blocks), (_new_pre, new_blocks) = old_split, new_split
@@ -117,7 +119,7 @@ def _merge_unchanged(old_front: str, new_front: str, old: Any, new: Any) -> str:
     for key, block in new_blocks.items():
         same = key in old_blocks and _plain(old.get(key)) == _plain(new.get(key))
         lines.extend(old_blocks[key] if same else block)
-    return "\n".join(lines)
+    return "\n".join(lines) + tail
 
 
 def _plain(value: Any) -> Any:
@@ -129,15 +131,22 @@ def _plain(value: Any) -> Any:
     return (type(value).__mro__[-2].__name__, str(value))
 
 
-def edit_front_matter(path: Path, change: Callable[[Any], None]) -> bool:
+def edit_front_matter(
+    path: Path, change: Callable[[Any], None], max_bytes: int = DEFAULT_MAX_BYTES
+) -> bool:
     """Apply ``change`` to the file's front matter (a ruamel CommentedMap) and save atomically.
 
     Only the front matter is rewritten, and in it only the top-level fields whose
     values changed; the body, line endings and a BOM are kept byte for byte.
     Returns False, and writes nothing, when the change leaves the file as it was.
     The caller holds the edit lock (:func:`qa_tool.fsutil.edit_lock`).
+
+    The file is read within ``max_bytes`` (``qa.toml``'s ``max_file_bytes``), as
+    every read is. Any failure is an AnswerFileError naming the file: one that
+    cannot be read, or a write that fails half way (rule ``write-failed``; the
+    file is then as it was, and no temporary file is left).
     """
-    raw = path.read_bytes()
+    raw = read_bytes_checked(path, max_bytes)
     decode_text(raw, path)  # the same checks as reading: not binary, UTF-8
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3 if bom else 0 :].decode("utf-8")
@@ -154,5 +163,12 @@ def edit_front_matter(path: Path, change: Callable[[Any], None]) -> bool:
         return False
     new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
     data = new_text.encode("utf-8")
-    atomic_write(path, b"\xef\xbb\xbf" + data if bom else data)
+    try:
+        atomic_write(path, b"\xef\xbb\xbf" + data if bom else data)
+    except OSError as exc:
+        raise AnswerFileError(
+            path,
+            f"cannot be written: {exc.strerror or exc}; the file is unchanged",
+            rule="write-failed",
+        ) from None
     return True

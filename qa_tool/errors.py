@@ -94,7 +94,11 @@ class PathOutsideLibrary(QAError):
     exit_code = 2
 
 
-class LockTimeout(QAError):
+class LockError(QAError):
+    """The edit lock of a file could not be taken (``.qa/locks/`` cannot be written)."""
+
+
+class LockTimeout(LockError):
     """Another qa process holds the lock on a file being edited."""
 
 
@@ -108,3 +112,7 @@ class GitError(QAError):
 
 class OutputExists(QAError):
     """An export's --out already exists (and --force was not given, or it is not a bundle)."""
+
+
+class WriteFailed(QAError):
+    """A write failed half way (disk full, no permission); what was there before is kept."""

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from qa_tool.errors import LockTimeout
+from qa_tool.errors import LockError, LockTimeout
 
 LOCK_TIMEOUT_SECONDS = 10.0
 
@@ -70,24 +70,34 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextlib.contextmanager
 def edit_lock(
-    state_dir: Path, target: Path, timeout: float = LOCK_TIMEOUT_SECONDS
+    state_dir: Path, target: Path, timeout: float = LOCK_TIMEOUT_SECONDS, shown: str | None = None
 ) -> Iterator[None]:
-    """Hold the lock for editing ``target``; LockTimeout after ``timeout`` seconds."""
+    """Hold the lock for editing ``target``; LockTimeout after ``timeout`` seconds.
+
+    ``shown`` is how messages name the file (default: ``target`` as given).
+    LockError when the lock file cannot be made at all.
+    """
+    name = shown or str(target)
     from filelock import FileLock, Timeout
 
     locks = state_dir / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
     ignore = state_dir / ".gitignore"
-    if not ignore.exists():
-        with contextlib.suppress(OSError):
-            ignore.write_text("*\n", encoding="utf-8")
-    key = hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()[:24]
-    lock = FileLock(str(locks / f"{key}.lock"))
     try:
+        locks.mkdir(parents=True, exist_ok=True)
+        if not ignore.exists():
+            with contextlib.suppress(OSError):
+                ignore.write_text("*\n", encoding="utf-8")
+        key = hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()[:24]
+        lock = FileLock(str(locks / f"{key}.lock"))
         lock.acquire(timeout=timeout)
     except Timeout:
         raise LockTimeout(
-            f"{target}: another qa process is editing this file; try again when it has finished"
+            f"{name}: another qa process is editing this file; try again when it has finished"
+        ) from None
+    except OSError as exc:
+        raise LockError(
+            f"{name}: cannot take the edit lock in {locks}: {exc.strerror or exc}; "
+            "nothing was changed"
         ) from None
     try:
         yield

@@ -231,6 +231,7 @@ def load_answers(
                         hit.body_line,
                         digest=hit.digest,
                         partial=True,
+                        max_bytes=config.max_file_bytes,
                     )
                 )
                 continue
@@ -276,15 +277,29 @@ def load_library(
 
 
 def find_answer(config: Config, ref: str) -> Path:
-    """The file of an answer given by id or by path; AnswerNotFound otherwise."""
+    """The file of an answer given by id or by path; AnswerNotFound otherwise.
+
+    A path must name a file in the answers folder (a link there may point anywhere
+    inside the library root): PathOutsideLibrary otherwise, checked before the
+    file's existence, so nothing is told about files outside the library.
+    """
     candidate = Path(ref)
     if ref.endswith(".md") or os.sep in ref or "/" in ref:
         path = candidate if candidate.is_absolute() else Path.cwd() / candidate
-        if not path.is_file():
-            raise AnswerNotFound(f"{ref}: no such answer file")
         if not inside_root(config, path):
             raise PathOutsideLibrary(f"{ref}: outside the library at {config.root}")
-        return path.absolute()
+        try:
+            where = Path(os.path.realpath(path.parent)) / path.name
+        except OSError:
+            where = path
+        if not where.is_relative_to(config.answers_dir):
+            folder = relative(config, config.answers_dir)
+            raise PathOutsideLibrary(f"{ref}: not in the answers folder {folder}/")
+        if path.is_dir():
+            raise AnswerNotFound(f"{ref}: is a folder, not an answer file")
+        if not path.exists():
+            raise AnswerNotFound(f"{ref}: no such answer file")
+        return path.absolute()  # a pipe or device is refused when read, like any bad file
     matches = [p for p in answer_paths(config) if p.stem == ref]
     if not matches:
         raise AnswerNotFound(

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from qa_tool.config import Config
-from qa_tool.errors import AnswerFileError, GitError, LockTimeout, UsageError
+from qa_tool.errors import AnswerFileError, GitError, LockError, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
 from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.reader import read_answer, text_digest
@@ -187,11 +187,14 @@ def review_answers(
     for path in paths:
         rel = relative(config, path)
         try:
-            with edit_lock(config.state_dir, path, timeout=lock_timeout):
+            with edit_lock(config.state_dir, path, timeout=lock_timeout, shown=rel):
                 result = _review_one(
                     config, path, rel, stems, reviewers, date, today, confidence, note, force
                 )
-        except (AnswerFileError, LockTimeout) as exc:
+        except AnswerFileError as exc:  # unreadable, or the write failed: the file is as it was
+            where = f"{rel}:{exc.line}" if exc.line else rel
+            result = Refused(rel, f"{where}: {exc.message}")
+        except LockError as exc:
             result = Refused(rel, str(exc))
         (outcome.refused if isinstance(result, Refused) else outcome.reviewed).append(result)
 
@@ -250,7 +253,7 @@ def _review_one(
         if note is not None:
             _append_log(front, date, reviewers, note.strip())
 
-    changed = edit_front_matter(path, change)
+    changed = edit_front_matter(path, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
     for person in reviewers:
         if person.name not in names:

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 
 from qa_tool.edit import edit_front_matter
+from qa_tool.errors import AnswerFileError
 
 ORIGINAL = """---
 # Reviewed yearly; see the policy.
@@ -74,8 +75,11 @@ def test_a_write_failing_half_way_loses_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "fsync", broken_fsync)
     try:
         edit_front_matter(path, lambda meta: meta.__setitem__("confidence", "high"))
-    except OSError as exc:
-        assert exc.errno == 28
+    except AnswerFileError as exc:
+        assert exc.rule == "write-failed"
+        assert (
+            str(exc) == f"{path}: cannot be written: No space left on device; the file is unchanged"
+        )
     else:
         raise AssertionError("the failing write was not reported")
     assert path.read_bytes() == before
