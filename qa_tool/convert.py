@@ -32,6 +32,7 @@ import difflib
 import functools
 import hashlib
 import json
+import os
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -44,7 +45,13 @@ import yaml
 
 from qa_tool import __version__, fsutil
 from qa_tool.config import Config, Topic
-from qa_tool.errors import AnswerFileError, LegacyFormatError, QAError, UsageError
+from qa_tool.errors import (
+    AnswerFileError,
+    LegacyFormatError,
+    PathOutsideLibrary,
+    QAError,
+    UsageError,
+)
 from qa_tool.ids import check_id, make_id
 from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
 from qa_tool.library import answer_paths, relative, scan_markdown
@@ -95,6 +102,8 @@ class LegacySource:
     name: str
     path: Path | None = None
     data: bytes | None = None
+    refused: str | None = None
+    """Why the file is not read at all (a link out of the folder walked), else None."""
 
     @property
     def file_name(self) -> str:
@@ -207,20 +216,33 @@ def find_sources(
         if not path.exists():
             raise UsageError(f"{given}: no such file or folder")
         if not path.is_dir():
-            found = [(path, path.resolve())]
+            found = [(path, path.resolve(), None)]
         else:
             # The walk does not follow folder links, so paths under the real folder are real.
             real = path.resolve()
             found = [
-                (path / item.path.relative_to(real), item.path)
+                (path / item.path.relative_to(real), item.path, item.is_link)
                 for item in scan_markdown(real, suffixes)[0]
                 if not any(item.path.is_relative_to(folder) for folder in skip)
             ]
-        for file, key in found:
+            found = [
+                (file, key, _link_out_of(key, real) if is_link else None)
+                for file, key, is_link in found
+            ]
+        for file, key, refused in found:
             if key not in seen:
                 seen.add(key)
-                sources.append(LegacySource(str(file), file))
+                sources.append(LegacySource(str(file), file, refused=refused))
     return sources
+
+
+def _link_out_of(path: Path, folder: Path) -> str | None:
+    """Why a link found in ``folder`` is not followed: it leads out of the folder walked."""
+    try:
+        inside = path.resolve().is_relative_to(folder)
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    return None if inside else f"is a link to a file outside {folder}; not read"
 
 
 # --- conversion ---------------------------------------------------------------------
@@ -279,6 +301,11 @@ def convert_sources(
         out_dir = options.out_dir.expanduser().resolve()
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"--out {options.out_dir}: is a file, not a folder")
+        if out_dir != config.answers_dir and out_dir.is_relative_to(config.answers_dir):
+            raise UsageError(
+                f"--out {options.out_dir}: inside the answers folder, where its "
+                "<topic-folder>/<id>.md would be misplaced answers; choose a folder outside it"
+            )
     library_ids: dict[str, list[Path]] = {}
     library_files = answer_paths(config)
     for path in library_files:
@@ -340,12 +367,14 @@ def _fail(result: FileResult, message: str, source: LegacySource) -> None:
 def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callable[[], None] | None:
     """Read, parse and decide one input; the write, if any, is returned as a job."""
     config, options = run.config, run.options
+    if source.refused is not None:
+        raise LegacyFormatError(source.refused)
     if source.path is None:
         data = source.data or b""
         if len(data) > config.max_file_bytes:
             raise LegacyFormatError(
-                f"input is {len(data):,} bytes, over the {config.max_file_bytes:,}-byte limit "
-                "(max_file_bytes in qa.toml)"
+                f"input is over the {config.max_file_bytes:,}-byte limit "
+                "(max_file_bytes in qa.toml); not read"
             )
     else:
         try:
@@ -368,6 +397,7 @@ def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callabl
     target = run.out_dir / topic.folder / f"{answer_id}.md"
     rel = relative(config, target)
     result.target = rel
+    _check_folder_inside(run, target.parent)
     _check_id_free(run, answer_id, target)
     run.claimed[answer_id] = source.name
 
@@ -426,6 +456,17 @@ def _topic(run: _Run, source: LegacySource, answer: LegacyAnswer, warnings: list
     raise LegacyFormatError("no topic: the text has no standard footer; pass --topic")
 
 
+def _check_folder_inside(run: _Run, folder: Path) -> None:
+    """Fail when a topic folder is a link leading out of the folder answers are written to."""
+    real = Path(os.path.realpath(folder))
+    if not real.is_relative_to(run.out_dir):
+        shown = relative(run.config, folder)
+        raise PathOutsideLibrary(
+            f"{shown} is a link to {real}, outside {relative(run.config, run.out_dir)}; "
+            "nothing is written there"
+        )
+
+
 def _check_id_free(run: _Run, answer_id: str, target: Path) -> None:
     """Fail when another answer of the library, or an earlier input, has this id."""
     others = [path for path in run.library_ids.get(answer_id, []) if path != target]
@@ -479,7 +520,7 @@ class _Change:
 
     def replace_locked(self, state_dir: Path) -> None:
         """``--force``: decide and rewrite under the edit lock ``qa review`` takes too."""
-        with fsutil.edit_lock(state_dir, self.target, fsutil.LOCK_TIMEOUT_SECONDS):
+        with fsutil.edit_lock(state_dir, self.target, fsutil.LOCK_TIMEOUT_SECONDS, self.rel):
             self.replace(force=True, dry_run=False)
 
     def replace(self, *, force: bool, dry_run: bool) -> None:

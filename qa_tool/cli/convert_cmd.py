@@ -92,7 +92,9 @@ def convert(
     from qa_tool.convert import ConvertOptions, convert_sources, find_sources
 
     config = load(root)
-    stdin = typer.get_binary_stream("stdin").read() if "-" in paths else None
+    # Read no more of standard input than the size cap (and one byte to tell it was over).
+    limit = config.max_file_bytes + 1
+    stdin = typer.get_binary_stream("stdin").read(limit) if "-" in paths else None
     options = ConvertOptions(
         topic=topic,
         status=status.value if status else None,
