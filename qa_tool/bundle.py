@@ -87,15 +87,26 @@ def _is_bundle_folder(path: Path) -> bool:
 def check_target(out: Path, force: bool) -> None:
     """Refuse to replace an existing ``out`` unless ``force``; never replace a non-bundle folder.
 
-    ``--force`` replaces a file, or a folder that is a bundle (it has ``manifest.json``
-    and ``bagit.txt``); any other folder is refused even then, so a slip such as
-    ``--out . --force`` cannot delete a library.
+    ``--force`` replaces a file (or a link, not what it points to), or a folder that is
+    a bundle (it has ``manifest.json`` and ``bagit.txt``); any other folder is refused
+    even then, so a slip such as ``--out . --force`` cannot delete a library, and so is
+    anything else (``--out /dev/null --force`` must not remove a device).
     """
-    if not (out.exists() or out.is_symlink()):
+    try:
+        mode = os.lstat(out).st_mode
+    except FileNotFoundError:
         return
-    if out.is_dir() and not out.is_symlink() and not _is_bundle_folder(out):
+    except OSError as exc:
+        problem = exc.strerror or exc
+        raise OutputExists(f"{out}: cannot be checked ({problem}); not replaced") from None
+    if stat.S_ISDIR(mode) and not _is_bundle_folder(out):
         raise OutputExists(
             f"{out} is a folder that is not a qa bundle (no manifest.json and bagit.txt); "
+            "not replaced, even with --force: choose another --out"
+        )
+    if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise OutputExists(
+            f"{out} is not a file or a folder (a device, pipe or socket); "
             "not replaced, even with --force: choose another --out"
         )
     if not force:

@@ -38,9 +38,9 @@ from urllib.parse import quote
 from qa_tool import __version__
 from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
 from qa_tool.config import CONFIG_NAME, Config
-from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError
-from qa_tool.library import LoadResult, load_answers, scan_markdown
-from qa_tool.reader import Answer
+from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
+from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
+from qa_tool.reader import Answer, read_bytes_checked
 from qa_tool.schema import to_json_value
 from qa_tool.stale import due_date, find_stale
 
@@ -251,6 +251,8 @@ class Selected:
     failures: list[AnswerFileError] = field(default_factory=list)
     since_commit: str | None = None
     excluded_due: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Things seen but not answers (a folder named ``x.md``): said on stderr, not failures."""
 
 
 def select_answers(config: Config, selection: Selection) -> Selected:
@@ -260,7 +262,12 @@ def select_answers(config: Config, selection: Selection) -> Selected:
     id is AnswerNotFound. Unreadable files among the candidates are returned
     as failures (their status is unknown, so they may have been wanted).
     """
-    found = scan_markdown(config.answers_dir)[0] if config.answers_dir.is_dir() else []
+    found, odd = scan_markdown(config.answers_dir) if config.answers_dir.is_dir() else ([], [])
+    notes = [
+        f"{relative(config, folder)}: is a folder named like an answer file; not read"
+        for folder in odd
+        if not selection.ids and selection.since is None
+    ]
     since_commit = None
     if selection.ids:
         stems = {f.path.stem for f in found}
@@ -299,7 +306,7 @@ def select_answers(config: Config, selection: Selection) -> Selected:
         safe = [a for a in safe if a.rel not in due]
     safe.sort(key=lambda a: a.rel)
     failures.sort(key=lambda e: str(e.path))
-    return Selected(safe, failures, since_commit, excluded)
+    return Selected(safe, failures, since_commit, excluded, notes)
 
 
 def due_answers(config: Config, answers: Sequence[Answer], selection: Selection) -> set[str]:
@@ -428,7 +435,7 @@ def write_payload(
                     )
                 )
             if "md" in formats:
-                sink.add(f"md/{stem}.md", answer.path.read_bytes())
+                sink.add(f"md/{stem}.md", read_bytes_checked(answer.path, config.max_file_bytes))
             if progress is not None:
                 progress(n, total)
         if array is not None and answers:
@@ -458,6 +465,7 @@ class ExportReport:
     state: LibraryState
     skipped: list[AnswerFileError] = field(default_factory=list)
     excluded_due: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self, config: Config) -> dict[str, Any]:
         from qa_tool.library import relative
@@ -546,14 +554,20 @@ def export_bundle(
         "formats": list(formats),
         "answer_count": len(selected.answers),
     }
-    result = write_bundle(
-        out,
-        lambda sink: write_payload(sink, config, selected.answers, formats, progress),
-        fields,
-        agent=f"qa_tool {__version__}",
-        epoch=epoch,
-        force=force,
-    )
+    try:
+        result = write_bundle(
+            out,
+            lambda sink: write_payload(sink, config, selected.answers, formats, progress),
+            fields,
+            agent=f"qa_tool {__version__}",
+            epoch=epoch,
+            force=force,
+        )
+    except OSError as exc:  # disk full, no permission: write_bundle has removed its temporaries
+        raise WriteFailed(
+            f"--out {out}: the bundle could not be written ({exc.strerror or exc}); "
+            "nothing was changed"
+        ) from None
     if result.kind == "folder":
         bundle_bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     else:
@@ -571,4 +585,5 @@ def export_bundle(
         state,
         selected.failures,
         selected.excluded_due,
+        selected.notes,
     )

@@ -220,6 +220,8 @@ def _report(config: Config, result: ExportReport, quiet: bool, report: ReportFor
             soft_wrap=True,
         )
     if not quiet:
+        for note in result.notes:
+            console.print(f"note: {escape(note)}", soft_wrap=True)
         if result.answers == 0:
             console.print("note: no answer matched the selection", soft_wrap=True)
         if result.state.dirty:
