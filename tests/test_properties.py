@@ -174,3 +174,245 @@ def test_front_matter_loader_agrees_with_pyyaml(pairs):
         assert got == "error" or expected == got
     else:
         assert got == expected
+
+
+# --- qa review's core on generated valid answers ----------------------------------------------
+
+REVIEW_KEYS = frozenset(
+    {"last_reviewed", "review_due", "reviewed_by", "review_fingerprint", "review_log", "confidence"}
+)
+LEVELS = ("high", "moderate", "low", "very-low")
+STYLES = ("single", "ascii", "utf8")
+AS_OF = dt.date(2026, 11, 22)
+safe_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:!?'-()\"#&*%@")),
+        st.characters(whitelist_categories=("L",)),
+    ),
+    min_size=1,
+    max_size=50,
+).filter(lambda s: s.strip())
+people = st.lists(names.map(lambda s: " ".join(s.split())), min_size=0, max_size=2, unique=True)
+
+
+def quoted(text: str, style: str) -> str:
+    import json
+
+    if style == "single":
+        return "'" + text.replace("'", "''") + "'"
+    # YAML's \u escapes stop at U+FFFF: JSON's surrogate pairs are no YAML for U+10000 on.
+    ascii_only = style == "ascii" and all(ord(c) <= 0xFFFF for c in text)
+    return json.dumps(text, ensure_ascii=ascii_only)
+
+
+@st.composite
+def valid_answers(draw) -> tuple[bytes, dict]:
+    """A valid answer file (bytes) in one of many layouts, and what it was made from."""
+    status = draw(st.sampled_from(["draft", "in-review", "published"]))
+    last = draw(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 6, 1)))
+    reviewers = draw(people)
+    if status == "published" and not reviewers:
+        reviewers = ["Jane Doe"]
+    dash = draw(st.sampled_from(["  - ", "- "]))
+    pad = " " * (len(dash) - 2)
+    comment = draw(st.sampled_from(["", "  # kept", "   # set by hand"]))
+    refs = draw(st.integers(min_value=1, max_value=3))
+    title = quoted(draw(safe_text.filter(lambda s: len(s) >= 3)), draw(st.sampled_from(STYLES)))
+    blocks = {
+        "id": ["id: sample-answer" + comment],
+        "title": ["title: " + title],
+        "topic": ["topic: Oncology"],
+        "status": [f"status: {status}"],
+        "confidence": [f"confidence: {draw(st.sampled_from(LEVELS))}" + comment],
+        "created": ["created: 2019-12-31"],
+        "last_reviewed": [f"last_reviewed: {last.isoformat()}" + comment],
+    }
+    if draw(st.booleans()):
+        due = last + dt.timedelta(days=draw(st.integers(min_value=1, max_value=900)))
+        blocks["review_due"] = [f"review_due: {due.isoformat()}"]
+    if reviewers:
+        blocks["reviewed_by"] = ["reviewed_by:"]
+        for name in reviewers:
+            blocks["reviewed_by"].append(f"{dash}name: {quoted(name, 'utf8')}")
+            if draw(st.booleans()):
+                blocks["reviewed_by"].append(f"{pad}  credentials: MD")
+    if draw(st.booleans()):
+        blocks["authors"] = ["authors:", f"{dash}name: Sam Writer"]
+    blocks["references"] = ["references:"]
+    for n in range(1, refs + 1):
+        blocks["references"] += [f'{dash}id: "{n}"', f"{pad}  title: Study {n}"]
+        blocks["references"].append(f'{pad}  PMID: "2373664{n}"')
+    order = draw(st.permutations(list(blocks)))
+    lines = ["# Front matter kept by hand."] if draw(st.booleans()) else []
+    for key in order:
+        lines += blocks[key]
+    lines += [""] * draw(st.integers(min_value=0, max_value=2))
+    summary = draw(safe_text).replace("#", "").replace("*", "").strip() or "Summary"
+    cites = "; ".join(f"@{n}" for n in range(1, refs + 1))
+    body = (
+        f"{summary}\n\n## What the research says\n\nA claim [{cites}].\n\n"
+        "## What to ask your doctor\n\n- Is this right for me?\n"
+    )
+    text = "---\n" + "\n".join(lines) + "\n---\n" + body
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8")
+    if draw(st.booleans()):
+        data = b"\xef\xbb\xbf" + data
+    return data, {"last": last, "reviewers": reviewers}
+
+
+def top_level_blocks(front: str) -> tuple[list[str], dict[str, list[str]], str]:
+    """(lines before the first key, {key: its lines}, the blank lines at the end)."""
+    body = front.rstrip("\n")
+    preamble: list[str] = []
+    blocks: dict[str, list[str]] = {}
+    current = preamble
+    for line in body.split("\n"):
+        match = re.match(r"([A-Za-z_][\w-]*):", line)
+        if match:
+            current = blocks[match.group(1)] = [line]
+        else:
+            current.append(line)
+    return preamble, blocks, front[len(body) :]
+
+
+def split_file(data: bytes) -> tuple[bool, str, str, str]:
+    """(has a BOM, newline, front matter text with LF, body text as written)."""
+    from qa_tool.reader import front_matter_span
+
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data[3 if bom else 0 :].decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    start, end, body_start = front_matter_span(text, Path("a.md"))
+    return bom, newline, text[start:end].replace("\r\n", "\n"), text[body_start:]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    answer=valid_answers(),
+    reviewer=names.map(lambda s: " ".join(s.split())),
+    credentials=st.one_of(st.none(), st.sampled_from(["RN", "MD, PhD"])),
+    confidence=st.one_of(st.none(), st.sampled_from(LEVELS)),
+    note=st.one_of(st.none(), safe_text),
+    days_later=st.integers(min_value=0, max_value=400),
+    same_reviewer=st.booleans(),
+)
+def test_review_of_a_generated_valid_answer_changes_only_the_review_fields(
+    tmp_path, answer, reviewer, credentials, confidence, note, days_later, same_reviewer
+):
+    from qa_tool.config import load_config
+    from qa_tool.reader import text_digest
+    from qa_tool.review import Reviewer, review_answers
+    from qa_tool.validate import ERROR, check_answer
+
+    data, made = answer
+    if same_reviewer and made["reviewers"]:
+        reviewer = made["reviewers"][0]  # an existing reviewer: kept once, credentials updated
+    library = tmp_path / "lib"
+    path = library / "answers" / "oncology" / "sample-answer.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    config = load_config(library)
+    before = read_answer(path, "a.md", config.max_file_bytes)
+    assert [f for f in check_answer(before, config, {}, AS_OF) if f.severity == ERROR] == []
+    date = min(made["last"] + dt.timedelta(days=days_later), AS_OF)
+
+    outcome = review_answers(
+        config,
+        [str(path)],
+        [Reviewer(reviewer, credentials)],
+        date=date,
+        today=AS_OF,
+        confidence=confidence,
+        note=note,
+    )
+
+    assert outcome.refused == [] and len(outcome.reviewed) == 1
+    after_data = path.read_bytes()
+    old_bom, old_newline, old_front, old_body = split_file(data)
+    new_bom, new_newline, new_front, new_body = split_file(after_data)
+    assert (new_bom, new_body) == (old_bom, old_body)  # the body, byte for byte
+    if old_newline == "\r\n":
+        assert after_data.count(b"\n") == after_data.count(b"\r\n")
+    # Every line outside the review fields is as it was, in the same order.
+    old_pre, old_blocks, old_tail = top_level_blocks(old_front)
+    new_pre, new_blocks, new_tail = top_level_blocks(new_front)
+    assert (new_pre, new_tail) == (old_pre, old_tail)
+    assert [b for k, b in new_blocks.items() if k not in REVIEW_KEYS] == [
+        b for k, b in old_blocks.items() if k not in REVIEW_KEYS
+    ]
+    # The review fields say what was recorded.
+    after = read_answer(path, "a.md", config.max_file_bytes)
+    assert {k: v for k, v in after.meta.items() if k not in REVIEW_KEYS} == {
+        k: v for k, v in before.meta.items() if k not in REVIEW_KEYS
+    }
+    assert after.meta["last_reviewed"] == date
+    names_after = [p["name"] for p in after.meta["reviewed_by"]]
+    assert names_after == list(dict.fromkeys([*made["reviewers"], reviewer]))
+    if credentials:
+        mine = next(p for p in after.meta["reviewed_by"] if p["name"] == reviewer)
+        assert mine["credentials"] == credentials
+    assert after.meta["review_fingerprint"] == text_digest(before.meta["title"], before.body)
+    assert after.meta["confidence"] == (confidence or before.meta["confidence"])
+    assert ("review_due" in after.meta) == ("review_due" in before.meta)
+    if note is not None:
+        assert after.meta["review_log"][-1]["note"] == note.strip()
+    assert [f for f in check_answer(after, config, {}, AS_OF) if f.severity == ERROR] == []
+
+
+# --- the summary reader (qa stale) refuses what the full reader refuses -----------------------
+
+ALWAYS_REFUSED = frozenset(
+    {"yaml-too-complex", "too-large", "empty", "binary", "not-utf8", "no-front-matter"}
+    | {"unclosed-front-matter"}
+)
+# One value that expands to 10^5 items: each anchor is ten of the one before.
+BOMB = (
+    "[&a [x, x, x, x, x, x, x, x, x, x]"
+    + "".join(f", &{n} [{', '.join([f'*{m}'] * 10)}]" for m, n in zip("abcd", "bcde", strict=True))
+    + "]"
+)
+front_values = st.sampled_from(
+    [
+        "plain text",
+        '"2026-05-22"',
+        "2026-05-22",
+        "&a [1, 2, 3]",
+        "*a",
+        "&b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+        "[*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+        "[" * 70 + "]" * 70,
+        "\n  - x\n  - y",
+        "\n" + "".join(" " * (2 * n + 2) + f"k{n}:\n" for n in range(70)) + " " * 142 + "v",
+        BOMB,
+        "{k: v}",
+        "'quoted: yes'",
+    ]
+)
+front_keys = st.sampled_from(["id", "title", "status", "last_reviewed", "references", "legacy"])
+
+
+@SETTINGS
+@given(
+    pairs=st.lists(st.tuples(front_keys, front_values), max_size=7),
+    max_bytes=st.sampled_from([60, 1_000_000]),
+)
+def test_summary_reader_agrees_with_the_full_reader(tmp_path, pairs, max_bytes):
+    from qa_tool.reader import SUMMARY_FIELDS, read_summary
+
+    path = tmp_path / "a.md"
+    path.write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\nBody\n")
+    outcomes = []
+    for read in (read_answer, read_summary):
+        try:
+            outcomes.append(read(path, "a.md", max_bytes).meta)
+        except AnswerFileError as exc:
+            outcomes.append(exc.rule)
+    full, summary = outcomes
+    if isinstance(full, str) and full in ALWAYS_REFUSED:
+        assert summary == full
+    elif isinstance(full, dict) and isinstance(summary, dict):
+        assert summary == {k: v for k, v in full.items() if k in SUMMARY_FIELDS}
