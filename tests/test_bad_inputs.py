@@ -31,8 +31,9 @@ from bad_library import (
     deny_reading,
     shipped_answers,
 )
-from conftest import QA, REPO, answer_text, build_tree, run_qa
+from conftest import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
 
+from qa_tool import gitinfo
 from qa_tool.errors import AnswerFileError
 from qa_tool.reader import read_answer
 
@@ -575,3 +576,23 @@ def test_a_file_that_grows_after_its_size_was_checked_is_not_read_whole(tmp_path
 def test_corpus_files_are_all_known():
     """A file added to tests/fixtures/bad/ must say what it expects."""
     assert {p.name for p in CORPUS.glob("*.md")} <= set(EXPECTED)
+
+
+def test_stale_skips_old_versions_over_the_cap_in_git(library):
+    build_tree(library, {"qa.toml": "max_file_bytes = 3000\n"})
+    path = f"{ONCOLOGY}/sample-answer.md"
+    git_init(library)
+    big = answer_text() + "A long paragraph.\n" * 400  # about 7 KB: over the cap
+    build_tree(library, {path: big})
+    commit_all(library, "a long version", "2026-01-01T12:00:00")
+    build_tree(library, {path: answer_text()})
+    commit_all(library, "cut down after the review", "2026-03-01T12:00:00")
+
+    result, items = QA(library).json("stale", "--format", "json", "--as-of", "2026-03-05")
+    assert result.exit_code == 1
+    assert [(i["path"], i["reasons"]) for i in items] == [(path, ["changed-since-review"])]
+
+    blobs = [git(library, "rev-parse", f"HEAD~1:{path}").strip()]
+    blobs += [git(library, "rev-parse", f"HEAD:{path}").strip(), "0" * 40]
+    read = list(gitinfo.read_blobs(gitinfo.open_repo(library), blobs, max_bytes=3000))
+    assert read == [(blobs[0], None), (blobs[1], answer_text().encode()), (blobs[2], None)]
