@@ -143,7 +143,7 @@ def run_all(root: Path, scratch: Path) -> list[Run]:
         ),
         (
             "qa review (each bad file)",
-            ["review", *(f"{ONCOLOGY}/{n}" for n in refused + ["crlf.md"])]
+            ["review", *(f"{ONCOLOGY}/{n}" for n in refused)]
             + ["--by", "Jane Doe", "--format", "json"],
             len(refused) - 2,  # bom.md and crlf.md are valid drafts: recorded, not refused
             review,
