@@ -399,12 +399,25 @@ def _undone(created: list[Path]) -> str:
 
 
 def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and missing parents; ``made`` gets the ones this call created.
+
+    Another qa process may create the same folder at the same moment (two ``qa new``
+    at once): a folder that appears meanwhile is used, not an error, and is not ours
+    to remove on failure.
+    """
     missing = []
     while not folder.exists():
         missing.append(folder)
         folder = folder.parent
     for path in reversed(missing):
-        path.mkdir()
+        try:
+            path.mkdir()
+        except FileExistsError:
+            if path.is_dir():
+                continue
+            raise QAError(f"{path} exists and is not a folder") from None
+        except OSError as exc:
+            raise QAError(f"cannot create the folder {path}: {exc.strerror or exc}") from None
         made.append(path)
 
 

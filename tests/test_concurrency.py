@@ -157,3 +157,23 @@ def test_two_new_answers_with_the_same_id_at_once_exactly_one_wins(library):
         assert answer.meta["authors"] == [{"name": winner}]
         assert validation_errors(library) == 0
         assert leftovers(library) == []
+
+
+def test_a_topic_folder_made_by_another_process_meanwhile_is_used(library, monkeypatch):
+    # The race the test above runs into now and then, made certain: the folder appears
+    # between the check that it is missing and qa's own mkdir.
+    from qa_tool import scaffold
+
+    planned = scaffold.PlannedAnswer(
+        "can-i-eat-sushi", "Oncology", library / SUSHI, SUSHI, "text\n", "default.md"
+    )
+    real_mkdir = Path.mkdir
+
+    def other_process_first(self, *args, **kwargs):
+        real_mkdir(self)
+        raise FileExistsError(17, "File exists", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", other_process_first)
+    scaffold.write_answers([planned])
+    monkeypatch.undo()
+    assert (library / SUSHI).read_text() == "text\n"
