@@ -468,7 +468,7 @@ def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
     try:
         # O_NONBLOCK: opening a FIFO named like an answer must not wait for a writer.
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as handle:
+        with open(fd, "rb", buffering=0) as handle:
             st = os.fstat(fd)
             if stat.S_ISDIR(st.st_mode):
                 raise IsADirectoryError(21, "Is a directory", str(path))
@@ -478,7 +478,7 @@ def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
                 )
             if st.st_size > max_bytes:
                 raise _too_large(path, st.st_size, max_bytes)
-            data = handle.read(max_bytes + 1)
+            data = _read_up_to(handle, st.st_size, max_bytes + 1)
         if len(data) > max_bytes:
             raise _too_large(path, len(data), max_bytes, more=True)
     except PermissionError:
@@ -492,6 +492,22 @@ def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
     if not data.strip():
         raise AnswerFileError(path, "empty file", line=1, rule="empty")
     return data
+
+
+def _read_up_to(handle: Any, size: int, limit: int) -> bytes:
+    """At most ``limit`` bytes: the file's ``size`` bytes in one read (no buffer of ``limit``
+    bytes is allocated for a small file), then more only if it grew or a read came up short."""
+    chunks: list[bytes] = []
+    got = 0
+    ask = min(size + 1, limit)
+    while got < limit:
+        piece = handle.read(min(ask, limit - got))
+        if not piece:
+            break
+        chunks.append(piece)
+        got += len(piece)
+        ask = 1 << 16
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
