@@ -212,3 +212,60 @@ class BlobKeys:
             finally:
                 con.close()
         self._new = {}
+
+
+class GitVerdicts:
+    """``qa stale``'s "changed since review" verdicts, valid for one git HEAD.
+
+    Whether a commit after an answer's last review changed its text depends
+    only on the history up to HEAD, the answer's path and its last-review date.
+    So the verdicts of the last run are kept with the HEAD they were worked out
+    at, and reused only when HEAD and every (path, date) pair asked for match.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def get(self, head: str, wanted: dict[str, str]) -> set[str] | None:
+        """The changed paths among ``wanted`` ({path: ISO date}), or None when not all known."""
+        if not self.path.exists():
+            return None
+        known: dict[str, tuple[str, int]] = {}
+        with contextlib.suppress(sqlite3.Error, OSError):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                known = {
+                    rel: (day, changed)
+                    for rel, day, changed in con.execute(
+                        "SELECT rel, last_reviewed, changed FROM git_verdicts WHERE head = ?",
+                        (head,),
+                    )
+                }
+            finally:
+                con.close()
+        changed = set()
+        for rel, day in wanted.items():
+            hit = known.get(rel)
+            if hit is None or hit[0] != day:
+                return None
+            if hit[1]:
+                changed.add(rel)
+        return changed
+
+    def put(self, head: str, wanted: dict[str, str], changed: set[str]) -> None:
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                with con:
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS git_verdicts (rel TEXT PRIMARY KEY, "
+                        "head TEXT, last_reviewed TEXT, changed INTEGER)"
+                    )
+                    con.execute("DELETE FROM git_verdicts")
+                    con.executemany(
+                        "INSERT INTO git_verdicts VALUES (?, ?, ?, ?)",
+                        ((rel, head, day, int(rel in changed)) for rel, day in wanted.items()),
+                    )
+            finally:
+                con.close()

@@ -98,6 +98,15 @@ def open_repo(root: Path) -> Repo | None:
     return Repo(Path(root), lines[1] if len(lines) > 1 else "", lines[0].strip() == "true")
 
 
+def head_commit(repo: Repo) -> str | None:
+    """The commit HEAD points at, or None in a repository with no commits yet."""
+    try:
+        out = run_git(repo.cwd, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+    except GitError:
+        return None
+    return out.decode("ascii", "replace").strip() or None
+
+
 def file_changes(repo: Repo, folder: str) -> Iterator[FileChange]:
     """Every non-merge change to a file under ``folder`` (relative to the root), newest first.
 

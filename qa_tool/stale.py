@@ -372,6 +372,32 @@ def _changed_in_git(
             "shallow git clone: changed-since-review sees only the fetched history "
             "(fetch it all, e.g. actions/checkout with fetch-depth: 0)"
         )
+    from qa_tool.cache import FILE_NAME, GitVerdicts
+
+    head = gitinfo.head_commit(repo)
+    if head is None:
+        return set()  # no commits yet: no history to look at
+    verdicts = GitVerdicts(config.state_dir / FILE_NAME)
+    wanted = {rel: day.isoformat() for rel, day in last_reviewed.items()}
+    known = verdicts.get(head, wanted)
+    if known is not None:
+        return known
+    changed = _changed_in_history(config, repo, last_reviewed, notes)
+    if changed is not None and config.state_dir.parent.is_dir():
+        from qa_tool.config import ensure_state_dir
+
+        with contextlib.suppress(OSError):
+            ensure_state_dir(config)
+            verdicts.put(head, wanted, changed)
+    return changed or set()
+
+
+def _changed_in_history(
+    config: Config, repo: Any, last_reviewed: dict[str, dt.date], notes: list[str]
+) -> set[str] | None:
+    """The work behind :func:`_changed_in_git`; None when git failed (noted)."""
+    from qa_tool import gitinfo
+
     # Paths as git prints them (from the repository's top level) -> the answer they are now.
     tracked = {repo.prefix + rel: rel for rel in last_reviewed}
     folder = relative(config, config.answers_dir)
@@ -398,7 +424,7 @@ def _changed_in_git(
         keys = _blob_keys(config, repo, blobs)
     except GitError as exc:
         notes.append(f"{exc}: changed-since-review skipped")
-        return set()
+        return None
     return {
         rel for rel, old, new in candidates if not _same_reader_text(keys.get(old), keys.get(new))
     }
