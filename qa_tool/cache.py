@@ -29,7 +29,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
@@ -48,6 +48,15 @@ class CachedSummary:
 
 
 def _encode(meta: dict[str, Any]) -> str:
+    """Meta as text. Dates at the top level (the usual case) are listed by key, so decoding
+    needs no per-object hook; dates deeper down are tagged objects (``{"$date": ...}``)."""
+    top_dates = [k for k, v in meta.items() if type(v) is dt.date]
+    plain = (
+        {k: (v.isoformat() if k in top_dates else v) for k, v in meta.items()}
+        if top_dates
+        else meta
+    )
+
     def default(value: object) -> object:
         if isinstance(value, dt.datetime):
             return {"$datetime": value.isoformat()}
@@ -55,7 +64,10 @@ def _encode(meta: dict[str, Any]) -> str:
             return {"$date": value.isoformat()}
         raise TypeError(type(value).__name__)
 
-    return json.dumps(meta, default=default, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        [plain, top_dates], default=default, ensure_ascii=False, separators=(",", ":")
+    )
+    return ("T" if '"$date' in text else "D") + text
 
 
 def _revive(value: dict) -> object:
@@ -68,9 +80,13 @@ def _revive(value: dict) -> object:
 
 
 def _decode(text: str) -> dict[str, Any]:
-    if '"$date' in text:
-        return json.loads(text, object_hook=_revive)
-    return json.loads(text)
+    if text[:1] == "T":
+        meta, top_dates = json.loads(text[1:], object_hook=_revive)
+    else:
+        meta, top_dates = json.loads(text[1:])
+    for key in top_dates:
+        meta[key] = dt.date.fromisoformat(meta[key])
+    return meta
 
 
 class SummaryCache:

@@ -229,11 +229,11 @@ class Answer:
     first line in the file.
     """
 
-    __slots__ = ("path", "rel", "meta", "body_line", "_body", "_front", "_digest", "partial")
+    __slots__ = ("_path", "rel", "meta", "body_line", "_body", "_front", "_digest", "partial")
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         rel: str,
         meta: dict[str, Any],
         body: str | None,
@@ -243,7 +243,7 @@ class Answer:
         digest: str | None = None,
         partial: bool = False,
     ):
-        self.path = path
+        self._path = path
         self.rel = rel
         self.meta = meta
         self.body_line = body_line
@@ -254,6 +254,13 @@ class Answer:
 
     def __repr__(self) -> str:
         return f"Answer({self.rel!r})"
+
+    @property
+    def path(self) -> Path:
+        """The file (a Path is made on first use: cached listings never need one)."""
+        if not isinstance(self._path, Path):
+            self._path = Path(self._path)
+        return self._path
 
     def _load_text(self) -> None:
         text = decode_text(self.path.read_bytes(), self.path)

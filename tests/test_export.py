@@ -908,3 +908,36 @@ def test_exclude_due_leaves_out_what_qa_stale_lists(library, qa, tmp_path):
     assert jsonl_of(tmp_path / "c") == []
     result = export(qa, tmp_path / "d", "--as-of", "2026-04-01", "--status", "draft")
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "kind, name",
+    [
+        ("fifo", "bundle"),  # stands in for a device such as /dev/null: not a file or folder
+        ("fifo", "bundle.tar.gz"),
+        ("symlink", "bundle.tar.gz"),
+        ("folder", "bundle"),  # a folder that is not a bundle
+        ("file", "bundle"),  # a folder bundle never replaces a plain file
+    ],
+)
+def test_force_never_replaces_what_is_not_a_bundle(library, qa, tmp_path, kind, name):
+    build_tree(library, {"answers/oncology/a.md": answer_text("a")})
+    out = tmp_path / name
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "symlink":
+        (tmp_path / "target.tar.gz").write_bytes(b"keep me")
+        out.symlink_to(tmp_path / "target.tar.gz")
+    elif kind == "folder":
+        out.mkdir()
+        (out / "notes.txt").write_text("keep me")
+    else:
+        out.write_text("keep me")
+    before = os.lstat(out)
+    result = export(qa, out, "--force")
+    assert result.exit_code == 1
+    assert "not replaced, even with --force" in result.stderr
+    after = os.lstat(out)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
