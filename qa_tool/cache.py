@@ -285,3 +285,92 @@ class GitVerdicts:
                     )
             finally:
                 con.close()
+
+
+class RenderCache:
+    """What ``qa export`` made of each answer, so a repeat export renders only what changed.
+
+    Entries are keyed like :class:`SummaryCache` (path, size, nanosecond times,
+    inode; racy entries are not trusted) plus ``context``, a digest of all else
+    the output depends on (tool version, formats, the library's settings).
+    Payload pieces are stored zlib-compressed.
+    """
+
+    def __init__(self, path: Path, context: str):
+        self.path = path
+        self.context = context
+        self._new: list[tuple] = []
+
+    def valid(self, wanted: dict[str, StatKey]) -> set[str]:
+        """The paths among ``wanted`` ({rel: stat key}) whose entries can be trusted."""
+        found: set[str] = set()
+        if not wanted or not self.path.exists():
+            return found
+        with contextlib.suppress(sqlite3.Error, OSError):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                rows = con.execute(
+                    "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns FROM rendered "
+                    "WHERE context = ?",
+                    (self.context,),
+                )
+                for rel, size, mtime, ctime, ino, recorded in rows:
+                    key = wanted.get(rel)
+                    fresh = key is not None and (size, mtime, ctime, ino) == key
+                    if fresh and recorded - key[1] >= RACY_NS:
+                        found.add(rel)
+            finally:
+                con.close()
+        return found
+
+    def fetch(self, rels: list[str]) -> dict[str, tuple[bytes | None, ...]]:
+        """``{rel: (line, page, entry_json)}`` for entries :meth:`valid` vouched for."""
+        import zlib
+
+        found: dict[str, tuple[bytes | None, ...]] = {}
+        if not rels:
+            return found
+        with contextlib.suppress(sqlite3.Error, OSError, zlib.error):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                marks = ",".join("?" * len(rels))
+                rows = con.execute(
+                    f"SELECT rel, line, page, entry FROM rendered WHERE context = ? "
+                    f"AND rel IN ({marks})",
+                    (self.context, *rels),
+                )
+                for rel, line, page, entry in rows:
+                    found[rel] = tuple(
+                        zlib.decompress(part) if part is not None else None
+                        for part in (line, page, entry)
+                    )
+            finally:
+                con.close()
+        return found
+
+    def put(self, rel: str, key: StatKey, parts: tuple[bytes | None, ...]) -> None:
+        import zlib
+
+        packed = tuple(zlib.compress(p, 1) if p is not None else None for p in parts)
+        self._new.append((rel, *key, time.time_ns(), self.context, *packed))
+
+    def save(self) -> None:
+        if not self._new:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=5)
+            try:
+                with con:
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
+                        "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
+                        "context TEXT, line BLOB, page BLOB, entry BLOB)"
+                    )
+                    con.executemany(
+                        "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        self._new,
+                    )
+            finally:
+                con.close()
+        self._new = []

@@ -31,6 +31,7 @@ MAX_NODES = 50_000
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # an anchor, not "Q&A"
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
+_ODD_LINE = re.compile(r"^(?![ #\-\n]|[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|$)", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -487,7 +488,20 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
 
 
 def _summary_yaml(front: str) -> str | None:
-    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual."""
+    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual.
+
+    Unusual means anything but plain block style (every line a top-level
+    ``key:``, an indented line, a ``- `` item, a comment or blank), or anything
+    the limits watch for (anchors, deep nesting): then the whole front matter is
+    parsed, so a hostile or broken file is reported as it would be in full.
+    """
+    if (
+        _ODD_LINE.search(front)
+        or ("&" in front and _ANCHOR.search(front))
+        or _DEEP_INDENT.search(front)
+        or front.count("[") + front.count("{") > MAX_DEPTH
+    ):
+        return None
     starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
     if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):
         return None
