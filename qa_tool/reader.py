@@ -220,6 +220,34 @@ def text_digest(title: object, body: str) -> str:
     return hashlib.sha256(reader_text(title, body).encode("utf-8")).hexdigest()
 
 
+_TITLE_LINE = re.compile(r"^title[ \t]*:", re.MULTILINE)
+_NEXT_TOP_LEVEL = re.compile(r"^[^\s#]", re.MULTILINE)
+
+
+def title_block(front: str) -> str:
+    """The lines of the ``title:`` entry (up to the next top-level key); all of it if not found."""
+    match = _TITLE_LINE.search(front)
+    if not match:
+        return front
+    # Continuation lines are indented, so the next line starting at column 0 (not a
+    # comment) is the next key.
+    following = _NEXT_TOP_LEVEL.search(front, match.end())
+    return front[match.start() : following.start() if following else len(front)]
+
+
+def blob_text_key(front: str, body: str) -> tuple[str, str]:
+    """What one stored version shows a reader: ``(sha256 of the body, the title's YAML)``.
+
+    ``qa stale`` compares these between the versions before and after a commit.
+    """
+    return hashlib.sha256(body.strip().encode("utf-8")).hexdigest(), title_block(front)
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives a file with these bytes (SHA-1 object format)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 class Answer:
     """One answer as read from disk.
 
@@ -230,7 +258,17 @@ class Answer:
     first line in the file.
     """
 
-    __slots__ = ("_path", "rel", "meta", "body_line", "_body", "_front", "_digest", "partial")
+    __slots__ = (
+        "_path",
+        "rel",
+        "meta",
+        "body_line",
+        "_body",
+        "_front",
+        "_digest",
+        "partial",
+        "git_blob",
+    )
 
     def __init__(
         self,
@@ -243,6 +281,7 @@ class Answer:
         *,
         digest: str | None = None,
         partial: bool = False,
+        git_blob: tuple[str, str, str] | None = None,
     ):
         self._path = path
         self.rel = rel
@@ -252,6 +291,7 @@ class Answer:
         self._front = front_matter
         self._digest = digest
         self.partial = partial
+        self.git_blob = git_blob  # (blob id, body digest, title YAML) when read just now
 
     def __repr__(self) -> str:
         return f"Answer({self.rel!r})"
@@ -472,7 +512,8 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     plain block style) the whole front matter is parsed instead, so errors are
     the same as :func:`read_answer`'s.
     """
-    text = decode_text(read_bytes_checked(path, max_bytes), path)
+    data = read_bytes_checked(path, max_bytes)
+    text = decode_text(data, path)
     front, body, body_line = split_front_matter(text, path)
     meta: dict[str, Any] | None = None
     cut = _summary_yaml(front)
@@ -484,7 +525,10 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     if meta is None:
         meta = {k: v for k, v in load_front_matter(front, path).items() if k in SUMMARY_FIELDS}
     digest = text_digest(meta.get("title"), body)
-    return Answer(path, rel, meta, None, body_line, None, digest=digest, partial=True)
+    blob = (git_blob_id(data), *blob_text_key(front, body))
+    return Answer(
+        path, rel, meta, None, body_line, None, digest=digest, partial=True, git_blob=blob
+    )
 
 
 def _summary_yaml(front: str) -> str | None:
