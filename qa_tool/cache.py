@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -29,7 +30,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
@@ -96,7 +97,7 @@ class SummaryCache:
         self.path = path
         self._rows = rows
         self._new: list[tuple] = []
-        self._seen: set[str] = set()
+        self._known = set(rows)
 
     @classmethod
     def open(cls, state_dir: Path) -> SummaryCache:
@@ -120,8 +121,7 @@ class SummaryCache:
         return cls(path, rows)
 
     def get(self, rel: str, key: StatKey) -> CachedSummary | None:
-        self._seen.add(rel)
-        row = self._rows.get(rel)
+        row = self._rows.pop(rel, None)  # each row is used once; let it go
         if row is None or tuple(row[:4]) != key:
             return None
         recorded_ns = row[4]
@@ -141,7 +141,7 @@ class SummaryCache:
 
     def save(self, keep: Iterable[str] | None = None) -> None:
         """Write new entries; with ``keep`` (a full scan's paths) drop entries of files gone."""
-        stale = set(self._rows) - set(keep) if keep is not None else set()
+        stale = self._known - set(keep) if keep is not None else set()
         if not self._new and not stale:
             return
         with contextlib.suppress(sqlite3.Error, OSError):
@@ -161,6 +161,8 @@ class SummaryCache:
                     info = dict(con.execute("SELECT key, value FROM info"))
                     if info.get("format") != str(FORMAT) or info.get("tool") != __version__:
                         con.execute("DELETE FROM files")
+                        for table in ("git_verdicts", "blob_keys", "rendered"):
+                            con.execute(f"DROP TABLE IF EXISTS {table}")
                         con.executemany(
                             "INSERT OR REPLACE INTO info VALUES (?, ?)",
                             [("format", str(FORMAT)), ("tool", __version__)],
@@ -235,38 +237,37 @@ class GitVerdicts:
 
     Whether a commit after an answer's last review changed its text depends
     only on the history up to HEAD, the answer's path and its last-review date.
-    So the verdicts of the last run are kept with the HEAD they were worked out
-    at, and reused only when HEAD and every (path, date) pair asked for match.
+    So the changed paths of the last run are kept under a digest of HEAD and
+    every (path, date) pair it was asked about, and reused only for exactly the
+    same question: one row, however large the library.
     """
 
     def __init__(self, path: Path):
         self.path = path
 
+    @staticmethod
+    def question(head: str, wanted: dict[str, str]) -> str:
+        digest = hashlib.sha256(head.encode())
+        for rel in sorted(wanted):
+            digest.update(f"\0{rel}\0{wanted[rel]}".encode())
+        return digest.hexdigest()
+
     def get(self, head: str, wanted: dict[str, str]) -> set[str] | None:
-        """The changed paths among ``wanted`` ({path: ISO date}), or None when not all known."""
+        """The changed paths among ``wanted`` ({path: ISO date}), or None when not known."""
         if not self.path.exists():
             return None
-        known: dict[str, tuple[str, int]] = {}
-        with contextlib.suppress(sqlite3.Error, OSError):
+        with contextlib.suppress(sqlite3.Error, OSError, ValueError):
             con = sqlite3.connect(self.path, timeout=2)
             try:
-                known = {
-                    rel: (day, changed)
-                    for rel, day, changed in con.execute(
-                        "SELECT rel, last_reviewed, changed FROM git_verdicts WHERE head = ?",
-                        (head,),
-                    )
-                }
+                row = con.execute(
+                    "SELECT changed FROM git_verdicts WHERE question = ?",
+                    (self.question(head, wanted),),
+                ).fetchone()
             finally:
                 con.close()
-        changed = set()
-        for rel, day in wanted.items():
-            hit = known.get(rel)
-            if hit is None or hit[0] != day:
-                return None
-            if hit[1]:
-                changed.add(rel)
-        return changed
+            if row is not None:
+                return set(json.loads(row[0]))
+        return None
 
     def put(self, head: str, wanted: dict[str, str], changed: set[str]) -> None:
         with contextlib.suppress(sqlite3.Error, OSError):
@@ -275,13 +276,13 @@ class GitVerdicts:
             try:
                 with con:
                     con.execute(
-                        "CREATE TABLE IF NOT EXISTS git_verdicts (rel TEXT PRIMARY KEY, "
-                        "head TEXT, last_reviewed TEXT, changed INTEGER)"
+                        "CREATE TABLE IF NOT EXISTS git_verdicts (question TEXT PRIMARY KEY, "
+                        "changed TEXT)"
                     )
                     con.execute("DELETE FROM git_verdicts")
-                    con.executemany(
-                        "INSERT INTO git_verdicts VALUES (?, ?, ?, ?)",
-                        ((rel, head, day, int(rel in changed)) for rel, day in wanted.items()),
+                    con.execute(
+                        "INSERT INTO git_verdicts VALUES (?, ?)",
+                        (self.question(head, wanted), json.dumps(sorted(changed))),
                     )
             finally:
                 con.close()

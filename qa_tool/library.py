@@ -224,8 +224,10 @@ def load_answers(
         cache = SummaryCache.open(config.state_dir)
     slots: list[Answer | AnswerFileError | None] = []
     todo: list[tuple[int, Found, str]] = []
+    rels: list[str] = []
     for found in files:
         rel = relative(config, found.name)
+        rels.append(rel)
         if found.is_link and not inside_root(config, found.path):
             slots.append(
                 AnswerFileError(
@@ -253,7 +255,7 @@ def load_answers(
         todo.append((len(slots), found, rel))
         slots.append(None)
     parsed = _parse_all(
-        [(str(f.path), rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
+        [(f.name, rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
     )
     for (index, found, rel), item in zip(todo, parsed, strict=True):
         slots[index] = item
@@ -271,7 +273,7 @@ def load_answers(
             ensure_state_dir(config)
         except OSError:
             return result
-        all_rels = [relative(config, f.path) for f in files] if full_scan else None
+        all_rels = rels if full_scan else None
         cache.save(keep=all_rels)
     return result
 
