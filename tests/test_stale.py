@@ -669,3 +669,32 @@ def test_readme_shows_the_real_output_for_the_shipped_answers():
     result = QA(REPO)("stale", "--as-of", "2026-11-22", "--no-git", env={"COLUMNS": "100"})
     assert result.exit_code == 1
     assert [line.rstrip() for line in result.stdout.splitlines()] == shown.splitlines()
+
+
+def test_blobs_read_in_storage_order_are_the_same_blobs(tmp_path, monkeypatch):
+    """Large reads ask git in pack order; what comes back is exactly what was asked for."""
+    from qa_tool import gitinfo
+
+    library = tmp_path / "lib"
+    build_tree(library, {f"answers/oncology/a{n}.md": answer_text(f"a{n}") for n in range(6)})
+    git_init(library)
+    commit_all(library, "add", "2026-01-05T10:00:00")
+    git(library, "gc", "-q")  # a pack, as in any library with some history
+    for n in range(3):
+        path = library / f"answers/oncology/a{n}.md"
+        path.write_text(path.read_text() + "\nMore text.\n")
+    commit_all(library, "edit", "2026-02-05T10:00:00")
+    repo = gitinfo.open_repo(library)
+    blobs = git(library, "rev-list", "--objects", "--all").split()
+    blobs = [
+        b for b in blobs if len(b) == 40 and git(library, "cat-file", "-t", b).strip() == "blob"
+    ]
+    wanted = [*reversed(blobs), "0" * 40]  # a missing one too
+    monkeypatch.setattr(gitinfo, "PACK_ORDER_MIN", 10**9)
+    as_asked = list(gitinfo.read_blobs(repo, wanted))
+    monkeypatch.setattr(gitinfo, "PACK_ORDER_MIN", 1)
+    in_pack_order = list(gitinfo.read_blobs(repo, wanted))
+    assert [b for b, _ in as_asked] == wanted
+    assert sorted(in_pack_order, key=lambda p: p[0]) == sorted(as_asked, key=lambda p: p[0])
+    assert dict(in_pack_order)["0" * 40] is None
+    assert len(blobs) == 9
