@@ -831,13 +831,23 @@ def generate_legacy(n: int, out: Path, seed: int) -> int:
     Citation numbers are not contiguous (a page cites 1, 2, 3 and 6 when its
     reference list, which the texts lack, had six entries), as in the samples.
     """
+    from qa_tool.ids import make_id
+
     rng = random.Random(f"legacy-{seed}")
     people = People(rng)
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(n - 1)))
     total = 0
-    for index, identity in enumerate(draw_identities(rng, n)):
+    index = 0
+    made: set[str] = set()  # ids qa convert will make: two texts must not share one
+    for identity in draw_identities(rng, 2 * n):
+        if index == n:
+            break
         aspect_title, _ = identity.aspect
+        question = aspect_title.format(s=identity.subject, p=identity.population)
+        if make_id(capitalize(question)) in made:
+            continue
+        made.add(make_id(capitalize(question)))
         context = Context(identity.topic, identity.subject, identity.population)
         reviewed = random_day(rng, date(2024, 1, 1), date(2026, 11, 1))
         answer = draw_answer(
@@ -858,6 +868,7 @@ def generate_legacy(n: int, out: Path, seed: int) -> int:
         data = legacy_text(rng, answer, shape).encode()
         (out / f"{index:0{width}d}_{rng.getrandbits(64):016x}.txt").write_bytes(data)
         total += len(data)
+        index += 1
     return total
 
 

@@ -85,29 +85,35 @@ def _is_bundle_folder(path: Path) -> bool:
 
 
 def check_target(out: Path, force: bool) -> None:
-    """Refuse to replace an existing ``out`` unless ``force``; never replace a non-bundle folder.
+    """Refuse to replace an existing ``out`` unless ``force``; never replace what is not a bundle.
 
-    ``--force`` replaces a file (or a link, not what it points to), or a folder that is
-    a bundle (it has ``manifest.json`` and ``bagit.txt``); any other folder is refused
-    even then, so a slip such as ``--out . --force`` cannot delete a library, and so is
-    anything else (``--out /dev/null --force`` must not remove a device).
+    ``--force`` replaces only what an earlier export could have made: a regular
+    file for an archive (``.zip``, ``.tar.gz``), a bundle folder (it has
+    ``manifest.json`` and ``bagit.txt``) for a folder. Anything else (another
+    folder, a device such as ``/dev/null``, a pipe, a link) is refused even then,
+    so a slip such as ``--out . --force`` cannot delete a library.
     """
     try:
-        mode = os.lstat(out).st_mode
+        st = out.lstat()
     except FileNotFoundError:
         return
     except OSError as exc:
-        problem = exc.strerror or exc
-        raise OutputExists(f"{out}: cannot be checked ({problem}); not replaced") from None
-    if stat.S_ISDIR(mode) and not _is_bundle_folder(out):
         raise OutputExists(
-            f"{out} is a folder that is not a qa bundle (no manifest.json and bagit.txt); "
-            "not replaced, even with --force: choose another --out"
-        )
-    if not (stat.S_ISDIR(mode) or stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            f"{out}: cannot be checked ({exc.strerror}); choose another --out"
+        ) from None
+    kind = bundle_kind(out)
+    if stat.S_ISDIR(st.st_mode):
+        replaceable = kind == "folder" and _is_bundle_folder(out)
+        what = "a folder that is not a qa bundle (no manifest.json and bagit.txt)"
+    elif stat.S_ISREG(st.st_mode):
+        replaceable = kind != "folder"
+        what = "a file, not a qa bundle folder"
+    else:
+        replaceable = False
+        what = "a link" if stat.S_ISLNK(st.st_mode) else "not a regular file or folder"
+    if not replaceable:
         raise OutputExists(
-            f"{out} is not a file or a folder (a device, pipe or socket); "
-            "not replaced, even with --force: choose another --out"
+            f"{out} is {what}; not replaced, even with --force: choose another --out"
         )
     if not force:
         raise OutputExists(f"{out} already exists; add --force to replace it")

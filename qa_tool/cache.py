@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
@@ -29,7 +30,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 2  # 2: summaries of files with anchors or deep nesting are parsed whole
+FORMAT = 4  # 4: summaries of files with anchors or deep nesting are parsed whole
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
@@ -48,6 +49,15 @@ class CachedSummary:
 
 
 def _encode(meta: dict[str, Any]) -> str:
+    """Meta as text. Dates at the top level (the usual case) are listed by key, so decoding
+    needs no per-object hook; dates deeper down are tagged objects (``{"$date": ...}``)."""
+    top_dates = [k for k, v in meta.items() if type(v) is dt.date]
+    plain = (
+        {k: (v.isoformat() if k in top_dates else v) for k, v in meta.items()}
+        if top_dates
+        else meta
+    )
+
     def default(value: object) -> object:
         if isinstance(value, dt.datetime):
             return {"$datetime": value.isoformat()}
@@ -55,7 +65,10 @@ def _encode(meta: dict[str, Any]) -> str:
             return {"$date": value.isoformat()}
         raise TypeError(type(value).__name__)
 
-    return json.dumps(meta, default=default, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        [plain, top_dates], default=default, ensure_ascii=False, separators=(",", ":")
+    )
+    return ("T" if '"$date' in text else "D") + text
 
 
 def _revive(value: dict) -> object:
@@ -68,9 +81,13 @@ def _revive(value: dict) -> object:
 
 
 def _decode(text: str) -> dict[str, Any]:
-    if '"$date' in text:
-        return json.loads(text, object_hook=_revive)
-    return json.loads(text)
+    if text[:1] == "T":
+        meta, top_dates = json.loads(text[1:], object_hook=_revive)
+    else:
+        meta, top_dates = json.loads(text[1:])
+    for key in top_dates:
+        meta[key] = dt.date.fromisoformat(meta[key])
+    return meta
 
 
 class SummaryCache:
@@ -80,7 +97,7 @@ class SummaryCache:
         self.path = path
         self._rows = rows
         self._new: list[tuple] = []
-        self._seen: set[str] = set()
+        self._known = set(rows)
 
     @classmethod
     def open(cls, state_dir: Path) -> SummaryCache:
@@ -104,8 +121,7 @@ class SummaryCache:
         return cls(path, rows)
 
     def get(self, rel: str, key: StatKey) -> CachedSummary | None:
-        self._seen.add(rel)
-        row = self._rows.get(rel)
+        row = self._rows.pop(rel, None)  # each row is used once; let it go
         if row is None or tuple(row[:4]) != key:
             return None
         recorded_ns = row[4]
@@ -125,7 +141,7 @@ class SummaryCache:
 
     def save(self, keep: Iterable[str] | None = None) -> None:
         """Write new entries; with ``keep`` (a full scan's paths) drop entries of files gone."""
-        stale = set(self._rows) - set(keep) if keep is not None else set()
+        stale = self._known - set(keep) if keep is not None else set()
         if not self._new and not stale:
             return
         with contextlib.suppress(sqlite3.Error, OSError):
@@ -145,6 +161,8 @@ class SummaryCache:
                     info = dict(con.execute("SELECT key, value FROM info"))
                     if info.get("format") != str(FORMAT) or info.get("tool") != __version__:
                         con.execute("DELETE FROM files")
+                        for table in ("git_verdicts", "blob_keys", "rendered"):
+                            con.execute(f"DROP TABLE IF EXISTS {table}")
                         con.executemany(
                             "INSERT OR REPLACE INTO info VALUES (?, ?)",
                             [("format", str(FORMAT)), ("tool", __version__)],
@@ -212,3 +230,148 @@ class BlobKeys:
             finally:
                 con.close()
         self._new = {}
+
+
+class GitVerdicts:
+    """``qa stale``'s "changed since review" verdicts, valid for one git HEAD.
+
+    Whether a commit after an answer's last review changed its text depends
+    only on the history up to HEAD, the answer's path and its last-review date.
+    So the changed paths of the last run are kept under a digest of HEAD and
+    every (path, date) pair it was asked about, and reused only for exactly the
+    same question: one row, however large the library.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @staticmethod
+    def question(head: str, wanted: dict[str, str]) -> str:
+        digest = hashlib.sha256(head.encode())
+        for rel in sorted(wanted):
+            digest.update(f"\0{rel}\0{wanted[rel]}".encode())
+        return digest.hexdigest()
+
+    def get(self, head: str, wanted: dict[str, str]) -> set[str] | None:
+        """The changed paths among ``wanted`` ({path: ISO date}), or None when not known."""
+        if not self.path.exists():
+            return None
+        with contextlib.suppress(sqlite3.Error, OSError, ValueError):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                row = con.execute(
+                    "SELECT changed FROM git_verdicts WHERE question = ?",
+                    (self.question(head, wanted),),
+                ).fetchone()
+            finally:
+                con.close()
+            if row is not None:
+                return set(json.loads(row[0]))
+        return None
+
+    def put(self, head: str, wanted: dict[str, str], changed: set[str]) -> None:
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                with con:
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS git_verdicts (question TEXT PRIMARY KEY, "
+                        "changed TEXT)"
+                    )
+                    con.execute("DELETE FROM git_verdicts")
+                    con.execute(
+                        "INSERT INTO git_verdicts VALUES (?, ?)",
+                        (self.question(head, wanted), json.dumps(sorted(changed))),
+                    )
+            finally:
+                con.close()
+
+
+class RenderCache:
+    """What ``qa export`` made of each answer, so a repeat export renders only what changed.
+
+    Entries are keyed like :class:`SummaryCache` (path, size, nanosecond times,
+    inode; racy entries are not trusted) plus ``context``, a digest of all else
+    the output depends on (tool version, formats, the library's settings).
+    Payload pieces are stored zlib-compressed.
+    """
+
+    def __init__(self, path: Path, context: str):
+        self.path = path
+        self.context = context
+        self._new: list[tuple] = []
+
+    def valid(self, wanted: dict[str, StatKey]) -> set[str]:
+        """The paths among ``wanted`` ({rel: stat key}) whose entries can be trusted."""
+        found: set[str] = set()
+        if not wanted or not self.path.exists():
+            return found
+        with contextlib.suppress(sqlite3.Error, OSError):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                rows = con.execute(
+                    "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns FROM rendered "
+                    "WHERE context = ?",
+                    (self.context,),
+                )
+                for rel, size, mtime, ctime, ino, recorded in rows:
+                    key = wanted.get(rel)
+                    fresh = key is not None and (size, mtime, ctime, ino) == key
+                    if fresh and recorded - key[1] >= RACY_NS:
+                        found.add(rel)
+            finally:
+                con.close()
+        return found
+
+    def fetch(self, rels: list[str]) -> dict[str, tuple[bytes | None, ...]]:
+        """``{rel: (line, page, entry_json)}`` for entries :meth:`valid` vouched for."""
+        import zlib
+
+        found: dict[str, tuple[bytes | None, ...]] = {}
+        if not rels:
+            return found
+        with contextlib.suppress(sqlite3.Error, OSError, zlib.error):
+            con = sqlite3.connect(self.path, timeout=2)
+            try:
+                marks = ",".join("?" * len(rels))
+                rows = con.execute(
+                    f"SELECT rel, line, page, entry FROM rendered WHERE context = ? "
+                    f"AND rel IN ({marks})",
+                    (self.context, *rels),
+                )
+                for rel, line, page, entry in rows:
+                    found[rel] = tuple(
+                        zlib.decompress(part) if part is not None else None
+                        for part in (line, page, entry)
+                    )
+            finally:
+                con.close()
+        return found
+
+    def put(self, rel: str, key: StatKey, parts: tuple[bytes | None, ...]) -> None:
+        import zlib
+
+        packed = tuple(zlib.compress(p, 1) if p is not None else None for p in parts)
+        self._new.append((rel, *key, time.time_ns(), self.context, *packed))
+
+    def save(self) -> None:
+        if not self._new:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.path, timeout=5)
+            try:
+                with con:
+                    con.execute(
+                        "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
+                        "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
+                        "context TEXT, line BLOB, page BLOB, entry BLOB)"
+                    )
+                    con.executemany(
+                        "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        self._new,
+                    )
+            finally:
+                con.close()
+        self._new = []

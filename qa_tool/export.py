@@ -23,14 +23,15 @@ the same library state and options give the same bytes. Example::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,7 +40,7 @@ from qa_tool import __version__
 from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
-from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
+from qa_tool.library import PARALLEL_MIN_FILES, LoadResult, load_answers, relative, scan_markdown
 from qa_tool.reader import Answer, read_bytes_checked
 from qa_tool.schema import to_json_value
 from qa_tool.stale import due_date, find_stale
@@ -279,7 +280,7 @@ def select_answers(config: Config, selection: Selection) -> Selected:
     if selection.since is not None:
         since_commit, changed = changed_since(config, selection.since)
         found = [f for f in found if f.path in changed]
-    loaded = load_answers(config, found)
+    loaded = load_answers(config, found, summary=True)  # status and topic are enough to choose
     statuses, topics = set(selection.statuses), set(selection.topics)
     chosen = [
         a
@@ -388,58 +389,203 @@ def payload_stem(config: Config, answer: Answer) -> str:
     return rel.with_suffix("").as_posix()
 
 
+@dataclass
+class _Rendered:
+    """What one answer puts in the payload, made in a worker process."""
+
+    rel: str
+    stem: str
+    line: bytes | None = None
+    page: bytes | None = None
+    entry: Any = None
+    md: bytes | None = None
+    error: AnswerFileError | None = None
+
+
+def _render_chunk(
+    job: tuple[Config, list[tuple[str, str, str]], tuple[str, ...]],
+) -> list[_Rendered]:
+    """Read each answer in full and render everything its formats need.
+
+    Runs in a worker process for large exports (one MarkdownIt per process).
+    A file that cannot be read in full comes back with its error.
+    """
+    from qa_tool.reader import read_answer
+    from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line
+
+    config, items, formats = job
+    wants_json = "jsonl" in formats or "json" in formats
+    wants_html = "html" in formats
+    renderer = Renderer() if wants_json or wants_html else None
+    out: list[_Rendered] = []
+    for path, rel, stem in items:
+        item = _Rendered(rel, stem)
+        out.append(item)
+        try:
+            answer = read_answer(Path(path), rel, config.max_file_bytes)
+            if "md" in formats:  # the bytes as they are, within the same limit
+                item.md = read_bytes_checked(answer.path, config.max_file_bytes)
+        except AnswerFileError as exc:
+            item.error = exc
+            continue
+        except OSError as exc:
+            item.error = AnswerFileError(path, f"cannot be read: {exc.strerror}", rule="unreadable")
+            continue
+        doc = renderer.render(answer) if renderer is not None else None
+        if wants_json:
+            item.line = json_line(answer_record(doc, config))
+        if wants_html:
+            topic = answer.meta.get("topic")
+            footer = config.footer_for(topic) if isinstance(topic, str) and topic else None
+            page = answer_page(doc, footer, "../" * stem.count("/") + "index.html")
+            item.page = page.encode("utf-8", "xmlcharrefreplace")
+            item.entry = IndexEntry(
+                doc.topic, doc.title, quote(stem) + ".html", confidence_line(answer.meta)
+            )
+    return out
+
+
+def _render_context(config: Config, formats: tuple[str, ...]) -> str:
+    """A digest of everything besides the file itself that an answer's rendering depends on."""
+    import hashlib
+
+    parts = {
+        "tool": __version__,
+        "formats": sorted(formats),
+        "answers_dir": str(config.answers_dir),
+        "max_file_bytes": config.max_file_bytes,
+        "topics": [(t.name, t.folder, t.footer) for t in config.topics],
+        "review": repr(config.review),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _rendered(
+    config: Config, answers: Sequence[Answer], formats: tuple[str, ...], workers: int | None
+) -> Iterator[_Rendered]:
+    """Each answer's payload pieces, in order.
+
+    Pieces the render cache (``.qa/cache.sqlite3``) holds for an unchanged file
+    are reused; the rest are rendered, over worker processes for a large export,
+    and cached for next time.
+    """
+    from qa_tool.cache import FILE_NAME, RenderCache, stat_key
+    from qa_tool.render import IndexEntry
+
+    items = [(str(a.path), a.rel, payload_stem(config, a)) for a in answers]
+    keys: dict[str, Any] = {}
+    for path, rel, _stem in items:
+        with contextlib.suppress(OSError):
+            keys[rel] = stat_key(os.stat(path))
+    cache = RenderCache(config.state_dir / FILE_NAME, _render_context(config, formats))
+    cached = cache.valid(keys)
+    misses = [item for item in items if item[1] not in cached]
+    fresh = _render_all(config, misses, formats, workers)
+    batch = 256  # cached pieces are fetched a batch at a time, so memory stays flat
+    for start in range(0, len(items), batch):
+        part = items[start : start + batch]
+        hits = cache.fetch([rel for _path, rel, _stem in part if rel in cached])
+        for path, rel, stem in part:
+            hit = hits.get(rel)
+            if hit is None:
+                item = (
+                    next(fresh)
+                    if rel not in cached
+                    else _render_chunk((config, [(path, rel, stem)], formats))[0]
+                )  # an entry that vanished since valid(): render it here
+                if item.error is None and rel in keys:
+                    entry = json.dumps(astuple(item.entry)).encode() if item.entry else None
+                    cache.put(rel, keys[rel], (item.line, item.page, entry))
+                yield item
+                continue
+            line, page, entry = hit
+            item = _Rendered(rel, stem, line, page)
+            if entry is not None:
+                item.entry = IndexEntry(*json.loads(entry))
+            if "md" in formats:
+                try:
+                    item.md = read_bytes_checked(Path(path), config.max_file_bytes)
+                except AnswerFileError as exc:
+                    item.error = exc
+            yield item
+    if misses and config.state_dir.parent.is_dir():
+        from qa_tool.config import ensure_state_dir
+
+        try:
+            ensure_state_dir(config)
+        except OSError:
+            return
+        cache.save()
+
+
+def _render_all(
+    config: Config, items: list[tuple[str, str, str]], formats: tuple[str, ...], workers: int | None
+) -> Iterator[_Rendered]:
+    """Render ``items`` in order, over worker processes when there are many."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
+        yield from _render_chunk((config, items, formats))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(25, min(200, len(items) // (workers * 4)))
+    chunks = [(config, items[i : i + size], formats) for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in pool.map(_render_chunk, chunks):
+            yield from chunk
+
+
 def write_payload(
     sink: Staging,
     config: Config,
     answers: Sequence[Answer],
     formats: Sequence[str],
     progress: Progress | None = None,
+    failures: list[AnswerFileError] | None = None,
+    workers: int | None = None,
 ) -> None:
     """Write every chosen format of ``answers`` into ``sink``, one answer at a time.
 
-    Each body is parsed once (one shared MarkdownIt); JSON lines go straight to
-    the open ``answers.jsonl``/``answers.json`` streams, pages straight to disk.
+    Answers are read in full and rendered in worker processes when there are
+    many; JSON lines go straight to the open ``answers.jsonl``/``answers.json``
+    streams, pages straight to disk, in the answers' order. An answer that
+    cannot be read in full is left out and added to ``failures``.
     """
     from contextlib import ExitStack
 
-    from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line, index_page
+    from qa_tool.render import index_page
 
-    wants_json = "jsonl" in formats or "json" in formats
+    formats = tuple(formats)
     wants_html = "html" in formats
-    renderer = Renderer() if wants_json or wants_html else None
-    entries: list[IndexEntry] = []
+    entries: list[Any] = []
     total = len(answers)
+    written = 0
     with ExitStack() as stack:
         jsonl = stack.enter_context(sink.stream("answers.jsonl")) if "jsonl" in formats else None
         array = stack.enter_context(sink.stream("answers.json")) if "json" in formats else None
         if array is not None:
-            array.write(b"[" if answers else b"[]\n")
-        for n, answer in enumerate(answers, 1):
-            stem = payload_stem(config, answer)
-            doc = renderer.render(answer) if renderer is not None else None
-            if wants_json:
-                line = json_line(answer_record(doc, config))
-                if jsonl is not None:
-                    jsonl.write(line + b"\n")
-                if array is not None:
-                    array.write((b"\n" if n == 1 else b",\n") + line)
-            if wants_html:
-                topic = answer.meta.get("topic")
-                footer = config.footer_for(topic) if isinstance(topic, str) and topic else None
-                depth = stem.count("/")
-                page = answer_page(doc, footer, "../" * depth + "index.html")
-                sink.add(f"html/{stem}.html", page.encode("utf-8", "xmlcharrefreplace"))
-                entries.append(
-                    IndexEntry(
-                        doc.topic, doc.title, quote(stem) + ".html", confidence_line(answer.meta)
-                    )
-                )
-            if "md" in formats:
-                sink.add(f"md/{stem}.md", read_bytes_checked(answer.path, config.max_file_bytes))
+            array.write(b"[")
+        for n, item in enumerate(_rendered(config, answers, formats, workers), 1):
+            if item.error is not None:
+                if failures is not None:
+                    failures.append(item.error)
+            else:
+                written += 1
+                if jsonl is not None and item.line is not None:
+                    jsonl.write(item.line + b"\n")
+                if array is not None and item.line is not None:
+                    array.write((b"\n" if written == 1 else b",\n") + item.line)
+                if item.page is not None:
+                    sink.add(f"html/{item.stem}.html", item.page)
+                    entries.append(item.entry)
+                if item.md is not None:
+                    sink.add(f"md/{item.stem}.md", item.md)
             if progress is not None:
                 progress(n, total)
-        if array is not None and answers:
-            array.write(b"\n]\n")
+        if array is not None:
+            array.write(b"\n]\n" if written else b"]\n")
     if wants_html:
         page = index_page(entries, [t.name for t in config.topics])
         sink.add("html/index.html", page.encode("utf-8", "xmlcharrefreplace"))
@@ -554,10 +700,13 @@ def export_bundle(
         "formats": list(formats),
         "answer_count": len(selected.answers),
     }
+    late_failures: list[AnswerFileError] = []
     try:
         result = write_bundle(
             out,
-            lambda sink: write_payload(sink, config, selected.answers, formats, progress),
+            lambda sink: write_payload(
+                sink, config, selected.answers, formats, progress, late_failures
+            ),
             fields,
             agent=f"qa_tool {__version__}",
             epoch=epoch,
@@ -583,7 +732,7 @@ def export_bundle(
         iso_utc(epoch),
         source,
         state,
-        selected.failures,
+        sorted([*selected.failures, *late_failures], key=lambda e: str(e.path)),
         selected.excluded_due,
         selected.notes,
     )

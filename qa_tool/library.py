@@ -30,25 +30,41 @@ class LoadResult:
         return len(self.answers) + len(self.failures)
 
 
-def relative(config: Config, path: Path) -> str:
+def relative(config: Config, path: Path | str) -> str:
     """The path as shown to people: relative to the library root, with '/'."""
     text, root = str(path), str(config.root)
     if text.startswith(root) and text[len(root) : len(root) + 1] == os.sep:
         rel = text[len(root) + 1 :]
         return rel.replace(os.sep, "/") if os.sep != "/" else rel
     try:
-        return path.relative_to(config.root).as_posix()
+        return Path(path).relative_to(config.root).as_posix()
     except ValueError:
         return text
 
 
-@dataclass(frozen=True)
 class Found:
-    """One ``*.md`` file found by a scan, with its stat (None when it could not be taken)."""
+    """One ``*.md`` file found by a scan, with its stat (None when it could not be taken).
 
-    path: Path
-    stat: os.stat_result | None
-    is_link: bool
+    ``name`` is the path as text; the :class:`~pathlib.Path` is made on first use,
+    since a scan of 100,000 files would otherwise spend most of its time building them.
+    """
+
+    __slots__ = ("name", "stat", "is_link", "_path")
+
+    def __init__(self, path: Path | str, stat: os.stat_result | None, is_link: bool):
+        self.name = str(path)
+        self.stat = stat
+        self.is_link = is_link
+        self._path = path if isinstance(path, Path) else None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.name)
+        return self._path
+
+    def __repr__(self) -> str:
+        return f"Found({self.name!r})"
 
 
 def scan_markdown(
@@ -87,9 +103,9 @@ def scan_markdown(
                     st = entry.stat()
                 except OSError:
                     st = None
-                files.append(Found(Path(entry.path), st, entry.is_symlink()))
+                files.append(Found(entry.path, st, entry.is_symlink()))
         stack.extend(reversed(subdirs))
-    files.sort(key=lambda f: f.path)
+    files.sort(key=lambda f: f.path.parts if os.sep != "/" else f.name.split("/"))
     return files, odd
 
 
@@ -208,8 +224,10 @@ def load_answers(
         cache = SummaryCache.open(config.state_dir)
     slots: list[Answer | AnswerFileError | None] = []
     todo: list[tuple[int, Found, str]] = []
+    rels: list[str] = []
     for found in files:
-        rel = relative(config, found.path)
+        rel = relative(config, found.name)
+        rels.append(rel)
         if found.is_link and not inside_root(config, found.path):
             slots.append(
                 AnswerFileError(
@@ -224,7 +242,7 @@ def load_answers(
             if hit is not None:
                 slots.append(
                     Answer(
-                        found.path,
+                        found.name,
                         rel,
                         hit.meta,
                         None,
@@ -238,7 +256,7 @@ def load_answers(
         todo.append((len(slots), found, rel))
         slots.append(None)
     parsed = _parse_all(
-        [(str(f.path), rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
+        [(f.name, rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
     )
     for (index, found, rel), item in zip(todo, parsed, strict=True):
         slots[index] = item
@@ -256,7 +274,7 @@ def load_answers(
             ensure_state_dir(config)
         except OSError:
             return result
-        all_rels = [relative(config, f.path) for f in files] if full_scan else None
+        all_rels = rels if full_scan else None
         cache.save(keep=all_rels)
     return result
 

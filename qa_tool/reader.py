@@ -35,6 +35,7 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # an anchor, not "Q&A"
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
+_ODD_LINE = re.compile(r"^(?![ #\-\n]|[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|$)", re.MULTILINE)
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
@@ -223,6 +224,34 @@ def text_digest(title: object, body: str) -> str:
     return hashlib.sha256(reader_text(title, body).encode("utf-8")).hexdigest()
 
 
+_TITLE_LINE = re.compile(r"^title[ \t]*:", re.MULTILINE)
+_NEXT_TOP_LEVEL = re.compile(r"^[^\s#]", re.MULTILINE)
+
+
+def title_block(front: str) -> str:
+    """The lines of the ``title:`` entry (up to the next top-level key); all of it if not found."""
+    match = _TITLE_LINE.search(front)
+    if not match:
+        return front
+    # Continuation lines are indented, so the next line starting at column 0 (not a
+    # comment) is the next key.
+    following = _NEXT_TOP_LEVEL.search(front, match.end())
+    return front[match.start() : following.start() if following else len(front)]
+
+
+def blob_text_key(front: str, body: str) -> tuple[str, str]:
+    """What one stored version shows a reader: ``(sha256 of the body, the title's YAML)``.
+
+    ``qa stale`` compares these between the versions before and after a commit.
+    """
+    return hashlib.sha256(body.strip().encode("utf-8")).hexdigest(), title_block(front)
+
+
+def git_blob_id(data: bytes) -> str:
+    """The id git gives a file with these bytes (SHA-1 object format)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 class Answer:
     """One answer as read from disk.
 
@@ -234,7 +263,7 @@ class Answer:
     """
 
     __slots__ = (
-        "path",
+        "_path",
         "rel",
         "meta",
         "body_line",
@@ -242,12 +271,13 @@ class Answer:
         "_front",
         "_digest",
         "partial",
+        "git_blob",
         "max_bytes",
     )
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         rel: str,
         meta: dict[str, Any],
         body: str | None,
@@ -256,9 +286,10 @@ class Answer:
         *,
         digest: str | None = None,
         partial: bool = False,
+        git_blob: tuple[str, str, str] | None = None,
         max_bytes: int | None = None,
     ):
-        self.path = path
+        self._path = path
         self.rel = rel
         self.meta = meta
         self.body_line = body_line
@@ -266,10 +297,18 @@ class Answer:
         self._front = front_matter
         self._digest = digest
         self.partial = partial
+        self.git_blob = git_blob  # (blob id, body digest, title YAML) when read just now
         self.max_bytes = max_bytes
 
     def __repr__(self) -> str:
         return f"Answer({self.rel!r})"
+
+    @property
+    def path(self) -> Path:
+        """The file (a Path is made on first use: cached listings never need one)."""
+        if not isinstance(self._path, Path):
+            self._path = Path(self._path)
+        return self._path
 
     def _load_text(self) -> None:
         # The file may have changed since it was listed: read it within the same limit.
@@ -529,7 +568,8 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     :func:`read_answer` refuses (an alias bomb in ``references``, say) is refused
     here too, with the same error.
     """
-    text = decode_text(read_bytes_checked(path, max_bytes), path)
+    data = read_bytes_checked(path, max_bytes)
+    text = decode_text(data, path)
     front, body, body_line = split_front_matter(text, path)
     meta: dict[str, Any] | None = None
     if front.count("[") + front.count("{") > MAX_DEPTH:
@@ -543,13 +583,36 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     if meta is None:
         meta = {k: v for k, v in load_front_matter(front, path).items() if k in SUMMARY_FIELDS}
     digest = text_digest(meta.get("title"), body)
+    blob = (git_blob_id(data), *blob_text_key(front, body))
     return Answer(
-        path, rel, meta, None, body_line, None, digest=digest, partial=True, max_bytes=max_bytes
+        path,
+        rel,
+        meta,
+        None,
+        body_line,
+        None,
+        digest=digest,
+        partial=True,
+        git_blob=blob,
+        max_bytes=max_bytes,
     )
 
 
 def _summary_yaml(front: str) -> str | None:
-    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual."""
+    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual.
+
+    Unusual means anything but plain block style (every line a top-level
+    ``key:``, an indented line, a ``- `` item, a comment or blank), or anything
+    the limits watch for (anchors, deep nesting): then the whole front matter is
+    parsed, so a hostile or broken file is reported as it would be in full.
+    """
+    if (
+        _ODD_LINE.search(front)
+        or ("&" in front and _ANCHOR.search(front))
+        or _DEEP_INDENT.search(front)
+        or front.count("[") + front.count("{") > MAX_DEPTH
+    ):
+        return None
     starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
     if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):
         return None

@@ -51,10 +51,18 @@ def json_path(parts: tuple[str | int, ...]) -> str:
     return out
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def to_json_value(value: Any) -> Any:
     """A YAML-loaded value as JSON data: dates become ISO strings, mappings keep str keys."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, dict):
-        return {str(k): to_json_value(v) for k, v in value.items()}
+        return {
+            (k if type(k) is str else str(k)): (v if type(v) in _SCALARS else to_json_value(v))
+            for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [to_json_value(v) for v in value]
     if isinstance(value, dt.datetime | dt.date):

@@ -45,7 +45,13 @@ from qa_tool.config import Config
 from qa_tool.dates import Interval, as_date
 from qa_tool.errors import AnswerFileError, GitError, UsageError
 from qa_tool.library import LoadResult, relative
-from qa_tool.reader import Answer, decode_text, front_matter_span, load_front_matter
+from qa_tool.reader import (
+    Answer,
+    blob_text_key,
+    decode_text,
+    front_matter_span,
+    load_front_matter,
+)
 
 OVERDUE = "overdue"
 NEVER_REVIEWED = "never-reviewed"
@@ -302,7 +308,12 @@ def find_stale(
         if reasons or answer.rel in needs_git:
             rows.append((answer, last, due, reasons))
 
-    changed = _changed_in_git(config, needs_git, report.notes) if needs_git else set()
+    seeds = {
+        a.git_blob[0]: _TextKey(a.git_blob[1], a.git_blob[2])
+        for a in loaded.answers
+        if a.git_blob is not None and a.rel in needs_git
+    }
+    changed = _changed_in_git(config, needs_git, report.notes, seeds) if needs_git else set()
     for answer, last, due, reasons in rows:
         if answer.rel in changed:
             reasons.append(CHANGED)
@@ -362,7 +373,10 @@ def sort_items(items: Iterable[StaleItem], key: str = "overdue") -> list[StaleIt
 
 
 def _changed_in_git(
-    config: Config, last_reviewed: dict[str, dt.date], notes: list[str]
+    config: Config,
+    last_reviewed: dict[str, dt.date],
+    notes: list[str],
+    seeds: dict[str, _TextKey] | None = None,
 ) -> set[str]:
     """The answers (by path relative to the root) whose title or body a commit changed after
     their last review. One ``git log`` pass; blobs only for the commits that qualify."""
@@ -381,6 +395,36 @@ def _changed_in_git(
             "shallow git clone: changed-since-review sees only the fetched history "
             "(fetch it all, e.g. actions/checkout with fetch-depth: 0)"
         )
+    from qa_tool.cache import FILE_NAME, GitVerdicts
+
+    head = gitinfo.head_commit(repo)
+    if head is None:
+        return set()  # no commits yet: no history to look at
+    verdicts = GitVerdicts(config.state_dir / FILE_NAME)
+    wanted = {rel: day.isoformat() for rel, day in last_reviewed.items()}
+    known = verdicts.get(head, wanted)
+    if known is not None:
+        return known
+    changed = _changed_in_history(config, repo, last_reviewed, notes, seeds or {})
+    if changed is not None and config.state_dir.parent.is_dir():
+        from qa_tool.config import ensure_state_dir
+
+        with contextlib.suppress(OSError):
+            ensure_state_dir(config)
+            verdicts.put(head, wanted, changed)
+    return changed or set()
+
+
+def _changed_in_history(
+    config: Config,
+    repo: Any,
+    last_reviewed: dict[str, dt.date],
+    notes: list[str],
+    seeds: dict[str, _TextKey],
+) -> set[str] | None:
+    """The work behind :func:`_changed_in_git`; None when git failed (noted)."""
+    from qa_tool import gitinfo
+
     # Paths as git prints them (from the repository's top level) -> the answer they are now.
     tracked = {repo.prefix + rel: rel for rel in last_reviewed}
     folder = relative(config, config.answers_dir)
@@ -404,31 +448,36 @@ def _changed_in_git(
         if not candidates:
             return set()
         blobs = list(dict.fromkeys(b for _, old, new in candidates for b in (old, new)))
-        keys = _blob_keys(config, repo, blobs)
+        keys = _blob_keys(config, repo, blobs, seeds)
     except GitError as exc:
         notes.append(f"{exc}: changed-since-review skipped")
-        return set()
+        return None
     return {
         rel for rel, old, new in candidates if not _same_reader_text(keys.get(old), keys.get(new))
     }
 
 
-def _blob_keys(config: Config, repo: Any, blobs: list[str]) -> dict[str, _TextKey | None]:
-    """Each blob's reader-text key, from the cache where known, else from git (then cached)."""
+def _blob_keys(
+    config: Config, repo: Any, blobs: list[str], seeds: dict[str, _TextKey]
+) -> dict[str, _TextKey | None]:
+    """Each blob's reader-text key: from ``seeds`` (files just read, by their git blob id),
+    the cache, or else git (then cached)."""
     from qa_tool import gitinfo
     from qa_tool.cache import FILE_NAME, BlobKeys
 
     memo = BlobKeys(config.state_dir / FILE_NAME)
-    keys: dict[str, _TextKey | None] = {
-        blob: _TextKey(*key) for blob, key in memo.get_many(blobs).items()
-    }
+    keys: dict[str, _TextKey | None] = {b: seeds[b] for b in blobs if b in seeds}
+    for blob in keys:
+        memo.put(blob, (keys[blob].body_digest, keys[blob].title_yaml))
+    unseeded = [b for b in blobs if b not in keys]
+    keys.update((blob, _TextKey(*key)) for blob, key in memo.get_many(unseeded).items())
     missing = [b for b in blobs if b not in keys]
     blobs_read = gitinfo.read_blobs(repo, missing, config.max_file_bytes) if missing else ()
     for blob, data in blobs_read:
         key = keys[blob] = _text_key(data)
         if key is not None:
             memo.put(blob, (key.body_digest, key.title_yaml))
-    if missing and config.state_dir.parent.is_dir():
+    if (missing or seeds) and config.state_dir.parent.is_dir():
         from qa_tool.config import ensure_state_dir
 
         with contextlib.suppress(OSError):
@@ -457,20 +506,7 @@ def _text_key(data: bytes | None) -> _TextKey | None:
         start, end, body_start = front_matter_span(text, _BLOB)
     except AnswerFileError:
         return _TextKey(hashlib.sha256(data).hexdigest(), "")
-    body = text[body_start:].strip()
-    return _TextKey(hashlib.sha256(body.encode("utf-8")).hexdigest(), _title_yaml(text[start:end]))
-
-
-def _title_yaml(front: str) -> str:
-    """The lines of the ``title:`` entry (up to the next top-level key); all of it if not found."""
-    match = re.search(r"^title[ \t]*:", front, re.MULTILINE)
-    if not match:
-        return front
-    # Continuation lines are indented, so the next line starting at column 0 (not a
-    # comment) is the next key.
-    following = _TOP_LEVEL_KEY.search(front, match.end())
-    stop = following.start() if following else len(front)
-    return front[match.start() : stop]
+    return _TextKey(*blob_text_key(text[start:end], text[body_start:]))
 
 
 def _title_value(title_yaml: str) -> str | None:

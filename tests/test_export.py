@@ -911,3 +911,112 @@ def test_exclude_due_leaves_out_what_qa_stale_lists(library, qa, tmp_path):
     assert jsonl_of(tmp_path / "c") == []
     result = export(qa, tmp_path / "d", "--as-of", "2026-04-01", "--status", "draft")
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "kind, name",
+    [
+        ("fifo", "bundle"),  # stands in for a device such as /dev/null: not a file or folder
+        ("fifo", "bundle.tar.gz"),
+        ("symlink", "bundle.tar.gz"),
+        ("folder", "bundle"),  # a folder that is not a bundle
+        ("file", "bundle"),  # a folder bundle never replaces a plain file
+    ],
+)
+def test_force_never_replaces_what_is_not_a_bundle(library, qa, tmp_path, kind, name):
+    build_tree(library, {"answers/oncology/a.md": answer_text("a")})
+    out = tmp_path / name
+    if kind == "fifo":
+        os.mkfifo(out)
+    elif kind == "symlink":
+        (tmp_path / "target.tar.gz").write_bytes(b"keep me")
+        out.symlink_to(tmp_path / "target.tar.gz")
+    elif kind == "folder":
+        out.mkdir()
+        (out / "notes.txt").write_text("keep me")
+    else:
+        out.write_text("keep me")
+    before = os.lstat(out)
+    result = export(qa, out, "--force")
+    assert result.exit_code == 1
+    assert "not replaced, even with --force" in result.stderr
+    after = os.lstat(out)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_a_repeat_export_reuses_renderings_and_sees_every_change(
+    library, qa, tmp_path, monkeypatch
+):
+    """The render cache: the same bytes as a fresh render, and never a stale answer."""
+    from qa_tool import cache
+    from qa_tool import export as export_module
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written by the test count as settled
+    rendered: list[str] = []
+    real_chunk = export_module._render_chunk
+
+    def counting_chunk(job):
+        rendered.extend(rel for _path, rel, _stem in job[1])
+        return real_chunk(job)
+
+    monkeypatch.setattr(export_module, "_render_chunk", counting_chunk)
+    build_tree(
+        library,
+        {
+            "answers/oncology/a.md": answer_text("a", title="First title?"),
+            "answers/oncology/b.md": answer_text("b"),
+        },
+    )
+    first = export(qa, tmp_path / "one.tar.gz", "--format", "jsonl", "--format", "html")
+    assert first.exit_code == 0, first.output
+    assert sorted(rendered) == ["answers/oncology/a.md", "answers/oncology/b.md"]
+    rendered.clear()
+    again = export(qa, tmp_path / "two.tar.gz", "--format", "jsonl", "--format", "html")
+    assert again.exit_code == 0
+    assert rendered == []  # everything came from the cache
+    assert (tmp_path / "one.tar.gz").read_bytes() == (tmp_path / "two.tar.gz").read_bytes()
+
+    # An edit (same size, old modification time put back) is seen: only that answer is redone.
+    rendered.clear()
+    path = library / "answers/oncology/a.md"
+    st = path.stat()
+    path.write_text(answer_text("a", title="Other title?"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+    edited = export(qa, tmp_path / "edited", "--format", "jsonl", "--format", "html")
+    assert edited.exit_code == 0, edited.output
+    assert rendered == ["answers/oncology/a.md"]
+    assert {r["id"]: r["title"] for r in jsonl_of(tmp_path / "edited")} == {
+        "a": "Other title?",
+        "b": "Is this a sample question?",
+    }
+
+    # A new footer in qa.toml changes every page: all are redone.
+    rendered.clear()
+    (library / "qa.toml").write_text(
+        '[[topics]]\nname = "Oncology"\nfooter = "A new footer."\n', encoding="utf-8"
+    )
+    third = export(qa, tmp_path / "three", "--format", "jsonl", "--format", "html")
+    assert third.exit_code == 0, third.output
+    assert sorted(rendered) == ["answers/oncology/a.md", "answers/oncology/b.md"]
+    records = {r["id"]: r for r in jsonl_of(tmp_path / "three")}
+    assert {r["footer"] for r in records.values()} == {"A new footer."}
+    page = (tmp_path / "three" / "data" / "html" / "oncology" / "b.html").read_text()
+    assert "A new footer." in page
+
+    # And the cached result equals what a run without any cache makes.
+    import shutil
+
+    shutil.rmtree(library / ".qa")
+    fresh = export(qa, tmp_path / "four", "--format", "jsonl", "--format", "html")
+    assert fresh.exit_code == 0
+    for name in (
+        "answers.jsonl",
+        "html/oncology/a.html",
+        "html/oncology/b.html",
+        "html/index.html",
+    ):
+        cached = (tmp_path / "three" / "data" / name).read_bytes()
+        assert cached == (tmp_path / "four" / "data" / name).read_bytes(), name

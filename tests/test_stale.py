@@ -316,8 +316,41 @@ def test_git_is_one_log_pass_and_one_cat_file(library, tmp_path):
         for line in calls.read_text().split("\n")
         if line
     ]
-    # rev-parse for the root (config) and the repository, one log, one cat-file.
-    assert sorted(subcommands) == ["cat-file", "log", "rev-parse", "rev-parse"]
+    # rev-parse for the root (config), the repository and HEAD; one log; one cat-file.
+    assert sorted(subcommands) == ["cat-file", "log", "rev-parse", "rev-parse", "rev-parse"]
+
+    # A second run at the same HEAD reuses the verdicts: no log, no blobs read.
+    calls.write_text("")
+    again = run_qa("stale", "--format", "json", "--as-of", "2026-04-01", cwd=library, env=env)
+    assert again.stdout == result.stdout
+    again_subcommands = [
+        next(a for a in line.split(" ") if not a.startswith("-") and "=" not in a)
+        for line in calls.read_text().split("\n")
+        if line
+    ]
+    assert sorted(again_subcommands) == ["rev-parse", "rev-parse", "rev-parse"]
+
+
+def test_cached_verdicts_follow_new_commits_and_new_reviews(tmp_path):
+    """The HEAD-keyed verdicts are redone when HEAD moves or a review date changes."""
+    library = tmp_path / "lib"
+    build_tree(library, {"answers/oncology/a.md": answer_text("a", last_reviewed="2026-02-10")})
+    git_init(library)
+    commit_all(library, "add", "2026-01-05T10:00:00")
+
+    def listed():
+        out = run_qa("stale", "--format", "json", "--as-of", "2026-03-01", cwd=library)
+        return [(i["id"], i["reasons"]) for i in json.loads(out.stdout)]
+
+    assert listed() == []
+    path = library / "answers/oncology/a.md"
+    path.write_text(path.read_text().replace("A claim", "An edited claim"))
+    commit_all(library, "edit the body", "2026-02-20T10:00:00")
+    assert listed() == [("a", ["changed-since-review"])]  # HEAD moved: worked out again
+    path.write_text(
+        path.read_text().replace("last_reviewed: 2026-02-10", "last_reviewed: 2026-02-25")
+    )
+    assert listed() == []  # a newer review covers the edit, even before it is committed
 
 
 def test_fingerprint_decides_without_git(library, qa):
@@ -636,3 +669,32 @@ def test_readme_shows_the_real_output_for_the_shipped_answers():
     result = QA(REPO)("stale", "--as-of", "2026-11-22", "--no-git", env={"COLUMNS": "100"})
     assert result.exit_code == 1
     assert [line.rstrip() for line in result.stdout.splitlines()] == shown.splitlines()
+
+
+def test_blobs_read_in_storage_order_are_the_same_blobs(tmp_path, monkeypatch):
+    """Large reads ask git in pack order; what comes back is exactly what was asked for."""
+    from qa_tool import gitinfo
+
+    library = tmp_path / "lib"
+    build_tree(library, {f"answers/oncology/a{n}.md": answer_text(f"a{n}") for n in range(6)})
+    git_init(library)
+    commit_all(library, "add", "2026-01-05T10:00:00")
+    git(library, "gc", "-q")  # a pack, as in any library with some history
+    for n in range(3):
+        path = library / f"answers/oncology/a{n}.md"
+        path.write_text(path.read_text() + "\nMore text.\n")
+    commit_all(library, "edit", "2026-02-05T10:00:00")
+    repo = gitinfo.open_repo(library)
+    blobs = git(library, "rev-list", "--objects", "--all").split()
+    blobs = [
+        b for b in blobs if len(b) == 40 and git(library, "cat-file", "-t", b).strip() == "blob"
+    ]
+    wanted = [*reversed(blobs), "0" * 40]  # a missing one too
+    monkeypatch.setattr(gitinfo, "PACK_ORDER_MIN", 10**9)
+    as_asked = list(gitinfo.read_blobs(repo, wanted))
+    monkeypatch.setattr(gitinfo, "PACK_ORDER_MIN", 1)
+    in_pack_order = list(gitinfo.read_blobs(repo, wanted))
+    assert [b for b, _ in as_asked] == wanted
+    assert sorted(in_pack_order, key=lambda p: p[0]) == sorted(as_asked, key=lambda p: p[0])
+    assert dict(in_pack_order)["0" * 40] is None
+    assert len(blobs) == 9
