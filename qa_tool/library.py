@@ -186,7 +186,7 @@ def _parse_all(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(50, len(items) // (workers * 4))
+    size = max(50, min(500, len(items) // (workers * 4)))  # small chunks: memory stays flat
     chunks = [(items[i : i + size], max_bytes, summary) for i in range(0, len(items), size)]
     try:
         context = multiprocessing.get_context("fork")

@@ -464,9 +464,26 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
     return meta
 
 
+_ANCHOR_BEFORE = frozenset(" \t\r\n\f\v[{,:-")
+_ANCHOR_NOT_AFTER = frozenset(" \t\r\n\f\v,[]{}")
+
+
+def _has_anchor(front: str) -> bool:
+    """Whether the YAML has an anchor (``&name``): what :data:`_ANCHOR` matches, but
+    looking only at each ``&`` ("Q&A" in a title is not one)."""
+    at = front.find("&")
+    while at != -1:
+        before = front[at - 1] if at else "\n"
+        after = front[at + 1 : at + 2]
+        if before in _ANCHOR_BEFORE and after and after not in _ANCHOR_NOT_AFTER:
+            return True
+        at = front.find("&", at + 1)
+    return False
+
+
 def _needs_shape_check(front: str) -> bool:
     """Whether the YAML could expand (anchors) or nest deeply (deep indentation)."""
-    return bool(("&" in front and _ANCHOR.search(front)) or _DEEP_INDENT.search(front))
+    return bool(_has_anchor(front) or _DEEP_INDENT.search(front))
 
 
 def _check_flow_depth(front: str, path: Path) -> None:
@@ -606,12 +623,9 @@ def _summary_yaml(front: str) -> str | None:
     the limits watch for (anchors, deep nesting): then the whole front matter is
     parsed, so a hostile or broken file is reported as it would be in full.
     """
-    if (
-        _ODD_LINE.search(front)
-        or ("&" in front and _ANCHOR.search(front))
-        or _DEEP_INDENT.search(front)
-        or front.count("[") + front.count("{") > MAX_DEPTH
-    ):
+    if _ODD_LINE.search(front) or front.count("[") + front.count("{") > MAX_DEPTH:
+        return None
+    if _needs_shape_check(front):  # callers usually checked already; cheap when clean
         return None
     starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
     if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):

@@ -115,7 +115,7 @@ def validate_library(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(50, len(files) // (workers * 4))
+        size = max(50, min(500, len(files) // (workers * 4)))  # small chunks: flat memory
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
         job = partial(_validate_files, config, odd=(), stems=stems, today=today)
         context = multiprocessing.get_context("fork")
