@@ -13,7 +13,6 @@ import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from functools import partial
 from pathlib import Path
 
 from qa_tool.body import (
@@ -117,16 +116,32 @@ def validate_library(
 
         size = max(50, min(500, len(files) // (workers * 4)))  # small chunks: flat memory
         chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        job = partial(_validate_files, config, odd=(), stems=stems, today=today)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(job, chunks))
+        # The id table can be large: forked workers inherit it instead of receiving
+        # a copy with every chunk.
+        global _SHARED
+        _SHARED = (config, stems, today)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                parts = list(pool.map(_validate_chunk, chunks))
+        finally:
+            _SHARED = None
         parts.append(_validate_files(config, [], odd, stems, today))
     report = ValidationReport(files_checked=sum(p.files_checked for p in parts))
     for part in parts:
         report.findings.extend(part.findings)
     report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
     return report
+
+
+_SHARED: tuple[Config, dict[str, list[str]], dt.date] | None = None
+
+
+def _validate_chunk(files: Sequence[Found]) -> ValidationReport:
+    """One chunk, in a forked worker that inherited :data:`_SHARED`."""
+    assert _SHARED is not None
+    config, stems, today = _SHARED
+    return _validate_files(config, files, (), stems, today)
 
 
 def _stems(config: Config, paths: Sequence[Path]) -> dict[str, list[str]]:
