@@ -308,6 +308,12 @@ def qa(*words: str) -> Callable[[Setting], list[str]]:
     return lambda s: [s.qa or "qa", *words]
 
 
+def export_argv(s: Setting) -> list[str]:
+    """The measured export: every answer as JSON lines, into a .tar.gz."""
+    out = str(s.scratch / "export.tar.gz")
+    return [s.qa or "qa", "export", "--format", "jsonl", "--out", out, "--force"]
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("version", "`qa --version`", qa("--version"), "qa"),
     Command(
@@ -338,15 +344,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "export",
         "`qa export --format jsonl --out X.tar.gz --force`",
-        lambda s: [
-            s.qa or "qa",
-            "export",
-            "--format",
-            "jsonl",
-            "--out",
-            str(s.scratch / "export.tar.gz"),
-            "--force",
-        ],
+        export_argv,
         "qa",
         "cold",
         outputs=lambda s: [s.scratch / "export.tar.gz"],
@@ -354,15 +352,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "export-warm",
         "`qa export` (same options)",
-        lambda s: [
-            s.qa or "qa",
-            "export",
-            "--format",
-            "jsonl",
-            "--out",
-            str(s.scratch / "export.tar.gz"),
-            "--force",
-        ],
+        export_argv,
         "qa",
         "warm",
         outputs=lambda s: [s.scratch / "export.tar.gz"],

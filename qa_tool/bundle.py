@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qa_tool.errors import OutputExists, UsageError
+from qa_tool.fsutil import current_umask, fsync_dir
 
 BUNDLE_FORMAT = 1
 PAYLOAD_DIR = "data"
@@ -273,11 +274,11 @@ def write_bundle(
                     _write_tar_gz(raw, staging_dir, names, epoch)
                 raw.flush()
                 os.fsync(raw.fileno())
-            os.chmod(archive_tmp, FILE_MODE & ~_umask())
+            os.chmod(archive_tmp, FILE_MODE & ~current_umask())
             _put_in_place(archive_tmp, out, force)
             archive_tmp = None
             shutil.rmtree(staging_dir)
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
         return BundleResult(kind, files, manifest)
     except BaseException:
         if archive_tmp is not None:
@@ -285,21 +286,6 @@ def write_bundle(
                 archive_tmp.unlink()
         shutil.rmtree(staging_dir, ignore_errors=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _finish_folder(root: Path, names: list[str], epoch: int) -> None:
@@ -310,7 +296,7 @@ def _finish_folder(root: Path, names: list[str], epoch: int) -> None:
         os.utime(path, (epoch, epoch))
         folders.update(path.parents)
     for folder in sorted((f for f in folders if f.is_relative_to(root)), reverse=True):
-        os.chmod(folder, 0o755 & ~_umask())
+        os.chmod(folder, 0o755 & ~current_umask())
         os.utime(folder, (epoch, epoch))
 
 
