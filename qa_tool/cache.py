@@ -104,20 +104,19 @@ class SummaryCache:
         path = state_dir / FILE_NAME
         rows: dict[str, tuple] = {}
         if path.exists():
-            with contextlib.suppress(sqlite3.Error, OSError, ValueError):
-                con = sqlite3.connect(path, timeout=2)
-                try:
-                    info = dict(con.execute("SELECT key, value FROM info"))
-                    if info.get("format") == str(FORMAT) and info.get("tool") == __version__:
-                        rows = {
-                            r[0]: r[1:]
-                            for r in con.execute(
-                                "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns, "
-                                "meta, body_line, digest FROM files"
-                            )
-                        }
-                finally:
-                    con.close()
+            with (
+                contextlib.suppress(sqlite3.Error, OSError, ValueError),
+                contextlib.closing(sqlite3.connect(path, timeout=2)) as con,
+            ):
+                info = dict(con.execute("SELECT key, value FROM info"))
+                if info.get("format") == str(FORMAT) and info.get("tool") == __version__:
+                    rows = {
+                        r[0]: r[1:]
+                        for r in con.execute(
+                            "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns, "
+                            "meta, body_line, digest FROM files"
+                        )
+                    }
         return cls(path, rows)
 
     def get(self, rel: str, key: StatKey) -> CachedSummary | None:
@@ -146,34 +145,28 @@ class SummaryCache:
             return
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                with con:
-                    con.execute("PRAGMA journal_mode=WAL")
-                    con.execute(
-                        "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)"
-                    )
-                    con.execute(
-                        "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, "
-                        "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
-                        "meta TEXT, body_line INTEGER, digest TEXT)"
-                    )
-                    info = dict(con.execute("SELECT key, value FROM info"))
-                    if info.get("format") != str(FORMAT) or info.get("tool") != __version__:
-                        con.execute("DELETE FROM files")
-                        for table in ("git_verdicts", "blob_keys", "rendered"):
-                            con.execute(f"DROP TABLE IF EXISTS {table}")
-                        con.executemany(
-                            "INSERT OR REPLACE INTO info VALUES (?, ?)",
-                            [("format", str(FORMAT)), ("tool", __version__)],
-                        )
+            with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, "
+                    "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
+                    "meta TEXT, body_line INTEGER, digest TEXT)"
+                )
+                info = dict(con.execute("SELECT key, value FROM info"))
+                if info.get("format") != str(FORMAT) or info.get("tool") != __version__:
+                    con.execute("DELETE FROM files")
+                    for table in ("git_verdicts", "blob_keys", "rendered"):
+                        con.execute(f"DROP TABLE IF EXISTS {table}")
                     con.executemany(
-                        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        self._new,
+                        "INSERT OR REPLACE INTO info VALUES (?, ?)",
+                        [("format", str(FORMAT)), ("tool", __version__)],
                     )
-                    con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale])
-            finally:
-                con.close()
+                con.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._new,
+                )
+                con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale])
         self._new = []
 
 
@@ -194,18 +187,17 @@ class BlobKeys:
         found: dict[str, tuple[str, str]] = {}
         if not wanted or not self.path.exists():
             return found
-        with contextlib.suppress(sqlite3.Error, OSError):
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                con.execute("CREATE TEMP TABLE wanted (sha TEXT PRIMARY KEY)")
-                con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((b,) for b in wanted))
-                rows = con.execute(
-                    "SELECT b.sha, b.body_digest, b.title_yaml FROM blob_keys b "
-                    "JOIN wanted w ON w.sha = b.sha"
-                )
-                found = {sha: (digest, title) for sha, digest, title in rows}
-            finally:
-                con.close()
+        with (
+            contextlib.suppress(sqlite3.Error, OSError),
+            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+        ):
+            con.execute("CREATE TEMP TABLE wanted (sha TEXT PRIMARY KEY)")
+            con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((b,) for b in wanted))
+            rows = con.execute(
+                "SELECT b.sha, b.body_digest, b.title_yaml FROM blob_keys b "
+                "JOIN wanted w ON w.sha = b.sha"
+            )
+            found = {sha: (digest, title) for sha, digest, title in rows}
         return found
 
     def put(self, blob: str, key: tuple[str, str]) -> None:
@@ -216,19 +208,15 @@ class BlobKeys:
             return
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                with con:
-                    con.execute(
-                        "CREATE TABLE IF NOT EXISTS blob_keys "
-                        "(sha TEXT PRIMARY KEY, body_digest TEXT, title_yaml TEXT)"
-                    )
-                    con.executemany(
-                        "INSERT OR REPLACE INTO blob_keys VALUES (?, ?, ?)",
-                        ((sha, d, t) for sha, (d, t) in self._new.items()),
-                    )
-            finally:
-                con.close()
+            with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS blob_keys "
+                    "(sha TEXT PRIMARY KEY, body_digest TEXT, title_yaml TEXT)"
+                )
+                con.executemany(
+                    "INSERT OR REPLACE INTO blob_keys VALUES (?, ?, ?)",
+                    ((sha, d, t) for sha, (d, t) in self._new.items()),
+                )
         self._new = {}
 
 
@@ -256,15 +244,14 @@ class GitVerdicts:
         """The changed paths among ``wanted`` ({path: ISO date}), or None when not known."""
         if not self.path.exists():
             return None
-        with contextlib.suppress(sqlite3.Error, OSError, ValueError):
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                row = con.execute(
-                    "SELECT changed FROM git_verdicts WHERE question = ?",
-                    (self.question(head, wanted),),
-                ).fetchone()
-            finally:
-                con.close()
+        with (
+            contextlib.suppress(sqlite3.Error, OSError, ValueError),
+            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+        ):
+            row = con.execute(
+                "SELECT changed FROM git_verdicts WHERE question = ?",
+                (self.question(head, wanted),),
+            ).fetchone()
             if row is not None:
                 return set(json.loads(row[0]))
         return None
@@ -272,20 +259,16 @@ class GitVerdicts:
     def put(self, head: str, wanted: dict[str, str], changed: set[str]) -> None:
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                with con:
-                    con.execute(
-                        "CREATE TABLE IF NOT EXISTS git_verdicts (question TEXT PRIMARY KEY, "
-                        "changed TEXT)"
-                    )
-                    con.execute("DELETE FROM git_verdicts")
-                    con.execute(
-                        "INSERT INTO git_verdicts VALUES (?, ?)",
-                        (self.question(head, wanted), json.dumps(sorted(changed))),
-                    )
-            finally:
-                con.close()
+            with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS git_verdicts (question TEXT PRIMARY KEY, "
+                    "changed TEXT)"
+                )
+                con.execute("DELETE FROM git_verdicts")
+                con.execute(
+                    "INSERT INTO git_verdicts VALUES (?, ?)",
+                    (self.question(head, wanted), json.dumps(sorted(changed))),
+                )
 
 
 class RenderCache:
@@ -307,21 +290,20 @@ class RenderCache:
         found: set[str] = set()
         if not wanted or not self.path.exists():
             return found
-        with contextlib.suppress(sqlite3.Error, OSError):
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                rows = con.execute(
-                    "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns FROM rendered "
-                    "WHERE context = ?",
-                    (self.context,),
-                )
-                for rel, size, mtime, ctime, ino, recorded in rows:
-                    key = wanted.get(rel)
-                    fresh = key is not None and (size, mtime, ctime, ino) == key
-                    if fresh and recorded - key[1] >= RACY_NS:
-                        found.add(rel)
-            finally:
-                con.close()
+        with (
+            contextlib.suppress(sqlite3.Error, OSError),
+            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+        ):
+            rows = con.execute(
+                "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns FROM rendered "
+                "WHERE context = ?",
+                (self.context,),
+            )
+            for rel, size, mtime, ctime, ino, recorded in rows:
+                key = wanted.get(rel)
+                fresh = key is not None and (size, mtime, ctime, ino) == key
+                if fresh and recorded - key[1] >= RACY_NS:
+                    found.add(rel)
         return found
 
     def fetch(self, rels: list[str]) -> dict[str, tuple[bytes | None, ...]]:
@@ -331,22 +313,21 @@ class RenderCache:
         found: dict[str, tuple[bytes | None, ...]] = {}
         if not rels:
             return found
-        with contextlib.suppress(sqlite3.Error, OSError, zlib.error):
-            con = sqlite3.connect(self.path, timeout=2)
-            try:
-                marks = ",".join("?" * len(rels))
-                rows = con.execute(
-                    f"SELECT rel, line, page, entry FROM rendered WHERE context = ? "
-                    f"AND rel IN ({marks})",
-                    (self.context, *rels),
+        with (
+            contextlib.suppress(sqlite3.Error, OSError, zlib.error),
+            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+        ):
+            marks = ",".join("?" * len(rels))
+            rows = con.execute(
+                f"SELECT rel, line, page, entry FROM rendered WHERE context = ? "
+                f"AND rel IN ({marks})",
+                (self.context, *rels),
+            )
+            for rel, line, page, entry in rows:
+                found[rel] = tuple(
+                    zlib.decompress(part) if part is not None else None
+                    for part in (line, page, entry)
                 )
-                for rel, line, page, entry in rows:
-                    found[rel] = tuple(
-                        zlib.decompress(part) if part is not None else None
-                        for part in (line, page, entry)
-                    )
-            finally:
-                con.close()
         return found
 
     def put(self, rel: str, key: StatKey, parts: tuple[bytes | None, ...]) -> None:
@@ -360,18 +341,14 @@ class RenderCache:
             return
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(self.path, timeout=5)
-            try:
-                with con:
-                    con.execute(
-                        "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
-                        "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
-                        "context TEXT, line BLOB, page BLOB, entry BLOB)"
-                    )
-                    con.executemany(
-                        "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        self._new,
-                    )
-            finally:
-                con.close()
+            with contextlib.closing(sqlite3.connect(self.path, timeout=5)) as con, con:
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
+                    "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
+                    "context TEXT, line BLOB, page BLOB, entry BLOB)"
+                )
+                con.executemany(
+                    "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    self._new,
+                )
         self._new = []
