@@ -13,8 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-LEGACY_SAMPLES = SHARED / "legacy-samples"
+LEGACY_SAMPLES = REPO / "tests" / "fixtures" / "legacy"
 
 
 def build_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:

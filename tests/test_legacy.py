@@ -1,6 +1,6 @@
 """Tests for the legacy-text parser behind ``qa convert``.
 
-The two real samples are read from the shared folder next to the repository; the
+The two real samples are kept under tests/fixtures/legacy/; the
 other cases are small legacy texts written here, one per variation the archives show.
 """
 
@@ -18,7 +18,7 @@ from qa_tool import legacy
 from qa_tool.errors import LegacyFormatError
 from qa_tool.legacy import LegacyAnswer, decode_legacy, parse_legacy
 
-SAMPLES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "legacy-samples"
+SAMPLES_DIR = Path(__file__).resolve().parent / "fixtures" / "legacy"
 
 
 def sample_bytes(prefix: str) -> bytes:
