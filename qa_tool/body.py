@@ -16,10 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-RESEARCH = "What the research says"
-DOCTOR = "What to ask your doctor"
-REQUIRED_SECTIONS = (RESEARCH, DOCTOR)
-
 PLACEHOLDER_MARKER = "qa:placeholder"
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")

@@ -55,6 +55,7 @@ from qa_tool.errors import (
 from qa_tool.ids import check_id, make_id
 from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
 from qa_tool.library import answer_paths, relative, scan_markdown
+from qa_tool.model import Status, choices
 from qa_tool.reader import read_answer, read_bytes_checked
 
 __all__ = [
@@ -87,7 +88,6 @@ LEGACY_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".md")
 STDIN_NAME = "stdin"
 WRITER_THREADS = 4
 """Threads writing answer files: each write waits for its fsync, so they overlap well."""
-ANSWER_STATUSES = ("draft", "in-review", "published", "retired")
 _MIN_TITLE_LENGTH = 3
 
 
@@ -250,14 +250,14 @@ def _link_out_of(path: Path, folder: Path) -> str | None:
 
 def default_status(answer: LegacyAnswer) -> str:
     """``published`` when the page showed a confidence and a review date and cites
-    research (it was live and reviewed), else ``in-review`` (it needs a reviewer first).
+    research (it was live and reviewed), else in review (it needs a reviewer first).
 
     >>> default_status(parse_legacy("Why?\\nBecause.\\nWhat to ask your doctor\\n- Sure?\\n"))
     'in-review'
     """
     if answer.confidence and answer.last_reviewed and answer.references:
-        return "published"
-    return "in-review"
+        return Status.published.value
+    return Status.in_review.value
 
 
 @dataclass
@@ -292,10 +292,8 @@ def convert_sources(
     makes a batch of a thousand files several times faster on a busy disk.
     """
     topic = config.topic_named(options.topic) if options.topic else None
-    if options.status is not None and options.status not in ANSWER_STATUSES:
-        raise UsageError(
-            f"unknown status {options.status!r}; use one of: {', '.join(ANSWER_STATUSES)}"
-        )
+    if options.status is not None and options.status not in set(Status):
+        raise UsageError(f"unknown status {options.status!r}; use one of: {choices(Status)}")
     out_dir = config.answers_dir
     if options.out_dir is not None:
         out_dir = options.out_dir.expanduser().resolve()
@@ -489,11 +487,13 @@ def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: lis
         )
         if not value
     ]
-    if status == "published" and missing:
+    if status == Status.published and missing:
         needed = " and ".join([", ".join(missing[:-1]), missing[-1]] if missing[:-1] else missing)
-        raise QAError(f"--status published needs {needed}, which the text does not give")
-    if not chosen and status != "published" and answer.confidence and answer.last_reviewed:
-        warnings.append("status in-review although the page shows a review: it cites nothing")
+        raise QAError(f"--status {Status.published} needs {needed}, which the text does not give")
+    if not chosen and status != Status.published and answer.confidence and answer.last_reviewed:
+        warnings.append(
+            f"status {Status.in_review} although the page shows a review: it cites nothing"
+        )
 
 
 @dataclass

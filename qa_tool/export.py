@@ -17,7 +17,7 @@ Nothing here reads the clock: the bundle's one timestamp is SOURCE_DATE_EPOCH,
 else the library's HEAD commit time, else 1980-01-01 (:func:`bundle_epoch`), so
 the same library state and options give the same bytes. Example::
 
-    selection = make_selection(config, statuses=["published"], topics=["Oncology"])
+    selection = make_selection(config, statuses=[Status.published], topics=["Oncology"])
     report = export_bundle(config, selection, ["jsonl", "html"], Path("out.tar.gz"))
 """
 
@@ -41,14 +41,12 @@ from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
 from qa_tool.library import PARALLEL_MIN_FILES, LoadResult, load_answers, relative, scan_markdown
+from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
 from qa_tool.reader import Answer, read_bytes_checked
 from qa_tool.schema import to_json_value
 from qa_tool.stale import due_date, find_stale
 
-STATUSES = ("draft", "in-review", "published", "retired")
-FORMATS = ("jsonl", "json", "html", "md")
-DEFAULT_STATUSES = ("published",)
-DEFAULT_FORMATS = ("jsonl",)
+DEFAULT_FORMATS: tuple[str, ...] = (ExportFormat.jsonl.value,)
 COMPUTED_FIELDS = (
     "path",
     "references",
@@ -69,7 +67,7 @@ Progress = Callable[[int, int], None]
 class Selection:
     """Which answers an export takes; normalised so equal choices compare (and record) equal."""
 
-    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    statuses: tuple[str, ...] = DEFAULT_EXPORT_STATUSES
     topics: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
     since: str | None = None
@@ -93,10 +91,10 @@ def make_selection(
     no statuses means published only. ``as_of`` (default today) only matters
     with ``exclude_due``.
     """
-    wanted = sorted({s.strip().lower() for s in statuses}) or list(DEFAULT_STATUSES)
+    wanted = sorted({s.strip().lower() for s in statuses}) or list(DEFAULT_EXPORT_STATUSES)
     for status in wanted:
-        if status not in STATUSES:
-            raise UsageError(f"--status {status!r}: use one of {', '.join(STATUSES)}")
+        if status not in set(Status):
+            raise UsageError(f"--status {status!r}: use one of {choices(Status)}")
     topic_names = sorted({config.topic_named(t).name for t in topics})
     id_list = sorted({i.strip() for i in ids if i.strip()})
     if since is not None:
@@ -119,9 +117,9 @@ def normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
     """Formats without repeats, in the fixed order jsonl, json, html, md; jsonl when none."""
     chosen = {f.strip().lower() for f in formats}
     for name in sorted(chosen):
-        if name not in FORMATS:
-            raise UsageError(f"--format {name!r}: use one of {', '.join(FORMATS)}")
-    return tuple(f for f in FORMATS if f in chosen) or DEFAULT_FORMATS
+        if name not in set(ExportFormat):
+            raise UsageError(f"--format {name!r}: use one of {choices(ExportFormat)}")
+    return tuple(f.value for f in ExportFormat if f in chosen) or DEFAULT_FORMATS
 
 
 # ---------------------------------------------------------------------------
@@ -414,8 +412,8 @@ def _render_chunk(
     from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line
 
     config, items, formats = job
-    wants_json = "jsonl" in formats or "json" in formats
-    wants_html = "html" in formats
+    wants_json = ExportFormat.jsonl in formats or ExportFormat.json in formats
+    wants_html = ExportFormat.html in formats
     renderer = Renderer() if wants_json or wants_html else None
     out: list[_Rendered] = []
     for path, rel, stem in items:
@@ -423,7 +421,7 @@ def _render_chunk(
         out.append(item)
         try:
             answer = read_answer(Path(path), rel, config.max_file_bytes)
-            if "md" in formats:  # the bytes as they are, within the same limit
+            if ExportFormat.md in formats:  # the bytes as they are, within the same limit
                 item.md = read_bytes_checked(answer.path, config.max_file_bytes)
         except AnswerFileError as exc:
             item.error = exc
@@ -502,7 +500,7 @@ def _rendered(
             item = _Rendered(rel, stem, line, page)
             if entry is not None:
                 item.entry = IndexEntry(*json.loads(entry))
-            if "md" in formats:
+            if ExportFormat.md in formats:
                 try:
                     item.md = read_bytes_checked(Path(path), config.max_file_bytes)
                 except AnswerFileError as exc:
@@ -558,13 +556,21 @@ def write_payload(
     from qa_tool.render import index_page
 
     formats = tuple(formats)
-    wants_html = "html" in formats
+    wants_html = ExportFormat.html in formats
     entries: list[Any] = []
     total = len(answers)
     written = 0
     with ExitStack() as stack:
-        jsonl = stack.enter_context(sink.stream("answers.jsonl")) if "jsonl" in formats else None
-        array = stack.enter_context(sink.stream("answers.json")) if "json" in formats else None
+        jsonl = (
+            stack.enter_context(sink.stream("answers.jsonl"))
+            if ExportFormat.jsonl in formats
+            else None
+        )
+        array = (
+            stack.enter_context(sink.stream("answers.json"))
+            if ExportFormat.json in formats
+            else None
+        )
         if array is not None:
             array.write(b"[")
         for n, item in enumerate(_rendered(config, answers, formats, workers), 1):

@@ -51,18 +51,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qa_tool.errors import LegacyFormatError
+from qa_tool.model import Confidence, SectionTitle
 
 __all__ = [
-    "CONFIDENCE_LEVELS",
     "NO_FOOTER_TOPIC",
     "NUMBER_TAKING_WORDS",
     "LegacyAnswer",
     "decode_legacy",
     "parse_legacy",
 ]
-
-CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "moderate", "low", "very-low")
-"""The GRADE certainty words, as stored in front matter."""
 
 NO_FOOTER_TOPIC = "topic not found in footer"
 """The warning for a text without the standard footer (``qa convert`` words its own)."""
@@ -106,7 +103,7 @@ _MAX_REVIEW_LINE = 160
 _RESEARCH = "research"
 _DOCTOR = "doctor"
 _REFERENCES = "references"
-_SECTION_TITLES = {_RESEARCH: "What the research says", _DOCTOR: "What to ask your doctor"}
+_SECTION_TITLES = {_RESEARCH: SectionTitle.research.value, _DOCTOR: SectionTitle.doctor.value}
 
 # --- text normalisation -------------------------------------------------------------
 
@@ -150,10 +147,10 @@ _COOKIE_LINE_RE = re.compile(
 _HEADING_MARKUP_RE = re.compile(r"^#{1,6}(?:\s+|$)|\s+#+$")
 _EMPHASIS_RE = re.compile(r"^[*_]{1,3}|[*_]{1,3}$")
 _HEADING_KINDS = {
-    "what the research says": _RESEARCH,
+    SectionTitle.research.casefold(): _RESEARCH,
     "what does the research say": _RESEARCH,
     "what research says": _RESEARCH,
-    "what to ask your doctor": _DOCTOR,
+    SectionTitle.doctor.casefold(): _DOCTOR,
     "questions to ask your doctor": _DOCTOR,
     "questions for your doctor": _DOCTOR,
     "references": _REFERENCES,
@@ -414,8 +411,8 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     preamble, sections = _split_sections(lines, warnings)
     if _RESEARCH not in sections and _DOCTOR not in sections:
         raise LegacyFormatError(
-            f"{source}: not a legacy answer: no 'What the research says' or "
-            "'What to ask your doctor' section"
+            f"{source}: not a legacy answer: no '{SectionTitle.research}' or "
+            f"'{SectionTitle.doctor}' section"
         )
     question, summary_lines = _take_question(preamble, source, warnings)
 
@@ -432,9 +429,9 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     if not summary_paragraphs:
         warnings.append("no summary before the first section")
     if _RESEARCH not in sections:
-        warnings.append("no 'What the research says' section")
+        warnings.append(f"no '{SectionTitle.research}' section")
     if _DOCTOR not in sections:
-        warnings.append("no 'What to ask your doctor' section")
+        warnings.append(f"no '{SectionTitle.doctor}' section")
     doctor_questions = _doctor_questions(sections.get(_DOCTOR, []), warnings)
 
     citations = _citations_in_order([*summary_paragraphs, *research])
@@ -569,8 +566,8 @@ def _confidence_level(word: str, warnings: list[str]) -> str | None:
     """Normalise "Very Low" / "very-low" / "verylow" to a GRADE level, or warn."""
     level = re.sub(r"[\s-]+", "-", word.strip().lower())
     if level == "verylow":
-        level = "very-low"
-    if level in CONFIDENCE_LEVELS:
+        level = Confidence.very_low.value
+    if level in set(Confidence):
         return level
     warnings.append(f"unknown confidence {word!r}; left empty")
     return None
@@ -740,8 +737,7 @@ def _doctor_questions(lines: list[str], warnings: list[str]) -> list[str]:
             continue
         if has_bullets:
             warnings.append(
-                f"a line in 'What to ask your doctor' has no bullet; kept as a question: "
-                f"{stripped!r}"
+                f"a line in '{SectionTitle.doctor}' has no bullet; kept as a question: {stripped!r}"
             )
         questions.append(stripped)
     return questions

@@ -27,6 +27,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from qa_tool.errors import AnswerFileError
+from qa_tool.model import SUMMARY_FIELDS
 
 MAX_DEPTH = 64
 MAX_NODES = 50_000
@@ -191,18 +192,6 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-SUMMARY_FIELDS = (
-    "id",
-    "title",
-    "topic",
-    "status",
-    "confidence",
-    "created",
-    "last_reviewed",
-    "review_due",
-    "reviewed_by",
-    "review_fingerprint",
-)
 """The front-matter fields listing commands need; ``qa stale`` reads only these."""
 
 

@@ -35,8 +35,8 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from qa_tool.body import DOCTOR, RESEARCH
 from qa_tool.dates import as_date
+from qa_tool.model import SectionTitle
 from qa_tool.reader import Answer
 from qa_tool.schema import to_json_value
 
@@ -421,7 +421,8 @@ class Renderer:
         questions: list[str] = []
         cited: list[str] = []
         section: str | None = ""  # "" before the first heading, then the heading's casefold
-        research_key, doctor_key = RESEARCH.casefold(), DOCTOR.casefold()
+        research_key = SectionTitle.research.casefold()
+        doctor_key = SectionTitle.doctor.casefold()
         pending = None  # what the next inline token is: "heading", "para" or "item"
         for token in tokens:
             kind = token.type

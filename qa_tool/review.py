@@ -33,28 +33,10 @@ from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, GitError, LockError, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
 from qa_tool.library import answer_paths, find_answer, relative
+from qa_tool.model import FIELD_ORDER, Confidence, choices
 from qa_tool.reader import read_answer, text_digest
 from qa_tool.stale import reviewer_names
 from qa_tool.validate import ERROR, Finding, check_answer
-
-CONFIDENCE_LEVELS = ("high", "moderate", "low", "very-low")
-
-# Where a missing key is inserted: after the nearest key that comes before it here.
-KEY_ORDER = (
-    "id",
-    "title",
-    "topic",
-    "status",
-    "confidence",
-    "created",
-    "last_reviewed",
-    "review_due",
-    "reviewed_by",
-    "review_fingerprint",
-    "review_log",
-    "authors",
-    "references",
-)
 
 
 @dataclass(frozen=True)
@@ -159,8 +141,8 @@ def review_answers(
         raise UsageError(f"--date {date} is in the future; a review is recorded when it is done")
     if not reviewers:
         raise UsageError("name the reviewer with --by 'NAME[, CREDENTIALS]'")
-    if confidence is not None and confidence not in CONFIDENCE_LEVELS:
-        raise UsageError(f"confidence {confidence!r} is not one of: {', '.join(CONFIDENCE_LEVELS)}")
+    if confidence is not None and confidence not in set(Confidence):
+        raise UsageError(f"confidence {confidence!r} is not one of: {choices(Confidence)}")
     if note is not None and not note.strip():
         raise UsageError("--note is empty")
     unique: dict[str, Reviewer] = {}
@@ -271,12 +253,12 @@ def _review_one(
 
 
 def _set(front: Any, key: str, value: Any) -> None:
-    """Set ``key``; a new key goes after the nearest key that precedes it in KEY_ORDER."""
+    """Set ``key``; a new key goes after the nearest key that precedes it in FIELD_ORDER."""
     if key in front:
         if front[key] != value:
             front[key] = value
         return
-    before = set(KEY_ORDER[: KEY_ORDER.index(key)]) if key in KEY_ORDER else set(KEY_ORDER)
+    before = set(FIELD_ORDER[: FIELD_ORDER.index(key)]) if key in FIELD_ORDER else set(FIELD_ORDER)
     position = 0
     for n, existing in enumerate(front.keys()):
         if existing in before:

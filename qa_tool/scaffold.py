@@ -51,12 +51,11 @@ from qa_tool.errors import (
 from qa_tool.fsutil import atomic_write
 from qa_tool.ids import check_id, make_id
 from qa_tool.library import answer_paths, inside_root, relative
+from qa_tool.model import NEW_STATUSES, Confidence, Status, choices
 from qa_tool.reader import decode_text, front_matter_span, load_front_matter
 
 TEMPLATES_DIR = "templates"
 PACKAGE_TEMPLATE = Path(__file__).resolve().parent / "templates" / "default.md"
-STATUSES = ("draft", "in-review")
-CONFIDENCE_LEVELS = ("high", "moderate", "low", "very-low")
 BATCH_FIELDS = ("question", "topic", "id", "confidence", "author", "status")
 
 # The variables a template may use, and what each holds (README lists the same).
@@ -65,7 +64,7 @@ TEMPLATE_VARIABLES: dict[str, str] = {
     "id": "the answer's id (the file name without .md)",
     "topic": "the topic's name, e.g. Women's Health",
     "topic_folder": "the topic's folder, e.g. womens-health",
-    "status": "draft (default) or in-review",
+    "status": f"{Status.draft} (default) or {Status.in_review}",
     "confidence": "the GRADE level given with --confidence, else empty",
     "author": "the name given with --author, else empty",
     "authors": "front matter: [{name: ...}] from --author, else null; body: the name",
@@ -84,7 +83,7 @@ class NewAnswer:
     id: str | None = None
     confidence: str | None = None
     author: str | None = None
-    status: str = "draft"
+    status: str = Status.draft.value
 
 
 @dataclass(frozen=True)
@@ -261,15 +260,13 @@ def _checked(config: Config, request: NewAnswer) -> tuple[str, Topic, str, str |
         answer_id = attempt(check_id, request.id)
     elif question is not None:
         answer_id = attempt(lambda q: check_id(make_id(q)), question)
-    if request.status not in STATUSES:
+    if request.status not in NEW_STATUSES:
         problems.append(
-            f"status {request.status!r} is not one of: {', '.join(STATUSES)} "
+            f"status {request.status!r} is not one of: {choices(NEW_STATUSES)} "
             "(a new answer starts before review)"
         )
-    if request.confidence is not None and request.confidence not in CONFIDENCE_LEVELS:
-        problems.append(
-            f"confidence {request.confidence!r} is not one of: {', '.join(CONFIDENCE_LEVELS)}"
-        )
+    if request.confidence is not None and request.confidence not in set(Confidence):
+        problems.append(f"confidence {request.confidence!r} is not one of: {choices(Confidence)}")
     author = None if request.author is None else attempt(_one_line, request.author, "author")
     if problems:
         raise UsageError("; ".join(problems))

@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from qa_tool.model import Status
+
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 ANSWER_SCHEMA = SCHEMA_DIR / "answer.schema.json"
 
@@ -158,7 +160,10 @@ def _issue(error: Any) -> SchemaIssue:
         and parts[-1] in ("confidence", "last_reviewed", "reviewed_by", "references")
         and not error.absolute_path
     ):
-        message = f"{message} for a published answer; fill it in or set status to in-review"
+        message = (
+            f"{message} for a {Status.published} answer; "
+            f"fill it in or set status to {Status.in_review}"
+        )
     elif error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
         message = f"{error.instance!r} is not one of: {allowed}"

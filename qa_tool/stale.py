@@ -45,6 +45,7 @@ from qa_tool.config import Config
 from qa_tool.dates import Interval, as_date
 from qa_tool.errors import AnswerFileError, GitError, UsageError
 from qa_tool.library import LoadResult, relative
+from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey, Status, choices
 from qa_tool.reader import (
     Answer,
     blob_text_key,
@@ -59,9 +60,6 @@ CHANGED = "changed-since-review"
 DUE_SOON = "due-soon"
 REASONS = (OVERDUE, NEVER_REVIEWED, CHANGED, DUE_SOON)
 
-STATUSES = ("draft", "in-review", "published", "retired")
-NOT_LISTED_BY_DEFAULT = frozenset({"draft", "retired"})
-SORT_KEYS = ("overdue", "id", "title", "topic", "status", "last-reviewed", "path")
 FORECAST_MONTHS = 12
 
 NOT_A_REPO = "not a git repository: changed-since-review skipped"
@@ -179,9 +177,9 @@ def _status_filter(statuses: Iterable[str] | None) -> frozenset[str] | None:
     if statuses is None:
         return None
     wanted = {s.strip().lower() for s in statuses if s.strip()}
-    unknown = sorted(wanted - set(STATUSES))
+    unknown = sorted(wanted - set(Status))
     if unknown:
-        raise UsageError(f"unknown status {unknown[0]!r}; use one of: {', '.join(STATUSES)}")
+        raise UsageError(f"unknown status {unknown[0]!r}; use one of: {choices(Status)}")
     return frozenset(wanted) if wanted else None
 
 
@@ -294,7 +292,7 @@ def find_stale(
                 month = f"{due.year:04d}-{due.month:02d}"
                 if month in forecast:
                     forecast[month] += 1
-        if last is None and status != "draft":
+        if last is None and status != Status.draft:
             reasons.append(NEVER_REVIEWED)
         if last is not None:
             fingerprint = meta.get("review_fingerprint")
@@ -353,17 +351,17 @@ def _overdue_key(item: StaleItem) -> tuple:
     return (1, -item.days_overdue, item.path)
 
 
-def sort_items(items: Iterable[StaleItem], key: str = "overdue") -> list[StaleItem]:
-    """Sort by one of :data:`SORT_KEYS`; ties go most overdue first, then by path.
+def sort_items(items: Iterable[StaleItem], key: str = SortKey.overdue) -> list[StaleItem]:
+    """Sort by one of :class:`~qa_tool.model.SortKey`; ties go most overdue first, then by path.
 
     ``last-reviewed`` puts the oldest review (and never-reviewed answers) first.
     """
-    if key not in SORT_KEYS:
-        raise UsageError(f"unknown sort order {key!r}; use one of: {', '.join(SORT_KEYS)}")
+    if key not in set(SortKey):
+        raise UsageError(f"unknown sort order {key!r}; use one of: {choices(SortKey)}")
     ordered = sorted(items, key=_overdue_key)
-    if key == "overdue":
+    if key == SortKey.overdue:
         return ordered
-    if key == "last-reviewed":
+    if key == SortKey.last_reviewed:
         return sorted(ordered, key=lambda i: i.last_reviewed or dt.date.min)
     attribute = key.replace("-", "_")
     return sorted(ordered, key=lambda i: (getattr(i, attribute) or "").casefold())

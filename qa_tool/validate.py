@@ -15,14 +15,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qa_tool.body import (
-    DOCTOR,
-    PLACEHOLDER_MARKER,
-    RESEARCH,
-    citations,
-    parse_body,
-    placeholder_lines,
-)
+from qa_tool.body import PLACEHOLDER_MARKER, citations, parse_body, placeholder_lines
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError
@@ -36,6 +29,7 @@ from qa_tool.library import (
     scan_markdown,
     select_paths,
 )
+from qa_tool.model import REQUIRED_SECTIONS, SectionTitle, Status
 from qa_tool.reader import Answer
 from qa_tool.schema import check_front_matter, json_path
 from qa_tool.schema import prepare as prepare_schema
@@ -267,12 +261,13 @@ def _check_placeholders(answer: Answer, add) -> None:
 
     One finding per marked line, so the writer sees every spot left to fill.
     """
-    if answer.status == "draft":
+    if answer.status == Status.draft:
         return
-    status = answer.status or "not draft"
+    status = answer.status or f"not {Status.draft}"
     message = (
         f"placeholder text from the template is still here ({PLACEHOLDER_MARKER}); "
-        f"replace it and remove the marker, or set status back to draft (status is {status})"
+        f"replace it and remove the marker, or set status back to {Status.draft} "
+        f"(status is {status})"
     )
     for n in placeholder_lines(answer.front_matter):
         add("placeholder-left", message, line=n + 2)  # +1 for 1-based, +1 for the opening '---'
@@ -281,21 +276,21 @@ def _check_placeholders(answer: Answer, add) -> None:
 
 
 def _check_body(answer: Answer, add) -> None:
-    is_draft = answer.status == "draft"
+    is_draft = answer.status == Status.draft
     body = parse_body(answer.body)
     if not is_draft:
-        for title in (RESEARCH, DOCTOR):
+        for title in REQUIRED_SECTIONS:
             if body.section(title) is None:
                 add(
                     "section-missing",
                     f"the body has no '## {title}' section; add it",
                     line=answer.body_line,
                 )
-        doctor = body.section(DOCTOR)
+        doctor = body.section(SectionTitle.doctor)
         if doctor is not None and not doctor.list_items:
             add(
                 "no-doctor-questions",
-                f"'{DOCTOR}' lists no question; add '- question?' lines",
+                f"'{SectionTitle.doctor}' lists no question; add '- question?' lines",
                 line=answer.body_line + doctor.line,
             )
 

@@ -31,7 +31,7 @@ from bad_library import (
     deny_reading,
     shipped_answers,
 )
-from conftest import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
+from helpers import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
 
 from qa_tool import gitinfo
 from qa_tool.errors import AnswerFileError

@@ -6,7 +6,7 @@ import os
 import sqlite3
 
 import pytest
-from conftest import answer_text, build_tree
+from helpers import answer_text, build_tree
 
 from qa_tool import cache as cache_module
 from qa_tool.config import load_config

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import typer.main
-from conftest import QA, REPO
+from helpers import QA, REPO
 
 
 def test_version_is_printed_without_heavy_imports():

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import QA, build_tree
+from helpers import QA, build_tree
 
 from qa_tool.config import load_config
 from qa_tool.reader import read_answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import build_tree, git_init
+from helpers import build_tree, git_init
 
 from qa_tool.config import find_root, load_config
 from qa_tool.dates import Interval, parse_interval

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import LEGACY_SAMPLES, QA, REPO, answer_text, build_tree, run_qa
+from helpers import LEGACY_SAMPLES, QA, REPO, answer_text, build_tree, run_qa
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qa_tool import __version__, convert, fsutil
-from qa_tool.body import DOCTOR, citations, parse_body
+from qa_tool.body import citations, parse_body
 from qa_tool.edit import load_round_trip
 from qa_tool.legacy import parse_legacy
+from qa_tool.model import SectionTitle
 from qa_tool.reader import read_answer
 
 TODAY = dt.date.today()
@@ -114,7 +115,7 @@ def test_sample_000_becomes_an_in_review_oncology_answer(library, qa):
         },
     }
     assert [c.key for c in citations(answer.body)] == ["1", "1", "2", "2", "3", "3", "6", "6"]
-    assert len(parse_body(answer.body).section(DOCTOR).list_items) == 4
+    assert len(parse_body(answer.body).section(SectionTitle.doctor).list_items) == 4
     checked = validate(qa)
     assert checked["errors"] == 0
     assert {f["rule"] for f in checked["findings"]} == {"reference-stub"}
@@ -146,7 +147,7 @@ def test_sample_001_becomes_a_published_answer_without_chrome_or_footer(library,
         },
     }
     assert [c.key for c in citations(answer.body)] == ["1", "5", "6", "4"]
-    assert parse_body(answer.body).section(DOCTOR).list_items == [
+    assert parse_body(answer.body).section(SectionTitle.doctor).list_items == [
         "Are there clinical trials for Siglec-targeting therapies or mitochondrial treatments "
         "that might be relevant to my condition?",
         "Could my specific autoimmune disorder and any cancer risks be linked through shared "

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
+from helpers import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
 
 from qa_tool.errors import WriteFailed
 

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import QA, REPO
+from helpers import QA, REPO
 
 CHROMIUM_FLAGS = (
     "--headless",

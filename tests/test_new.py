@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import answer_text, build_tree, git, git_init, run_qa
+from helpers import answer_text, build_tree, git, git_init, run_qa
 
 from qa_tool import scaffold
 from qa_tool.ids import MAX_ID_LENGTH

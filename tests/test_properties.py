@@ -401,7 +401,8 @@ front_keys = st.sampled_from(["id", "title", "status", "last_reviewed", "referen
     max_bytes=st.sampled_from([60, 1_000_000]),
 )
 def test_summary_reader_agrees_with_the_full_reader(tmp_path, pairs, max_bytes):
-    from qa_tool.reader import SUMMARY_FIELDS, read_summary
+    from qa_tool.model import SUMMARY_FIELDS
+    from qa_tool.reader import read_summary
 
     path = tmp_path / "a.md"
     path.write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\nBody\n")

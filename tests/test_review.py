@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import answer_text, build_tree, commit_all, git, git_init, run_qa
+from helpers import answer_text, build_tree, commit_all, git, git_init, run_qa
 
 from qa_tool.config import load_config
 from qa_tool.fsutil import edit_lock

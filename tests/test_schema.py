@@ -7,7 +7,7 @@ import json
 import frontmatter
 import jsonschema
 import pytest
-from conftest import REPO
+from helpers import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

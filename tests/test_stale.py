@@ -1,7 +1,7 @@
 """qa stale: due dates, every reason, filters, output formats and exit codes.
 
 Git cases run on real temporary repositories whose commits carry controlled
-dates (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE through conftest.git).
+dates (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE through helpers.git).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
+from helpers import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
 
 from qa_tool.config import load_config
 from qa_tool.library import load_library

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import QA, REPO, answer_text, build_tree, run_qa
+from helpers import QA, REPO, answer_text, build_tree, run_qa
 
 
 def test_shipped_library_is_valid():

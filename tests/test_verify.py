@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import QA, answer_text, build_tree
+from helpers import QA, answer_text, build_tree
 
 ONC = "answers/oncology"
 KINDS = ["site", "bundle.zip", "bundle.tar.gz"]

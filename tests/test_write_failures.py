@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import QA, answer_text, build_tree
+from helpers import QA, answer_text, build_tree
 
 from qa_tool import fsutil
 

@@ -8,25 +8,18 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from qa_tool.errors import QAError
+from qa_tool.model import OutputFormat
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from qa_tool.config import Config
-
-
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    github = "github"
 
 
 RootOption = Annotated[

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,21 +19,10 @@ from qa_tool.cli.common import (
     stderr,
     stdout,
 )
+from qa_tool.model import ReportFormat, Status
 
 if TYPE_CHECKING:
     from qa_tool.convert import ConvertReport, FileResult
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class AnswerStatus(StrEnum):
-    draft = "draft"
-    in_review = "in-review"
-    published = "published"
-    retired = "retired"
 
 
 def convert(
@@ -61,11 +49,11 @@ def convert(
         ),
     ] = None,
     status: Annotated[
-        AnswerStatus | None,
+        Status | None,
         typer.Option(
             "--status",
-            help="Status of every answer (default: published when the text shows a "
-            "confidence, a review date and citations, else in-review).",
+            help=f"Status of every answer (default: {Status.published} when the text shows a "
+            f"confidence, a review date and citations, else {Status.in_review}).",
             show_default=False,
         ),
     ] = None,

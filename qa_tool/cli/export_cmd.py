@@ -5,36 +5,23 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, load, print_json, stderr
+from qa_tool.model import (
+    DEFAULT_EXPORT_STATUSES,
+    ExportFormat,
+    ReportFormat,
+    Status,
+    choices,
+)
 
 if TYPE_CHECKING:
     from qa_tool.config import Config
     from qa_tool.export import ExportReport, Progress
-
-
-class ExportFormat(StrEnum):
-    jsonl = "jsonl"
-    json = "json"
-    html = "html"
-    md = "md"
-
-
-class StatusChoice(StrEnum):
-    draft = "draft"
-    in_review = "in-review"
-    published = "published"
-    retired = "retired"
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def export(
@@ -58,11 +45,12 @@ def export(
         ),
     ] = None,
     statuses: Annotated[
-        list[StatusChoice] | None,
+        list[Status] | None,
         typer.Option(
             "--status",
-            help="Export answers with this status; repeat for several [default: published]. "
-            "Drafts come out only with --status draft.",
+            help="Export answers with this status; repeat for several "
+            f"[default: {choices(DEFAULT_EXPORT_STATUSES)}]. "
+            f"Drafts come out only with --status {Status.draft}.",
             case_sensitive=False,
             show_default=False,
         ),

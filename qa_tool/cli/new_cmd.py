@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, fail, load, print_json
+from qa_tool.model import Confidence, NewStatus, ReportFormat
 
 if TYPE_CHECKING:
     from qa_tool.config import Config
     from qa_tool.scaffold import PlannedAnswer
-
-
-class ResultFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class Confidence(StrEnum):
-    high = "high"
-    moderate = "moderate"
-    low = "low"
-    very_low = "very-low"
-
-
-class NewStatus(StrEnum):
-    draft = "draft"
-    in_review = "in-review"
 
 
 def stdin_is_terminal() -> bool:
@@ -98,11 +81,11 @@ def new(
         ),
     ] = None,
     fmt: Annotated[
-        ResultFormat,
+        ReportFormat,
         typer.Option(
             "--format", "-f", help="Output: text (the new paths) or json.", case_sensitive=False
         ),
-    ] = ResultFormat.text,
+    ] = ReportFormat.text,
     quiet: QuietOption = False,
     root: RootOption = None,
 ) -> None:
@@ -183,8 +166,8 @@ def _ask(config: Config, question: str | None, topic: str | None) -> tuple[str, 
     return question, topic
 
 
-def _render(planned: list[PlannedAnswer], fmt: ResultFormat, *, batch: bool, quiet: bool) -> None:
-    if fmt is ResultFormat.json:
+def _render(planned: list[PlannedAnswer], fmt: ReportFormat, *, batch: bool, quiet: bool) -> None:
+    if fmt is ReportFormat.json:
         print_json({"created": [p.to_dict() for p in planned]} if batch else planned[0].to_dict())
     else:
         sys.stdout.write("".join(f"{p.rel}\n" for p in planned))

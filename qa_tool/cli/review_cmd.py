@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qa_tool.cli.common import RootOption, errors_to_exit, fail, load, print_json, stderr, stdout
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
+from qa_tool.model import Confidence, ReportFormat
 
 if TYPE_CHECKING:
     from qa_tool.review import ReviewOutcome
-
-
-class Confidence(StrEnum):
-    high = "high"
-    moderate = "moderate"
-    low = "low"
-    very_low = "very-low"
-
-
-class ReviewFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def review(
@@ -88,9 +76,9 @@ def review(
         ),
     ] = LOCK_TIMEOUT_SECONDS,
     fmt: Annotated[
-        ReviewFormat,
+        ReportFormat,
         typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),
-    ] = ReviewFormat.text,
+    ] = ReportFormat.text,
     root: RootOption = None,
 ) -> None:
     """Record a full review: last_reviewed, reviewed_by, review_due, confidence, fingerprint."""
@@ -117,7 +105,7 @@ def review(
             lock_timeout=lock_timeout,
         )
     report_problems(outcome)
-    if fmt == ReviewFormat.json:
+    if fmt == ReportFormat.json:
         print_json(outcome.to_dict())
     else:
         render_text(outcome)

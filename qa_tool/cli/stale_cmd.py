@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -22,6 +21,7 @@ from qa_tool.cli.common import (
     stderr,
     stdout,
 )
+from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey
 
 if TYPE_CHECKING:
     from qa_tool.stale import StaleItem, StaleReport
@@ -42,18 +42,8 @@ BAR_WIDTH = 30
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
-class SortKey(StrEnum):
-    overdue = "overdue"
-    id = "id"
-    title = "title"
-    topic = "topic"
-    status = "status"
-    last_reviewed = "last-reviewed"
-    path = "path"
-
-
 def _split(values: list[str] | None) -> list[str] | None:
-    """Repeatable options also take comma-separated values: ``--status published,in-review``."""
+    """Repeatable options also take comma-separated values: ``--topic oncology,cardiology``."""
     if not values:
         return None
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
@@ -94,7 +84,8 @@ def stale(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="Only answers with this status (repeatable; default: all but draft and retired).",
+            help="Only answers with this status (repeatable; default: all but "
+            f"{' and '.join(sorted(NOT_LISTED_BY_DEFAULT))}).",
             show_default=False,
         ),
     ] = None,

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qa_tool.cli.common import errors_to_exit, print_json, stdout
+from qa_tool.model import ReportFormat
 
 if TYPE_CHECKING:
     from qa_tool.bundle import VerifyReport
-
-
-class VerifyFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def verify(
@@ -27,16 +22,16 @@ def verify(
         ),
     ],
     fmt: Annotated[
-        VerifyFormat,
+        ReportFormat,
         typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),
-    ] = VerifyFormat.text,
+    ] = ReportFormat.text,
 ) -> None:
     """Check a bundle against its manifest (exit 1 naming each missing, extra or altered file)."""
     from qa_tool.bundle import verify_bundle
 
     with errors_to_exit():
         report = verify_bundle(bundle)
-    if fmt == VerifyFormat.json:
+    if fmt == ReportFormat.json:
         print_json(report.to_dict())
     else:
         render_text(report)
