@@ -33,13 +33,13 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from qa_tool.errors import OutputExists, UsageError
+from qa_tool.errors import OutputExists, RefusedTarget, UsageError
 from qa_tool.fsutil import current_umask, fsync_dir
 
 BUNDLE_FORMAT = 1
@@ -81,18 +81,158 @@ def bundle_kind(out: Path) -> str:
     return "folder"
 
 
-def _is_bundle_folder(path: Path) -> bool:
-    return (path / MANIFEST).is_file() and (path / BAGIT_TXT).is_file()
+MAX_JSON_DEPTH = 64
+"""Deeper JSON than any manifest qa writes (it nests 4 levels) is refused unread."""
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 
 
-def check_target(out: Path, force: bool) -> None:
-    """Refuse to replace an existing ``out`` unless ``force``; never replace what is not a bundle.
+def load_json_capped(data: bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` that refuses (ValueError) nesting deeper than ``max_depth``.
 
-    ``--force`` replaces only what an earlier export could have made: a regular
-    file for an archive (``.zip``, ``.tar.gz``), a bundle folder (it has
-    ``manifest.json`` and ``bagit.txt``) for a folder. Anything else (another
-    folder, a device such as ``/dev/null``, a pipe, a link) is refused even then,
-    so a slip such as ``--out . --force`` cannot delete a library.
+    The depth is counted on the text with its strings left out, before parsing,
+    so a 100,000-deep document costs one linear scan, never a RecursionError.
+    """
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", data)):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > max_depth:
+            raise ValueError(f"nested more than {max_depth} levels deep")
+    return json.loads(data.decode("utf-8"))
+
+
+def _read_small_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file (links not followed) of at most ``limit``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file")
+        if st.st_size > limit:
+            raise ValueError(f"larger than {limit:,} bytes")
+        return handle.read(limit + 1)[:limit]
+
+
+def _manifest_paths(data: bytes) -> set[str]:
+    """The payload paths a qa ``manifest.json`` lists; ValueError when it is not one."""
+    manifest = load_json_capped(data)
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+        raise ValueError("it has no list of files")
+    tool = manifest.get("tool")
+    if not isinstance(tool, dict) or tool.get("name") != "qa_tool":
+        raise ValueError("it was not written by qa")
+    paths = set()
+    for item in manifest["files"]:
+        path = item.get("path") if isinstance(item, dict) else None
+        if (
+            not isinstance(path, str)
+            or member_problem(path)
+            or not path.startswith(f"{PAYLOAD_DIR}/")
+        ):
+            raise ValueError(f"it lists {path!r}, not a payload file")
+        paths.add(path)
+    return paths
+
+
+def _folder_bundle_problem(folder: Path) -> str | None:
+    """Why ``folder`` is not wholly an earlier bundle of qa's, or None.
+
+    Every entry under it must be one of its tag files or a payload file its
+    ``manifest.json`` lists (and a regular file); every folder must lead to
+    one. A ``.git``, a link, a stray note or an unlisted folder is a reason.
+    """
+    try:
+        listed = _manifest_paths(_read_small_regular(folder / MANIFEST, MAX_TAG_FILE_BYTES))
+    except FileNotFoundError:
+        return "a folder that is not a qa bundle (it has no manifest.json)"
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        return f"a folder whose manifest.json is not a qa manifest ({exc})"
+    allowed = TAG_FILES | listed
+    folders = {PAYLOAD_DIR, *(p for path in listed for p in _parents(path))}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        for name in [*dirnames, *filenames]:
+            rel = (here / name).relative_to(folder).as_posix()
+            if name == ".git":
+                return f"a folder holding a git repository ({rel})"
+            if name in dirnames and not (here / name).is_symlink():
+                if rel not in folders:
+                    return f"a folder holding {rel}/, which its manifest does not list"
+                continue
+            if rel not in allowed:
+                return f"a folder holding {rel}, which its manifest does not list"
+            if not stat.S_ISREG((here / name).lstat().st_mode):
+                return f"a folder holding {rel}, which is not a regular file"
+    return None
+
+
+def _parents(path: str) -> Iterator[str]:
+    parts = path.split("/")
+    for n in range(1, len(parts)):
+        yield "/".join(parts[:n])
+
+
+def _archive_problem(path: Path, kind: str) -> str | None:
+    """Why the regular file ``path`` is not an archive qa wrote, or None.
+
+    qa's archives list their members sorted, so ``bag-info.txt`` comes first
+    and names qa as the agent; that is read, nothing more (the rest may be
+    large). A zip must also hold a qa ``manifest.json``.
+    """
+    agent = b"Bag-Software-Agent: qa_tool"
+    try:
+        if kind == "zip":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                with archive.open(BAG_INFO) as handle:
+                    info = handle.read(4096)
+                with archive.open(MANIFEST) as handle:
+                    _manifest_paths(handle.read(MAX_TAG_FILE_BYTES))
+        else:
+            import tarfile
+
+            with tarfile.open(path, mode="r|gz") as archive:
+                first = archive.next()
+                if first is None or first.name != BAG_INFO or not first.isfile():
+                    raise ValueError(f"its first member is not {BAG_INFO}")
+                handle = archive.extractfile(first)
+                info = handle.read(4096) if handle is not None else b""
+    except (KeyError, *_archive_errors()) as exc:
+        return f"a file that is not a {kind} bundle of qa's ({exc})"
+    if agent not in info:
+        return f"a {kind} archive that qa did not write ({BAG_INFO} names another agent)"
+    return None
+
+
+def _holds(folder: Path, protected: Iterable[Path]) -> Path | None:
+    """The first of ``protected`` that is ``folder`` or lies inside it, or None."""
+    real = folder.resolve()
+    for path in protected:
+        with contextlib.suppress(OSError):
+            inner = Path(path).resolve()
+            if inner == real or inner.is_relative_to(real):
+                return Path(path)
+    return None
+
+
+def _cwd() -> list[Path]:
+    try:
+        return [Path.cwd()]
+    except OSError:  # the current folder was removed: nothing there to protect
+        return []
+
+
+def check_target(out: Path, force: bool, protected: Iterable[Path] = ()) -> None:
+    """Refuse to replace an existing ``out`` unless ``force``; never replace what qa did not write.
+
+    ``--force`` replaces only an earlier bundle of qa's: for an archive name, a
+    regular file that is a qa archive (:func:`_archive_problem`); for a folder,
+    one whose every entry its own manifests list (:func:`_folder_bundle_problem`)
+    and that holds none of ``protected`` (the library) nor the current folder.
+    Anything else (another folder, a device such as ``/dev/null``, a pipe, a
+    link, a bundle someone added notes or a ``.git`` to) is refused even then
+    (RefusedTarget, exit 2), so no slip of ``--out`` can delete a library.
     """
     try:
         st = out.lstat()
@@ -103,18 +243,21 @@ def check_target(out: Path, force: bool) -> None:
             f"{out}: cannot be checked ({exc.strerror}); choose another --out"
         ) from None
     kind = bundle_kind(out)
+    why: str | None
     if stat.S_ISDIR(st.st_mode):
-        replaceable = kind == "folder" and _is_bundle_folder(out)
-        what = "a folder that is not a qa bundle (no manifest.json and bagit.txt)"
+        if kind != "folder":
+            why = f"a folder, not a {kind} archive"
+        elif (inside := _holds(out, [*protected, *_cwd()])) is not None:
+            why = f"a folder holding {inside}"
+        else:
+            why = _folder_bundle_problem(out)
     elif stat.S_ISREG(st.st_mode):
-        replaceable = kind != "folder"
-        what = "a file, not a qa bundle folder"
+        why = "a file, not a qa bundle folder" if kind == "folder" else _archive_problem(out, kind)
     else:
-        replaceable = False
-        what = "a link" if stat.S_ISLNK(st.st_mode) else "not a regular file or folder"
-    if not replaceable:
-        raise OutputExists(
-            f"{out} is {what}; not replaced, even with --force: choose another --out"
+        why = "a link" if stat.S_ISLNK(st.st_mode) else "not a regular file or folder"
+    if why is not None:
+        raise RefusedTarget(
+            f"{out} is {why}; not replaced, even with --force: choose another --out"
         )
     if not force:
         raise OutputExists(f"{out} already exists; add --force to replace it")
@@ -239,16 +382,19 @@ def write_bundle(
     agent: str,
     epoch: int,
     force: bool = False,
+    protected: Iterable[Path] = (),
 ) -> BundleResult:
     """Write a bundle at ``out``: ``fill(staging)`` writes the payload, then the tag files.
 
     The manifest is ``{"bundle_format": 1, **manifest_fields, "files": [...]}``.
-    Raises OutputExists (see :func:`check_target`) before any work, and again if
-    ``out`` appeared meanwhile; on any exception nothing is left behind.
+    Raises OutputExists (see :func:`check_target`, which keeps ``protected``)
+    before any work, and again if ``out`` appeared meanwhile; on any exception
+    nothing is left behind.
     """
     out = Path(out)
     kind = bundle_kind(out)
-    check_target(out, force)
+    protected = tuple(protected)
+    check_target(out, force, protected)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     archive_tmp: Path | None = None
@@ -263,7 +409,7 @@ def write_bundle(
         names = sorted([*TAG_FILES, *(f.path for f in files)])
         if kind == "folder":
             _finish_folder(staging_dir, names, epoch)
-            _put_in_place(staging_dir, out, force)
+            _put_in_place(staging_dir, out, force, protected)
         else:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
             archive_tmp = Path(tmp_name)
@@ -275,7 +421,7 @@ def write_bundle(
                 raw.flush()
                 os.fsync(raw.fileno())
             os.chmod(archive_tmp, FILE_MODE & ~current_umask())
-            _put_in_place(archive_tmp, out, force)
+            _put_in_place(archive_tmp, out, force, protected)
             archive_tmp = None
             shutil.rmtree(staging_dir)
         fsync_dir(out.parent)
@@ -300,7 +446,7 @@ def _finish_folder(root: Path, names: list[str], epoch: int) -> None:
         os.utime(folder, (epoch, epoch))
 
 
-def _put_in_place(new: Path, out: Path, force: bool) -> None:
+def _put_in_place(new: Path, out: Path, force: bool, protected: tuple[Path, ...]) -> None:
     """Rename ``new`` to ``out``; an old ``out`` (allowed by --force) is set aside, then removed.
 
     A file over a file is one atomic ``os.replace``. A folder cannot be replaced
@@ -315,7 +461,7 @@ def _put_in_place(new: Path, out: Path, force: bool) -> None:
             os.link(new, out)
             new.unlink()
         return
-    check_target(out, force)
+    check_target(out, force, protected)
     if new.is_file() and (out.is_file() or out.is_symlink()):
         os.replace(new, out)
         return

@@ -116,3 +116,10 @@ class OutputExists(QAError):
 
 class WriteFailed(QAError):
     """A write failed half way (disk full, no permission); what was there before is kept."""
+
+
+class RefusedTarget(OutputExists):
+    """An export's --out holds something qa did not write (the library, a .git, notes):
+    never replaced, even with --force."""
+
+    exit_code = 2

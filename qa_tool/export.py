@@ -658,7 +658,7 @@ def check_out(config: Config, out: Path, force: bool) -> None:
         raise UsageError(f"--out {out}: inside the answers folder; write the bundle elsewhere")
     if target == config.root:
         raise UsageError(f"--out {out}: that is the library itself")
-    check_target(out, force)
+    check_target(out, force, (config.root, config.answers_dir))
 
 
 def export_bundle(
@@ -717,6 +717,7 @@ def export_bundle(
             agent=f"qa_tool {__version__}",
             epoch=epoch,
             force=force,
+            protected=(config.root, config.answers_dir),
         )
     except OSError as exc:  # disk full, no permission: write_bundle has removed its temporaries
         raise WriteFailed(

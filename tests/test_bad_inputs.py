@@ -531,7 +531,7 @@ def test_export_force_never_replaces_a_pipe_or_device(bad_library, tmp_path):
     pipe = tmp_path / "pipe.tar.gz"
     os.mkfifo(pipe)
     result = QA(bad_library)("export", "--out", str(pipe), "--force")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not a regular file or folder; not replaced, even with --force" in result.stderr
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lib", "outside-secret.md", "pipe.tar.gz"]

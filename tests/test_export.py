@@ -673,13 +673,14 @@ def test_bagit_tools_accept_a_bundle(mixed, qa, tmp_path):
 
 def test_existing_out_needs_force(mixed, qa, tmp_path):
     out = tmp_path / "b.zip"
-    out.write_bytes(b"precious")
-    result = export(qa, out)
+    assert export(qa, out).exit_code == 0
+    before = out.read_bytes()
+    result = export(qa, out, "--id", "heart")
     assert result.exit_code == 1
     assert "already exists; add --force to replace it" in result.stderr
-    assert out.read_bytes() == b"precious"
-    assert export(qa, out, "--force").exit_code == 0
-    assert zipfile.is_zipfile(out)
+    assert out.read_bytes() == before
+    assert export(qa, out, "--force", "--id", "heart").exit_code == 0
+    assert out.read_bytes() != before
 
     assert export(qa, tmp_path / "site").exit_code == 0
     assert export(qa, tmp_path / "site", "--id", "heart").exit_code == 1
@@ -691,7 +692,7 @@ def test_existing_out_needs_force(mixed, qa, tmp_path):
 def test_a_folder_that_is_not_a_bundle_is_never_replaced(mixed, qa, tmp_path):
     keep = build_tree(tmp_path / "docs", {"notes.txt": "keep me\n"})
     result = export(qa, keep, "--force")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is a folder that is not a qa bundle" in result.stderr
     assert (keep / "notes.txt").read_text() == "keep me\n"
     result = export(qa, mixed, "--force")
@@ -938,7 +939,7 @@ def test_force_never_replaces_what_is_not_a_bundle(library, qa, tmp_path, kind, 
         out.write_text("keep me")
     before = os.lstat(out)
     result = export(qa, out, "--force")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not replaced, even with --force" in result.stderr
     after = os.lstat(out)
     assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)

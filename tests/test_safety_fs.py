@@ -1,0 +1,137 @@
+"""Hostile and careless inputs against the file system: what --force may remove,
+links, the state folder, paths, terminal escapes, signals (one test per defect)."""
+
+from __future__ import annotations
+
+import json
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import answer_text, build_tree, commit_all, git, git_init, run_qa
+
+ONC = "answers/oncology"
+
+
+@pytest.fixture
+def lib(library: Path) -> Path:
+    build_tree(library, {f"{ONC}/a.md": answer_text("a"), f"{ONC}/b.md": answer_text("b")})
+    return library
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+
+# ---------------------------------------------------------------------------
+# 1. --force removes only what an earlier bundle of qa's wrote
+
+
+def test_force_never_deletes_the_folder_holding_the_library(tmp_path, library):
+    """A folder faked as a bundle (manifest.json + bagit.txt) that holds the library."""
+    anc = tmp_path / "anc"
+    anc.mkdir()
+    build_tree(library, {f"{ONC}/a.md": answer_text("a")})
+    git_init(library)
+    commit_all(library, "answers", "2026-03-01T12:00:00+00:00")
+    clone = anc / "lib"
+    git(tmp_path, "clone", "-q", str(library), str(clone))
+    (anc / "manifest.json").write_text("{}")
+    (anc / "bagit.txt").write_text("x\n")
+    before = tree(anc)
+    result = run_qa("export", "--out", "..", "--force", cwd=clone)
+    assert result.returncode == 2, result.stderr
+    assert "not replaced, even with --force" in result.stderr
+    assert tree(anc) == before
+    assert (clone / ".git").is_dir()
+
+
+def _bundle(qa, out: Path, *args: str) -> None:
+    result = qa("export", "--out", str(out), *args)
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "intruder",
+    ["notes.txt", "data/notes.txt", "data/html/x.html", ".git/HEAD", "data/extra/", "lib/"],
+)
+def test_force_refuses_a_bundle_holding_anything_it_does_not_list(lib, qa, tmp_path, intruder):
+    out = tmp_path / "site"
+    _bundle(qa, out)
+    path = out / intruder
+    if intruder.endswith("/"):
+        path.mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("keep me")
+    before = tree(out)
+    result = qa("export", "--out", str(out), "--force")
+    assert result.exit_code == 2, result.output
+    assert "not replaced, even with --force" in result.stderr
+    assert "is a folder holding" in result.stderr
+    assert tree(out) == before
+
+
+def test_force_refuses_a_bundle_folder_holding_the_current_folder(lib, tmp_path):
+    out = tmp_path / "site"
+    assert run_qa("export", "--out", str(out), "--root", str(lib), cwd=tmp_path).returncode == 0
+    before = tree(out)
+    inside = out / "data"
+    result = run_qa("export", "--out", str(out), "--force", "--root", str(lib), cwd=inside)
+    assert result.returncode == 2, result.stderr
+    assert "holding" in result.stderr
+    assert tree(out) == before
+
+
+def test_force_refuses_a_manifest_not_written_by_qa(lib, qa, tmp_path):
+    out = tmp_path / "site"
+    _bundle(qa, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["tool"]["name"] = "other"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    result = qa("export", "--out", str(out), "--force")
+    assert result.exit_code == 2
+    assert "not written by qa" in result.stderr
+    (out / "manifest.json").write_text("[" * 100_000)
+    result = qa("export", "--out", str(out), "--force")
+    assert result.exit_code == 2
+    assert "levels deep" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["b.zip", "b.tar.gz"])
+def test_force_replaces_only_an_archive_qa_wrote(lib, qa, tmp_path, name):
+    out = tmp_path / name
+    out.write_bytes(b"precious")
+    result = qa("export", "--out", str(out), "--force")
+    assert result.exit_code == 2, result.output
+    assert out.read_bytes() == b"precious"
+    # an archive of the right kind, written by someone else
+    staged = tmp_path / "staged"
+    build_tree(staged, {"bag-info.txt": "Bag-Software-Agent: other\n", "manifest.json": "{}"})
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(out, "w") as archive:
+            for p in sorted(staged.iterdir()):
+                archive.write(p, p.name)
+    else:
+        with tarfile.open(out, "w:gz") as archive:
+            for p in sorted(staged.iterdir()):
+                archive.add(p, p.name)
+    before = out.read_bytes()
+    assert qa("export", "--out", str(out), "--force").exit_code == 2
+    assert out.read_bytes() == before
+    # qa's own archive is replaced
+    out.unlink()
+    _bundle(qa, out)
+    _bundle(qa, out, "--force", "--id", "a")
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_force_replaces_an_earlier_bundle_of_every_format(lib, qa, tmp_path):
+    out = tmp_path / "site"
+    _bundle(qa, out, "-f", "html", "-f", "md", "-f", "json", "-f", "jsonl")
+    _bundle(qa, out, "--force", "-f", "md", "--id", "a")
+    assert "data/md/oncology/a.md" in tree(out)
+    assert "data/html" not in tree(out)
+    _bundle(qa, out, "--force", "-f", "md", "--status", "retired")  # an empty payload
+    _bundle(qa, out, "--force")
