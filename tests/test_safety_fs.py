@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import answer_text, build_tree, commit_all, git, git_init, run_qa
+from helpers import answer_text, build_tree, commit_all, git, git_init, run_qa
 
 ONC = "answers/oncology"
 
