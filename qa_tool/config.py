@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,6 +160,8 @@ def load_config(root: Path | None = None) -> Config:
     path = root / CONFIG_NAME
     data: dict = {}
     if path.is_file():
+        import tomllib  # here: most libraries have no qa.toml, and start-up counts
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

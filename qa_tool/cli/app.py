@@ -1,34 +1,110 @@
-"""The Typer application: global options and the list of commands."""
+"""The Typer application: global options and the list of commands.
+
+Start-up is part of every run (a pre-commit hook calls ``qa`` once per commit,
+scripts call it per file), so the app imports a command's module only when
+that command runs, or when ``--help`` (or a mistyped name) needs them all:
+``qa stale`` never imports what ``qa export`` or ``qa convert`` need.
+
+Each module under ``qa_tool.cli`` defines ``register(app)``, which adds its
+commands to the Typer app it is given, as usual. :data:`COMMANDS` says which
+module holds which top-level command; ``tests/test_cli.py`` checks it against
+what the modules register.
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from qa_tool import __version__
 
+# Top-level command -> the module under qa_tool.cli that registers it; the order is --help's.
+COMMANDS: dict[str, str] = {
+    "new": "new_cmd",
+    "convert": "convert_cmd",
+    "validate": "validate_cmd",
+    "stale": "stale_cmd",
+    "review": "review_cmd",
+    "export": "export_cmd",
+    "verify": "verify_cmd",
+}
+# Every command module, in --help order (a module may register several commands).
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+
+SETTINGS: dict[str, Any] = {
+    "add_completion": False,
+    "pretty_exceptions_enable": False,
+}
+
+
+class LazyGroup(TyperGroup):
+    """A command group that imports a command's module on first use.
+
+    ``get_command`` (running one command) loads only that command's module;
+    anything that reads :attr:`commands` (``--help``, suggestions for a
+    mistyped name, completion) loads every module first.
+    """
+
+    def __init__(self, **attrs: Any) -> None:
+        self._loaded: set[str] = set()
+        self._all_loaded = False
+        super().__init__(**attrs)
+
+    @property  # type: ignore[override]
+    def commands(self) -> dict[str, Any]:
+        self._load_all()
+        return self._commands
+
+    @commands.setter
+    def commands(self, value: dict[str, Any]) -> None:
+        self._commands = dict(value)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        module = COMMANDS.get(cmd_name)
+        if module is not None:
+            self._load(module)
+        if cmd_name not in self._commands:
+            self._load_all()  # a module missing from COMMANDS still works, just not lazily
+        return self._commands.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
+    def _load(self, module: str) -> None:
+        if module in self._loaded:
+            return
+        self._loaded.add(module)
+        holder = typer.Typer(**SETTINGS)
+        importlib.import_module(f"qa_tool.cli.{module}").register(holder)
+        group = typer.main.get_group(holder)
+        for name, command in group.commands.items():
+            self._commands.setdefault(name, command)
+
+    def _load_all(self) -> None:
+        if self._all_loaded:
+            return
+        self._all_loaded = True
+        for module in COMMAND_MODULES:
+            self._load(module)
+        order = {name: n for n, name in enumerate(COMMANDS)}
+        self._commands = dict(
+            sorted(self._commands.items(), key=lambda kv: order.get(kv[0], len(order)))
+        )
+
+
 app = typer.Typer(
     name="qa",
+    cls=LazyGroup,
     help="Editorial toolkit for a library of patient-facing medical answers "
     "(Markdown with YAML front matter, kept in git).",
     no_args_is_help=True,
-    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    pretty_exceptions_enable=False,
-)
-
-# Each module under qa_tool.cli defines register(app); the order is the order in --help.
-COMMAND_MODULES = (
-    "new_cmd",
-    "convert_cmd",
-    "validate_cmd",
-    "stale_cmd",
-    "review_cmd",
-    "export_cmd",
-    "verify_cmd",
+    **SETTINGS,
 )
 
 
@@ -50,10 +126,6 @@ def _root(
     ),
 ) -> None:
     """Editorial toolkit for a library of patient-facing medical answers."""
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"qa_tool.cli.{_name}").register(app)
 
 
 def run() -> None:

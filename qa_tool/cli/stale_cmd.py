@@ -135,7 +135,7 @@ def stale(
             with_lines=fmt == OutputFormat.github,
         )
         report.items = sort_items(report.items, sort.value)
-    if not quiet:
+    if report.notes and not quiet:
         notes = stderr()
         for note in report.notes:
             notes.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
