@@ -560,7 +560,7 @@ def measure(command: Command, setting: Setting, repeat: int, earlier: list[Cell]
         cell.note = "skipped (hugo not installed)"
         return cell
     if command.requires and not has_command(setting.qa, command.requires):
-        cell.note = f"n/a (this qa has no `{command.requires}` command)"
+        cell.note = f"not in this qa (no `{command.requires}` command)"
         return cell
     if reason := too_big(command, setting.size, earlier):
         cell.note = reason
@@ -700,7 +700,7 @@ def measure_startup(qa_path: str | None, out: Path) -> list[Cell]:
             cell.note = "n/a (qa not found)"
             continue
         if words[0] != "--version" and not has_command(qa_path, words[0]):
-            cell.note = f"n/a (this qa has no `{words[0]}` command)"
+            cell.note = f"not in this qa (no `{words[0]}` command)"
             continue
         argv = [qa_path, *words]
         run_once(argv, library, None, scratch)
@@ -714,6 +714,7 @@ def measure_startup(qa_path: str | None, out: Path) -> list[Cell]:
             cell.peak_kb.append(sample.memory_kb)
             cell.largest_process_kb.append(sample.peak_kb)
             cell.tree_kb.append(sample.tree_kb)
+            cell.processes = max(cell.processes, sample.processes)
             cell.bounded = cell.bounded or sample.bounded
         log(f"  start-up {label}: {cell.text()}")
     remove(scratch)
