@@ -30,7 +30,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 4  # 4: summaries of files with anchors or deep nesting are parsed whole
+FORMAT = 5  # 5: summaries hold authors and the derived facts (reader.FACTS_KEY)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 

@@ -192,7 +192,29 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-"""The front-matter fields listing commands need; ``qa stale`` reads only these."""
+FACTS_KEY = "qa:facts"
+"""A summary's derived facts (not a front-matter field: a file's own key of this name is
+dropped with the other fields a summary does not hold): ``{"stubs": n, "doubts": n}``, the
+reference stubs and open conversion doubts that ``qa list`` counts, worked out from
+``references`` and ``legacy`` when the file is read, so a cached listing needs neither."""
+FACT_FIELDS = ("references", "legacy")
+
+
+def summary_facts(meta: dict[str, Any]) -> dict[str, int]:
+    """The derived facts of a full front matter (see :data:`FACTS_KEY`)."""
+    from qa_tool.publish import open_doubts
+    from qa_tool.validate import is_reference_stub
+
+    refs = meta.get("references")
+    stubs = sum(1 for ref in refs if is_reference_stub(ref)) if isinstance(refs, list) else 0
+    return {"stubs": stubs, "doubts": len(open_doubts(meta))}
+
+
+def summary_of(meta: dict[str, Any]) -> dict[str, Any]:
+    """What a summary read holds for this full front matter: its summary fields and facts."""
+    summary = {k: v for k, v in meta.items() if k in SUMMARY_FIELDS}
+    summary[FACTS_KEY] = summary_facts(meta)
+    return summary
 
 
 def reader_text(title: object, body: str) -> str:
@@ -584,10 +606,12 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     if cut is not None:
         try:
             meta = load_front_matter(cut, path)
+            facts = _summary_yaml(front, FACT_FIELDS)
+            meta[FACTS_KEY] = summary_facts(load_front_matter(facts, path) if facts else {})
         except AnswerFileError:
             meta = None
     if meta is None:
-        meta = {k: v for k, v in load_front_matter(front, path).items() if k in SUMMARY_FIELDS}
+        meta = summary_of(load_front_matter(front, path))
     digest = text_digest(meta.get("title"), body)
     blob = (git_blob_id(data), *blob_text_key(front, body))
     return Answer(
@@ -604,8 +628,8 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     )
 
 
-def _summary_yaml(front: str) -> str | None:
-    """The top-level blocks of :data:`SUMMARY_FIELDS`, or None when the layout is unusual.
+def _summary_yaml(front: str, fields: tuple[str, ...] = SUMMARY_FIELDS) -> str | None:
+    """The top-level blocks of ``fields``, or None when the layout is unusual.
 
     Unusual means anything but plain block style (every line a top-level
     ``key:``, an indented line, a ``- `` item, a comment or blank), or anything
@@ -623,7 +647,7 @@ def _summary_yaml(front: str) -> str | None:
         return None
     pieces = []
     for n, (start, key) in enumerate(starts):
-        if key in SUMMARY_FIELDS:
+        if key in fields:
             end = starts[n + 1][0] if n + 1 < len(starts) else len(front)
             pieces.append(front[start:end])
     cut = "".join(pieces)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa_tool.body import PLACEHOLDER_MARKER
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, GitError, LockError, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
@@ -36,7 +37,7 @@ from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.model import FIELD_ORDER, Confidence, choices
 from qa_tool.reader import read_answer, text_digest
 from qa_tool.stale import reviewer_names
-from qa_tool.validate import ERROR, Finding, check_answer
+from qa_tool.validate import ERROR, Finding, check_answer, placeholder_findings
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,17 @@ def _review_one(
     from qa_tool.edit import edit_front_matter
 
     answer = read_answer(path, rel, config.max_file_bytes)
+    placeholders = placeholder_findings(answer)
+    if placeholders:
+        # A review vouches for the text: a template still being filled in has none to vouch
+        # for, so not even --force records it.
+        count = f"{len(placeholders)} line{'s' if len(placeholders) != 1 else ''}"
+        return Refused(
+            rel,
+            f"{rel}: not reviewed: template placeholder text is still on {count} "
+            f"({PLACEHOLDER_MARKER}); write the answer and remove the markers first",
+            placeholders,
+        )
     errors = [f for f in check_answer(answer, config, stems, today) if f.severity == ERROR]
     if errors and not force:
         count = f"{len(errors)} validation error{'s' if len(errors) != 1 else ''}"

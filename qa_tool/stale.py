@@ -161,7 +161,12 @@ def due_date(meta: dict, config: Config) -> dt.date | None:
 
 
 def reviewer_names(meta: dict) -> tuple[str, ...]:
-    people = meta.get("reviewed_by")
+    return person_names(meta, "reviewed_by")
+
+
+def person_names(meta: dict, key: str) -> tuple[str, ...]:
+    """The names in a list of people (``reviewed_by``, ``authors``), trimmed, in order."""
+    people = meta.get(key)
     if not isinstance(people, list):
         return ()
     names = []
@@ -172,7 +177,7 @@ def reviewer_names(meta: dict) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _status_filter(statuses: Iterable[str] | None) -> frozenset[str] | None:
+def status_filter(statuses: Iterable[str] | None) -> frozenset[str] | None:
     """The statuses to list; None means the default (everything but drafts and retired)."""
     if statuses is None:
         return None
@@ -233,7 +238,7 @@ def find_stale(
     ``with_lines`` fills each item's ``line`` (for annotations; it reads the file).
     UsageError for an unknown status or topic.
     """
-    status_set = _status_filter(statuses)
+    status_set = status_filter(statuses)
     topic_set = (
         {config.topic_named(t).name.casefold() for t in topics if t.strip()} if topics else None
     )

@@ -81,6 +81,11 @@ class ValidationReport:
         }
 
 
+def is_reference_stub(ref: object) -> bool:
+    """A reference that says nothing a reader could find: no title, DOI, PMID, URL or journal."""
+    return isinstance(ref, dict) and not any(ref.get(k) for k in DETAIL_FIELDS)
+
+
 def file_error_finding(config: Config, exc: AnswerFileError, severity: str = ERROR) -> Finding:
     return Finding(relative(config, exc.path), exc.line, None, exc.rule, severity, exc.message)
 
@@ -269,10 +274,30 @@ def _check_placeholders(answer: Answer, add) -> None:
         f"replace it and remove the marker, or set status back to {Status.draft} "
         f"(status is {status})"
     )
-    for n in placeholder_lines(answer.front_matter):
-        add("placeholder-left", message, line=n + 2)  # +1 for 1-based, +1 for the opening '---'
-    for n in placeholder_lines(answer.body):
-        add("placeholder-left", message, line=answer.body_line + n)
+    for line in placeholder_line_numbers(answer):
+        add("placeholder-left", message, line=line)
+
+
+def placeholder_line_numbers(answer: Answer) -> list[int]:
+    """The file lines (1-based) that still carry the template's placeholder marker."""
+    lines = [n + 2 for n in placeholder_lines(answer.front_matter)]  # +1 for the opening '---'
+    lines += [answer.body_line + n for n in placeholder_lines(answer.body)]
+    return lines
+
+
+def placeholder_findings(answer: Answer) -> list[Finding]:
+    """One error per line still holding template text, whatever the status (for gates)."""
+    return [
+        Finding(
+            answer.rel,
+            line,
+            None,
+            "placeholder-left",
+            ERROR,
+            f"placeholder text from the template is still here ({PLACEHOLDER_MARKER})",
+        )
+        for line in placeholder_line_numbers(answer)
+    ]
 
 
 def _check_body(answer: Answer, add) -> None:
@@ -320,7 +345,7 @@ def _check_body(answer: Answer, add) -> None:
                 ("references", n),
                 severity,
             )
-        if not any(ref.get(k) for k in DETAIL_FIELDS):
+        if is_reference_stub(ref):
             add(
                 "reference-stub",
                 f"reference {key} has no details; add its title, DOI or PMID",

@@ -207,6 +207,29 @@ def test_validation_errors_refuse_unless_force(library, qa):
     assert meta_of(library / ONC / "broken.md")["last_reviewed"] == dt.date.today()
 
 
+def test_a_template_still_holding_placeholders_is_refused_even_with_force(library, qa):
+    """A fresh `qa new` draft is all template text: no review can vouch for it."""
+    made = qa("new", "Can I drink coffee?", "--topic", "oncology", "--author", "Sam Writer")
+    assert made.exit_code == 0, made.output
+    path = library / ONC / "can-i-drink-coffee.md"
+    before = path.read_bytes()
+    for extra in ((), ("--force",)):
+        result, out = qa.json(
+            "review", "can-i-drink-coffee", "--by", "Jane Doe", "-f", "json", *extra
+        )
+        assert result.exit_code == 1, result.output
+        assert out["reviewed"] == []
+        refused = out["refused"][0]
+        assert "template placeholder text is still on 5 lines" in refused["message"]
+        assert {f["rule"] for f in refused["findings"]} == {"placeholder-left"}
+        assert [f["line"] for f in refused["findings"]] == [12, 14, 18, 22, 23]
+        assert path.read_bytes() == before
+    text = qa("review", "can-i-drink-coffee", "--by", "Jane Doe")
+    assert text.exit_code == 1
+    assert "write the answer and remove the markers first" in text.stderr
+    assert "line 12: placeholder text from the template" in text.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "convert": "convert_cmd",
     "validate": "validate_cmd",
     "stale": "stale_cmd",
+    "list": "list_cmd",
     "review": "review_cmd",
     "export": "export_cmd",
     "verify": "verify_cmd",

@@ -44,6 +44,25 @@ FormatOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
 
+def split_list(values: list[str] | None) -> list[str] | None:
+    """The one rule for list options: repeat the option, or give a comma-separated list, or
+    both (``--status published,in-review --status retired``); None when none was given."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def terminal_width(default: int = 100) -> int:
+    """The width to lay text out in: the terminal's (``COLUMNS`` wins), else ``default``."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return shutil.get_terminal_size((default, 24)).columns
+
+
 def stdout() -> Console:
     from rich.console import Console
 

@@ -18,6 +18,7 @@ from qa_tool.cli.common import (
     load,
     print_csv,
     print_json,
+    split_list,
     stderr,
     stdout,
 )
@@ -40,13 +41,6 @@ CSV_FIELDS = [
 ]
 BAR_WIDTH = 30
 _EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def _split(values: list[str] | None) -> list[str] | None:
-    """Repeatable options also take comma-separated values: ``--topic oncology,cardiology``."""
-    if not values:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def stale(
@@ -128,9 +122,9 @@ def stale(
             loaded,
             as_of=day,
             within=window,
-            statuses=_split(status),
-            topics=_split(topic),
-            reviewers=reviewer or None,
+            statuses=split_list(status),
+            topics=split_list(topic),
+            reviewers=split_list(reviewer),
             use_git=not no_git,
             with_lines=fmt == OutputFormat.github,
         )

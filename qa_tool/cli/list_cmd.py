@@ -1,0 +1,200 @@
+"""``qa list``: the library's inventory, one row per answer, with counts at the end."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qa_tool.cli.common import (
+    QuietOption,
+    RootOption,
+    errors_to_exit,
+    load,
+    print_csv,
+    print_json,
+    split_list,
+    stderr,
+    terminal_width,
+)
+
+if TYPE_CHECKING:
+    from qa_tool.inventory import Inventory
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+EXAMPLES = (
+    "Examples:\n\n"
+    "  qa list --topic oncology --status published,in-review\n\n"
+    "  qa list --reviewer 'Jane Doe' --format csv > jane.csv\n\n"
+    "Exit codes: 0 listed (also when nothing matches), "
+    "2 usage error (unknown topic, status or confidence)."
+)
+
+
+def list_answers(
+    topic: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--topic",
+            metavar="NAME",
+            help="Only this topic, by name or folder (repeatable, or comma-separated).",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            metavar="STATUS",
+            help="Only this status: draft, in-review, published, retired (repeatable, or "
+            "comma-separated; default: all).",
+            show_default=False,
+        ),
+    ] = None,
+    confidence: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confidence",
+            metavar="LEVEL",
+            help="Only this GRADE level: high, moderate, low, very-low (repeatable, or "
+            "comma-separated).",
+            show_default=False,
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--author",
+            metavar="NAME",
+            help="Only answers with an author whose name contains this (repeatable, or "
+            "comma-separated).",
+            show_default=False,
+        ),
+    ] = None,
+    reviewer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reviewer",
+            metavar="NAME",
+            help="Only answers with a reviewer whose name contains this (repeatable, or "
+            "comma-separated).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text (a table and counts), json (rows and counts) or csv (rows).",
+            case_sensitive=False,
+        ),
+    ] = ListFormat.text,
+    quiet: QuietOption = False,
+    root: RootOption = None,
+) -> None:
+    """List the answers: id, title, topic, status, confidence, review dates, reviewers,
+    reading grade, reference stubs and open conversion doubts; counts by topic and status."""
+    from qa_tool.inventory import list_answers as build
+    from qa_tool.library import load_library
+
+    config = load(root)
+    with errors_to_exit():
+        inventory = build(
+            config,
+            load_library(config, summary=True),
+            topics=split_list(topic),
+            statuses=split_list(status),
+            confidences=split_list(confidence),
+            authors=split_list(author),
+            reviewers=split_list(reviewer),
+        )
+    if not quiet:
+        console = stderr()
+        for note in inventory.notes:
+            console.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
+    if fmt == ListFormat.json:
+        print_json(inventory.to_dict())
+    elif fmt == ListFormat.csv:
+        from qa_tool.inventory import CSV_FIELDS
+
+        print_csv(list(CSV_FIELDS), (row.csv_row() for row in inventory.rows))
+    else:
+        render_text(inventory)
+    raise typer.Exit(0)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _grade(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+WIDE = 120  # from this width on, topic, reviewer and the counts get columns of their own
+
+
+def render_text(inventory: Inventory) -> None:
+    import sys
+
+    from qa_tool.cli.table import Column, printable, render
+
+    width = terminal_width()
+    wide = width >= WIDE
+    out = sys.stdout
+    if inventory.rows:
+        columns = [Column("Answer", "words")]
+        if wide:
+            columns.append(Column("Topic", "words"))
+        columns += [Column("Status"), Column("Confidence"), Column("Reviewed"), Column("Due")]
+        if wide:
+            columns += [
+                Column("Reviewer", "words"),
+                Column("Grade", align="right"),
+                Column("Stubs", align="right"),
+                Column("Doubts", align="right"),
+            ]
+        rows = []
+        for r in inventory.rows:
+            reviewers = ", ".join(r.reviewers) or "-"
+            answer = [r.title or r.id, r.id]
+            if not wide:
+                who = f"reviewed by {reviewers}" if r.reviewers else "no reviewer named"
+                answer.insert(1, f"{r.topic or '-'} · {who}")
+                answer.append(
+                    f"grade {_grade(r.reading_grade)} · {r.stubs} stub{'s' * (r.stubs != 1)}"
+                    f" · {r.doubts} doubt{'s' * (r.doubts != 1)}"
+                )
+            row = ["\n".join(answer)]
+            if wide:
+                row.append(r.topic or "-")
+            row += [
+                r.status or "-",
+                r.confidence or "-",
+                r.last_reviewed.isoformat() if r.last_reviewed else "never",
+                r.due_date.isoformat() if r.due_date else "-",
+            ]
+            if wide:
+                row += [reviewers, _grade(r.reading_grade), str(r.stubs), str(r.doubts)]
+            rows.append(row)
+        out.write(render(columns, rows, width, gap_rows=True))
+        out.write("\n")
+    total = len(inventory.rows)
+    out.write(f"{total} answer{'s' if total != 1 else ''}\n")
+    for label, attribute in (("By topic:", "topic"), ("By status:", "status")):
+        counts = "  ".join(f"{name} {n}" for name, n in inventory.counts_by(attribute).items())
+        out.write(printable(f"{label:<11} {counts}".rstrip()) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list", epilog=EXAMPLES)(list_answers)
