@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import answer_text, build_tree
+from helpers import answer_text, build_tree
 
 ONC = "answers/oncology"
 CARD = "answers/cardiology"
