@@ -22,13 +22,13 @@ overrides it. Every setting has a default, so a library needs no ``qa.toml``::
 
 from __future__ import annotations
 
+import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa_tool.dates import Interval, parse_interval
-from qa_tool.errors import ConfigError, UsageError
+from qa_tool.errors import ConfigError, GitError, UsageError
 
 CONFIG_NAME = "qa.toml"
 STATE_DIR = ".qa"
@@ -133,19 +133,13 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
+    from qa_tool.gitinfo import run_git
+
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
+        top = os.fsdecode(run_git(start, "rev-parse", "--show-toplevel")).strip()
+    except GitError:
         return start
-    if out.returncode == 0 and out.stdout.strip():
-        return Path(out.stdout.strip()).resolve()
-    return start
+    return Path(top).resolve() if top else start
 
 
 def load_config(root: Path | None = None) -> Config:

@@ -46,11 +46,13 @@ import yaml
 from qa_tool import __version__, fsutil
 from qa_tool.config import Config, Topic
 from qa_tool.errors import (
+    AnswerExists,
     AnswerFileError,
     LegacyFormatError,
     PathOutsideLibrary,
     QAError,
     UsageError,
+    WriteFailed,
 )
 from qa_tool.ids import check_id, make_id
 from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
@@ -470,10 +472,10 @@ def _check_id_free(run: _Run, answer_id: str, target: Path) -> None:
     others = [path for path in run.library_ids.get(answer_id, []) if path != target]
     if others:
         names = ", ".join(relative(run.config, path) for path in others)
-        raise QAError(f"id {answer_id!r} is already used by {names}")
+        raise AnswerExists(f"id {answer_id!r} is already used by {names}")
     claimed = run.claimed.get(answer_id)
     if claimed is not None:
-        raise QAError(f"id {answer_id!r} is also made by {claimed} in this run")
+        raise AnswerExists(f"id {answer_id!r} is also made by {claimed} in this run")
 
 
 def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: list[str]) -> None:
@@ -489,7 +491,9 @@ def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: lis
     ]
     if status == Status.published and missing:
         needed = " and ".join([", ".join(missing[:-1]), missing[-1]] if missing[:-1] else missing)
-        raise QAError(f"--status {Status.published} needs {needed}, which the text does not give")
+        raise UsageError(
+            f"--status {Status.published} needs {needed}, which the text does not give"
+        )
     if not chosen and status != Status.published and answer.confidence and answer.last_reviewed:
         warnings.append(
             f"status {Status.in_review} although the page shows a review: it cites nothing"
@@ -516,7 +520,7 @@ class _Change:
         except FileExistsError:
             self.replace(force=False, dry_run=False)
         except OSError as error:
-            raise QAError(f"cannot write {self.rel}: {error.strerror or error}") from None
+            raise WriteFailed(f"cannot write {self.rel}: {error.strerror or error}") from None
 
     def replace_locked(self, state_dir: Path) -> None:
         """``--force``: decide and rewrite under the edit lock ``qa review`` takes too."""
@@ -537,7 +541,7 @@ class _Change:
             return
         their_source = legacy.get("source")
         if their_source is not None and their_source != self.source.file_name:
-            raise QAError(
+            raise AnswerExists(
                 f"{rel} holds the answer converted from {their_source}; this text makes "
                 f"the same id {result.id!r}"
             )
@@ -560,7 +564,7 @@ class _Change:
         try:
             fsutil.atomic_write(self.target, self.text.encode("utf-8"))
         except OSError as error:
-            raise QAError(f"cannot write {rel}: {error.strerror or error}") from None
+            raise WriteFailed(f"cannot write {rel}: {error.strerror or error}") from None
 
 
 def _diff(target: Path, rel: str, text: str) -> str:

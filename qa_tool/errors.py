@@ -3,30 +3,39 @@
 The command layer maps each class to an exit code and prints ``str(error)`` as
 a one-line message on stderr; the core never prints.
 
-Exit codes: 0 success, 1 findings or a failed operation, 2 usage error.
+Exit codes (the one map; the command layer takes every code from here): 0
+success, 1 findings or a failed operation (``QAError`` and the classes that
+keep its code), 2 usage error (the classes with ``exit_code = 2``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+EXIT_OK = 0
+"""Done, and nothing found."""
+EXIT_FINDINGS = 1
+"""Findings (answers due, invalid, refused) or an operation that failed."""
+EXIT_USAGE = 2
+"""The command was called wrongly."""
+
 
 class QAError(Exception):
     """Base class: an expected failure with a message meant for a person."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDINGS
 
 
 class UsageError(QAError):
     """The command was called wrongly: a bad option value, unknown topic, bad date."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ConfigError(QAError):
     """``qa.toml`` is unreadable or holds a value of the wrong kind."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class AnswerFileError(QAError):
@@ -58,7 +67,7 @@ class AnswerFileError(QAError):
 class AnswerNotFound(QAError):
     """No answer with the given id or path exists in the library."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class AnswerExists(QAError):
@@ -69,7 +78,7 @@ class TemplateError(QAError):
     """An answer template cannot be used: bad ``$`` syntax, an unknown variable, or a result
     that is not a valid answer. Names the template file (and line where known)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class BatchInputError(UsageError):
@@ -91,7 +100,7 @@ class BatchInputError(UsageError):
 class PathOutsideLibrary(QAError):
     """A path, id, topic or archive member would lead outside the library or output."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class LockError(QAError):
@@ -108,6 +117,10 @@ class LegacyFormatError(QAError):
 
 class GitError(QAError):
     """git failed or is missing where it was required."""
+
+
+class EditorError(QAError):
+    """The editor named by $VISUAL or $EDITOR could not be run, or exited with an error."""
 
 
 class OutputExists(QAError):

@@ -29,7 +29,6 @@ import json
 import math
 import os
 import re
-import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -40,11 +39,13 @@ from qa_tool import __version__
 from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
-from qa_tool.library import PARALLEL_MIN_FILES, LoadResult, load_answers, relative, scan_markdown
+from qa_tool.gitinfo import call_git, git_message
+from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
 from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
 from qa_tool.reader import Answer, read_bytes_checked
 from qa_tool.schema import to_json_value
 from qa_tool.stale import due_date, find_stale
+from qa_tool.workers import map_chunks
 
 DEFAULT_FORMATS: tuple[str, ...] = (ExportFormat.jsonl.value,)
 COMPUTED_FIELDS = (
@@ -126,19 +127,6 @@ def normalise_formats(formats: Iterable[str]) -> tuple[str, ...]:
 # git: one call per question, never per file
 
 
-def _git(config: Config, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=config.root,
-            capture_output=True,
-            check=False,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
-        )
-    except OSError as exc:
-        raise GitError(f"git could not be run: {exc.strerror}") from None
-
-
 def _answers_pathspec(config: Config) -> str:
     return config.answers_dir.relative_to(config.root).as_posix() or "."
 
@@ -159,14 +147,14 @@ def library_state(config: Config) -> LibraryState:
     included, so a bundle written inside the repository does not dirty the next.
     """
     try:
-        log = _git(config, "log", "-1", "--format=%H %ct", "HEAD", "--")
+        log = call_git(config.root, "log", "-1", "--format=%H %ct", "HEAD", "--")
     except GitError:
         return LibraryState()
     if log.returncode != 0 or not log.stdout.strip():
         return LibraryState()
     commit, _, stamp = log.stdout.decode().strip().partition(" ")
-    status = _git(
-        config,
+    status = call_git(
+        config.root,
         "status",
         "--porcelain",
         "-z",
@@ -205,15 +193,14 @@ def changed_since(config: Config, ref: str) -> tuple[str, set[Path]]:
     count as added at their new path; deletions have nothing to export) and one
     ``git ls-files --others`` for new files not yet added to git.
     """
-    resolved = _git(config, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    resolved = call_git(config.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     if resolved.returncode != 0:
-        why = resolved.stderr.decode(errors="replace").strip().splitlines()
-        reason = why[-1] if why else "no such commit, branch or tag"
+        reason = git_message(resolved, "no such commit, branch or tag")
         raise UsageError(f"--since {ref}: {reason}")
     commit = resolved.stdout.decode().strip()
     spec = _answers_pathspec(config)
-    diff = _git(
-        config,
+    diff = call_git(
+        config.root,
         "diff",
         "--name-status",
         "-z",
@@ -226,13 +213,13 @@ def changed_since(config: Config, ref: str) -> tuple[str, set[Path]]:
         spec,
     )
     if diff.returncode != 0:
-        raise GitError(f"git diff failed: {diff.stderr.decode(errors='replace').strip()}")
+        raise GitError(f"git diff: {git_message(diff)}")
     paths: set[Path] = set()
     fields = diff.stdout.split(b"\0")
     for status, name in zip(fields[0::2], fields[1::2], strict=False):
         if status[:1] in (b"A", b"M", b"T", b"U"):
             paths.add(config.root / os.fsdecode(name))
-    others = _git(config, "ls-files", "-z", "--others", "--exclude-standard", "--", spec)
+    others = call_git(config.root, "ls-files", "-z", "--others", "--exclude-standard", "--", spec)
     if others.returncode == 0:
         paths.update(config.root / os.fsdecode(n) for n in others.stdout.split(b"\0") if n)
     return commit, paths
@@ -401,7 +388,7 @@ class _Rendered:
 
 
 def _render_chunk(
-    job: tuple[Config, list[tuple[str, str, str]], tuple[str, ...]],
+    shared: tuple[Config, tuple[str, ...]], items: Sequence[tuple[str, str, str]]
 ) -> list[_Rendered]:
     """Read each answer in full and render everything its formats need.
 
@@ -411,7 +398,7 @@ def _render_chunk(
     from qa_tool.reader import read_answer
     from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line
 
-    config, items, formats = job
+    config, formats = shared
     wants_json = ExportFormat.jsonl in formats or ExportFormat.json in formats
     wants_html = ExportFormat.html in formats
     renderer = Renderer() if wants_json or wants_html else None
@@ -478,7 +465,7 @@ def _rendered(
     cache = RenderCache(config.state_dir / FILE_NAME, _render_context(config, formats))
     cached = cache.valid(keys)
     misses = [item for item in items if item[1] not in cached]
-    fresh = _render_all(config, misses, formats, workers)
+    fresh = map_chunks(_render_chunk, misses, shared=(config, formats), workers=workers)
     batch = 256  # cached pieces are fetched a batch at a time, so memory stays flat
     for start in range(0, len(items), batch):
         part = items[start : start + batch]
@@ -489,7 +476,7 @@ def _rendered(
                 item = (
                     next(fresh)
                     if rel not in cached
-                    else _render_chunk((config, [(path, rel, stem)], formats))[0]
+                    else _render_chunk((config, formats), [(path, rel, stem)])[0]
                 )  # an entry that vanished since valid(): render it here
                 if item.error is None and rel in keys:
                     entry = json.dumps(astuple(item.entry)).encode() if item.entry else None
@@ -514,25 +501,6 @@ def _rendered(
         except OSError:
             return
         cache.save()
-
-
-def _render_all(
-    config: Config, items: list[tuple[str, str, str]], formats: tuple[str, ...], workers: int | None
-) -> Iterator[_Rendered]:
-    """Render ``items`` in order, over worker processes when there are many."""
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
-        yield from _render_chunk((config, items, formats))
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(25, min(200, len(items) // (workers * 4)))
-    chunks = [(config, items[i : i + size], formats) for i in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk in pool.map(_render_chunk, chunks):
-            yield from chunk
 
 
 def write_payload(

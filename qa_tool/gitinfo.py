@@ -57,29 +57,52 @@ class FileChange:
     new_blob: str | None
 
 
-def _git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("GIT_TERMINAL_PROMPT", "0")
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # reading must never take the index lock
-    return env
+GIT_ENV = {
+    "LC_ALL": "C",  # messages and dates in one language, whatever the user's locale
+    "GIT_TERMINAL_PROMPT": "0",  # never wait for a password
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_OPTIONAL_LOCKS": "0",  # reading must never take the index lock
+}
+"""What every git call made by qa sets, over the user's own environment."""
 
 
-def run_git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
-    """Run one git command; GitError with git's own message when it fails or is missing."""
+def git_env() -> dict[str, str]:
+    """The environment for every git process: the user's, with :data:`GIT_ENV` over it."""
+    return {**os.environ, **GIT_ENV}
+
+
+def git_argv(*args: str) -> list[str]:
+    """The command line for ``git args...``, paths printed as they are (not octal-quoted)."""
+    return ["git", "-c", "core.quotePath=false", *args]
+
+
+def call_git(cwd: Path, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    """Run one git command and return it whatever its exit status.
+
+    For callers that read a failure as an answer (``rev-parse --verify`` of a
+    name that does not exist). GitError only when git cannot be run at all.
+    """
     try:
-        out = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
-            cwd=cwd,
-            input=input,
-            capture_output=True,
-            env=_git_env(),
-            check=False,
+        return subprocess.run(
+            git_argv(*args), cwd=cwd, input=input, capture_output=True, env=git_env(), check=False
         )
     except OSError as exc:
         raise GitError(f"git could not be run: {exc.strerror or exc}") from None
+
+
+def git_message(out: subprocess.CompletedProcess, default: str = "failed") -> str:
+    """The last line git wrote on stderr (its reason), or ``default`` when it wrote none."""
+    lines = out.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else default
+
+
+def run_git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
+    """Run one git command; its stdout, or GitError with git's own message."""
+    out = call_git(cwd, *args, input=input)
     if out.returncode != 0:
-        message = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+        command = next((a for a in args if not a.startswith("-")), "")
+        raise GitError(f"git {command}: {git_message(out)}")
     return out.stdout
 
 
@@ -223,12 +246,12 @@ def read_blobs(
         blobs = pack_order(repo, blobs)
     try:
         proc = subprocess.Popen(
-            ["git", "cat-file", "--batch"],
+            git_argv("cat-file", "--batch"),
             cwd=repo.cwd,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=_git_env(),
+            env=git_env(),
         )
     except OSError as exc:
         raise GitError(f"git could not be run: {exc.strerror or exc}") from None

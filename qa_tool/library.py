@@ -15,6 +15,7 @@ from pathlib import Path
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
 from qa_tool.reader import Answer, read_answer, read_summary
+from qa_tool.workers import map_chunks
 
 
 @dataclass
@@ -161,11 +162,10 @@ def inside_root(config: Config, path: Path) -> bool:
         return False
 
 
-PARALLEL_MIN_FILES = 400
-
-
-def _parse_chunk(job: tuple[list[tuple[str, str]], int, bool]) -> list[Answer | AnswerFileError]:
-    items, max_bytes, summary = job
+def _parse_chunk(
+    shared: tuple[int, bool], items: Sequence[tuple[str, str]]
+) -> list[Answer | AnswerFileError]:
+    max_bytes, summary = shared
     read = read_summary if summary else read_answer
     out: list[Answer | AnswerFileError] = []
     for path, rel in items:
@@ -174,26 +174,6 @@ def _parse_chunk(job: tuple[list[tuple[str, str]], int, bool]) -> list[Answer | 
         except AnswerFileError as exc:
             out.append(exc)
     return out
-
-
-def _parse_all(
-    items: list[tuple[str, str]], max_bytes: int, summary: bool, workers: int | None
-) -> list[Answer | AnswerFileError]:
-    """Parse files, over several processes when there are many (a cold run)."""
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(items) < PARALLEL_MIN_FILES:
-        return _parse_chunk((items, max_bytes, summary))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(50, min(500, len(items) // (workers * 4)))  # small chunks: memory stays flat
-    chunks = [(items[i : i + size], max_bytes, summary) for i in range(0, len(items), size)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [r for chunk in pool.map(_parse_chunk, chunks) for r in chunk]
-    except (OSError, RuntimeError, ValueError):
-        return _parse_chunk((items, max_bytes, summary))
 
 
 def load_answers(
@@ -255,8 +235,11 @@ def load_answers(
                 continue
         todo.append((len(slots), found, rel))
         slots.append(None)
-    parsed = _parse_all(
-        [(f.name, rel) for _, f, rel in todo], config.max_file_bytes, summary, workers
+    parsed = map_chunks(
+        _parse_chunk,
+        [(f.name, rel) for _, f, rel in todo],
+        shared=(config.max_file_bytes, summary),
+        workers=workers,
     )
     for (index, found, rel), item in zip(todo, parsed, strict=True):
         slots[index] = item

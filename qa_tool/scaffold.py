@@ -42,13 +42,16 @@ from qa_tool.errors import (
     AnswerExists,
     AnswerFileError,
     BatchInputError,
+    EditorError,
     GitError,
     PathOutsideLibrary,
     QAError,
     TemplateError,
     UsageError,
+    WriteFailed,
 )
 from qa_tool.fsutil import atomic_write
+from qa_tool.gitinfo import call_git, run_git
 from qa_tool.ids import check_id, make_id
 from qa_tool.library import answer_paths, inside_root, relative
 from qa_tool.model import NEW_STATUSES, Confidence, Status, choices
@@ -378,7 +381,7 @@ def write_answers(planned: Sequence[PlannedAnswer]) -> list[PlannedAnswer]:
                     + _undone(created)
                 ) from None
             except OSError as exc:
-                raise QAError(
+                raise WriteFailed(
                     f"{answer.rel}: cannot write: {exc.strerror or exc}" + _undone(created)
                 ) from None
             created.append(answer.path)
@@ -412,9 +415,9 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
         except FileExistsError:
             if path.is_dir():
                 continue
-            raise QAError(f"{path} exists and is not a folder") from None
+            raise WriteFailed(f"{path} exists and is not a folder") from None
         except OSError as exc:
-            raise QAError(f"cannot create the folder {path}: {exc.strerror or exc}") from None
+            raise WriteFailed(f"cannot create the folder {path}: {exc.strerror or exc}") from None
         made.append(path)
 
 
@@ -566,33 +569,19 @@ def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
 
 
 def open_in_editor(command: Sequence[str], paths: Sequence[Path]) -> None:
-    """Run the editor on the files and wait for it; QAError if it cannot run or fails."""
+    """Run the editor on the files and wait for it; EditorError if it cannot run or fails."""
     try:
         done = subprocess.run([*command, *map(str, paths)], check=False)
     except OSError as exc:
-        raise QAError(f"cannot run the editor {command[0]!r}: {exc.strerror or exc}") from None
+        raise EditorError(f"cannot run the editor {command[0]!r}: {exc.strerror or exc}") from None
     if done.returncode != 0:
-        raise QAError(f"the editor {command[0]!r} exited with status {done.returncode}")
-
-
-def _git(config: Config, args: Sequence[str], stdin: str | None = None):
-    try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=config.root,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        raise EditorError(f"the editor {command[0]!r} exited with status {done.returncode}")
 
 
 def check_git_work_tree(config: Config) -> None:
     """GitError unless the library is in a git work tree (checked before writing anything)."""
-    done = _git(config, ["rev-parse", "--is-inside-work-tree"])
-    if done.returncode != 0 or done.stdout.strip() != "true":
+    done = call_git(config.root, "rev-parse", "--is-inside-work-tree")
+    if done.returncode != 0 or done.stdout.strip() != b"true":
         raise GitError(f"--git-add: {config.root} is not in a git work tree")
 
 
@@ -601,10 +590,11 @@ def git_add(config: Config, paths: Sequence[Path]) -> None:
     if not paths:
         return
     rels = "\0".join(relative(config, p) for p in paths) + "\0"
-    done = _git(
-        config,
-        ["--literal-pathspecs", "add", "--pathspec-from-file=-", "--pathspec-file-nul"],
-        stdin=rels,
+    run_git(
+        config.root,
+        "--literal-pathspecs",
+        "add",
+        "--pathspec-from-file=-",
+        "--pathspec-file-nul",
+        input=os.fsencode(rels),
     )
-    if done.returncode != 0:
-        raise GitError(f"git add failed: {done.stderr.strip() or done.returncode}")

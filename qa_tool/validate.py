@@ -9,7 +9,6 @@ other). Findings never stop the run: every file is checked.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,7 +19,6 @@ from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.errors import AnswerFileError
 from qa_tool.library import (
-    PARALLEL_MIN_FILES,
     Found,
     LoadResult,
     answer_paths,
@@ -33,6 +31,7 @@ from qa_tool.model import REQUIRED_SECTIONS, SectionTitle, Status
 from qa_tool.reader import Answer
 from qa_tool.schema import check_front_matter, json_path
 from qa_tool.schema import prepare as prepare_schema
+from qa_tool.workers import map_chunks
 
 ERROR = "error"
 WARNING = "warning"
@@ -105,27 +104,12 @@ def validate_library(
     files, odd = select_paths(config, paths)
     all_files = files if not paths else scan_markdown(config.answers_dir)[0]
     stems = _stems(config, [f.path for f in all_files])
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    prepare_schema()
-    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
-        parts = [_validate_files(config, files, odd, stems, today)]
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(50, min(500, len(files) // (workers * 4)))  # small chunks: flat memory
-        chunks = [files[i : i + size] for i in range(0, len(files), size)]
-        # The id table can be large: forked workers inherit it instead of receiving
-        # a copy with every chunk.
-        global _SHARED
-        _SHARED = (config, stems, today)
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                parts = list(pool.map(_validate_chunk, chunks))
-        finally:
-            _SHARED = None
-        parts.append(_validate_files(config, [], odd, stems, today))
+    prepare_schema()  # compiled once, before workers fork
+    # The id table can be large: forked workers inherit it instead of receiving a
+    # copy with every chunk.
+    shared = (config, stems, today)
+    parts = list(map_chunks(_validate_chunk, files, shared=shared, workers=workers))
+    parts.append(_validate_files(config, [], odd, stems, today))
     report = ValidationReport(files_checked=sum(p.files_checked for p in parts))
     for part in parts:
         report.findings.extend(part.findings)
@@ -133,14 +117,12 @@ def validate_library(
     return report
 
 
-_SHARED: tuple[Config, dict[str, list[str]], dt.date] | None = None
-
-
-def _validate_chunk(files: Sequence[Found]) -> ValidationReport:
-    """One chunk, in a forked worker that inherited :data:`_SHARED`."""
-    assert _SHARED is not None
-    config, stems, today = _SHARED
-    return _validate_files(config, files, (), stems, today)
+def _validate_chunk(
+    shared: tuple[Config, dict[str, list[str]], dt.date], files: Sequence[Found]
+) -> list[ValidationReport]:
+    """One chunk's report (in a worker, or for every file in this process)."""
+    config, stems, today = shared
+    return [_validate_files(config, files, (), stems, today)]
 
 
 def _stems(config: Config, paths: Sequence[Path]) -> dict[str, list[str]]:

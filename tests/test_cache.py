@@ -46,7 +46,9 @@ def test_second_run_is_served_from_the_cache(library, settled, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("a cached file was parsed again")
 
-    monkeypatch.setattr(lib, "_parse_all", lambda items, *a: [] if not items else no_parsing())
+    monkeypatch.setattr(
+        lib, "map_chunks", lambda func, items, **kw: iter([]) if not items else no_parsing()
+    )
     assert titles(library) == {"a.md": "First?"}
 
 
@@ -134,9 +136,9 @@ def test_dates_survive_the_cache(library, settled):
 
 
 def test_parallel_and_serial_reads_agree(library, monkeypatch):
-    import qa_tool.library as lib
+    import qa_tool.workers as workers
 
-    monkeypatch.setattr(lib, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_ITEMS", 2)
     calls = []
     real_pool = __import__("concurrent.futures").futures.ProcessPoolExecutor
 
@@ -156,3 +158,4 @@ def test_parallel_and_serial_reads_agree(library, monkeypatch):
     assert [(e.rule, e.line) for e in serial.failures] == [
         (e.rule, e.line) for e in parallel_.failures
     ]
+    assert calls == [2]  # the second read really went through a pool of two workers

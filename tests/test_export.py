@@ -958,9 +958,9 @@ def test_a_repeat_export_reuses_renderings_and_sees_every_change(
     rendered: list[str] = []
     real_chunk = export_module._render_chunk
 
-    def counting_chunk(job):
-        rendered.extend(rel for _path, rel, _stem in job[1])
-        return real_chunk(job)
+    def counting_chunk(shared, items):
+        rendered.extend(rel for _path, rel, _stem in items)
+        return real_chunk(shared, items)
 
     monkeypatch.setattr(export_module, "_render_chunk", counting_chunk)
     build_tree(

@@ -188,16 +188,17 @@ def test_no_traceback_and_stderr_message_from_a_real_process(tmp_path):
 def test_parallel_and_serial_validation_agree(library, monkeypatch):
     """Worker processes (which inherit the id table) report exactly what one process does."""
     import qa_tool.validate as validate_module
+    import qa_tool.workers as workers
     from qa_tool.config import load_config
 
     files = {f"answers/oncology/a{n}.md": answer_text(f"a{n}") for n in range(12)}
     files.update(BROKEN)
     files["answers/cardiology/a3.md"] = answer_text("a3", topic="Cardiology")  # id used twice
     build_tree(library, files)
-    monkeypatch.setattr(validate_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_ITEMS", 2)
     config = load_config(library)
     serial = validate_module.validate_library(config, workers=1)
     parallel = validate_module.validate_library(config, workers=2)
     assert parallel.to_dict() == serial.to_dict()
     assert {f.rule for f in parallel.findings} >= {"id-unique", "yaml-syntax", "not-utf8"}
-    assert validate_module._SHARED is None
+    assert workers._SHARED is None

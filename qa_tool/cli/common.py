@@ -75,10 +75,15 @@ def stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print ``qa: message`` on stderr and return the Exit to raise."""
-    stderr().print(f"[bold red]qa:[/] {_escape(message)}")
-    return typer.Exit(code)
+def fail(error: QAError | str) -> typer.Exit:
+    """Print ``qa: message`` on stderr and return the Exit to raise, with the error's code.
+
+    ``raise fail(UsageError("name the answers"))`` exits 2; a plain message exits 1.
+    """
+    if isinstance(error, str):
+        error = QAError(error)
+    stderr().print(f"[bold red]qa:[/] {_escape(str(error))}")
+    return typer.Exit(error.exit_code)
 
 
 def _escape(text: str) -> str:
@@ -93,7 +98,7 @@ def errors_to_exit() -> Iterator[None]:
     try:
         yield
     except QAError as exc:
-        raise fail(str(exc), exc.exit_code) from None
+        raise fail(exc) from None
 
 
 def load(root: Path | None) -> Config:

@@ -19,6 +19,7 @@ from qa_tool.cli.common import (
     stderr,
     stdout,
 )
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
 from qa_tool.model import ReportFormat, Status
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def convert(
         render_text(report)
     if not quiet and not sources:
         stderr().print("qa: no legacy texts found (files named *.txt, *.text or *.md)")
-    raise typer.Exit(0 if report.ok else 1)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
 @contextlib.contextmanager

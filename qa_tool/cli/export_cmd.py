@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, load, print_json, stderr
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.model import (
     DEFAULT_EXPORT_STATUSES,
     ExportFormat,
@@ -109,8 +110,6 @@ def export(
     config = load(root)
     with errors_to_exit():
         if as_of is not None and not exclude_due:
-            from qa_tool.errors import UsageError
-
             raise UsageError("--as-of only applies with --exclude-due")
         selection = make_selection(
             config,
@@ -131,7 +130,7 @@ def export(
                 progress=progress,
             )
     _report(config, result, quiet, report)
-    raise typer.Exit(1 if result.skipped else 0)
+    raise typer.Exit(EXIT_FINDINGS if result.skipped else EXIT_OK)
 
 
 @contextlib.contextmanager

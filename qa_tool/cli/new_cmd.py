@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, fail, load, print_json
+from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, load, print_json
+from qa_tool.errors import UsageError
 from qa_tool.model import Confidence, NewStatus, ReportFormat
 
 if TYPE_CHECKING:
@@ -98,7 +99,9 @@ def new(
         editor = scaffold.editor_command() if edit else None
         if from_file is not None:
             if question is not None or answer_id is not None:
-                raise fail("--from-file takes the questions from the file: drop QUESTION/--id", 2)
+                raise UsageError(
+                    "--from-file takes the questions from the file: drop QUESTION/--id"
+                )
             defaults = {
                 "topic": topic,
                 "confidence": level,
@@ -113,10 +116,9 @@ def new(
                 ask = stdin_is_terminal() if interactive is None else interactive
                 if not ask:
                     missing = "QUESTION" if question is None else "--topic"
-                    raise fail(
+                    raise UsageError(
                         f"missing {missing}; give it, or run qa new on a terminal "
-                        "(without --no-input) to be asked",
-                        2,
+                        "(without --no-input) to be asked"
                     )
                 question, topic = _ask(config, question, topic)
             request = scaffold.NewAnswer(question, topic, answer_id, level, author, status.value)
@@ -141,7 +143,7 @@ def _read_input(from_file: str) -> bytes:
     try:
         return Path(from_file).read_bytes()
     except OSError as exc:
-        raise fail(f"--from-file {from_file}: {exc.strerror or exc}", 2) from None
+        raise UsageError(f"--from-file {from_file}: {exc.strerror or exc}") from None
 
 
 def _ask(config: Config, question: str | None, topic: str | None) -> tuple[str, str]:
@@ -162,7 +164,7 @@ def _ask(config: Config, question: str | None, topic: str | None) -> tuple[str, 
                 case_sensitive=False,
             )
     except EOFError:
-        raise fail("input ended before the question and topic were given", 2) from None
+        raise UsageError("input ended before the question and topic were given") from None
     return question, topic
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qa_tool.cli.common import RootOption, errors_to_exit, fail, load, print_json, stderr, stdout
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
 from qa_tool.model import Confidence, ReportFormat
 
@@ -86,9 +87,9 @@ def review(
     from qa_tool.review import parse_reviewer, review_answers
 
     if not answers:
-        raise fail("name the answers reviewed (ids or paths)", 2)
+        raise fail(UsageError("name the answers reviewed (ids or paths)"))
     if not by:
-        raise fail("name the reviewer with --by 'NAME[, CREDENTIALS]'", 2)
+        raise fail(UsageError("name the reviewer with --by 'NAME[, CREDENTIALS]'"))
     config = load(root)
     with errors_to_exit():
         reviewers = [parse_reviewer(text) for text in by]
@@ -109,7 +110,7 @@ def review(
         print_json(outcome.to_dict())
     else:
         render_text(outcome)
-    raise typer.Exit(0 if outcome.ok else 1)
+    raise typer.Exit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
 
 
 def report_problems(outcome: ReviewOutcome) -> None:

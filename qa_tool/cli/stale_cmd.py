@@ -22,6 +22,7 @@ from qa_tool.cli.common import (
     stderr,
     stdout,
 )
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
 from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def stale(
         OutputFormat.csv: render_csv,
         OutputFormat.github: render_github,
     }[fmt](report)
-    raise typer.Exit(1 if report.due and not exit_zero else 0)
+    raise typer.Exit(EXIT_FINDINGS if report.due and not exit_zero else EXIT_OK)
 
 
 def _escape(text: str) -> str:

@@ -18,6 +18,7 @@ from qa_tool.cli.common import (
     print_json,
     stdout,
 )
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from qa_tool.validate import ValidationReport
@@ -49,7 +50,7 @@ def validate(
         OutputFormat.github: render_github,
     }[fmt](report)
     failed = report.errors > 0 or (strict and report.warnings > 0)
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def render_text(report: ValidationReport) -> None:

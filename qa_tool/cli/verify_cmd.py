@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qa_tool.cli.common import errors_to_exit, print_json, stdout
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
 from qa_tool.model import ReportFormat
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def verify(
         print_json(report.to_dict())
     else:
         render_text(report)
-    raise typer.Exit(0 if report.intact else 1)
+    raise typer.Exit(EXIT_OK if report.intact else EXIT_FINDINGS)
 
 
 def render_text(report: VerifyReport) -> None:

@@ -1,0 +1,125 @@
+"""One policy for spreading work over processes: how many, in what chunks, and when not.
+
+Reading, validating and rendering thousands of answers is CPU-bound Python, so a
+large batch goes to a pool of forked worker processes; a small one (under
+:data:`PARALLEL_MIN_ITEMS`), a single worker, or a platform without ``fork``
+(Windows, or macOS where it is unsafe) runs in this process, with the same
+results in the same order. Example::
+
+    def parse(shared, chunk):           # a module-level function: workers import it
+        max_bytes = shared
+        return [read_answer(p, max_bytes) for p in chunk]
+
+    answers = list(map_chunks(parse, paths, shared=config.max_file_bytes))
+
+``shared`` is given to every call. Forked workers inherit it from this process's
+memory instead of receiving a pickled copy with each chunk, which matters when it
+is large (the library's id table); only the chunks and the results travel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+PARALLEL_MIN_ITEMS = 400
+"""Fewer items than this run in this process: starting workers would cost more."""
+
+MAX_WORKERS = 8
+"""Past this many processes the disk and the result pickling, not the CPU, set the pace."""
+
+CHUNKS_PER_WORKER = 4
+"""Chunks per worker: enough for a slow chunk not to hold the others up."""
+
+CHUNK_RANGE = (25, 250)
+"""Smallest and largest chunk: small enough that memory stays flat at 100,000 answers."""
+
+_SHARED: Any = None
+"""What the running :func:`map_chunks` shares with its workers (inherited at fork)."""
+
+
+def worker_count(requested: int | None = None) -> int:
+    """``requested``, or the machine's CPU count up to :data:`MAX_WORKERS`.
+
+    >>> worker_count(3)
+    3
+    >>> 1 <= worker_count() <= MAX_WORKERS
+    True
+    """
+    if requested is not None:
+        return max(1, requested)
+    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+
+
+def chunk_size(items: int, workers: int) -> int:
+    """How many items each task takes.
+
+    >>> chunk_size(1000, 4), chunk_size(100_000, 8), chunk_size(10, 8)
+    (62, 250, 25)
+    """
+    smallest, largest = CHUNK_RANGE
+    return max(smallest, min(largest, items // (workers * CHUNKS_PER_WORKER)))
+
+
+def _fork_context() -> Any:
+    """The ``fork`` start method, or None where the platform lacks it."""
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def map_chunks(
+    func: Callable[[Any, Sequence[Item]], Sequence[Result]],
+    items: Sequence[Item],
+    *,
+    shared: Any = None,
+    workers: int | None = None,
+) -> Iterator[Result]:
+    """``func(shared, chunk)`` over ``items`` in chunks; the results in the items' order.
+
+    ``func`` returns one result per item (or any list; they are yielded in order)
+    and must be a module-level function, so that workers can find it. The serial
+    path calls ``func(shared, items)`` once. When workers cannot be started or
+    die (no ``fork``, no processes left, a worker killed), the chunks not yet
+    done run in this process.
+    """
+    count = worker_count(workers)
+    context = _fork_context() if count > 1 and len(items) >= PARALLEL_MIN_ITEMS else None
+    if context is None:
+        yield from func(shared, items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = chunk_size(len(items), count)
+    starts = range(0, len(items), size)
+    done = 0
+    global _SHARED
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            _SHARED = shared
+            try:
+                # Forked workers all start on the first submit, so they have
+                # inherited _SHARED by the time map() returns.
+                parts = pool.map(_run_chunk, [(func, items[i : i + size]) for i in starts])
+            finally:
+                _SHARED = None
+            for part in parts:
+                yield from part
+                done = min(done + size, len(items))
+    except (OSError, BrokenProcessPool):
+        if done < len(items):
+            yield from func(shared, items[done:])
+
+
+def _run_chunk(job: tuple[Callable[[Any, Sequence[Any]], Sequence[Any]], Sequence[Any]]) -> Any:
+    """One chunk, in a worker: the function with the shared state it inherited."""
+    func, chunk = job
+    return list(func(_SHARED, chunk))

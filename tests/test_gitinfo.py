@@ -1,0 +1,49 @@
+"""qa_tool/gitinfo.py: every git call made by qa goes through one runner and one environment."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import build_tree, commit_all, git_init
+
+from qa_tool import gitinfo
+from qa_tool.config import find_root
+from qa_tool.errors import GitError
+
+
+def test_the_environment_is_fixed_over_the_users(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    monkeypatch.setenv("GIT_PAGER", "less")
+    monkeypatch.setenv("GIT_TERMINAL_PROMPT", "1")
+    monkeypatch.setenv("QA_SOMETHING_ELSE", "kept")
+    env = gitinfo.git_env()
+    assert env["LC_ALL"] == "C"
+    assert env["GIT_PAGER"] == env["PAGER"] == "cat"
+    assert env["GIT_TERMINAL_PROMPT"] == "0"
+    assert env["GIT_OPTIONAL_LOCKS"] == "0"
+    assert env["QA_SOMETHING_ELSE"] == "kept"
+
+
+def test_a_failure_is_a_git_error_with_gits_reason_in_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "de")
+    with pytest.raises(GitError, match=r"^git rev-parse: .*not a git repository"):
+        gitinfo.run_git(tmp_path, "rev-parse", "--show-toplevel")
+    out = gitinfo.call_git(tmp_path, "rev-parse", "--show-toplevel")
+    assert out.returncode != 0
+    assert "not a git repository" in gitinfo.git_message(out)
+
+
+def test_git_missing_is_a_git_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(GitError, match="git could not be run"):
+        gitinfo.run_git(tmp_path, "status")
+
+
+def test_find_root_asks_git_for_the_top_level(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = build_tree(tmp_path / "repo", {"answers/oncology/a.md": "x\n"})
+    git_init(repo)
+    commit_all(repo, "start", "2026-01-01T12:00:00")
+    assert find_root(repo / "answers" / "oncology") == repo.resolve()
+    other = tmp_path / "other"
+    other.mkdir()
+    assert find_root(other) == other.resolve()  # not in a repository: the folder itself
