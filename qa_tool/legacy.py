@@ -230,16 +230,21 @@ _MAX_WRAPPED_LINE = 100
 # --- citations ------------------------------------------------------------------------
 
 _BRACKET_GROUP = r"\[\s*[0-9]{1,4}(?:\s*[-–,]\s*[0-9]{1,4})*\s*\]"
+# Both patterns run in linear time: each takes its whole run (of bracket groups, of numbers)
+# at once, from the first place it can start, and the callback checks what follows the run.
+# A run that fails that check is left as it is; no later start inside it could pass it either,
+# so nothing is searched twice (a trailing look-ahead in the pattern made that quadratic).
 _BRACKET_CITATION_RE = re.compile(
-    rf"(?P<space>[ \u00a0]*)(?:(?P<punct>[.!?;:,])[ \u00a0]*)?"
-    rf"(?P<groups>{_BRACKET_GROUP}(?:[ \u00a0]*{_BRACKET_GROUP})*)(?![(:\[])"
+    rf"(?<![ \u00a0])(?P<space>[ \u00a0]*)(?:(?P<punct>[.!?;:,])[ \u00a0]*)?"
+    rf"(?P<groups>{_BRACKET_GROUP}(?:[ \u00a0]*{_BRACKET_GROUP})*+)"
 )
+_NOT_AFTER_BRACKET_CITATION = "(:["
 _BRACKET_ITEM_RE = re.compile(r"([0-9]+)(?:\s*[-–]\s*([0-9]+))?")
 _TRAILING_NUMBER_RE = re.compile(
     r"(?P<space>[ \u00a0])(?<=\S[ \u00a0])"
-    r"(?P<numbers>[0-9]{1,4}(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4})*)"
-    r"(?=[.!?;](?:\s|\Z)|\Z)"
+    r"(?P<numbers>[0-9]{1,4}+(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4}+)*+)"
 )
+_AFTER_TRAILING_NUMBER_RE = re.compile(r"[.!?;](?:\s|\Z)|\Z")
 _THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _CLOSING_PUNCTUATION = ")]}\"'”’,:;"
 _OPENING_PUNCTUATION = "([{\"'“‘"
@@ -758,6 +763,8 @@ def _rewrite_citations(
         paragraph = _BRACKET_CITATION_RE.sub(_bracket_citation, paragraph)
 
     def trailing_number(match: re.Match[str]) -> str:
+        if not _AFTER_TRAILING_NUMBER_RE.match(paragraph, match.end()):
+            return match[0]
         numbers = _trailing_citation_numbers(paragraph, match, listed_numbers, warnings)
         if numbers is None:
             return match[0]
@@ -767,14 +774,29 @@ def _rewrite_citations(
 
 
 def _bracket_citation(match: re.Match[str]) -> str:
-    """``[2, 5]``/``[2-4]``/``[1][3]`` → ``[@2; @5]``...; a stop before it moves after it."""
+    """``[2, 5]``/``[2-4]``/``[1][3]`` → ``[@2; @5]``...; a stop before it moves after it.
+
+    A run followed by ``(``, ``:`` or ``[`` (a link, a label) is cut after its last group
+    followed by a space; what is after the cut stays as it was.
+    """
+    groups = match["groups"]
+    cut = len(groups)
+    end = match.end()
+    if end < len(match.string) and match.string[end] in _NOT_AFTER_BRACKET_CITATION:
+        cut = max(groups.rfind("] "), groups.rfind("]\u00a0")) + 1
+    kept = len(match[0]) - len(groups) + cut
+    replacement = _bracket_replacement(match, groups[:cut]) if cut else None
+    return match[0] if replacement is None else replacement + match[0][kept:]
+
+
+def _bracket_replacement(match: re.Match[str], groups: str) -> str | None:
     numbers: list[int] = []
-    for group in re.findall(r"\[([^\]]*)\]", match["groups"]):
+    for group in re.findall(r"\[([^\]]*)\]", groups):
         for item in _BRACKET_ITEM_RE.finditer(group):
             first = int(item[1])
             last = int(item[2]) if item[2] else first
             if not (1 <= first <= last <= _MAX_CITATION) or last - first > _MAX_RANGE_SPAN:
-                return match[0]
+                return None
             numbers.extend(range(first, last + 1))
     before = match.string[match.start() - 1] if match.start() else ""
     space = " " if match["space"] or (before and before not in _OPENING_PUNCTUATION) else ""
