@@ -30,7 +30,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 5  # 5: summaries hold authors and the derived facts (reader.FACTS_KEY)
+FORMAT = 6  # 6: summaries hold the accepted reading grade (readability)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
@@ -352,3 +352,51 @@ class RenderCache:
                     self._new,
                 )
         self._new = []
+
+
+class MeasureCache:
+    """Measures of answer texts (reading level), by text digest: content-addressed, so never
+    stale. ``kind`` names the measure and its version; a new version simply misses."""
+
+    def __init__(self, path: Path, kind: str):
+        self.path = path
+        self.kind = kind
+        self._new: dict[str, str] = {}
+
+    def get_many(self, digests: Iterable[str]) -> dict[str, str]:
+        wanted = list(digests)
+        found: dict[str, str] = {}
+        if not wanted or not self.path.exists():
+            return found
+        with (
+            contextlib.suppress(sqlite3.Error, OSError),
+            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+        ):
+            con.execute("CREATE TEMP TABLE wanted (digest TEXT PRIMARY KEY)")
+            con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((d,) for d in wanted))
+            rows = con.execute(
+                "SELECT m.digest, m.value FROM measures m JOIN wanted w "
+                "ON w.digest = m.digest WHERE m.kind = ?",
+                (self.kind,),
+            )
+            found = dict(rows)
+        return found
+
+    def put(self, digest: str, value: str) -> None:
+        self._new[digest] = value
+
+    def save(self) -> None:
+        if not self._new:
+            return
+        with contextlib.suppress(sqlite3.Error, OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.closing(sqlite3.connect(self.path, timeout=5)) as con, con:
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS measures (digest TEXT, kind TEXT, value TEXT, "
+                    "PRIMARY KEY (digest, kind))"
+                )
+                con.executemany(
+                    "INSERT OR REPLACE INTO measures VALUES (?, ?, ?)",
+                    ((d, self.kind, v) for d, v in self._new.items()),
+                )
+        self._new = {}

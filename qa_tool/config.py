@@ -14,6 +14,12 @@ overrides it. Every setting has a default, so a library needs no ``qa.toml``::
     [review.confidence]            # per GRADE level
     high = "12m"
 
+    [readability]
+    target = 8                     # the highest reading grade an answer should have
+    formula = "fkgl"               # which grade meets the target: fkgl, smog or max (the higher)
+    [readability.topics]           # per topic name
+    Oncology = 10
+
     [[topics]]                     # replaces the built-in topic list
     name = "Oncology"
     folder = "oncology"            # default: the name in lowercase, words joined by '-'
@@ -91,6 +97,21 @@ class ReviewPolicy:
         return min(specific, key=lambda i: i.approx_days)
 
 
+READABILITY_FORMULAS = ("fkgl", "smog", "max")
+
+
+@dataclass(frozen=True)
+class ReadabilityPolicy:
+    """``[readability]``: the target reading grade, per topic, and the formula it applies to."""
+
+    target: float = 8.0
+    by_topic: dict[str, float] = field(default_factory=dict)
+    formula: str = "fkgl"
+
+    def target_for(self, topic: object) -> float:
+        return self.by_topic.get(topic, self.target) if isinstance(topic, str) else self.target
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -99,6 +120,7 @@ class Config:
     review: ReviewPolicy
     max_file_bytes: int
     config_file: Path | None = None
+    readability: ReadabilityPolicy = field(default_factory=ReadabilityPolicy)
 
     @property
     def state_dir(self) -> Path:
@@ -178,7 +200,15 @@ def _config_from(root: Path, data: dict, path: Path | None) -> Config:
 
     topics = _topics_from(data.get("topics"), where)
     review = _review_from(data.get("review", {}), where)
-    return Config(root, answers_path, topics, review, max_bytes, path)
+    readability = _readability_from(data.get("readability", {}), where)
+    names = {t.name for t in topics}
+    for name in readability.by_topic:
+        if name not in names:
+            raise ConfigError(
+                f"{where}: readability.topics.{name}: no such topic "
+                f"(known topics: {', '.join(sorted(names))})"
+            )
+    return Config(root, answers_path, topics, review, max_bytes, path, readability)
 
 
 def _topics_from(raw: object, where: str) -> tuple[Topic, ...]:
@@ -222,6 +252,31 @@ def _review_from(raw: object, where: str) -> ReviewPolicy:
         k: interval(v, f"review.confidence.{k}") for k, v in raw.get("confidence", {}).items()
     }
     return ReviewPolicy(default, by_topic, by_conf)
+
+
+def _readability_from(raw: object, where: str) -> ReadabilityPolicy:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [readability] must be a table")
+
+    def grade(value: object, what: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 30:
+            raise ConfigError(f"{where}: {what} must be a reading grade between 0 and 30")
+        return float(value)
+
+    unknown = sorted(set(raw) - {"target", "formula", "topics"})
+    if unknown:
+        raise ConfigError(f"{where}: [readability] has no setting {unknown[0]!r}")
+    target = grade(raw.get("target", 8), "readability.target")
+    formula = raw.get("formula", "fkgl")
+    if formula not in READABILITY_FORMULAS:
+        raise ConfigError(
+            f"{where}: readability.formula must be one of {', '.join(READABILITY_FORMULAS)}"
+        )
+    topics = raw.get("topics", {})
+    if not isinstance(topics, dict):
+        raise ConfigError(f"{where}: [readability.topics] must be a table")
+    by_topic = {k: grade(v, f"readability.topics.{k}") for k, v in topics.items()}
+    return ReadabilityPolicy(target, by_topic, formula)
 
 
 def ensure_state_dir(config: Config) -> Path:

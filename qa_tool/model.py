@@ -116,6 +116,7 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "review_due",
     "reviewed_by",
     "review_fingerprint",
+    "readability",
     "authors",
 )
 """The front-matter fields a listing needs (``qa stale``, the cache): read without the rest."""

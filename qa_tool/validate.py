@@ -157,7 +157,30 @@ def _check_loaded(
     report.findings.extend(file_error_finding(config, e, WARNING) for e in loaded.warnings)
     for answer in loaded.answers:
         report.findings.extend(check_answer(answer, config, stems, today))
+    report.findings.extend(_readability_findings(config, loaded.answers))
     return report
+
+
+def _readability_findings(config: Config, answers: Sequence[Answer]) -> list[Finding]:
+    """Advisory: an answer reading above its target grade (measures come from the cache)."""
+    from qa_tool.readability import assess, measures_for
+
+    findings = []
+    measures = measures_for(config, list(answers), workers=1)
+    for answer in answers:
+        measure = measures.get(answer.rel)
+        if measure is None or isinstance(measure, AnswerFileError):
+            continue
+        result = assess(answer, config.readability, measure)
+        if result.over_target:
+            hard = result.hardest_lines()
+            line = hard[0][0] if hard else answer.body_line
+            findings.append(
+                Finding(
+                    answer.rel, line, None, "readability-above-target", WARNING, result.message()
+                )
+            )
+    return findings
 
 
 def check_answer(

@@ -81,7 +81,8 @@ def test_validate_reports_every_bad_file(bad_library):
     assert result.exit_code == 1
     rules_by_file: dict[str, set[str]] = {}
     for f in report["findings"]:
-        rules_by_file.setdefault(name_of(f["path"]), set()).add(f["rule"])
+        if f["rule"] != "readability-above-target":  # advisory, on the text: not about bad input
+            rules_by_file.setdefault(name_of(f["path"]), set()).add(f["rule"])
     for name, rule in EXPECTED.items():
         if rule is None:
             assert name not in rules_by_file, (name, rules_by_file.get(name))

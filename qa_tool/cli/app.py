@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "new": "new_cmd",
     "convert": "convert_cmd",
     "validate": "validate_cmd",
+    "readability": "readability_cmd",
     "stale": "stale_cmd",
     "list": "list_cmd",
     "review": "review_cmd",

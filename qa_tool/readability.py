@@ -1,0 +1,814 @@
+"""Reading level of an answer: Flesch-Kincaid grade level and SMOG, per answer and section.
+
+What is measured is the prose a patient reads. Headings, citation markers
+(``[@1]``), links' addresses, bare URLs, HTML comments, code, tables' rules and
+list bullets are removed; each list item counts as a sentence (a question to
+ask the doctor need not end in a full stop); abbreviations ("e.g.", "Dr.",
+"et al.", "vs.") and decimals ("2.5") do not end sentences; numbers, units
+and symbols count as read aloud ("5 mg" is "five milligrams", "40%" is "forty
+percent"), see :mod:`qa_tool.syllables`.
+
+The formulas are the published ones:
+
+- FKGL = 0.39 x words/sentences + 11.8 x syllables/words - 15.59 (Kincaid et
+  al. 1975);
+- SMOG = 1.0430 x sqrt(polysyllables x 30/sentences) + 3.1291 (McLaughlin
+  1969, as normalised by the formula for samples of other than 30 sentences);
+  a polysyllable has three or more syllables. SMOG was normed on 30-sentence
+  samples: for fewer sentences the figure is an estimate, and :class:`Measure`
+  says so (``smog_caveat``).
+
+The hardest sentences are those that raise the answer's grade most: the
+drop in the grade when the sentence is left out.
+
+>>> m = measure_body("The cat sat on the mat. It was happy.")
+>>> (m.words, m.sentences, m.syllables, m.fkgl)
+(9, 2, 10, -0.72)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from qa_tool.body import DOCTOR, RESEARCH, parse_body
+from qa_tool.config import ReadabilityPolicy
+from qa_tool.syllables import count_syllables, number_syllables
+
+MEASURE_VERSION = "1"
+"""Changes whenever what a measure contains or how it is computed changes (cache key)."""
+
+SMOG_SAMPLE = 30
+HARDEST = 3
+SECTION_KEYS = {"": "summary", RESEARCH.casefold(): "research", DOCTOR.casefold(): "doctor"}
+"""Sections measured on their own: the summary (before any heading) and the two set ones."""
+SECTION_TITLES = {"summary": "Summary", "research": RESEARCH, "doctor": DOCTOR}
+
+
+# --- The prose: blocks of text with the line each piece came from ----------------------
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
+_SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_BULLET = re.compile(r"^(\s*)(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_CITATION = re.compile(r"\s*\[[^\[\]]*@[^\[\]]*\]")
+_FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>]*>", re.IGNORECASE)
+_URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", re.I)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_CODE = re.compile(r"`[^`]*`")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(\*{1,3}|_{1,3}|~~)")
+
+
+def clean_inline(text: str) -> str:
+    """One line of Markdown as read: no citations, link addresses, URLs, code or markup.
+
+    >>> clean_inline("See **this** [page](https://x.org) [@1; @2], or https://x.org/a.")
+    'See this page, or.'
+    """
+    if "[" in text:
+        text = _CITATION.sub("", text)
+        text = _FOOTNOTE.sub("", text)
+        text = _IMAGE.sub("", text)
+        text = _LINK.sub(r"\1", text)
+    if "<" in text:
+        text = _AUTOLINK.sub("", text)
+        text = _TAG.sub("", text)
+    if "://" in text or "www." in text:
+        text = _URL.sub("", text)
+    if "@" in text:
+        text = _EMAIL.sub("", text)
+    if "`" in text:
+        text = _CODE.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = re.sub(r"\s+([.,;:!?])", r"\1", text)  # "claim [@1]." left "claim ."
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+@dataclass
+class Block:
+    """A paragraph, a list item or a table cell: sentences never run from one to the next."""
+
+    pieces: list[tuple[int, str]] = field(default_factory=list)  # (0-based body line, text)
+
+
+def prose_blocks(lines: list[str], first_line: int = 0) -> list[Block]:
+    """The blocks of prose in ``lines`` (a section's lines; ``first_line``: the first's number)."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    in_fence = False
+    for offset, raw in enumerate(lines):
+        n = first_line + offset
+        if _FENCE.match(raw):
+            in_fence = not in_fence
+            current = None
+            continue
+        if in_fence:
+            continue
+        line = raw.rstrip()
+        stripped = line.strip()
+        while stripped.startswith(">"):
+            stripped = stripped[1:].strip()  # a quotation reads like any paragraph
+        if not stripped or _HEADING.match(stripped) or _RULE.match(stripped):
+            current = None
+            continue
+        if _SETEXT.match(stripped) and current is not None and current.pieces:
+            current.pieces.pop()  # the line above was a heading, underlined
+            if not current.pieces:
+                blocks.pop()
+            current = None
+            continue
+        if "|" in stripped and stripped.startswith("|"):
+            current = None
+            if _TABLE_RULE.match(stripped):
+                continue
+            for cell in stripped.strip("|").split("|"):
+                text = clean_inline(cell)
+                if text:
+                    blocks.append(Block([(n, text)]))
+            continue
+        bullet = _BULLET.match(line)
+        if bullet:
+            current = Block()
+            blocks.append(current)
+            stripped = line[bullet.end() :].strip()
+        elif current is None:
+            current = Block()
+            blocks.append(current)
+        text = clean_inline(stripped)
+        if text:
+            current.pieces.append((n, text))
+    return [b for b in blocks if b.pieces]
+
+
+# --- Sentences ---------------------------------------------------------------------------
+
+NEVER_FINAL = frozenset(
+    {
+        *("dr", "mr", "mrs", "ms", "mx", "prof", "sr", "jr", "st", "vs", "v"),
+        *("e.g", "i.e", "eg", "ie", "cf", "viz", "approx", "esp", "incl", "ca", "resp"),
+        *("fig", "figs", "vol", "dept", "univ", "ref", "refs", "eds", "pp"),
+    }
+)
+"""Abbreviations (lowercase, without the last full stop) that never end a sentence.
+
+Any other full stop ends one only when what follows could start a sentence (a
+capital, a digit, a quotation mark): "et al. (2021)", "5 mg. twice" and "U.S.
+guidance" go on; "at 5 mg. Then" and "and so on, etc. Ask" end."""
+_TERMINAL = re.compile(r"[.!?…]+['\"”’)\]]*(?=\s|$)")
+_WORD_BEFORE = re.compile(r"([^\s(\[\"“]+)$")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` spans of the sentences in one block's text.
+
+    >>> t = "Dr. Lee uses 2.5 mg, e.g. at night. Is it safe? Yes. Smith et al. (2021) agree."
+    >>> [t[a:b] for a, b in split_sentences(t)]
+    ['Dr. Lee uses 2.5 mg, e.g. at night.', 'Is it safe?', 'Yes.', 'Smith et al. (2021) agree.']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _TERMINAL.finditer(text):
+        end = m.end()
+        if m.group()[:2] not in ("..", ".…") and m.group()[0] == "." and not _ends(text, m):
+            continue
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
+
+
+def _ends(text: str, m: re.Match[str]) -> bool:
+    """Whether the full stop of ``m`` ends a sentence (it is not an abbreviation's)."""
+    following = text[m.end() :].lstrip()
+    if not following:
+        return True
+    before = _WORD_BEFORE.search(text, 0, m.start())
+    word = before.group(1).lower().lstrip("'\"“‘") if before else ""
+    if m.group() == "." and (word in NEVER_FINAL or word.rstrip(".") in NEVER_FINAL):
+        return False
+    first = following[0]
+    if first.isupper() or first.isdigit() or first in "\"“‘'[":
+        return True
+    return not first.isalpha() and first not in "(,;:-–—"
+
+
+# --- Words ---------------------------------------------------------------------------------
+
+_UNITS = {
+    "mg": "milligrams",
+    "mcg": "micrograms",
+    "µg": "micrograms",
+    "μg": "micrograms",
+    "ug": "micrograms",
+    "g": "grams",
+    "kg": "kilograms",
+    "lb": "pounds",
+    "lbs": "pounds",
+    "oz": "ounces",
+    "ml": "milliliters",
+    "l": "liters",
+    "dl": "deciliter",
+    "cm": "centimeters",
+    "mm": "millimeters",
+    "km": "kilometers",
+    "m": "meters",
+    "iu": "units",
+    "mmhg": "millimeters of mercury",
+    "mmol": "millimoles",
+    "bpm": "beats per minute",
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "min": "minutes",
+    "mins": "minutes",
+    "s": "seconds",
+    "sec": "seconds",
+    "kcal": "calories",
+    "yrs": "years",
+    "wk": "weeks",
+    "wks": "weeks",
+    "mo": "months",
+    "x": "times",
+}
+_SYMBOLS = {
+    "%": "percent",
+    "&": "and",
+    "+": "plus",
+    "±": "plus or minus",
+    "=": "equals",
+    "<": "less than",
+    ">": "more than",
+    "≤": "at most",
+    "≥": "at least",
+    "~": "about",
+    "°c": "degrees Celsius",
+    "°f": "degrees Fahrenheit",
+    "°": "degrees",
+    "×": "times",
+}
+_SPOKEN = {
+    "e.g.": "for example",
+    "eg.": "for example",
+    "i.e.": "that is",
+    "ie.": "that is",
+    "vs.": "versus",
+    "vs": "versus",
+    "etc.": "et cetera",
+    "al.": "others",
+    "dr.": "doctor",
+    "approx.": "about",
+    "cf.": "compare",
+}
+_TOKEN = re.compile(
+    r"(?P<num>\d+(?:[,\u202f]\d{3})*(?:\.\d+)?(?:st|nd|rd|th)?)"
+    r"|(?P<word>[^\W\d_](?:[\w'’]*[^\W_])?(?:\.(?=[^\W\d_]\.))?(?:[^\W\d_]\.)*\.?"
+    r"(?:-[\w'’]+)*)"
+    r"|(?P<sym>°[CcFf]?|[%&+±=<>≤≥~×])",
+)
+
+
+def sentence_words(sentence: str) -> list[int]:
+    """The syllables of each word of a sentence, as read (one entry per word).
+
+    >>> sentence_words("Take 5 mg, e.g. at 8 am.")
+    [1, 1, 3, 1, 3, 1, 1, 1]
+    """
+    out: list[int] = []
+    previous_number = False
+    for m in _TOKEN.finditer(sentence):
+        kind = m.lastgroup
+        token = m.group()
+        if kind == "num":
+            out.append(number_syllables(token) or 1)
+            previous_number = True
+            continue
+        if kind == "sym":
+            spoken = _SYMBOLS.get(token.lower())
+            if spoken:
+                out.extend(count_syllables(w) for w in spoken.split())
+            previous_number = False
+            continue
+        lower = token.lower()
+        if previous_number and lower.rstrip(".") in _UNITS:
+            out.extend(count_syllables(w) for w in _UNITS[lower.rstrip(".")].split())
+        elif lower in _SPOKEN:
+            out.extend(count_syllables(w) for w in _SPOKEN[lower].split())
+        else:
+            word = token.rstrip(".") if not re.search(r"\w\.\w", token) else token
+            syllables = count_syllables(word)
+            if syllables:
+                out.append(syllables)
+        previous_number = False
+    return out
+
+
+# --- Measures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    line: int  # 0-based line within the body of the sentence's first word
+    text: str
+    syllables: tuple[int, ...]  # per word
+
+    @property
+    def words(self) -> int:
+        return len(self.syllables)
+
+    @property
+    def polysyllables(self) -> int:
+        return sum(s >= 3 for s in self.syllables)
+
+
+def fkgl(words: int, sentences: int, syllables: int) -> float | None:
+    """Flesch-Kincaid grade level; None for a text with no words."""
+    if not words or not sentences:
+        return None
+    return 0.39 * words / sentences + 11.8 * syllables / words - 15.59
+
+
+def smog(polysyllables: int, sentences: int) -> float | None:
+    """SMOG grade, normalised to a 30-sentence sample; None for a text with no sentence."""
+    if not sentences:
+        return None
+    return 1.0430 * math.sqrt(polysyllables * SMOG_SAMPLE / sentences) + 3.1291
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+@dataclass
+class Counts:
+    """Counts and grades of some sentences (a section or a whole answer)."""
+
+    words: int = 0
+    sentences: int = 0
+    syllables: int = 0
+    polysyllables: int = 0
+
+    @classmethod
+    def of(cls, sentences: Iterable[Sentence]) -> Counts:
+        c = cls()
+        for s in sentences:
+            if not s.words:
+                continue
+            c.sentences += 1
+            c.words += s.words
+            c.syllables += sum(s.syllables)
+            c.polysyllables += s.polysyllables
+        return c
+
+    @property
+    def fkgl(self) -> float | None:
+        return _round(fkgl(self.words, self.sentences, self.syllables))
+
+    @property
+    def smog(self) -> float | None:
+        return _round(smog(self.polysyllables, self.sentences))
+
+    @property
+    def smog_caveat(self) -> bool:
+        """True when SMOG is an estimate: fewer sentences than the 30 it was normed on."""
+        return self.sentences < SMOG_SAMPLE
+
+    def grade(self, formula: str) -> float | None:
+        if formula == "fkgl":
+            return self.fkgl
+        if formula == "smog":
+            return self.smog
+        grades = [g for g in (self.fkgl, self.smog) if g is not None]
+        return max(grades) if grades else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fkgl": self.fkgl,
+            "smog": self.smog,
+            "smog_caveat": self.smog_caveat,
+            "words": self.words,
+            "sentences": self.sentences,
+            "syllables": self.syllables,
+            "polysyllables": self.polysyllables,
+        }
+
+
+@dataclass(frozen=True)
+class Hard:
+    """A sentence that raises the grade: ``raises_by`` is the FKGL drop when it is left out."""
+
+    line: int  # 0-based body line
+    text: str
+    words: int
+    syllables: int
+    polysyllables: int
+    fkgl: float | None
+    raises_by: float
+
+
+@dataclass
+class Measure:
+    """The reading level of one body: the whole, each set section, the hardest sentences."""
+
+    total: Counts
+    sections: dict[str, Counts]
+    hardest: list[Hard]
+
+    @property
+    def fkgl(self) -> float | None:
+        return self.total.fkgl
+
+    @property
+    def smog(self) -> float | None:
+        return self.total.smog
+
+    @property
+    def words(self) -> int:
+        return self.total.words
+
+    @property
+    def sentences(self) -> int:
+        return self.total.sentences
+
+    @property
+    def syllables(self) -> int:
+        return self.total.syllables
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.total.to_dict(),
+            "sections": {k: v.to_dict() for k, v in self.sections.items()},
+            "hardest": [asdict(h) for h in self.hardest],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Measure:
+        def counts(d: dict[str, Any]) -> Counts:
+            return Counts(d["words"], d["sentences"], d["syllables"], d["polysyllables"])
+
+        return cls(
+            counts(data),
+            {k: counts(v) for k, v in data["sections"].items()},
+            [Hard(**h) for h in data["hardest"]],
+        )
+
+
+def body_sentences(body: str) -> dict[str, list[Sentence]]:
+    """The sentences of a body by section key ("summary", "research", "doctor" or "other")."""
+    if "<!--" in body:  # comments are not read; keep their newlines so line numbers hold
+        body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
+    parsed = parse_body(body)
+    out: dict[str, list[Sentence]] = {"summary": [], "research": [], "doctor": [], "other": []}
+    for section in [parsed.summary, *parsed.sections]:
+        key = SECTION_KEYS.get(section.title.casefold(), "other") if section.title else "summary"
+        first = section.line + 1 if section.title else 0
+        for block in prose_blocks(section.lines, first):
+            out[key].extend(_block_sentences(block))
+    return out
+
+
+def _block_sentences(block: Block) -> list[Sentence]:
+    text = ""
+    starts: list[tuple[int, int]] = []  # (offset in text, body line)
+    for line, piece in block.pieces:
+        if text:
+            text += " "
+        starts.append((len(text), line))
+        text += piece
+    found = []
+    for a, b in split_sentences(text):
+        line = next(n for offset, n in reversed(starts) if offset <= a)
+        words = tuple(sentence_words(text[a:b]))
+        if words:
+            found.append(Sentence(line, text[a:b].strip(), words))
+    return found
+
+
+def measure_body(body: str, hardest: int = HARDEST) -> Measure:
+    """Counts and grades of a body; the ``hardest`` sentences that raise its grade most."""
+    by_section = body_sentences(body)
+    everything = [s for part in by_section.values() for s in part]
+    total = Counts.of(everything)
+    sections = {k: Counts.of(v) for k, v in by_section.items() if k != "other"}
+    return Measure(total, sections, _hardest(everything, total, hardest))
+
+
+def _hardest(sentences: list[Sentence], total: Counts, count: int) -> list[Hard]:
+    grade = fkgl(total.words, total.sentences, total.syllables)
+    if grade is None or total.sentences < 2:
+        return []
+    rises = []
+    for n, s in enumerate(sentences):
+        without = fkgl(
+            total.words - s.words, total.sentences - 1, total.syllables - sum(s.syllables)
+        )
+        if without is not None and grade - without > 0:
+            rises.append((grade - without, n, s))
+    rises.sort(key=lambda r: (-r[0], r[1]))
+    return [
+        Hard(
+            s.line,
+            s.text,
+            s.words,
+            sum(s.syllables),
+            s.polysyllables,
+            _round(fkgl(s.words, 1, sum(s.syllables))),
+            round(rise, 2),
+        )
+        for rise, _, s in rises[:count]
+    ]
+
+
+# --- Targets and acknowledgements ---------------------------------------------------------
+
+ACK_FIELD = "readability"
+"""Front matter of an accepted grade::
+
+    readability:
+      accepted_grade: 11
+      accepted_by: Jane Doe
+      accepted_on: 2026-11-30
+      reason: The names of the medicines cannot be made simpler.
+
+It holds while the answer's grade stays at or below ``accepted_grade``."""
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    grade: float
+    by: str
+    on: str
+    reason: str
+
+
+def acknowledgement(meta: dict[str, Any]) -> Acknowledgement | None:
+    """The accepted grade recorded in front matter, None when there is none (or it is incomplete).
+
+    >>> acknowledgement({"readability": {"accepted_grade": 11, "accepted_by": "J. Doe",
+    ...     "accepted_on": "2026-11-30", "reason": "drug names"}}).grade
+    11.0
+    """
+    raw = meta.get(ACK_FIELD)
+    if not isinstance(raw, dict):
+        return None
+    grade = raw.get("accepted_grade")
+    by, on, reason = raw.get("accepted_by"), raw.get("accepted_on"), raw.get("reason")
+    if isinstance(grade, bool) or not isinstance(grade, int | float):
+        return None
+    if not (isinstance(by, str) and by.strip() and on and isinstance(reason, str) and reason):
+        return None
+    return Acknowledgement(float(grade), by.strip(), str(on), reason.strip())
+
+
+VERDICT_OK = "ok"
+VERDICT_ABOVE = "above-target"
+VERDICT_ACCEPTED = "accepted"
+VERDICT_SHORT = "too-short"
+MIN_WORDS = 30
+"""Below this many words a grade says little (one short sentence can read as grade 10):
+the figures are reported, but no verdict against the target is given."""
+
+
+@dataclass
+class Assessment:
+    """One answer measured against its target."""
+
+    rel: str
+    id: str | None
+    topic: str | None
+    body_line: int
+    measure: Measure
+    target: float
+    formula: str
+    accepted: Acknowledgement | None = None
+
+    @property
+    def grade(self) -> float | None:
+        return self.measure.total.grade(self.formula)
+
+    @property
+    def verdict(self) -> str:
+        grade = self.grade
+        if grade is None or self.measure.words < MIN_WORDS:
+            return VERDICT_SHORT
+        if grade <= self.target:
+            return VERDICT_OK
+        if self.accepted is not None and grade <= self.accepted.grade:
+            return VERDICT_ACCEPTED
+        return VERDICT_ABOVE
+
+    @property
+    def over_target(self) -> bool:
+        """Above target and not accepted by a reviewer at this grade."""
+        return self.verdict == VERDICT_ABOVE
+
+    def hardest_lines(self) -> list[tuple[int, Hard]]:
+        """The hardest sentences with their file line numbers (1-based)."""
+        return [(self.body_line + h.line, h) for h in self.measure.hardest]
+
+    def message(self) -> str:
+        """One line for a finding: the grade, the target and the sentences to rewrite."""
+        name = {"fkgl": "FKGL", "smog": "SMOG", "max": "grade"}[self.formula]
+        text = f"reading grade {self.grade:.1f} ({name}) is above the target {self.target:g}"
+        if self.accepted is not None:
+            text += f" and the grade {self.accepted.grade:g} accepted by {self.accepted.by}"
+        worst = "; ".join(f"line {n}: {_shorten(h.text)}" for n, h in self.hardest_lines())
+        if worst:
+            text += f"; hardest sentences: {worst}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        acc = self.accepted
+        return {
+            "path": self.rel,
+            "id": self.id,
+            "topic": self.topic,
+            "grade": self.grade,
+            "formula": self.formula,
+            "target": self.target,
+            "verdict": self.verdict,
+            "over_target": self.over_target,
+            "accepted": asdict(acc) if acc else None,
+            **{k: v for k, v in self.measure.to_dict().items() if k != "hardest"},
+            "hardest": [
+                {"line": n, **{k: v for k, v in asdict(h).items() if k != "line"}}
+                for n, h in self.hardest_lines()
+            ],
+        }
+
+
+def _shorten(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def assess(answer: Any, policy: ReadabilityPolicy, measure: Measure | None = None) -> Assessment:
+    """Measure one :class:`~qa_tool.reader.Answer` (reading its body when needed)."""
+    meta = answer.meta
+    topic = meta.get("topic") if isinstance(meta.get("topic"), str) else None
+    return Assessment(
+        answer.rel,
+        answer.id,
+        topic,
+        answer.body_line,
+        measure if measure is not None else measure_body(answer.body),
+        policy.target_for(topic),
+        policy.formula,
+        acknowledgement(meta),
+    )
+
+
+def over_target(answer: Any, policy: ReadabilityPolicy) -> Assessment | None:
+    """The assessment when the answer reads above its target and no reviewer accepted it, else None.
+
+    What the publish gate asks: an answer with a result here is not ready.
+    """
+    result = assess(answer, policy)
+    return result if result.over_target else None
+
+
+# --- A library's answers, measured through the cache ---------------------------------------
+
+
+@dataclass
+class ReadabilityReport:
+    policy: ReadabilityPolicy
+    assessments: list[Assessment] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # one per file not measured
+
+    @property
+    def above_target(self) -> list[Assessment]:
+        return [a for a in self.assessments if a.over_target]
+
+    def to_dict(self) -> dict[str, Any]:
+        by_verdict: dict[str, int] = {}
+        for a in self.assessments:
+            by_verdict[a.verdict] = by_verdict.get(a.verdict, 0) + 1
+        return {
+            "version": 1,
+            "formula": self.policy.formula,
+            "target": self.policy.target,
+            "targets_by_topic": dict(self.policy.by_topic),
+            "smog_sample_sentences": SMOG_SAMPLE,
+            "answers_measured": len(self.assessments),
+            "above_target": len(self.above_target),
+            "verdicts": by_verdict,
+            "answers": [a.to_dict() for a in self.assessments],
+            "errors": self.errors,
+        }
+
+
+def cache_kind() -> str:
+    from qa_tool import __version__
+
+    return f"readability:{MEASURE_VERSION}:{__version__}"
+
+
+def measures_for(config: Any, answers: list[Any], workers: int | None = None) -> dict[str, Any]:
+    """``{rel: Measure or AnswerFileError}`` for answers, from the cache where the text is known.
+
+    Only answers whose text (by digest) was never measured are read and measured;
+    the new measures are stored for next time.
+    """
+    from qa_tool.cache import FILE_NAME, MeasureCache
+
+    cache = MeasureCache(config.state_dir / FILE_NAME, cache_kind())
+    known = cache.get_many({a.digest for a in answers})
+    out: dict[str, Any] = {}
+    todo = []
+    for answer in answers:
+        stored = known.get(answer.digest)
+        if stored is not None:
+            try:
+                out[answer.rel] = Measure.from_dict(json.loads(stored))
+                continue
+            except (ValueError, KeyError, TypeError):
+                pass
+        todo.append(answer)
+    for answer, result in zip(todo, _measure_many(todo, workers), strict=True):
+        out[answer.rel] = result
+        if isinstance(result, Measure):
+            cache.put(
+                answer.digest,
+                json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")),
+            )
+    if todo:
+        from qa_tool.config import ensure_state_dir
+
+        with contextlib.suppress(OSError):
+            ensure_state_dir(config)
+            cache.save()
+    return out
+
+
+PARALLEL_MIN_MEASURES = 200
+
+
+def _measure_one(answer: Any) -> Any:
+    from qa_tool.errors import AnswerFileError
+
+    try:
+        return measure_body(answer.body)
+    except AnswerFileError as exc:
+        return exc
+
+
+def _measure_chunk(answers: list[Any]) -> list[Any]:
+    return [_measure_one(a) for a in answers]
+
+
+def _measure_many(answers: list[Any], workers: int | None) -> list[Any]:
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(answers) < PARALLEL_MIN_MEASURES:
+        return _measure_chunk(answers)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from qa_tool.syllables import _dictionary
+
+    _dictionary()  # loaded once here; forked workers inherit it
+    size = max(25, min(250, len(answers) // (workers * 4)))
+    chunks = [answers[i : i + size] for i in range(0, len(answers), size)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return [r for part in pool.map(_measure_chunk, chunks) for r in part]
+    except (OSError, RuntimeError, ValueError):
+        return _measure_chunk(answers)
+
+
+def measure_library(
+    config: Any, paths: list[str] | None = None, workers: int | None = None
+) -> ReadabilityReport:
+    """Every answer at ``paths`` (default: the library) against its target grade."""
+    from qa_tool.library import load_library, relative
+
+    def error(exc: Any) -> dict[str, Any]:
+        rel = relative(config, exc.path)
+        return {"path": rel, "line": exc.line, "rule": exc.rule, "message": exc.message}
+
+    loaded = load_library(config, paths, summary=True, workers=workers)
+    report = ReadabilityReport(config.readability, errors=[error(e) for e in loaded.failures])
+    measures = measures_for(config, loaded.answers, workers)
+    for answer in loaded.answers:
+        result = measures[answer.rel]
+        if isinstance(result, Measure):
+            report.assessments.append(assess(answer, config.readability, result))
+        else:
+            report.errors.append(error(result))
+    report.assessments.sort(key=lambda a: a.rel)
+    report.errors.sort(key=lambda e: e["path"])
+    return report
