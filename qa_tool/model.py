@@ -100,6 +100,7 @@ FIELD_ORDER: tuple[str, ...] = (
     "reviewed_by",
     "review_fingerprint",
     "review_log",
+    "readability",
     "authors",
     "references",
 )

@@ -37,8 +37,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from qa_tool.body import DOCTOR, RESEARCH, parse_body
+from qa_tool.body import parse_body
 from qa_tool.config import ReadabilityPolicy
+from qa_tool.model import SectionTitle
 from qa_tool.syllables import count_syllables, number_syllables
 
 MEASURE_VERSION = "1"
@@ -46,9 +47,9 @@ MEASURE_VERSION = "1"
 
 SMOG_SAMPLE = 30
 HARDEST = 3
-SECTION_KEYS = {"": "summary", RESEARCH.casefold(): "research", DOCTOR.casefold(): "doctor"}
+SECTION_KEYS = {t.value.casefold(): t.name for t in SectionTitle}
 """Sections measured on their own: the summary (before any heading) and the two set ones."""
-SECTION_TITLES = {"summary": "Summary", "research": RESEARCH, "doctor": DOCTOR}
+SECTION_TITLES = {"summary": "Summary", **{t.name: t.value for t in SectionTitle}}
 
 
 # --- The prose: blocks of text with the line each piece came from ----------------------
@@ -72,6 +73,10 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(\*{1,3}|_{1,3}|~~)")
 
 
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])")
+_SPACES = re.compile(r"\s{2,}")
+
+
 def clean_inline(text: str) -> str:
     """One line of Markdown as read: no citations, link addresses, URLs, code or markup.
 
@@ -92,9 +97,10 @@ def clean_inline(text: str) -> str:
         text = _EMAIL.sub("", text)
     if "`" in text:
         text = _CODE.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = re.sub(r"\s+([.,;:!?])", r"\1", text)  # "claim [@1]." left "claim ."
-    return re.sub(r"\s{2,}", " ", text).strip()
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS.sub("", text)
+    text = _SPACE_BEFORE_STOP.sub(r"\1", text)  # "claim [@1]." left "claim ."
+    return _SPACES.sub(" ", text).strip()
 
 
 @dataclass
@@ -282,6 +288,9 @@ _TOKEN = re.compile(
 )
 
 
+_DOTTED = re.compile(r"\w\.\w")
+
+
 def sentence_words(sentence: str) -> list[int]:
     """The syllables of each word of a sentence, as read (one entry per word).
 
@@ -309,8 +318,9 @@ def sentence_words(sentence: str) -> list[int]:
         elif lower in _SPOKEN:
             out.extend(count_syllables(w) for w in _SPOKEN[lower].split())
         else:
-            word = token.rstrip(".") if not re.search(r"\w\.\w", token) else token
-            syllables = count_syllables(word)
+            if token[-1] == "." and not _DOTTED.search(token):
+                token = token[:-1]
+            syllables = count_syllables(token)
             if syllables:
                 out.append(syllables)
         previous_number = False

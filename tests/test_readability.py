@@ -6,7 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import QA, REPO, answer_text, build_tree
+from helpers import QA, REPO, answer_text, build_tree
 
 from qa_tool.readability import body_sentences, measure_body, split_sentences
 from qa_tool.syllables import count_syllables, guess_syllables, number_syllables, spoken_number
