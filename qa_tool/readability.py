@@ -31,10 +31,9 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from qa_tool.body import parse_body
@@ -429,6 +428,17 @@ class Hard:
     fkgl: float | None
     raises_by: float
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "text": self.text,
+            "words": self.words,
+            "syllables": self.syllables,
+            "polysyllables": self.polysyllables,
+            "fkgl": self.fkgl,
+            "raises_by": self.raises_by,
+        }
+
 
 @dataclass
 class Measure:
@@ -462,7 +472,7 @@ class Measure:
         return {
             **self.total.to_dict(),
             "sections": {k: v.to_dict() for k, v in self.sections.items()},
-            "hardest": [asdict(h) for h in self.hardest],
+            "hardest": [h.to_dict() for h in self.hardest],
         }
 
     @classmethod
@@ -652,12 +662,13 @@ class Assessment:
             "target": self.target,
             "verdict": self.verdict,
             "over_target": self.over_target,
-            "accepted": asdict(acc) if acc else None,
+            "accepted": (
+                {"grade": acc.grade, "by": acc.by, "on": acc.on, "reason": acc.reason}
+                if acc
+                else None
+            ),
             **{k: v for k, v in self.measure.to_dict().items() if k != "hardest"},
-            "hardest": [
-                {"line": n, **{k: v for k, v in asdict(h).items() if k != "line"}}
-                for n, h in self.hardest_lines()
-            ],
+            "hardest": [{**h.to_dict(), "line": n} for n, h in self.hardest_lines()],
         }
 
 
@@ -764,40 +775,26 @@ def measures_for(config: Any, answers: list[Any], workers: int | None = None) ->
     return out
 
 
-PARALLEL_MIN_MEASURES = 200
-
-
-def _measure_one(answer: Any) -> Any:
+def _measure_chunk(_shared: Any, answers: Any) -> list[Any]:
+    """Measures (or the error reading the file) of answers, in a worker or here."""
     from qa_tool.errors import AnswerFileError
 
-    try:
-        return measure_body(answer.body)
-    except AnswerFileError as exc:
-        return exc
-
-
-def _measure_chunk(answers: list[Any]) -> list[Any]:
-    return [_measure_one(a) for a in answers]
+    out: list[Any] = []
+    for answer in answers:
+        try:
+            out.append(measure_body(answer.body))
+        except AnswerFileError as exc:
+            out.append(exc)
+    return out
 
 
 def _measure_many(answers: list[Any], workers: int | None) -> list[Any]:
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(answers) < PARALLEL_MIN_MEASURES:
-        return _measure_chunk(answers)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     from qa_tool.syllables import _dictionary
+    from qa_tool.workers import PARALLEL_MIN_ITEMS, map_chunks
 
-    _dictionary()  # loaded once here; forked workers inherit it
-    size = max(25, min(250, len(answers) // (workers * 4)))
-    chunks = [answers[i : i + size] for i in range(0, len(answers), size)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return [r for part in pool.map(_measure_chunk, chunks) for r in part]
-    except (OSError, RuntimeError, ValueError):
-        return _measure_chunk(answers)
+    if len(answers) >= PARALLEL_MIN_ITEMS:
+        _dictionary()  # loaded once here; forked workers inherit it
+    return list(map_chunks(_measure_chunk, answers, workers=workers))
 
 
 def measure_library(
