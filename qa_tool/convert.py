@@ -45,6 +45,7 @@ import yaml
 
 from qa_tool import __version__, fsutil
 from qa_tool.config import Config, Topic
+from qa_tool.dates import as_date
 from qa_tool.errors import (
     AnswerExists,
     AnswerFileError,
@@ -141,6 +142,10 @@ class FileResult:
     error: str | None = None
     text: str | None = None
     diff: str | None = None
+    doubts: list[dict[str, Any]] = field(default_factory=list)
+    """The conversion's doubts (``legacy.doubts`` of the answer), each a map."""
+    kept: list[str] = field(default_factory=list)
+    """Review fields that ``--force`` kept from the answer it replaced."""
 
     def to_dict(self, dry_run: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -149,6 +154,8 @@ class FileResult:
             "status": self.status,
             "id": self.id,
             "warnings": list(self.warnings),
+            "doubts": [dict(doubt) for doubt in self.doubts],
+            "kept": list(self.kept),
             "error": self.error,
         }
         if dry_run:
@@ -252,12 +259,13 @@ def _link_out_of(path: Path, folder: Path) -> str | None:
 
 def default_status(answer: LegacyAnswer) -> str:
     """``published`` when the page showed a confidence and a review date and cites
-    research (it was live and reviewed), else in review (it needs a reviewer first).
+    research (it was live and reviewed), and the conversion has no doubt; else
+    ``in-review`` (it needs a reviewer first).
 
     >>> default_status(parse_legacy("Why?\\nBecause.\\nWhat to ask your doctor\\n- Sure?\\n"))
     'in-review'
     """
-    if answer.confidence and answer.last_reviewed and answer.references:
+    if answer.confidence and answer.last_reviewed and answer.references and not answer.doubts:
         return Status.published.value
     return Status.in_review.value
 
@@ -385,6 +393,7 @@ def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callabl
     # Where the topic came from is reported below: a guess warns, no topic fails.
     result.warnings.extend(warning for warning in answer.warnings if warning != NO_FOOTER_TOPIC)
     topic = _topic(run, source, answer, result.warnings)
+    result.doubts = [doubt.to_dict() for doubt in answer.doubts]
 
     title = answer.question
     if len(title) < _MIN_TITLE_LENGTH:
@@ -404,7 +413,8 @@ def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callabl
     status = options.status or default_status(answer)
     _check_status(answer, status, options.status is not None, result.warnings)
     digest = hashlib.sha256(data).hexdigest()
-    text = answer_file_text(
+    render = functools.partial(
+        answer_file_text,
         answer,
         answer_id=answer_id,
         topic=topic.name,
@@ -413,7 +423,10 @@ def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callabl
         sha256=digest,
         converted=run.today,
     )
-    change = _Change(source, target, rel, digest, text, result, config.max_file_bytes)
+    text = render()
+    change = _Change(
+        source, target, rel, digest, text, result, config.max_file_bytes, render, answer
+    )
     if target not in run.existing:
         result.status = CONVERTED
         if options.dry_run:
@@ -494,6 +507,13 @@ def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: lis
         raise UsageError(
             f"--status {Status.published} needs {needed}, which the text does not give"
         )
+    if status == Status.published and answer.doubts:
+        count = len(answer.doubts)
+        raise UsageError(
+            f"--status {Status.published}: the conversion has {count} "
+            f"doubt{'s' if count != 1 else ''} a reviewer must check first; convert as "
+            f"{Status.in_review} and record a review"
+        )
     if not chosen and status != Status.published and answer.confidence and answer.last_reviewed:
         warnings.append(
             f"status {Status.in_review} although the page shows a review: it cites nothing"
@@ -511,6 +531,9 @@ class _Change:
     text: str
     result: FileResult
     max_bytes: int
+    render: Callable[..., str]
+    """The file's text again, given review fields to keep (``--force``)."""
+    answer: LegacyAnswer
 
     def write_new(self) -> None:
         """Create the target; a file found there after all is decided on, never replaced."""
@@ -530,8 +553,10 @@ class _Change:
     def replace(self, *, force: bool, dry_run: bool) -> None:
         """Decide (and with ``force``, do) the conversion onto the existing target."""
         result, rel = self.result, self.rel
+        meta: dict[str, Any] = {}
         try:
-            legacy = read_answer(self.target, rel, self.max_bytes).meta.get("legacy")
+            meta = read_answer(self.target, rel, self.max_bytes).meta
+            legacy = meta.get("legacy")
             reason = None
         except AnswerFileError as error:
             legacy, reason = None, f"exists but cannot be read ({error.message})"
@@ -545,6 +570,8 @@ class _Change:
                 f"{rel} holds the answer converted from {their_source}; this text makes "
                 f"the same id {result.id!r}"
             )
+        if force:
+            self._keep_review(meta)
         if dry_run:
             result.text = self.text
             result.diff = _diff(self.target, rel, self.text)
@@ -565,6 +592,44 @@ class _Change:
             fsutil.atomic_write(self.target, self.text.encode("utf-8"))
         except OSError as error:
             raise WriteFailed(f"cannot write {rel}: {error.strerror or error}") from None
+
+    def _keep_review(self, meta: dict[str, Any]) -> None:
+        """Carry the review history of the answer being replaced into the new text."""
+        kept = review_history(meta, self.answer)
+        if not kept:
+            return
+        try:
+            self.text = self.render(kept=kept)
+        except TypeError as error:
+            raise QAError(
+                f"{self.rel}: cannot carry its review fields over ({error}); fix them or "
+                "move the file away"
+            ) from None
+        self.result.kept = list(kept)
+        self.result.warnings.append(
+            f"kept from the existing answer: {', '.join(kept)} (its review history)"
+        )
+
+
+REVIEW_FIELDS = ("reviewed_by", "review_fingerprint", "review_log", "review_due")
+"""Fields a review writes: ``--force`` keeps them from the answer it replaces."""
+
+
+def review_history(meta: dict[str, Any], answer: LegacyAnswer) -> dict[str, Any]:
+    """The review fields of an existing answer that a re-conversion keeps.
+
+    ``reviewed_by``, ``review_fingerprint``, ``review_log`` and ``review_due`` are kept
+    as they are; ``last_reviewed`` when it is later than the legacy text's (or the text
+    gives none).
+    """
+    kept: dict[str, Any] = {}
+    previous = as_date(meta.get("last_reviewed"))
+    if previous is not None and (answer.last_reviewed is None or previous > answer.last_reviewed):
+        kept["last_reviewed"] = previous
+    for name in REVIEW_FIELDS:
+        if meta.get(name) not in (None, [], ""):
+            kept[name] = meta[name]
+    return kept
 
 
 def _diff(target: Path, rel: str, text: str) -> str:
@@ -594,18 +659,26 @@ def answer_file_text(
     source: str,
     sha256: str,
     converted: dt.date,
+    kept: dict[str, Any] | None = None,
 ) -> str:
     """The whole answer file: front matter in the content model's order, then the body.
 
     Only what the text gave is written: ``confidence`` and ``last_reviewed`` are left
-    out when the text has none.
+    out when the text has none. ``kept`` holds review fields carried over from the
+    answer being replaced (:func:`review_history`); the conversion's doubts go under
+    ``legacy.doubts``.
     """
+    kept = kept or {}
     meta: dict[str, Any] = {"id": answer_id, "title": answer.question, "topic": topic}
     meta["status"] = status
     if answer.confidence:
         meta["confidence"] = answer.confidence
-    if answer.last_reviewed:
-        meta["last_reviewed"] = answer.last_reviewed
+    last_reviewed = kept.get("last_reviewed") or answer.last_reviewed
+    if last_reviewed:
+        meta["last_reviewed"] = last_reviewed
+    for name in ("review_due", "reviewed_by", "review_fingerprint", "review_log"):
+        if name in kept:
+            meta[name] = kept[name]
     meta["references"] = answer.references
     meta["legacy"] = {
         "source": source,
@@ -613,6 +686,8 @@ def answer_file_text(
         "converted": converted,
         "tool": f"qa {__version__}",
     }
+    if answer.doubts:
+        meta["legacy"]["doubts"] = [doubt.to_dict() for doubt in answer.doubts]
     return f"---\n{front_matter_text(meta)}---\n{answer.body_markdown()}"
 
 

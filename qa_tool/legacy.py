@@ -28,30 +28,31 @@ What is recognised, in the order it is removed from the text:
 The first remaining line is the question; the text up to the first section is the
 summary.
 
-Citation rule. Explicit citations are always citations: ``[4]``, ``[2, 5]``, ``[2-4]``
-(ranges expand) and Pandoc's ``[@4]``. A bare number is a citation only when it stands
-at the end of a sentence: an integer or comma list ("1", "2, 5", "6,7") after a space
-and right before ". ", "!", "?", ";" or the end of the paragraph. It is still prose
-when the word before it takes a number ("over 65.", "stages 3 and 4.", "type 2.";
-see ``NUMBER_TAKING_WORDS``) or is itself a number or percentage, when it is written
-like a quantity ("1,000", "05"), or when it is out of range: with a References list it
-must be one of the listed numbers, without one it must lie in 1..99. Numbers inside a
-sentence ("Type 1 Diabetes", "12 weeks"), joined by a hyphen ("interleukin-1",
-"COVID-19") or followed by a unit or decimals ("1.0 mg", "7%") are never candidates,
-so "... Type 1 Diabetes 1." becomes "... Type 1 Diabetes [@1]." and nothing else in
-the sentence changes.
+Every number that could be a citation is decided by :mod:`qa_tool.evidence` on the
+evidence of the whole text; what the text leaves uncertain (a number that may be a
+citation, a date that may be day-first, a question with no question mark, a guessed
+topic) is recorded as a :class:`~qa_tool.doubts.Doubt` with its line, never decided
+silently.
+
+Names in a References list keep their initials (``{family: Chiu, given: HY}``); an
+"et al." that ends the list of authors is kept as a last author ``{literal: et al.}``,
+which Pandoc's citeproc and ``qa export`` print as written ("Chiu HY, Lee K, et al.").
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from qa_tool import evidence
+from qa_tool.doubts import CONFIDENCE, QUESTION, REVIEW_DATE, TOPIC, Doubt
 from qa_tool.errors import LegacyFormatError
 from qa_tool.model import Confidence, SectionTitle
+from qa_tool.evidence import NUMBER_TAKING_WORDS, Paragraph
 
 __all__ = [
     "NO_FOOTER_TOPIC",
@@ -64,36 +65,10 @@ __all__ = [
 NO_FOOTER_TOPIC = "topic not found in footer"
 """The warning for a text without the standard footer (``qa convert`` words its own)."""
 
-NUMBER_TAKING_WORDS: frozenset[str] = frozenset(
-    word
-    for words in (
-        # comparisons and approximations: "over 65", "less than 5", "about 12"
-        "over under above below beyond past exceeding exceeds than about approximately",
-        "around nearly almost roughly some least most only just exactly up top",
-        # joining words: "stages 3 and 4", "1 in 5", "from 2 to 4", "dose of 10"
-        "and or nor to of in at by from for on per between within into with without",
-        "vs versus x plus minus times is are was were be been equals equal",
-        # words that name something by number: "type 2", "stage 3", "phase 2"
-        "aged age ages stage stages type types version phase grade grades level levels",
-        "number numbers no nos page pages chapter section table figure fig step steps",
-        "class category tier group groups cycle cycles round dose doses visit visits",
-        "score scores rating size sizes chromosome trisomy covid sars cov hiv omega",
-        "vitamin factor",
-        # time: "12 weeks", "day 3", "until May 5", "since 2"
-        "day days week weeks month months year years hour hours minute minutes",
-        "until after before since",
-        "january february march april may june july august september october november",
-        "december jan feb mar apr jun jul aug sep sept oct nov dec %",
-    )
-    for word in words.split()
-)
-"""Words after which a sentence-final number is read as prose ("over 65."), never a citation."""
 
-# Largest bare sentence-final number taken as a citation when there is no References list.
-_MAX_UNLISTED_CITATION = 99
-_MAX_CITATION = 999
-_MAX_RANGE_SPAN = 50
 _MAX_QUESTION_LENGTH = 300
+_MAX_QUESTION_LINES = 4
+_MAX_LINES_BEFORE_QUESTION = 3
 _BINARY_CONTROL_SHARE = 0.05
 # Longest lines worth testing as chrome, heading or review line (most lines are prose).
 _MAX_CHROME_LINE = 80
@@ -107,8 +82,14 @@ _SECTION_TITLES = {_RESEARCH: SectionTitle.research.value, _DOCTOR: SectionTitle
 
 # --- text normalisation -------------------------------------------------------------
 
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_LINE_SEPARATORS = ("\r\n", "\r", "\u2028", "\u2029")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_LINE_SEPARATORS = ("\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE_RUN_RE = re.compile(r"\s+")
 
@@ -127,17 +108,73 @@ _DISCLAIMER_LINE_RE = re.compile(
 # fmt: off
 _CHROME_PHRASES = frozenset((
     # display and account controls
-    "mode", "dark mode", "light mode", "text size", "font size", "a a a", "a- a a+",
+    "mode", "dark mode", "light mode", "text size", "font size", "a a a", "a- a a+", "aa",
     "log in", "login", "sign in", "sign up", "register", "log out", "sign out", "my account",
+    "listen", "read aloud", "translate", "language", "english",
     # page actions and navigation
-    "share", "share this", "share this page", "print", "print this page", "email",
-    "copy link", "back to top", "top", "skip to content", "skip to main content", "menu",
-    "search", "home", "close",
-    # cookie banner buttons
-    "accept", "accept all", "accept cookies", "reject", "reject all", "decline",
-    "cookie settings", "manage cookies", "cookie preferences",
+    "share", "share this", "share this page", "share this article", "print", "print this page",
+    "print page", "print this article", "email", "email this page", "send to a friend",
+    "copy link", "link copied", "facebook", "twitter", "x", "linkedin", "whatsapp", "pinterest",
+    "share on facebook", "share on twitter", "share on x", "share on linkedin", "tweet",
+    "back to top", "top", "top of page", "return to top", "scroll to top", "go to top",
+    "skip to content", "skip to main content", "skip navigation", "menu", "main menu",
+    "search", "search this site", "home", "close", "next", "previous", "back", "contents",
+    "on this page", "table of contents", "in this article", "bookmark", "save", "saved",
+    "download", "download pdf", "pdf", "advertisement", "sponsored", "related",
+    "related articles", "related questions", "related pages", "see also", "more from us",
+    "was this page helpful", "was this helpful", "was this article helpful",
+    "did you find this helpful", "is this page useful", "feedback",
+    "give feedback", "rate this page", "helpful", "not helpful",
+    # cookie banner buttons and site footer links
+    "accept", "accept all", "accept cookies", "reject", "reject all", "decline", "ok",
+    "got it", "i agree", "agree", "allow all", "allow cookies", "necessary only",
+    "essential only", "cookie settings", "manage cookies", "cookie preferences", "cookies",
+    "privacy", "privacy policy", "terms", "terms of use", "terms and conditions",
+    "contact", "contact us", "about", "about us", "accessibility", "sitemap", "site map",
 ))
 # fmt: on
+_CHROME_ICONS_RE = re.compile(r"[↑↓←→▲▼△▽⬆⬇✕✖×☰⋮…]+")
+_BREADCRUMB_SPLIT_RE = re.compile(r"\s+(?:>|/|\\|::|\|)\s+|\s*[›»→]\s*|\s*>\s*(?=[a-z])")
+_BREADCRUMB_START = frozenset(("home", "homepage", "start", "main", "index", "you are here"))
+_MAX_BREADCRUMB_PIECE = 60
+_COPYRIGHT_RE = re.compile(
+    r"^(?:©|\(c\)|copyright\b).{0,120}$|^all\s+rights\s+reserved\.?$", re.IGNORECASE
+)
+_HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,10})\b[^<>]{0,400}?(/?)>|<!--.{0,400}?-->")
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "br",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "blockquote",
+        "hr",
+        "dl",
+        "dt",
+        "dd",
+        "main",
+        "aside",
+        "figure",
+        "figcaption",
+    ]
+)
 _CHROME_SEPARATOR_RE = re.compile(r"\s*[|/·•]\s*")
 _COOKIE_LINE_RE = re.compile(
     r"^(?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies|"
@@ -151,22 +188,88 @@ _HEADING_KINDS = {
     "what does the research say": _RESEARCH,
     "what research says": _RESEARCH,
     SectionTitle.doctor.casefold(): _DOCTOR,
+    "what the research shows": _RESEARCH,
+    "what does the research show": _RESEARCH,
+    "what the evidence says": _RESEARCH,
+    "what does the evidence say": _RESEARCH,
+    "what the studies say": _RESEARCH,
+    "what studies say": _RESEARCH,
+    "what the science says": _RESEARCH,
+    "the research": _RESEARCH,
+    "the evidence": _RESEARCH,
+    "research": _RESEARCH,
+    "evidence": _RESEARCH,
+    "what to ask your doctor or nurse": _DOCTOR,
+    "what to ask your healthcare provider": _DOCTOR,
+    "what to ask your care team": _DOCTOR,
+    "what you can ask your doctor": _DOCTOR,
     "questions to ask your doctor": _DOCTOR,
     "questions for your doctor": _DOCTOR,
+    "questions to ask your healthcare provider": _DOCTOR,
+    "questions for your healthcare team": _DOCTOR,
+    "questions to ask": _DOCTOR,
+    "ask your doctor": _DOCTOR,
+    "things to ask your doctor": _DOCTOR,
+    "talking to your doctor": _DOCTOR,
+    "talking with your doctor": _DOCTOR,
     "references": _REFERENCES,
+    "reference": _REFERENCES,
     "reference list": _REFERENCES,
+    "key references": _REFERENCES,
+    "studies cited": _REFERENCES,
+    "research cited": _REFERENCES,
+    "sources and references": _REFERENCES,
     "sources": _REFERENCES,
     "citations": _REFERENCES,
     "cited research": _REFERENCES,
     "works cited": _REFERENCES,
     "bibliography": _REFERENCES,
 }
-_SUMMARY_LABELS = frozenset({"summary", "in short", "short answer", "the short answer"})
-_QUESTION_PREFIX_RE = re.compile(r"^(?:q|question)\s*[:.]\s+", re.IGNORECASE)
+_SUMMARY_LABELS = frozenset(
+    {"summary", "in short", "short answer", "the short answer", "answer", "overview", "in brief"}
+)
+_QUESTION_PREFIX_RE = re.compile(
+    r"^(?:q|question|patient\s+question|title)\s*[:.]\s*", re.IGNORECASE
+)
+_QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "do",
+        "does",
+        "did",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+        "am",
+    ]
+)
+_SENTENCE_END_CHARS = (".", "!", "?")
 
 # --- confidence and review line -------------------------------------------------------
 
-_META_SEPARATOR_RE = re.compile(r"\s*[·•|\u2219\u22c5]\s*|\s+[–—]\s+")
+_META_SEPARATOR_RE = re.compile(
+    r"\s*[·•|;\u2219\u22c5]\s*|\s+[-–—]+\s+|\s*,\s+(?=[A-Za-z]+(?:\s+[A-Za-z]+)?\s*:)"
+)
 _CONFIDENCE_PART_RES = (
     re.compile(
         r"^(?P<word>[a-z]+(?:[ -][a-z]+)?)\s+(?:confidence|certainty)(?:\s+evidence)?\.?$",
@@ -179,11 +282,24 @@ _CONFIDENCE_PART_RES = (
     ),
 )
 _REVIEWED_PART_RE = re.compile(
-    r"^(?:last\s+)?reviewed(?!\s+by\b)(?:\s+on)?\s*:?\s*(?P<date>.*[0-9].*?)\.?$",
+    r"^(?:(?:last|medically|clinically|expert)\s+)?(?:reviewed|review\s+date|date\s+reviewed"
+    r"|date\s+of\s+(?:last\s+)?review|last\s+review(?:ed)?\s+(?:date|on))(?!\s+by\b)"
+    r"(?:\s+(?:on|in))?\s*:?\s*(?P<date>[^0-9]{0,20}[0-9].{0,40}?)\.?$",
     re.IGNORECASE,
 )
 _UPDATED_PART_RE = re.compile(
-    r"^last\s+(?:updated|modified)(?:\s+on)?\s*:?\s*(?P<date>.*[0-9].*?)\.?$", re.IGNORECASE
+    r"^(?:(?:page\s+)?last\s+(?:updated|modified|edited|changed)(?:\s+on)?\s*:?"
+    r"|(?:updated|modified|published|posted|date\s+published|first\s+published)\s*(?:on\s*)?:)\s*"
+    r"(?P<date>[^0-9]{0,20}[0-9].{0,40}?)\.?$",
+    re.IGNORECASE,
+)
+_REVIEWER_PART_RE = re.compile(
+    r"^(?:(?:medically|clinically|expert)\s+)?reviewed\s+by\s*:?\s*(?P<who>.{1,100})$",
+    re.IGNORECASE,
+)
+_TOPIC_PART_RE = re.compile(
+    r"^(?:topic|category|subject|section|specialty|speciality)\s*:\s*(?P<topic>[^:]{1,60})$",
+    re.IGNORECASE,
 )
 
 _MONTHS = {
@@ -218,39 +334,22 @@ _DATE_DAY_FIRST_RE = re.compile(
     re.IGNORECASE,
 )
 _DATE_NUMERIC_RE = re.compile(r"^([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{2}|[0-9]{4})$")
+_DATE_DAY_MONTH_NAME_RE = re.compile(
+    rf"^{_WEEKDAY}([0-9]{{1,2}}){_ORDINAL}[-/.\s]([a-z]+)\.?[-/.,\s]+([0-9]{{4}})$", re.IGNORECASE
+)
+_DATE_MONTH_YEAR_RE = re.compile(
+    r"^([a-z]+)\.?,?\s+([0-9]{4})$|^([0-9]{4})-([0-9]{1,2})$", re.IGNORECASE
+)
 
 # --- lists and paragraphs -------------------------------------------------------------
 
 _BULLET_RE = re.compile(
-    r"^\s*(?:[-*+–—]\s+|[•◦▪‣●○■□➢➤►▸]\s*|\(?[0-9]{1,3}[.)]\s+|[a-z]\)\s+)(?P<text>.*)$"
+    r"^\s*(?:[-*+–—·]\s+|[•◦▪‣●○■□➢➤►▸✓✔☐☑❖◆◇⁃∙→⇒]\s*|\(?[0-9]{1,3}[.)]\s+|\(?[a-z][.)]\s+"
+    r"|\(?(?:ii?i?|iv|vi{0,3}|ix|x)[.)]\s+|o\s+(?=[A-Z])|Q[0-9]{1,2}[.:)]\s*)(?P<text>.*)$"
 )
+_UNORDERED_BULLET_RE = re.compile(r"^\s*(?:[*+–—·]\s+|[•◦▪‣●○■□➢➤►▸✓✔☐☑❖◆◇⁃∙→⇒]\s*)(?=\S)")
 _SENTENCE_END_RE = re.compile(r"(?:[.!?:;]|\[@[^\]]*\]|\[[0-9,\s–-]+\])[\"'”’)\]]*$")
 _MAX_WRAPPED_LINE = 100
-
-# --- citations ------------------------------------------------------------------------
-
-_BRACKET_GROUP = r"\[\s*[0-9]{1,4}(?:\s*[-–,]\s*[0-9]{1,4})*\s*\]"
-# Both patterns run in linear time: each takes its whole run (of bracket groups, of numbers)
-# at once, from the first place it can start, and the callback checks what follows the run.
-# A run that fails that check is left as it is; no later start inside it could pass it either,
-# so nothing is searched twice (a trailing look-ahead in the pattern made that quadratic).
-_BRACKET_CITATION_RE = re.compile(
-    rf"(?<![ \u00a0])(?P<space>[ \u00a0]*)(?:(?P<punct>[.!?;:,])[ \u00a0]*)?"
-    rf"(?P<groups>{_BRACKET_GROUP}(?:[ \u00a0]*{_BRACKET_GROUP})*+)"
-)
-_NOT_AFTER_BRACKET_CITATION = "(:["
-_BRACKET_ITEM_RE = re.compile(r"([0-9]+)(?:\s*[-–]\s*([0-9]+))?")
-_TRAILING_NUMBER_RE = re.compile(
-    r"(?P<space>[ \u00a0])(?<=\S[ \u00a0])"
-    r"(?P<numbers>[0-9]{1,4}+(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4}+)*+)"
-)
-_AFTER_TRAILING_NUMBER_RE = re.compile(r"[.!?;](?:\s|\Z)|\Z")
-_THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
-_CLOSING_PUNCTUATION = ")]}\"'”’,:;"
-_OPENING_PUNCTUATION = "([{\"'“‘"
-_QUANTITY_TOKEN_RE = re.compile(r"^[0-9][0-9.,]*%?$|^%$")
-_PANDOC_CITATION_RE = re.compile(r"\[(@[0-9]{1,4}(?:\s*;\s*@[0-9]{1,4})*)\]")
-_PANDOC_KEY_RE = re.compile(r"@([0-9]+)")
 
 # --- references -----------------------------------------------------------------------
 
@@ -293,7 +392,13 @@ _SEGMENT_SPLIT_RE = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _VANCOUVER_AUTHOR_RE = re.compile(
     r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*)\s(?P<given>[A-Z]{1,4})$"
 )
-_ET_AL_RE = re.compile(r"^et\.?\s+al\.?$", re.IGNORECASE)
+_ET_AL_RE = re.compile(r"^(?:&\s*|and\s+)?et\.?\s+al\.?$", re.IGNORECASE)
+ET_AL = {"literal": "et al."}
+"""How an "et al." ending a list of authors is kept: a name printed as written."""
+_APA_AUTHOR_RE = re.compile(
+    r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*),\s*"
+    r"(?P<given>(?:[A-Z][a-z]?\.(?:[\s-]?[A-Z][a-z]?\.)*))$"
+)
 
 
 @dataclass
@@ -303,7 +408,8 @@ class LegacyAnswer:
     ``summary`` and ``research`` already carry Pandoc citations (``[@1]``, ``[@2; @5]``);
     ``references`` holds one CSL item per cited number, in order of first citation,
     then any listed but uncited ones. ``warnings`` says what a person should check, each
-    message once.
+    message once; ``doubts`` are the decisions the text leaves uncertain, each naming the
+    line of the legacy text and which way it went (stored with the converted answer).
     """
 
     question: str
@@ -317,6 +423,7 @@ class LegacyAnswer:
     warnings: list[str]
     citations: list[int] = field(default_factory=list)
     """Cited numbers in order of first citation (summary first, then research)."""
+    doubts: list[Doubt] = field(default_factory=list)
 
     def body_markdown(self) -> str:
         """The Markdown body of the answer file (front matter is the caller's job).
@@ -343,33 +450,58 @@ class LegacyAnswer:
 def decode_legacy(data: bytes, source: str = "<stdin>") -> str:
     """Turn the bytes of a legacy text into ``str`` with ``\\n`` line ends.
 
-    Legacy archives mix encodings, so the order is: UTF-16 when a UTF-16 byte-order mark
-    says so, UTF-8 (a BOM is dropped), Windows-1252 (curly quotes and dashes of old
-    Windows exports), and Latin-1, which accepts any byte. Binary data (NUL bytes, or
-    mostly control characters) raises :class:`LegacyFormatError` naming ``source``.
+    Legacy archives mix encodings, so the order is: the byte-order mark when there is
+    one (UTF-32, UTF-8 or UTF-16, either byte order); UTF-16 without a mark when every
+    other byte is NUL (a text export from Windows); then by content: UTF-8, Windows-1252
+    (curly quotes and dashes of old Windows exports), and Latin-1, which accepts any
+    byte. Binary data (NUL bytes, or mostly control characters) raises
+    :class:`LegacyFormatError` naming ``source``.
 
     >>> decode_legacy(b"\\x93Hello\\x94 \\x96 world\\r\\n")
     '“Hello” – world\\n'
+    >>> decode_legacy("Is it safe?\\r\\n".encode("utf-16-le"))
+    'Is it safe?\\n'
     """
     data = bytes(data)
-    if data.startswith(_UTF16_BOMS):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise LegacyFormatError(
-                f"{source}: starts with a UTF-16 byte-order mark but is not valid UTF-16"
-            ) from error
-        return _normalise_text(text, source)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError as error:
+                name = encoding.removesuffix("-sig").upper()
+                raise LegacyFormatError(
+                    f"{source}: starts with a {name} byte-order mark but is not valid {name}"
+                ) from error
+            return _normalise_text(text, source)
     if b"\x00" in data:
-        raise LegacyFormatError(f"{source}: looks binary (contains NUL bytes), not a text")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+        encoding = _bomless_utf16(data)
+        if encoding is None:
+            raise LegacyFormatError(f"{source}: looks binary (contains NUL bytes), not a text")
+        try:
+            return _normalise_text(data.decode(encoding), source)
+        except UnicodeDecodeError:
+            raise LegacyFormatError(
+                f"{source}: looks binary (contains NUL bytes), not a text"
+            ) from None
     for encoding in ("utf-8", "cp1252"):
         try:
             return _normalise_text(data.decode(encoding), source)
         except UnicodeDecodeError:
             continue
     return _normalise_text(data.decode("latin-1"), source)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the NUL bytes are the high bytes of Latin text, else None."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= len(odd) * 0.9 and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) >= len(even) * 0.9 and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
 
 
 def _normalise_text(text: str, source: str) -> str:
@@ -388,12 +520,15 @@ def _normalise_text(text: str, source: str) -> str:
 
 # --- parsing --------------------------------------------------------------------------
 
+_Line = tuple[int, str]
+"""A line of the legacy text: its 1-based number and its text."""
+
 
 def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     """Parse one legacy text (bytes in any of its encodings, or decoded text).
 
     Raises :class:`LegacyFormatError`, with a message that starts with ``source``, when
-    the input is not an answer: empty, binary, no question line, or neither "What the
+    the input is not an answer: empty, binary, no question, or neither "What the
     research says" nor "What to ask your doctor".
 
     >>> answer = parse_legacy("Is it safe?\\nMostly.\\nWhat to ask your doctor\\n- Is it?\\n")
@@ -405,32 +540,25 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
         raise LegacyFormatError(f"{source}: empty input, no legacy answer to convert")
 
     warnings: list[str] = []
+    doubts: list[Doubt] = []
     text, footer_topics = _remove_footer(text)
-    topic = footer_topics[0] if footer_topics else None
-    if topic is None:
-        warnings.append(NO_FOOTER_TOPIC)
-    elif len(set(footer_topics)) > 1:
-        warnings.append(f"footers name several topics {footer_topics}; used {topic!r}")
-    lines = [line.rstrip() for line in text.split("\n") if not _is_chrome(line)]
-    lines, confidence, last_reviewed = _extract_review_line(lines, warnings)
+    lines = _clean_lines(text)
+    lines, facts = _extract_review_lines(lines, warnings, doubts)
     preamble, sections = _split_sections(lines, warnings)
     if _RESEARCH not in sections and _DOCTOR not in sections:
         raise LegacyFormatError(
             f"{source}: not a legacy answer: no '{SectionTitle.research}' or "
             f"'{SectionTitle.doctor}' section"
         )
-    question, summary_lines = _take_question(preamble, source, warnings)
+    question, summary_lines = _take_question(preamble, source, warnings, doubts)
+    topic = _topic(footer_topics, facts.topics, warnings, doubts)
 
     listed = _parse_reference_list(sections.get(_REFERENCES), warnings)
-    listed_numbers = frozenset(listed) if listed else None
-    summary_paragraphs = [
-        _rewrite_citations(paragraph, listed_numbers, warnings)
-        for paragraph in _paragraphs(summary_lines)
-    ]
-    research = [
-        _rewrite_citations(paragraph, listed_numbers, warnings)
-        for paragraph in _paragraphs(sections.get(_RESEARCH, []))
-    ]
+    summary_paragraphs, research = evidence.decide_citations(
+        [_paragraphs(summary_lines), _paragraphs(sections.get(_RESEARCH, []))],
+        frozenset(listed) if listed else None,
+        doubts,
+    )
     if not summary_paragraphs:
         warnings.append("no summary before the first section")
     if _RESEARCH not in sections:
@@ -439,32 +567,80 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
         warnings.append(f"no '{SectionTitle.doctor}' section")
     doctor_questions = _doctor_questions(sections.get(_DOCTOR, []), warnings)
 
-    citations = _citations_in_order([*summary_paragraphs, *research])
+    citations = evidence.cited_in_order([*summary_paragraphs, *research])
     references = _references(citations, listed, warnings)
+    doubts.sort(key=lambda doubt: doubt.line)
     return LegacyAnswer(
         question=question,
         summary="\n\n".join(summary_paragraphs),
         research=research,
         doctor_questions=doctor_questions,
-        confidence=confidence,
-        last_reviewed=last_reviewed,
+        confidence=facts.confidence,
+        last_reviewed=facts.last_reviewed,
         topic=topic,
         references=references,
         warnings=list(dict.fromkeys(warnings)),
         citations=citations,
+        doubts=list(dict.fromkeys(doubts)),
     )
 
 
-def _remove_footer(text: str) -> tuple[str, list[str]]:
-    """Cut the standard footer (it may wrap over lines); return the topics it names."""
-    topics: list[str] = []
+def _remove_footer(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Cut the standard footer (it may wrap over lines); return the topics it names.
+
+    The line breaks inside a footer stay, so every later line keeps its number.
+    """
+    topics: list[tuple[int, str]] = []
 
     def cut(match: re.Match[str]) -> str:
-        topics.append(_WHITESPACE_RUN_RE.sub(" ", match["topic"]).strip())
-        return "\n"
+        line = text.count("\n", 0, match.start()) + 1
+        topics.append((line, _WHITESPACE_RUN_RE.sub(" ", match["topic"]).strip()))
+        breaks = match[0].count("\n")
+        return "\n" * breaks if breaks else "\n"
 
-    text = _DISCLAIMER_LINE_RE.sub("", _FOOTER_RE.sub(cut, text))
+    if "rawn" in text or "RAWN" in text:
+        text = _FOOTER_RE.sub(cut, text)
+    if "advice" in text.lower():
+        text = _DISCLAIMER_LINE_RE.sub("", text)
     return text, topics
+
+
+def _clean_lines(text: str) -> list[_Line]:
+    """Number the lines, decode HTML left by a bad export, and drop page chrome.
+
+    Block tags (``<p>``, ``<br>``, ``<li>``...) split a line, ``<li>`` becoming a "- "
+    bullet; other tags go, except ``<sup>`` around numbers, which the citation rule
+    reads; entities (``&amp;``, ``&#8217;``, ``&nbsp;``) become their characters.
+    """
+    lines: list[_Line] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        pieces = _html_pieces(raw) if "<" in raw else [raw]
+        for piece in pieces:
+            if "&" in piece:
+                piece = html.unescape(piece)
+            piece = piece.rstrip()
+            if not _is_chrome(piece):
+                lines.append((number, piece))
+    return lines
+
+
+def _html_pieces(line: str) -> list[str]:
+    """A line with its tags handled: split at block tags, other tags removed."""
+    pieces: list[str] = []
+    current: list[str] = []
+    position = 0
+    for match in _HTML_TAG_RE.finditer(line):
+        current.append(line[position : match.start()])
+        position = match.end()
+        name = (match[2] or "").lower()
+        if name == "sup":
+            current.append(f"<{match[1]}sup>")
+        elif name in _BLOCK_TAGS:
+            pieces.append("".join(current))
+            current = ["- "] if name == "li" and not match[1] else []
+    current.append(line[position:])
+    pieces.append("".join(current))
+    return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
 
 
 def _comparable(line: str) -> str:
@@ -477,18 +653,47 @@ def _comparable(line: str) -> str:
 
 
 def _is_chrome(line: str) -> bool:
-    """Whether a whole line is page chrome: buttons, menus, a cookie banner.
+    """Whether a whole line is page chrome: buttons, menus, breadcrumbs, a cookie banner.
 
-    "Log in / Sign up" and "Share | Print" count, being chrome words joined by separators.
+    "Log in / Sign up" and "Share | Print" count, being chrome words joined by
+    separators; so does "Home > Health A-Z > Asthma".
     """
     stripped = line.strip()
-    if _COOKIE_LINE_RE.match(stripped):
-        return True
-    if not stripped or len(stripped) > _MAX_CHROME_LINE:
+    if not stripped:
         return False
-    comparable = _comparable(stripped)
-    pieces = [piece for piece in _CHROME_SEPARATOR_RE.split(comparable) if piece]
+    if _COOKIE_LINE_RE.match(stripped) or _COPYRIGHT_RE.match(stripped):
+        return True
+    if len(stripped) > _MAX_CHROME_LINE * 2:
+        return False
+    comparable = _CHROME_ICONS_RE.sub(" ", _comparable(stripped)).strip()
+    if _is_breadcrumb(comparable):
+        return True
+    if len(comparable) > _MAX_CHROME_LINE:
+        return False
+    pieces = [
+        piece.strip(" :!?.")
+        for piece in _CHROME_SEPARATOR_RE.split(comparable)
+        if piece.strip(" :!?.")
+    ]
     return bool(pieces) and all(piece in _CHROME_PHRASES for piece in pieces)
+
+
+def _is_breadcrumb(comparable: str) -> bool:
+    """ "home > health a-z > asthma", "you are here: home / conditions": a trail of links."""
+    comparable = comparable.removeprefix("you are here:").strip()
+    if not any(mark in comparable for mark in ">›»→/\\:"):
+        return False
+    pieces = [piece.strip() for piece in _BREADCRUMB_SPLIT_RE.split(comparable)]
+    if (
+        len(pieces) < 2
+        or not all(pieces)
+        or any(len(piece) > _MAX_BREADCRUMB_PIECE for piece in pieces)
+    ):
+        return False
+    if pieces[0] in _BREADCRUMB_START:
+        return True
+    inner = pieces[:-1]
+    return len(pieces) >= 3 and not any(piece.endswith(_SENTENCE_END_CHARS) for piece in inner)
 
 
 def _heading_kind(line: str) -> str | None:
@@ -501,44 +706,62 @@ def _heading_key(line: str) -> str:
     if not line or len(line) > _MAX_HEADING_LINE:
         return ""
     key = _HEADING_MARKUP_RE.sub("", _comparable(line))
-    return _EMPHASIS_RE.sub("", key).strip().rstrip(":?").strip()
+    key = _EMPHASIS_RE.sub("", key).strip().rstrip(":?.").strip()
+    return _EMPHASIS_RE.sub("", key).strip()
 
 
-def _extract_review_line(
-    lines: list[str], warnings: list[str]
-) -> tuple[list[str], str | None, datetime.date | None]:
-    """Remove the confidence / review lines; the first value of each kind is kept.
+@dataclass
+class _Facts:
+    """What the review lines and labelled fields say."""
 
-    The two parts usually share a line ("moderate confidence · Last reviewed ...") but
-    may stand on lines of their own.
-    """
-    kept: list[str] = []
     confidence: str | None = None
     last_reviewed: datetime.date | None = None
+    topics: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _extract_review_lines(
+    lines: list[_Line], warnings: list[str], doubts: list[Doubt]
+) -> tuple[list[_Line], _Facts]:
+    """Remove the confidence / review / topic lines; the first value of each kind is kept.
+
+    The parts usually share a line ("moderate confidence · Last reviewed ...") but may
+    stand on lines of their own, or as labelled fields ("Confidence: Moderate").
+    """
+    kept: list[_Line] = []
+    facts = _Facts()
     seen_kinds: set[str] = set()
-    for line in lines:
+    for number, line in lines:
         parts = _review_line_parts(line)
         if parts is None:
-            kept.append(line)
+            kept.append((number, line))
             continue
+        shown = line.strip()
         for kind, value in parts:
             if kind == "updated":
-                warnings.append(f"ignored 'last updated {value}': it is not a review date")
+                warnings.append(f"ignored {value!r}: a last-updated date is not a review date")
+            elif kind == "reviewer":
+                warnings.append(
+                    f"line {number}: the text names a reviewer ({value!r}); record the "
+                    "review with qa review"
+                )
+            elif kind == "topic":
+                facts.topics.append((number, value))
             elif kind in seen_kinds:
                 warnings.append(f"ignored a second {kind} value: {value!r}")
             elif kind == "confidence":
-                confidence = _confidence_level(value, warnings)
+                facts.confidence = _confidence_level(value, number, shown, doubts)
             else:
-                last_reviewed = _review_date(value, warnings)
+                facts.last_reviewed = _review_date(value, number, shown, doubts)
             seen_kinds.add(kind)
-    return kept, confidence, last_reviewed
+    return kept, facts
 
 
 def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
     """Split "moderate confidence · Last reviewed May 22, 2026" into its parts.
 
-    Returns None unless every part of the line is a confidence or a review date, so an
-    ordinary sentence that mentions confidence is never taken for the line.
+    Returns None unless every part of the line is a confidence, a review or update
+    date, a reviewer or a topic label, so an ordinary sentence that mentions confidence
+    is never taken for the line.
     """
     if len(line) > _MAX_REVIEW_LINE:
         return None
@@ -548,54 +771,73 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
     parts: list[tuple[str, str]] = []
     for raw_part in _META_SEPARATOR_RE.split(_HEADING_MARKUP_RE.sub("", comparable)):
         part = _EMPHASIS_RE.sub("", raw_part).strip()
+        part = _EMPHASIS_RE.sub("", part.replace("**:", ":").replace("__:", ":")).strip()
         if not part:
             continue
-        for pattern in _CONFIDENCE_PART_RES:
-            match = pattern.match(part)
-            if match:
-                parts.append(("confidence", match["word"]))
-                break
-        else:
-            match = _REVIEWED_PART_RE.match(part)
-            if match:
-                parts.append(("last reviewed", match["date"].strip()))
-                continue
-            match = _UPDATED_PART_RE.match(part)
-            if not match:
-                return None
-            parts.append(("updated", match["date"].strip()))
+        found = _review_part(part)
+        if found is None:
+            return None
+        parts.append(found)
     return parts or None
 
 
-def _confidence_level(word: str, warnings: list[str]) -> str | None:
-    """Normalise "Very Low" / "very-low" / "verylow" to a GRADE level, or warn."""
-    level = re.sub(r"[\s-]+", "-", word.strip().lower())
+def _review_part(part: str) -> tuple[str, str] | None:
+    for pattern in _CONFIDENCE_PART_RES:
+        match = pattern.match(part)
+        if match:
+            return ("confidence", match["word"])
+    if match := _REVIEWER_PART_RE.match(part):
+        return ("reviewer", match["who"].strip())
+    if match := _REVIEWED_PART_RE.match(part):
+        return ("last reviewed", match["date"].strip())
+    if match := _UPDATED_PART_RE.match(part):
+        return ("updated", part)
+    if match := _TOPIC_PART_RE.match(part):
+        return ("topic", match["topic"].strip().rstrip("."))
+    return None
+
+
+def _confidence_level(word: str, line: int, shown: str, doubts: list[Doubt]) -> str | None:
+    """Normalise "Very Low" / "very-low" / "verylow" to a GRADE level, or doubt it."""
+    level = re.sub(r"[\s_-]+", "-", word.strip().lower())
     if level == "verylow":
         level = Confidence.very_low.value
     if level in set(Confidence):
         return level
-    warnings.append(f"unknown confidence {word!r}; left empty")
+    doubts.append(
+        Doubt(
+            CONFIDENCE,
+            line,
+            shown,
+            f"left empty: {word!r} is not a GRADE level ({', '.join(Confidence)})",
+        )
+    )
     return None
 
 
-def _review_date(raw: str, warnings: list[str]) -> datetime.date | None:
+def _review_date(raw: str, line: int, shown: str, doubts: list[Doubt]) -> datetime.date | None:
     """Read a review date in one of the strict forms, never guessing.
 
-    "May 22, 2026", "22 May 2026", "2026-05-22" are read. A numeric day/month form is
-    read only when one order alone gives a valid date ("25/12/2025"); "03/04/2025"
-    stays None with a warning, since guessing would put a wrong date on a medical page.
+    "May 22, 2026", "22 May 2026", "22-May-2026", "2026-05-22" are read. A numeric
+    day/month form is read only when one order alone gives a valid date ("25/12/2025");
+    "03/04/2025" stays empty with a doubt, since guessing would put a wrong date on a
+    medical page; so do a two-digit year and a month without its day.
     """
     text = raw.strip().rstrip(".").strip()
+
+    def doubt(why: str) -> None:
+        doubts.append(Doubt(REVIEW_DATE, line, shown, f"left empty: {why}"))
+
     found: datetime.date | None = None
     if match := _DATE_ISO_RE.match(text):
         found = _date_or_none(match[1], match[2], match[3])
     elif match := _DATE_MONTH_FIRST_RE.match(text):
         found = _named_month_date(match[3], match[1], match[2])
-    elif match := _DATE_DAY_FIRST_RE.match(text):
+    elif match := _DATE_DAY_FIRST_RE.match(text) or _DATE_DAY_MONTH_NAME_RE.match(text):
         found = _named_month_date(match[3], match[2], match[1])
     elif match := _DATE_NUMERIC_RE.match(text):
         if len(match[4]) == 2:
-            warnings.append(f"last reviewed date {raw!r} has a two-digit year; left empty")
+            doubt(f"{raw!r} has a two-digit year")
             return None
         day_first = _date_or_none(match[4], match[3], match[1])
         month_first = _date_or_none(match[4], match[1], match[3])
@@ -603,12 +845,16 @@ def _review_date(raw: str, warnings: list[str]) -> datetime.date | None:
         if len(readings) == 1:
             return readings.pop()
         if readings:
-            warnings.append(
-                f"last reviewed date {raw!r} is ambiguous (day and month order unknown); left empty"
+            doubt(
+                f"{raw!r} is ambiguous: {day_first} if the day comes first, "
+                f"{month_first} if the month does"
             )
             return None
+    elif match := _DATE_MONTH_YEAR_RE.match(text):
+        doubt(f"{raw!r} gives no day")
+        return None
     if found is None:
-        warnings.append(f"last reviewed date {raw!r} is not a date this tool reads; left empty")
+        doubt(f"{raw!r} is not a date this tool reads")
     return found
 
 
@@ -625,21 +871,47 @@ def _date_or_none(year: str, month: str, day: str) -> datetime.date | None:
     return found if found.year >= 1900 else None
 
 
+def _topic(
+    footers: list[tuple[int, str]],
+    labels: list[tuple[int, str]],
+    warnings: list[str],
+    doubts: list[Doubt],
+) -> str | None:
+    """The footer's topic, else a "Topic:" label's; two different names are a doubt."""
+    named = [*footers, *labels]
+    if not named:
+        warnings.append(NO_FOOTER_TOPIC)
+        return None
+    line, topic = named[0]
+    others = [(where, name) for where, name in named[1:] if name.casefold() != topic.casefold()]
+    if others:
+        where, other = others[0]
+        doubts.append(
+            Doubt(
+                TOPIC,
+                where,
+                other,
+                f"used {topic!r} (line {line}); the text also names {other!r}",
+            )
+        )
+    return topic
+
+
 def _split_sections(
-    lines: list[str], warnings: list[str]
-) -> tuple[list[str], dict[str, list[str]]]:
+    lines: list[_Line], warnings: list[str]
+) -> tuple[list[_Line], dict[str, list[_Line]]]:
     """Split lines at the section headings: (preamble, {section kind: its lines}).
 
     A numbered list of reference-like entries (DOI, PMID, "2013;10") at the end of a
     section with no "References" heading still counts as the References list.
     """
-    preamble: list[str] = []
-    sections: dict[str, list[str]] = {}
+    preamble: list[_Line] = []
+    sections: dict[str, list[_Line]] = {}
     current = preamble
-    for line in lines:
+    for number, line in lines:
         kind = _heading_kind(line)
         if kind is None:
-            current.append(line)
+            current.append((number, line))
             continue
         if kind in sections:
             warnings.append(f"'{line.strip()}' appears twice; the parts were joined")
@@ -648,7 +920,7 @@ def _split_sections(
         section_lines = sections.get(kind)
         if not section_lines:
             continue
-        for index, line in enumerate(section_lines):
+        for index, (_number, line) in enumerate(section_lines):
             if _REFERENCE_ENTRY_RE.match(line) and _REFERENCE_LIKE_RE.search(line):
                 sections.setdefault(_REFERENCES, []).extend(section_lines[index:])
                 del section_lines[index:]
@@ -657,55 +929,141 @@ def _split_sections(
     return preamble, sections
 
 
-def _take_question(preamble: list[str], source: str, warnings: list[str]) -> tuple[str, list[str]]:
-    """The first non-blank line before any section is the question; the rest is summary."""
-    for index, line in enumerate(preamble):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("---"):
-            raise LegacyFormatError(
-                f"{source}: starts with '---': this looks like an answer file with front "
-                "matter, not a legacy text"
+def _take_question(
+    preamble: list[_Line], source: str, warnings: list[str], doubts: list[Doubt]
+) -> tuple[str, list[_Line]]:
+    """The page's question, joined when wrapped; the rest of the preamble is the summary.
+
+    A labelled "Question:" line wins. Otherwise the question is the first line, or the
+    first few lines joined, that end with '?', within the first few lines of the text;
+    short title lines before it (a site name, a topic name) are dropped with a warning.
+    With no '?' in reach, a first line that is marked as a heading or starts like a
+    question is taken with a doubt; anything else fails the file.
+    """
+    content = [(index, number, line.strip()) for index, (number, line) in enumerate(preamble)]
+    content = [item for item in content if item[2]]
+    if content and content[0][2].startswith("---"):
+        raise LegacyFormatError(
+            f"{source}: starts with '---': this looks like an answer file with front "
+            "matter, not a legacy text"
+        )
+    for index, number, line in content:
+        label = _QUESTION_PREFIX_RE.match(_plain_heading(line))
+        if label and _plain_heading(line)[label.end() :].strip():
+            first = _plain_heading(line)[label.end() :].strip()
+            used, question = _join_question(first, preamble, index)
+            if not question.endswith("?"):
+                doubts.append(
+                    Doubt(
+                        QUESTION,
+                        number,
+                        question,
+                        "taken as the question: it is labelled 'Question' but has no '?'",
+                    )
+                )
+            return _checked_question(question, source), _without(preamble, used)
+    for position, (index, _number, line) in enumerate(content[: _MAX_LINES_BEFORE_QUESTION + 1]):
+        first = _plain_heading(line)
+        used, question = _join_question(first, preamble, index)
+        if question.endswith("?"):
+            for _index, skipped_number, skipped in content[:position]:
+                warnings.append(f"line {skipped_number}: dropped {skipped!r} before the question")
+            return _checked_question(question, source), _without(
+                preamble, {*used, *(item[0] for item in content[:position])}
             )
-        question = _EMPHASIS_RE.sub("", _HEADING_MARKUP_RE.sub("", stripped)).strip()
-        question = _QUESTION_PREFIX_RE.sub("", question).strip()
-        if not question:
-            continue
-        if len(question) > _MAX_QUESTION_LENGTH:
-            raise LegacyFormatError(
-                f"{source}: the first line has {len(question)} characters; expected the "
-                "question on a line of its own"
+        if line.endswith(_SENTENCE_END_CHARS) or len(line) > _MAX_HEADING_LINE:
+            break
+    if content:
+        index, number, line = content[0]
+        first = _plain_heading(line)
+        words = first.split()
+        marked = first != line
+        asks = bool(words) and (marked or words[0].lower().strip("\"'“‘") in _QUESTION_WORDS)
+        if asks and len(first) <= _MAX_QUESTION_LENGTH and not first.endswith((".", "!")):
+            doubts.append(
+                Doubt(QUESTION, number, first, "taken as the question although it has no '?'")
             )
-        if not question.endswith("?"):
-            warnings.append("question does not end with '?'")
-        summary = [
-            line for line in preamble[index + 1 :] if _heading_key(line) not in _SUMMARY_LABELS
-        ]
-        return question, summary
-    raise LegacyFormatError(f"{source}: no question line before the first section")
+            return _checked_question(first, source), _without(preamble, {index})
+    raise LegacyFormatError(
+        f"{source}: no question found: expected the page's question (a line ending with "
+        "'?') before the summary"
+    )
 
 
-def _paragraphs(lines: Iterable[str]) -> list[str]:
-    """Group lines into paragraphs.
+def _plain_heading(line: str) -> str:
+    return _EMPHASIS_RE.sub("", _HEADING_MARKUP_RE.sub("", line.strip())).strip()
+
+
+def _join_question(first: str, preamble: list[_Line], index: int) -> tuple[set[int], str]:
+    """The question starting at ``preamble[index]``, joined with the lines it wraps onto."""
+    used = {index}
+    parts = [first]
+    position = index + 1
+    while (
+        not parts[-1].endswith(_SENTENCE_END_CHARS)
+        and len(used) < _MAX_QUESTION_LINES
+        and position < len(preamble)
+    ):
+        following = _plain_heading(preamble[position][1])
+        if not following or _heading_kind(following) is not None:
+            break
+        if sum(len(part) + 1 for part in parts) + len(following) > _MAX_QUESTION_LENGTH:
+            break
+        parts.append(following)
+        used.add(position)
+        position += 1
+    question = " ".join(parts)
+    if not question.endswith("?"):
+        return {index}, first
+    return used, question
+
+
+def _without(preamble: list[_Line], used: set[int]) -> list[_Line]:
+    return [
+        line
+        for index, line in enumerate(preamble)
+        if index not in used and _heading_key(line[1]) not in _SUMMARY_LABELS
+    ]
+
+
+def _checked_question(question: str, source: str) -> str:
+    question = _WHITESPACE_RUN_RE.sub(" ", question).strip()
+    if len(question) > _MAX_QUESTION_LENGTH:
+        raise LegacyFormatError(
+            f"{source}: the question has {len(question)} characters; expected the "
+            "question on a line of its own"
+        )
+    return question
+
+
+def _paragraphs(lines: Iterable[_Line]) -> list[Paragraph]:
+    """Group lines into paragraphs, each knowing the legacy lines it came from.
 
     Blank lines always separate paragraphs. Inside a block, plain-text exports put one
     paragraph per (long) line, while hand-wrapped text breaks mid-sentence on short
-    lines; only the latter are joined, with single spaces.
+    lines; only the latter are joined, with single spaces. Unordered bullets become
+    Markdown's "- ".
     """
-    paragraphs: list[str] = []
-    block: list[str] = []
-    for line in [*lines, ""]:
+    paragraphs: list[Paragraph] = []
+    block: list[_Line] = []
+    for number, line in [*lines, (0, "")]:
         stripped = line.strip()
         if stripped:
-            block.append(stripped)
+            if _UNORDERED_BULLET_RE.match(stripped):
+                stripped = "- " + _UNORDERED_BULLET_RE.sub("", stripped, count=1).strip()
+            block.append((number, stripped))
             continue
         if not block:
             continue
-        if _is_wrapped_block(block):
-            paragraphs.append(" ".join(block))
+        if _is_wrapped_block([text for _number, text in block]):
+            starts: list[tuple[int, int]] = []
+            offset = 0
+            for block_number, text in block:
+                starts.append((offset, block_number))
+                offset += len(text) + 1
+            paragraphs.append(Paragraph(" ".join(text for _number, text in block), starts))
         else:
-            paragraphs.extend(block)
+            paragraphs.extend(Paragraph(text, [(0, block_number)]) for block_number, text in block)
         block = []
     return paragraphs
 
@@ -719,15 +1077,15 @@ def _is_wrapped_block(block: list[str]) -> bool:
     )
 
 
-def _doctor_questions(lines: list[str], warnings: list[str]) -> list[str]:
+def _doctor_questions(lines: list[_Line], warnings: list[str]) -> list[str]:
     """The questions of "What to ask your doctor", without their bullets or numbers.
 
     A line without a bullet continues the previous question when that one has not ended
     yet (wrapped text); otherwise it is a question of its own.
     """
-    has_bullets = any(_BULLET_RE.match(line) for line in lines)
+    has_bullets = any(_BULLET_RE.match(line) for _number, line in lines)
     questions: list[str] = []
-    for line in lines:
+    for number, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
@@ -742,126 +1100,17 @@ def _doctor_questions(lines: list[str], warnings: list[str]) -> list[str]:
             continue
         if has_bullets:
             warnings.append(
-                f"a line in '{SectionTitle.doctor}' has no bullet; kept as a question: {stripped!r}"
+                f"line {number}: a line in '{SectionTitle.doctor}' has no bullet; kept as "
+                f"a question: {stripped!r}"
             )
         questions.append(stripped)
     return questions
 
 
-# --- citations ------------------------------------------------------------------------
-
-
-def _rewrite_citations(
-    paragraph: str, listed_numbers: frozenset[int] | None, warnings: list[str]
-) -> str:
-    """Rewrite legacy citations in one paragraph as Pandoc citations, before the stop.
-
-    >>> _rewrite_citations("Seen in Type 1 Diabetes 1. Also [2-4].", None, [])
-    'Seen in Type 1 Diabetes [@1]. Also [@2; @3; @4].'
-    """
-    if "[" in paragraph:
-        paragraph = _BRACKET_CITATION_RE.sub(_bracket_citation, paragraph)
-
-    def trailing_number(match: re.Match[str]) -> str:
-        if not _AFTER_TRAILING_NUMBER_RE.match(paragraph, match.end()):
-            return match[0]
-        numbers = _trailing_citation_numbers(paragraph, match, listed_numbers, warnings)
-        if numbers is None:
-            return match[0]
-        return f"{match['space']}{_pandoc_citation(numbers)}"
-
-    return _TRAILING_NUMBER_RE.sub(trailing_number, paragraph)
-
-
-def _bracket_citation(match: re.Match[str]) -> str:
-    """``[2, 5]``/``[2-4]``/``[1][3]`` → ``[@2; @5]``...; a stop before it moves after it.
-
-    A run followed by ``(``, ``:`` or ``[`` (a link, a label) is cut after its last group
-    followed by a space; what is after the cut stays as it was.
-    """
-    groups = match["groups"]
-    cut = len(groups)
-    end = match.end()
-    if end < len(match.string) and match.string[end] in _NOT_AFTER_BRACKET_CITATION:
-        cut = max(groups.rfind("] "), groups.rfind("]\u00a0")) + 1
-    kept = len(match[0]) - len(groups) + cut
-    replacement = _bracket_replacement(match, groups[:cut]) if cut else None
-    return match[0] if replacement is None else replacement + match[0][kept:]
-
-
-def _bracket_replacement(match: re.Match[str], groups: str) -> str | None:
-    numbers: list[int] = []
-    for group in re.findall(r"\[([^\]]*)\]", groups):
-        for item in _BRACKET_ITEM_RE.finditer(group):
-            first = int(item[1])
-            last = int(item[2]) if item[2] else first
-            if not (1 <= first <= last <= _MAX_CITATION) or last - first > _MAX_RANGE_SPAN:
-                return None
-            numbers.extend(range(first, last + 1))
-    before = match.string[match.start() - 1] if match.start() else ""
-    space = " " if match["space"] or (before and before not in _OPENING_PUNCTUATION) else ""
-    return f"{space}{_pandoc_citation(numbers)}{match['punct'] or ''}"
-
-
-def _trailing_citation_numbers(
-    paragraph: str,
-    match: re.Match[str],
-    listed_numbers: frozenset[int] | None,
-    warnings: list[str],
-) -> list[int] | None:
-    """Apply the module's citation rule to one sentence-final number; None means prose."""
-    numbers_text = match["numbers"].replace("\u00a0", " ")
-    items = [item.strip() for item in numbers_text.split(",")]
-    if _THOUSANDS_RE.fullmatch(numbers_text) or any(
-        item.startswith("0") or len(item) > 3 for item in items
-    ):
-        return None
-    numbers = [int(item) for item in items]
-    before = paragraph[max(0, match.start() - 80) : match.start()].rsplit(maxsplit=1)
-    previous_token = before[-1] if before else ""
-    if _QUANTITY_TOKEN_RE.match(previous_token) or (
-        not previous_token.endswith(tuple(_CLOSING_PUNCTUATION))
-        and previous_token.strip(_CLOSING_PUNCTUATION + _OPENING_PUNCTUATION).lower()
-        in NUMBER_TAKING_WORDS
-    ):
-        if listed_numbers and all(number in listed_numbers for number in numbers):
-            warnings.append(
-                f"kept {numbers_text!r} after {previous_token!r} as prose although the "
-                "References list has that number; check it"
-            )
-        return None
-    if listed_numbers is not None:
-        if all(number in listed_numbers for number in numbers):
-            return numbers
-        warnings.append(
-            f"kept sentence-final {numbers_text!r} after {previous_token!r} as prose: "
-            "not in the References list"
-        )
-        return None
-    if all(1 <= number <= _MAX_UNLISTED_CITATION for number in numbers):
-        return numbers
-    return None
-
-
-def _pandoc_citation(numbers: list[int]) -> str:
-    unique = list(dict.fromkeys(numbers))
-    return "[" + "; ".join(f"@{number}" for number in unique) + "]"
-
-
-def _citations_in_order(paragraphs: list[str]) -> list[int]:
-    """Numbers cited with ``[@n]`` in the paragraphs, in order of first citation."""
-    seen: dict[int, None] = {}
-    for paragraph in paragraphs:
-        for citation in _PANDOC_CITATION_RE.finditer(paragraph):
-            for key in _PANDOC_KEY_RE.findall(citation[1]):
-                seen.setdefault(int(key), None)
-    return list(seen)
-
-
 # --- references -----------------------------------------------------------------------
 
 
-def _parse_reference_list(lines: list[str] | None, warnings: list[str]) -> dict[int, dict] | None:
+def _parse_reference_list(lines: list[_Line] | None, warnings: list[str]) -> dict[int, dict] | None:
     """Read a numbered References list into CSL items keyed by number.
 
     Returns None when there is no usable list (no heading, or no numbered entries), so
@@ -871,7 +1120,7 @@ def _parse_reference_list(lines: list[str] | None, warnings: list[str]) -> dict[
         return None
     entries: dict[int, str] = {}
     current: int | None = None
-    for line in lines:
+    for _number, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
@@ -966,14 +1215,45 @@ def _vancouver_fields(text: str) -> dict:
 def _vancouver_authors(text: str) -> list[dict] | None:
     """``"Schiller JT, Lowy DR, et al"`` → CSL names, or None unless every name reads."""
     names = [name.strip() for name in text.split(",") if name.strip()]
-    if names and _ET_AL_RE.match(names[-1]):
+    et_al = bool(names) and bool(_ET_AL_RE.match(names[-1]))
+    if et_al:
         names.pop()
+    if names and " et al" in names[-1]:
+        last, _, tail = names[-1].partition(" et al")
+        if _ET_AL_RE.match(f"et al{tail}"):
+            names[-1], et_al = last.strip(), True
     authors: list[dict] = []
     for name in names:
         match = _VANCOUVER_AUTHOR_RE.match(name)
         if not match:
             return None
         authors.append({"family": match["family"], "given": match["given"]})
+    if authors and et_al:
+        authors.append(dict(ET_AL))
+    return authors or None
+
+
+def _apa_authors(text: str) -> list[dict] | None:
+    """``"Schiller, J. T., & Lowy, D. R."`` → CSL names, or None unless every name reads."""
+    text = text.strip().rstrip(",")
+    et_al = False
+    for ending in (", et al.", " et al.", ", et al", " et al"):
+        if text.endswith(ending):
+            text, et_al = text[: -len(ending)], True
+            break
+    pieces = [piece.strip() for piece in re.split(r",\s*(?:&|and)\s+|\s+(?:&|and)\s+", text)]
+    authors: list[dict] = []
+    for piece in pieces:
+        parts = [part.strip() for part in piece.split(",")]
+        if len(parts) % 2:
+            return None
+        for family, given in zip(parts[0::2], parts[1::2], strict=True):
+            match = _APA_AUTHOR_RE.match(f"{family}, {given}")
+            if not match:
+                return None
+            authors.append({"family": match["family"], "given": match["given"]})
+    if authors and et_al:
+        authors.append(dict(ET_AL))
     return authors or None
 
 
@@ -982,7 +1262,11 @@ def _apa_fields(text: str) -> dict:
     match = _APA_RE.match(text)
     if not match:
         return {}
-    fields: dict = {"issued": int(match["year"])}
+    fields: dict = {}
+    authors = _apa_authors(match["authors"]) or _vancouver_authors(match["authors"])
+    if authors:
+        fields["author"] = authors
+    fields["issued"] = int(match["year"])
     segments = _SEGMENT_SPLIT_RE.split(match["rest"].strip(), maxsplit=1)
     if len(segments) == 2:
         fields["title"] = segments[0].rstrip(".").strip()

@@ -205,6 +205,16 @@ def _year(issued: Any) -> str:
     return text_of(issued)
 
 
+def initials_of(given: str) -> str:
+    """Vancouver initials of given names: "Hsin Yi", "H. Y." and "HY" all give "HY".
+
+    >>> initials_of("HY"), initials_of("Hsin-Yi"), initials_of("J. P."), initials_of("")
+    ('HY', 'HY', 'JP', '')
+    """
+    words = [word for word in re.split(r"[\s.\-‐]+", given) if word]
+    return "".join(word if word.isupper() and word.isalpha() else word[0] for word in words)
+
+
 def _names(authors: Any) -> str:
     if not isinstance(authors, list):
         return ""
@@ -212,7 +222,7 @@ def _names(authors: Any) -> str:
     for person in authors:
         if isinstance(person, dict):
             family, given = text_of(person.get("family")), text_of(person.get("given"))
-            initials = "".join(w[0] for w in given.replace("-", " ").split() if w)
+            initials = initials_of(given)
             name = f"{family} {initials}".strip() or text_of(person.get("literal"))
         else:
             name = text_of(person)

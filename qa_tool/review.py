@@ -31,6 +31,7 @@ from typing import Any
 
 from qa_tool.body import PLACEHOLDER_MARKER
 from qa_tool.config import Config
+from qa_tool.doubts import describe_stored, open_doubts
 from qa_tool.errors import AnswerFileError, GitError, LockError, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
 from qa_tool.library import answer_paths, find_answer, relative
@@ -67,6 +68,8 @@ class Reviewed:
     confidence: str | None
     reviewed_by: list[str]
     review_fingerprint: str
+    cleared_doubts: int = 0
+    """How many conversion doubts (``legacy.doubts``) this review cleared."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +81,7 @@ class Reviewed:
             "confidence": self.confidence,
             "reviewed_by": self.reviewed_by,
             "review_fingerprint": self.review_fingerprint,
+            "cleared_doubts": self.cleared_doubts,
         }
 
 
@@ -235,6 +239,11 @@ def _review_one(
     if meta.get("review_due") is not None:
         new_due = config.review.interval_for(topic, level).after(date)
     fingerprint = text_digest(meta.get("title"), answer.body)
+    doubts = open_doubts(meta)
+    log_note = note.strip() if note is not None else None
+    if doubts:
+        cleared = _cleared_note(doubts)
+        log_note = f"{log_note} ({cleared})" if log_note else cleared
 
     def change(front: Any) -> None:
         _set(front, "last_reviewed", date)
@@ -244,8 +253,10 @@ def _review_one(
             _set(front, "confidence", confidence)
         _add_reviewers(front, reviewers)
         _set(front, "review_fingerprint", fingerprint)
-        if note is not None:
-            _append_log(front, date, reviewers, note.strip())
+        if doubts:
+            del front["legacy"]["doubts"]
+        if log_note is not None:
+            _append_log(front, date, reviewers, log_note)
 
     changed = edit_front_matter(path, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
@@ -261,7 +272,14 @@ def _review_one(
         confidence=level,
         reviewed_by=names,
         review_fingerprint=fingerprint,
+        cleared_doubts=len(doubts),
     )
+
+
+def _cleared_note(doubts: Sequence[dict[str, Any]]) -> str:
+    """The review-log words for the conversion doubts a review clears."""
+    count = f"{len(doubts)} conversion doubt{'s' if len(doubts) != 1 else ''}"
+    return f"cleared {count}: " + "; ".join(describe_stored(doubt) for doubt in doubts)
 
 
 def _set(front: Any, key: str, value: Any) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from qa_tool.body import PLACEHOLDER_MARKER, citations, parse_body, placeholder_lines
 from qa_tool.config import Config
 from qa_tool.dates import as_date
+from qa_tool.doubts import describe_stored, open_doubts
 from qa_tool.errors import AnswerFileError
 from qa_tool.library import (
     Found,
@@ -204,7 +205,20 @@ def check_answer(
     _check_dates(meta, today, add)
     _check_body(answer, add)
     _check_placeholders(answer, add)
+    _check_doubts(answer, add)
     return out
+
+
+def _check_doubts(answer: Answer, add) -> None:
+    """Each doubt ``qa convert`` left open is a warning until a review clears it."""
+    for n, doubt in enumerate(open_doubts(answer.meta)):
+        add(
+            "conversion-doubt",
+            f"conversion doubt, {describe_stored(doubt)}; check it, then record a review "
+            "(qa review) to clear it",
+            ("legacy", "doubts", n),
+            WARNING,
+        )
 
 
 def _check_identity(answer: Answer, config: Config, stems, add) -> None:

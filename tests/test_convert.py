@@ -35,7 +35,7 @@ def legacy(
     *,
     meta: str | None = None,
     summary: str = "Yes, regular walking helps most hearts.",
-    research: str = "Walking lowers blood pressure 1.",
+    research: str = "Walking lowers blood pressure 1. It eases stress too 1.",
     doctor: str = "- How much should I walk?",
     references: str | None = None,
     topic: str | None = "Cardiology",
@@ -97,6 +97,8 @@ def test_sample_000_becomes_an_in_review_oncology_answer(library, qa):
             "status": "converted",
             "id": answer_id,
             "warnings": [f"reference {n} has no details (stub)" for n in (1, 2, 3, 6)],
+            "doubts": [],
+            "kept": [],
             "error": None,
         }
     ]
@@ -637,7 +639,10 @@ def test_inputs_that_are_not_answers_fail_and_the_batch_goes_on(library, qa, tmp
         "4-utf16.txt": "starts with a UTF-16 byte-order mark but is not valid UTF-16",
         "5-no-sections.txt": "not a legacy answer: no 'What the research says' or "
         "'What to ask your doctor' section",
-        "6-no-question.txt": "no question line before the first section",
+        "6-no-question.txt": (
+            "no question found: expected the page's question (a line ending with '?') "
+            "before the summary"
+        ),
         "7-answer-file.md": "starts with '---': this looks like an answer file with front "
         "matter, not a legacy text",
         "8-good.txt": None,

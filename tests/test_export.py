@@ -1021,3 +1021,21 @@ def test_a_repeat_export_reuses_renderings_and_sees_every_change(
     ):
         cached = (tmp_path / "three" / "data" / name).read_bytes()
         assert cached == (tmp_path / "four" / "data" / name).read_bytes(), name
+
+
+def test_reference_authors_keep_every_initial_and_et_al():
+    from qa_tool.render import resolve_reference
+
+    item = {
+        "id": "1",
+        "author": [
+            {"family": "Chiu", "given": "HY"},
+            {"family": "Lee", "given": "Kyung-Min"},
+            {"literal": "et al."},
+        ],
+        "title": "Sleep",
+    }
+
+    text = "".join(segment for segment, _href in resolve_reference(item, 1, True).segments)
+
+    assert text.startswith("Chiu HY, Lee KM, et al. Sleep.")

@@ -6,6 +6,7 @@ other cases are small legacy texts written here, one per variation the archives 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import doctest
 from pathlib import Path
@@ -246,8 +247,12 @@ def test_page_chrome_is_removed_wherever_it_stands(chrome: str, position: str) -
     lines.insert(index, chrome)
 
     answer = parse_legacy("\n".join(lines))
+    expected = parse_legacy(clean)
 
-    assert answer == parse_legacy(clean)
+    assert dataclasses.replace(answer, doubts=[]) == dataclasses.replace(expected, doubts=[])
+    assert [(doubt.kind, doubt.number) for doubt in answer.doubts] == [
+        (doubt.kind, doubt.number) for doubt in expected.doubts
+    ]
 
 
 def test_chrome_words_inside_sentences_are_kept() -> None:
@@ -302,11 +307,20 @@ def test_question_prefix_and_emphasis_are_stripped() -> None:
     assert answer.warnings == ["reference 1 has no details (stub)"]
 
 
-def test_question_without_question_mark_is_kept_with_warning() -> None:
-    answer = parse_legacy(legacy_text(question="Walking and the heart"))
+def test_heading_without_question_mark_is_taken_with_a_doubt() -> None:
+    answer = parse_legacy(legacy_text(question="# Walking and the heart"))
 
     assert answer.question == "Walking and the heart"
-    assert "question does not end with '?'" in answer.warnings
+    assert [(doubt.kind, doubt.line, doubt.decision) for doubt in answer.doubts][0] == (
+        "question",
+        1,
+        "taken as the question although it has no '?'",
+    )
+
+
+def test_plain_line_without_question_mark_is_no_question() -> None:
+    with pytest.raises(LegacyFormatError, match="no question found"):
+        parse_legacy(legacy_text(question="Walking and the heart"), "a.txt")
 
 
 def test_summary_is_everything_between_question_and_first_section() -> None:
@@ -377,7 +391,7 @@ def test_doctor_line_without_bullet_among_bullets_is_kept_with_warning() -> None
 
     assert answer.doctor_questions == ["How far should I walk?", "Is running better?"]
     assert answer.warnings == [
-        "a line in 'What to ask your doctor' has no bullet; kept as a question: "
+        "line 7: a line in 'What to ask your doctor' has no bullet; kept as a question: "
         "'Is running better?'",
         "reference 1 has no details (stub)",
     ]
@@ -412,7 +426,10 @@ def test_unknown_confidence_word_is_left_empty_with_warning() -> None:
     answer = parse_legacy(legacy_text(meta="medium confidence"))
 
     assert answer.confidence is None
-    assert "unknown confidence 'medium'; left empty" in answer.warnings
+    assert [(d.kind, d.line, d.text) for d in answer.doubts if d.kind == "confidence"] == [
+        ("confidence", 2, "medium confidence")
+    ]
+    assert "'medium' is not a GRADE level" in answer.doubts[0].decision
     assert "medium" not in answer.body_markdown()
 
 
@@ -446,10 +463,10 @@ def test_ambiguous_numeric_date_is_never_guessed(raw_date: str) -> None:
     answer = parse_legacy(legacy_text(meta=f"Last reviewed {raw_date}"))
 
     assert answer.last_reviewed is None
-    assert (
-        f"last reviewed date {raw_date!r} is ambiguous (day and month order unknown); "
-        "left empty" in answer.warnings
-    )
+    (doubt,) = [doubt for doubt in answer.doubts if doubt.kind == "review-date"]
+    assert doubt.line == 2
+    assert doubt.text == f"Last reviewed {raw_date}"
+    assert doubt.decision.startswith(f"left empty: {raw_date!r} is ambiguous: 2025-04-03 if")
 
 
 @pytest.mark.parametrize(
@@ -458,7 +475,7 @@ def test_ambiguous_numeric_date_is_never_guessed(raw_date: str) -> None:
         ("February 30, 2026", "is not a date this tool reads"),
         ("Smarch 3, 2026", "is not a date this tool reads"),
         ("13/13/2025", "is not a date this tool reads"),
-        ("May 2026", "is not a date this tool reads"),
+        ("May 2026", "gives no day"),
         ("03/04/25", "has a two-digit year"),
     ],
 )
@@ -466,10 +483,8 @@ def test_unreadable_date_is_left_empty_with_warning(raw_date: str, problem: str)
     answer = parse_legacy(legacy_text(meta=f"Last reviewed: {raw_date}"))
 
     assert answer.last_reviewed is None
-    assert answer.warnings == [
-        f"last reviewed date {raw_date!r} {problem}; left empty",
-        "reference 1 has no details (stub)",
-    ]
+    (doubt,) = [doubt for doubt in answer.doubts if doubt.kind == "review-date"]
+    assert doubt.decision == f"left empty: {raw_date!r} {problem}"
     assert raw_date not in answer.body_markdown()
 
 
@@ -691,6 +706,7 @@ def test_reference_entry_styles_and_wrapped_lines() -> None:
             "author": [
                 {"family": "Roe", "given": "R"},
                 {"family": "van Dijk", "given": "A"},
+                {"literal": "et al."},
             ],
             "title": "Habitual exercise",
             "container-title": "Lancet",
@@ -703,6 +719,7 @@ def test_reference_entry_styles_and_wrapped_lines() -> None:
         {
             "id": "3",
             "type": "article-journal",
+            "author": [{"family": "Brown", "given": "K"}],
             "title": "Steps and hearts",
             "container-title": "Nutrients",
             "issued": 2017,
@@ -759,10 +776,15 @@ def test_reference_list_decides_which_sentence_final_numbers_are_citations() -> 
         "Vaccines work [@1]. The trial enrolled 12. It is given in stages 3 and 4."
     ]
     assert answer.citations == [1]
-    assert answer.warnings == [
-        "kept sentence-final '12' after 'enrolled' as prose: not in the References list",
-        "kept '4' after 'and' as prose although the References list has that number; check it",
-        "reference 4 is listed but never cited",
+    assert answer.warnings == ["reference 4 is listed but never cited"]
+    assert [doubt.to_dict() for doubt in answer.doubts] == [
+        {
+            "kind": "citation",
+            "line": 4,
+            "number": 12,
+            "text": "Vaccines work 1. The trial enrolled 12. It is given in stages 3 and 4.",
+            "decision": "kept as prose: the References list has no 12",
+        }
     ]
 
 
@@ -787,10 +809,7 @@ def test_numbered_research_line_with_a_year_is_not_taken_for_a_reference() -> No
 def test_repeated_warning_is_reported_once() -> None:
     answer = research_of("It enrolled 12. It enrolled 12.", references=(VANCOUVER_ENTRY,))
 
-    assert answer.warnings == [
-        "kept sentence-final '12' after 'enrolled' as prose: not in the References list",
-        "reference 1 is listed but never cited",
-    ]
+    assert answer.warnings == ["reference 1 is listed but never cited"]
 
 
 def test_references_without_numbers_are_not_used() -> None:
@@ -837,9 +856,9 @@ def test_footers_naming_different_topics_keep_the_first_with_warning() -> None:
     answer = parse_legacy(legacy_text(footer=f"{FOOTER}\n{other_footer}"))
 
     assert answer.topic == "Cardiology"
-    assert answer.warnings[0] == (
-        "footers name several topics ['Cardiology', 'Oncology']; used 'Cardiology'"
-    )
+    assert [(d.kind, d.text, d.decision) for d in answer.doubts if d.kind == "topic"] == [
+        ("topic", "Oncology", "used 'Cardiology' (line 7); the text also names 'Oncology'")
+    ]
 
 
 def test_missing_footer_leaves_topic_empty_with_warning() -> None:
@@ -861,12 +880,13 @@ def test_missing_footer_leaves_topic_empty_with_warning() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks binary"),
         (bytes(range(1, 32)) * 4, "looks binary"),
         (b"\xff\xfeA", "not valid UTF-16"),
-        (b"What the research says\nWalking helps 1.\n", "no question line"),
-        (b"Mode\nShare\nWhat to ask your doctor\n- Is it safe?\n", "no question line"),
+        (b"What the research says\nWalking helps 1.\n", "no question found"),
+        (b"Mode\nShare\nWhat to ask your doctor\n- Is it safe?\n", "no question found"),
         (b"Is walking good?\nYes it is.\n", "no 'What the research says' or"),
         (b"Is walking good?\nReferences\n1. Smith J. Walking. BMJ. 2001;1:1.\n", "no 'What"),
         (b"---\ntitle: Walking\n---\nWhat the research says\nx\n", "front matter"),
-        (b"x" * 400 + b"\nWhat the research says\nx\n", "400 characters"),
+        (b"x" * 400 + b"\nWhat the research says\nx\n", "no question found"),
+        (b"Why? " * 80 + b"\nWhat the research says\nx\n", "399 characters"),
     ],
     ids=[
         "empty",
@@ -881,6 +901,7 @@ def test_missing_footer_leaves_topic_empty_with_warning() -> None:
         "only-references",
         "front-matter",
         "paragraph-as-question",
+        "question-too-long",
     ],
 )
 def test_input_that_is_not_an_answer_is_rejected(data: bytes | str, message: str) -> None:

@@ -103,6 +103,7 @@ def test_confidence_credentials_note_and_review_due_from_the_new_level(library, 
                 "confidence": "high",
                 "reviewed_by": ["Jane Doe"],
                 "review_fingerprint": FINGERPRINT,
+                "cleared_doubts": 0,
             }
         ],
         "refused": [],

@@ -135,9 +135,15 @@ def render_text(outcome: ReviewOutcome) -> None:
     for r in outcome.reviewed:
         verb = "recorded" if r.changed else "already recorded"
         due = f", review_due {r.review_due}" if r.review_due else ""
+        plural = "s" if r.cleared_doubts != 1 else ""
+        cleared = (
+            f"; cleared {r.cleared_doubts} conversion doubt{plural} (in review_log)"
+            if r.cleared_doubts
+            else ""
+        )
         console.print(
             f"{verb}: {escape(r.path)}: last_reviewed {r.last_reviewed}{due}, "
-            f"reviewed by {escape(', '.join(r.reviewed_by))}",
+            f"reviewed by {escape(', '.join(r.reviewed_by))}{cleared}",
             soft_wrap=True,
         )
     if outcome.commit:
