@@ -58,7 +58,8 @@ def test_doubts_are_in_the_report_and_in_the_answer(library, qa):
             "kind": "citation",
             "line": 5,
             "number": 2,
-            "text": "Aspirin lowers the risk of a second heart attack 1. It works at lower doses 2.",
+            "text": "Aspirin lowers the risk of a second heart attack 1. "
+            "It works at lower doses 2.",
             "decision": "kept as prose: the References list has no 2",
         },
     ]
