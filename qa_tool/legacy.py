@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 from qa_tool import evidence
 from qa_tool.doubts import CONFIDENCE, QUESTION, REVIEW_DATE, TOPIC, Doubt
 from qa_tool.errors import LegacyFormatError
-from qa_tool.model import Confidence, SectionTitle
 from qa_tool.evidence import NUMBER_TAKING_WORDS, Paragraph
+from qa_tool.model import Confidence, SectionTitle
 
 __all__ = [
     "NO_FOOTER_TOPIC",
