@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import doctest
 
-from conftest import QA, build_tree
+from helpers import QA, build_tree
 
 from qa_tool import doubts
 from qa_tool.doubts import open_doubts
