@@ -87,18 +87,22 @@ def test_convert_force_racing_a_review_gives_one_whole_edit_or_both(library, tmp
     original = target.read_bytes()
     errors_before = validation_errors(library)
 
-    # The outcomes, one command after the other: the new conversion (whether or not the
-    # review came first: a conversion replaces the whole file), the review of it, and the
-    # review of the original (if the conversion were refused).
+    # The outcomes, one command after the other: the new conversion, the review of it,
+    # the conversion after a review (which keeps the review history), and the review of
+    # the original (if the conversion were refused).
     source.write_text(LEGACY.format(research="Tea protects the liver in mice"), encoding="utf-8")
     assert qa(*in_process[review]).exit_code == 0
     reviewed_original = target.read_bytes()
+    # A conversion after the review keeps the review history it replaces.
+    assert qa(*in_process[convert]).exit_code == 0
+    converted_keeping_review = target.read_bytes()
     target.write_bytes(original)
     assert qa(*in_process[convert]).exit_code == 0
     converted = target.read_bytes()
     assert qa(*in_process[review]).exit_code == 0
     converted_then_reviewed = target.read_bytes()
-    assert len({original, reviewed_original, converted, converted_then_reviewed}) == 4
+    outcomes = {original, reviewed_original, converted, converted_then_reviewed}
+    assert len(outcomes | {converted_keeping_review}) == 5
 
     seen = {}
     for _round in range(RACE_ROUNDS):
@@ -113,7 +117,7 @@ def test_convert_force_racing_a_review_gives_one_whole_edit_or_both(library, tmp
         if r_code:
             assert LOCKED in r_report["refused"][0]["message"] and LOCKED in r_err
         allowed = {
-            (0, 0): {converted, converted_then_reviewed},
+            (0, 0): {converted, converted_then_reviewed, converted_keeping_review},
             (0, 1): {converted},
             (1, 0): {reviewed_original},
         }[(c_code, r_code)]
