@@ -446,16 +446,33 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
                 _Candidate(paragraph, match.start(), match.end(), PANDOC, numbers, match[0])
             )
         for match in _BRACKET_RE.finditer(text):
-            if _followed_by_link(text, match.end()):
-                continue
-            found.extend(_explicit(paragraph, match, BRACKET, match[0]))
+            start, end = match.start(), match.end()
+            if _followed_by_link(text, end):
+                if text[end] != "(":
+                    continue  # "[1][2]: ..." reads as a link label
+                # "[1] [2](https://...)": the last group is a link; the groups before it cite.
+                end = text.rfind("[", start, end)
+                while end > start and text[end - 1] in " \u00a0":
+                    end -= 1
+                if end <= start:
+                    continue
+            found.extend(_explicit(paragraph, start, end, BRACKET, text[start:end]))
     if "(" in text:
         for match in _PAREN_RE.finditer(text):
-            found.extend(_explicit(paragraph, match, PARENTHESIS, match[0]))
+            found.extend(_explicit(paragraph, match.start(), match.end(), PARENTHESIS, match[0]))
     if "^" in text or "<sup>" in text or _has_superscript_digit(text):
         for match in _SUPERSCRIPT_RE.finditer(text):
             inner = match["tag"] or match["caret"] or match["unicode"]
-            found.extend(_explicit(paragraph, match, SUPERSCRIPT, inner))
+            found.extend(
+                _explicit(
+                    paragraph,
+                    match.start(),
+                    match.end(),
+                    SUPERSCRIPT,
+                    inner,
+                    unicode=bool(match["unicode"]),
+                )
+            )
     taken = sorted((candidate.start, candidate.end) for candidate in found)
     for match in _BARE_RE.finditer(text):
         start = match.start("numbers")
@@ -509,13 +526,12 @@ def _numbers(inner: str) -> tuple[list[int], str | None]:
 
 
 def _explicit(
-    paragraph: Paragraph, match: re.Match[str], style: str, inner: str
+    paragraph: Paragraph, start: int, end: int, style: str, inner: str, unicode: bool = False
 ) -> list[_Candidate]:
     text = paragraph.text
     numbers, reason = _numbers(inner)
     if reason is not None:
         return []
-    start, end = match.start(), match.end()
     window = text[max(0, start - _WINDOW) : start]
     # A stop and spaces written before the citation belong to it: "claim.[1]" → "claim [@1]."
     punct = ""
@@ -536,7 +552,7 @@ def _explicit(
     if style == SUPERSCRIPT:
         if start > 0 and not text[start - 1].isspace() and _POWER_BASE_RE.search(window):
             return []  # a power: m², 10⁶
-        if match["unicode"] and start > 0 and text[start - 1].isspace():
+        if unicode and start > 0 and text[start - 1].isspace():
             candidate.weak_prose = "a superscript standing apart from the word"
     elif style == PARENTHESIS:
         if _is_enumerator(before, after, previous):
