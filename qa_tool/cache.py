@@ -1,9 +1,20 @@
 """The metadata cache: a second run reads only the answers that changed.
 
-``.qa/cache.sqlite3`` (ignored by git) keeps, per answer file, its summary
-front matter (:data:`~qa_tool.reader.SUMMARY_FIELDS`), body line and text
-digest, keyed by the file's path and its size, modification time, change time
-and inode, all in nanoseconds. An entry is used only when all five match.
+``.qa/cache.sqlite3`` (ignored by git) keeps, per version of an answer file,
+its summary front matter (:data:`~qa_tool.reader.SUMMARY_FIELDS`), body line,
+text digest and git text key, keyed by the git blob id of the file's bytes:
+content-addressed, so an entry can never be stale, and a ``.qa/`` copied into
+another clone of the same repository (a CI cache) is as good there.
+
+Which blob a file holds now comes from one of two places:
+
+- git, for tracked files that git reports unmodified (``git ls-files -s``
+  with ``-m -d``, see :func:`qa_tool.gitinfo.clean_blobs`): git keeps its
+  index stat cache current and compares the content of racily clean entries,
+  so one git call replaces a ``stat`` per file;
+- the file's path, size, modification time, change time and inode, all in
+  nanoseconds, recorded when it was last read, for everything else (outside
+  git, untracked, modified). An entry is used only when all five match.
 
 Racy entries, as git calls them: a file changed within the same clock tick as
 the moment it was cached could change again without its times moving. So an
@@ -30,7 +41,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 6  # 6: summaries hold the accepted reading grade (readability)
+FORMAT = 7  # 7: summaries keyed by git blob id; paths and stat keys point at blobs
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
@@ -46,6 +57,7 @@ class CachedSummary:
     meta: dict[str, Any]
     body_line: int
     digest: str
+    git_blob: tuple[str, str, str] | None = None  # (blob id, body digest, title YAML)
 
 
 def _encode(meta: dict[str, Any]) -> str:
@@ -90,84 +102,163 @@ def _decode(text: str) -> dict[str, Any]:
     return meta
 
 
-class SummaryCache:
-    """Open with :meth:`open`; look entries up, record new ones, :meth:`save` at the end."""
+_FILES = (
+    "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+    "ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, blob TEXT)"
+)
+_SUMMARIES = (
+    "CREATE TABLE IF NOT EXISTS summaries (blob TEXT PRIMARY KEY, meta TEXT, body_line INTEGER, "
+    "digest TEXT, body_key TEXT, title_yaml TEXT)"
+)
 
-    def __init__(self, path: Path, rows: dict[str, tuple]):
+
+def _current(con: sqlite3.Connection) -> bool:
+    info = dict(con.execute("SELECT key, value FROM info"))
+    return info.get("format") == str(FORMAT) and info.get("tool") == __version__
+
+
+class SummaryCache:
+    """Open with :meth:`open`; look entries up, record new ones, :meth:`save` at the end.
+
+    Entries by blob id are read at :meth:`open`; the path table (the stat
+    rule) only when a file needs it.
+    """
+
+    def __init__(self, path: Path, summaries: dict[str, tuple], valid: bool = True):
         self.path = path
-        self._rows = rows
-        self._new: list[tuple] = []
-        self._known = set(rows)
+        self._summaries = summaries
+        self._files: dict[str, tuple] | None = None if valid else {}
+        self._new_files: list[tuple] = []
+        self._new_summaries: dict[str, tuple] = {}
+        self._known_files: set[str] | None = None
 
     @classmethod
     def open(cls, state_dir: Path) -> SummaryCache:
         path = state_dir / FILE_NAME
-        rows: dict[str, tuple] = {}
+        summaries: dict[str, tuple] = {}
+        valid = False
         if path.exists():
             with (
                 contextlib.suppress(sqlite3.Error, OSError, ValueError),
                 contextlib.closing(sqlite3.connect(path, timeout=2)) as con,
             ):
-                info = dict(con.execute("SELECT key, value FROM info"))
-                if info.get("format") == str(FORMAT) and info.get("tool") == __version__:
-                    rows = {
+                if _current(con):
+                    summaries = {
                         r[0]: r[1:]
                         for r in con.execute(
-                            "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns, "
-                            "meta, body_line, digest FROM files"
+                            "SELECT blob, meta, body_line, digest, body_key, title_yaml "
+                            "FROM summaries"
                         )
                     }
-        return cls(path, rows)
+                    valid = True
+        return cls(path, summaries, valid)
+
+    def _load_files(self) -> dict[str, tuple]:
+        if self._files is None:
+            self._files = {}
+            with (
+                contextlib.suppress(sqlite3.Error, OSError, ValueError),
+                contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            ):
+                self._files = {
+                    r[0]: r[1:]
+                    for r in con.execute(
+                        "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns, blob FROM files"
+                    )
+                }
+            self._known_files = set(self._files)
+        return self._files
+
+    def get_blob(self, blob: str) -> CachedSummary | None:
+        """The summary of the file version with this git blob id, if cached."""
+        row = self._summaries.get(blob)
+        if row is None:
+            return None
+        try:
+            text_key = (blob, row[3], row[4]) if row[3] is not None else None
+            return CachedSummary(_decode(row[0]), row[1], row[2], text_key)
+        except (ValueError, TypeError):
+            return None
 
     def get(self, rel: str, key: StatKey) -> CachedSummary | None:
-        row = self._rows.pop(rel, None)  # each row is used once; let it go
+        """The summary of the file at ``rel`` if its stat key still matches (and is not racy)."""
+        row = self._load_files().pop(rel, None)  # each row is used once; let it go
         if row is None or tuple(row[:4]) != key:
             return None
         recorded_ns = row[4]
         if recorded_ns - key[1] < RACY_NS:
             return None
-        try:
-            return CachedSummary(_decode(row[5]), row[6], row[7])
-        except (ValueError, TypeError):
-            return None
+        return self.get_blob(row[5])
 
-    def put(self, rel: str, key: StatKey, meta: dict[str, Any], body_line: int, digest: str):
+    def put(
+        self,
+        rel: str,
+        key: StatKey | None,
+        meta: dict[str, Any],
+        body_line: int,
+        digest: str,
+        git_blob: tuple[str, str, str] | None = None,
+    ) -> None:
+        """Record a file just read: its summary under its blob id; its stat key under its path.
+
+        ``key`` None records the summary only (a file git vouches for by blob id).
+        """
         try:
             encoded = _encode(meta)
         except (TypeError, ValueError):
             return  # a value JSON cannot hold (binary data): simply not cached
-        self._new.append((rel, *key, time.time_ns(), encoded, body_line, digest))
+        blob = git_blob[0] if git_blob is not None else f"path:{rel}"
+        body_key, title_yaml = (git_blob[1], git_blob[2]) if git_blob is not None else (None, None)
+        if blob not in self._summaries:
+            self._new_summaries[blob] = (encoded, body_line, digest, body_key, title_yaml)
+        if key is not None:
+            self._new_files.append((rel, *key, time.time_ns(), blob))
 
-    def save(self, keep: Iterable[str] | None = None) -> None:
-        """Write new entries; with ``keep`` (a full scan's paths) drop entries of files gone."""
-        stale = self._known - set(keep) if keep is not None else set()
-        if not self._new and not stale:
+    def save(self, keep: Iterable[str] | None = None, keep_blobs: Iterable[str] = ()) -> None:
+        """Write new entries; with ``keep`` (a full scan's paths) drop entries of files gone.
+
+        ``keep_blobs`` (with ``keep``) are the blob ids of the scan's files: other
+        summaries belong to versions no file holds any more and are dropped too.
+        """
+        stale_files: set[str] = set()
+        stale_blobs: set[str] = set()
+        if keep is not None:
+            if self._known_files is not None:
+                stale_files = self._known_files - set(keep)
+            wanted = set(keep_blobs) | {row[-1] for row in self._new_files}
+            stale_blobs = set(self._summaries) - wanted
+        if not (self._new_files or self._new_summaries or stale_files or stale_blobs):
             return
         with contextlib.suppress(sqlite3.Error, OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
                 con.execute("PRAGMA journal_mode=WAL")
                 con.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS files (rel TEXT PRIMARY KEY, size INTEGER, "
-                    "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
-                    "meta TEXT, body_line INTEGER, digest TEXT)"
-                )
-                info = dict(con.execute("SELECT key, value FROM info"))
-                if info.get("format") != str(FORMAT) or info.get("tool") != __version__:
-                    con.execute("DELETE FROM files")
-                    for table in ("git_verdicts", "blob_keys", "rendered"):
+                if not _current(con):
+                    for table in ("files", "summaries", "git_verdicts", "blob_keys", "rendered"):
                         con.execute(f"DROP TABLE IF EXISTS {table}")
                     con.executemany(
                         "INSERT OR REPLACE INTO info VALUES (?, ?)",
                         [("format", str(FORMAT)), ("tool", __version__)],
                     )
+                con.execute(_FILES)
+                con.execute(_SUMMARIES)
                 con.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    self._new,
+                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
+                    ((blob, *row) for blob, row in self._new_summaries.items()),
                 )
-                con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale])
-        self._new = []
+                con.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", self._new_files
+                )
+                if keep is not None and self._known_files is None:
+                    # The path table was never read (git vouched for every file): prune in SQL.
+                    con.execute("CREATE TEMP TABLE keep (rel TEXT PRIMARY KEY)")
+                    con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((r,) for r in keep))
+                    con.execute("DELETE FROM files WHERE rel NOT IN (SELECT rel FROM keep)")
+                con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale_files])
+                con.executemany("DELETE FROM summaries WHERE blob = ?", [(b,) for b in stale_blobs])
+        self._new_files = []
+        self._new_summaries = {}
 
 
 class BlobKeys:

@@ -121,6 +121,40 @@ def open_repo(root: Path) -> Repo | None:
     return Repo(Path(root), lines[1] if len(lines) > 1 else "", lines[0].strip() == "true")
 
 
+def clean_blobs(root: Path, folder: str) -> dict[str, str]:
+    """``{path: blob id}`` for the files under ``folder`` that git says are unmodified.
+
+    One ``git ls-files`` call: ``-s`` names each tracked file's blob, ``-m -d``
+    the ones whose work-tree file differs (git trusts its index stat cache and
+    compares the content of racily clean entries, as ``git status`` does).
+    Left out, so callers look at the file itself: modified or deleted files,
+    files marked assume-unchanged or skip-worktree (their index entry is not
+    kept current), unmerged ones and anything but a regular file. Paths are
+    relative to ``root``, with '/'. Empty when ``root`` is not in a git work
+    tree or git fails: then every file is looked at.
+    """
+    try:
+        out = run_git(root, "ls-files", "-z", "-v", "-s", "-m", "-d", "--", folder or ".")
+    except GitError:
+        return {}
+    clean: dict[str, str] = {}
+    changed: list[str] = []
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        tag = record[:1]
+        if tag == b"H":  # "H 100644 <blob> 0\t<path>"
+            info, _, path = record[2:].partition(b"\t")
+            mode, blob, stage = info.split(b" ")
+            if mode in (b"100644", b"100755") and stage == b"0":
+                clean[path.decode("utf-8", "surrogateescape")] = blob.decode("ascii")
+        else:  # C (modified), R (deleted), lowercase (assume-unchanged), S (skip-worktree)...
+            changed.append(record.partition(b"\t")[2].decode("utf-8", "surrogateescape"))
+    for path in changed:
+        clean.pop(path, None)
+    return clean
+
+
 def head_commit(repo: Repo) -> str | None:
     """The commit HEAD points at, or None in a repository with no commits yet."""
     try:

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
@@ -48,15 +49,36 @@ class Found:
 
     ``name`` is the path as text; the :class:`~pathlib.Path` is made on first use,
     since a scan of 100,000 files would otherwise spend most of its time building them.
+    The stat of a scanned file is taken on first use too: files that git vouches
+    for (see :func:`qa_tool.gitinfo.clean_blobs`) never need one.
     """
 
-    __slots__ = ("name", "stat", "is_link", "_path")
+    __slots__ = ("name", "_stat", "_entry", "is_link", "_path")
 
-    def __init__(self, path: Path | str, stat: os.stat_result | None, is_link: bool):
+    _UNSET = object()
+
+    def __init__(
+        self,
+        path: Path | str,
+        stat: os.stat_result | None | object = _UNSET,
+        is_link: bool = False,
+        entry: os.DirEntry | None = None,
+    ):
         self.name = str(path)
-        self.stat = stat
+        self._stat = stat
+        self._entry = entry
         self.is_link = is_link
         self._path = path if isinstance(path, Path) else None
+
+    @property
+    def stat(self) -> os.stat_result | None:
+        if self._stat is Found._UNSET:
+            try:
+                self._stat = self._entry.stat() if self._entry is not None else os.stat(self.name)
+            except OSError:
+                self._stat = None
+            self._entry = None
+        return self._stat  # type: ignore[return-value]
 
     @property
     def path(self) -> Path:
@@ -100,11 +122,7 @@ def scan_markdown(
                 if entry.name.endswith(suffixes):
                     odd.append(Path(entry.path))
             elif entry.name.endswith(suffixes):
-                try:
-                    st = entry.stat()
-                except OSError:
-                    st = None
-                files.append(Found(entry.path, st, entry.is_symlink()))
+                files.append(Found(entry.path, is_link=entry.is_symlink(), entry=entry))
         stack.extend(reversed(subdirs))
     files.sort(key=lambda f: f.path.parts if os.sep != "/" else f.name.split("/"))
     return files, odd
@@ -198,13 +216,18 @@ def load_answers(
             )
         )
     cache = None
+    clean: dict[str, str] = {}
     if summary:
-        from qa_tool.cache import SummaryCache, stat_key
+        from qa_tool.cache import SummaryCache
+        from qa_tool.gitinfo import clean_blobs
 
         cache = SummaryCache.open(config.state_dir)
+        if config.answers_dir.is_dir():
+            clean = clean_blobs(config.root, relative(config, config.answers_dir))
     slots: list[Answer | AnswerFileError | None] = []
     todo: list[tuple[int, Found, str]] = []
     rels: list[str] = []
+    blobs: list[str] = []  # every version in use, so the cache keeps exactly these
     for found in files:
         rel = relative(config, found.name)
         rels.append(rel)
@@ -217,8 +240,8 @@ def load_answers(
                 )
             )
             continue
-        if cache is not None and found.stat is not None:
-            hit = cache.get(rel, stat_key(found.stat))
+        if cache is not None:
+            hit = _cached(cache, rel, found, clean)
             if hit is not None:
                 slots.append(
                     Answer(
@@ -229,9 +252,12 @@ def load_answers(
                         hit.body_line,
                         digest=hit.digest,
                         partial=True,
+                        git_blob=hit.git_blob,
                         max_bytes=config.max_file_bytes,
                     )
                 )
+                if hit.git_blob is not None:
+                    blobs.append(hit.git_blob[0])
                 continue
         todo.append((len(slots), found, rel))
         slots.append(None)
@@ -243,8 +269,10 @@ def load_answers(
     )
     for (index, found, rel), item in zip(todo, parsed, strict=True):
         slots[index] = item
-        if cache is not None and isinstance(item, Answer) and found.stat is not None:
-            cache.put(rel, stat_key(found.stat), item.meta, item.body_line, item.digest)
+        if cache is not None and isinstance(item, Answer):
+            _record(cache, rel, found, item, clean)
+            if item.git_blob is not None:
+                blobs.append(item.git_blob[0])
     for item in slots:
         if isinstance(item, Answer):
             result.answers.append(item)
@@ -257,9 +285,33 @@ def load_answers(
             ensure_state_dir(config)
         except OSError:
             return result
-        all_rels = rels if full_scan else None
-        cache.save(keep=all_rels)
+        cache.save(keep=rels if full_scan else None, keep_blobs=blobs)
     return result
+
+
+def _cached(cache: Any, rel: str, found: Found, clean: dict[str, str]) -> Any:
+    """The cached summary of a file: by the blob git vouches for, else by its stat key."""
+    from qa_tool.cache import stat_key
+
+    blob = clean.get(rel)
+    if blob is not None and not found.is_link:
+        hit = cache.get_blob(blob)
+        if hit is not None:
+            return hit
+    st = found.stat
+    return cache.get(rel, stat_key(st)) if st is not None else None
+
+
+def _record(cache: Any, rel: str, found: Found, answer: Answer, clean: dict[str, str]) -> None:
+    """Cache a file just read; its stat key too unless git vouches for exactly these bytes."""
+    from qa_tool.cache import stat_key
+
+    blob = answer.git_blob[0] if answer.git_blob is not None else None
+    vouched = blob is not None and clean.get(rel) == blob and not found.is_link
+    st = None if vouched else found.stat
+    if vouched or st is not None:
+        key = stat_key(st) if st is not None else None
+        cache.put(rel, key, answer.meta, answer.body_line, answer.digest, answer.git_blob)
 
 
 def load_library(

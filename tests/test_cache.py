@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 
 import pytest
-from helpers import answer_text, build_tree
+from helpers import answer_text, build_tree, commit_all, git, git_init
 
 from qa_tool import cache as cache_module
 from qa_tool.config import load_config
@@ -159,3 +160,109 @@ def test_parallel_and_serial_reads_agree(library, monkeypatch):
         (e.rule, e.line) for e in parallel_.failures
     ]
     assert calls == [2]  # the second read really went through a pool of two workers
+
+
+# --- keyed by git blob id: valid in any clone ----------------------------------------------
+
+
+def parsed_count(monkeypatch) -> list[str]:
+    """Record the paths each load parses (the rest came from the cache)."""
+    import qa_tool.library as lib
+
+    seen: list[str] = []
+    real = lib._parse_all
+
+    def counting(items, *args, **kwargs):
+        seen.extend(rel for _, rel in items)
+        return real(items, *args, **kwargs)
+
+    monkeypatch.setattr(lib, "_parse_all", counting)
+    return seen
+
+
+def committed_library(root, answers: dict[str, str]):
+    build_tree(root, {f"{ONC}/{name}": text for name, text in answers.items()})
+    git_init(root)
+    commit_all(root, "answers", "2026-01-05T10:00:00")
+    return root
+
+
+def test_a_restored_cache_is_valid_in_a_fresh_clone(tmp_path, monkeypatch):
+    """The CI shape: new inodes and times, .qa/ copied in; only the edited file is read."""
+    origin = committed_library(
+        tmp_path / "origin",
+        {f"{c}.md": answer_text(c, title=f"Question {c}?") for c in "abc"},
+    )
+    titles(origin)  # fills origin/.qa/
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-hardlinks", str(origin), str(clone))
+    shutil.copytree(origin / ".qa", clone / ".qa")
+    edited = clone / ONC / "b.md"
+    edited.write_text(answer_text("b", title="Question B?"), encoding="utf-8")  # same size
+    seen = parsed_count(monkeypatch)
+    assert titles(clone) == {"a.md": "Question a?", "b.md": "Question B?", "c.md": "Question c?"}
+    assert seen == [f"{ONC}/b.md"]
+
+
+def test_in_git_a_warm_run_takes_no_stat_of_unmodified_files(tmp_path, monkeypatch):
+    root = committed_library(tmp_path / "lib", {"a.md": answer_text("a", title="First?")})
+    titles(root)
+    import qa_tool.library as lib
+
+    def no_stat(self):
+        raise AssertionError(f"{self.name} was stat'ed")
+
+    monkeypatch.setattr(lib.Found, "stat", property(no_stat))
+    seen = parsed_count(monkeypatch)
+    assert titles(root) == {"a.md": "First?"}
+    assert seen == []
+
+
+def test_in_git_same_size_edit_in_the_same_instant_is_seen(tmp_path, monkeypatch):
+    """No settled fixture here: git's own racy-entry rule and its stat cache decide."""
+    root = committed_library(tmp_path / "lib", {"a.md": answer_text("a", title="Alpha?")})
+    assert titles(root) == {"a.md": "Alpha?"}
+    path = root / ONC / "a.md"
+    st = path.stat()
+    path.write_text(answer_text("a", title="Omega?"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert titles(root) == {"a.md": "Omega?"}
+    git(root, "add", "-A")  # staged: git now vouches for the new blob
+    assert titles(root) == {"a.md": "Omega?"}
+
+
+def test_in_git_addition_removal_and_rename_are_seen(tmp_path, monkeypatch):
+    root = committed_library(
+        tmp_path / "lib",
+        {"a.md": answer_text("a", title="First?"), "b.md": answer_text("b", title="Second?")},
+    )
+    titles(root)
+    git(root, "mv", f"{ONC}/b.md", f"{ONC}/renamed.md")
+    build_tree(root, {f"{ONC}/c.md": answer_text("c", title="Added?")})  # untracked
+    (root / ONC / "a.md").unlink()  # deleted, not staged
+    seen = parsed_count(monkeypatch)
+    assert titles(root) == {"renamed.md": "Second?", "c.md": "Added?"}
+    assert seen == [f"{ONC}/c.md"]  # the renamed file's blob was known already
+    assert entries(root) == {f"{ONC}/c.md"}  # files git vouches for need no path entry
+
+
+def test_files_marked_assume_unchanged_are_still_checked(tmp_path, settled):
+    root = committed_library(tmp_path / "lib", {"a.md": answer_text("a", title="Alpha?")})
+    titles(root)
+    git(root, "update-index", "--assume-unchanged", f"{ONC}/a.md")
+    (root / ONC / "a.md").write_text(answer_text("a", title="Changed?"), encoding="utf-8")
+    assert titles(root) == {"a.md": "Changed?"}
+
+
+def test_only_versions_in_use_stay_cached(tmp_path, settled):
+    root = committed_library(tmp_path / "lib", {"a.md": answer_text("a", title="One?")})
+    for title in ("Two?", "Three?"):
+        titles(root)
+        (root / ONC / "a.md").write_text(answer_text("a", title=title), encoding="utf-8")
+    assert titles(root) == {"a.md": "Three?"}
+    con = sqlite3.connect(root / ".qa" / "cache.sqlite3")
+    try:
+        kept = con.execute("SELECT count(*) FROM summaries").fetchone()[0]
+    finally:
+        con.close()
+    assert kept == 1

@@ -316,8 +316,16 @@ def test_git_is_one_log_pass_and_one_cat_file(library, tmp_path):
         for line in calls.read_text().split("\n")
         if line
     ]
-    # rev-parse for the root (config), the repository and HEAD; one log; one cat-file.
-    assert sorted(subcommands) == ["cat-file", "log", "rev-parse", "rev-parse", "rev-parse"]
+    # rev-parse for the root (config), the repository and HEAD; one ls-files (which files
+    # are unmodified, by blob id); one log; one cat-file.
+    assert sorted(subcommands) == [
+        "cat-file",
+        "log",
+        "ls-files",
+        "rev-parse",
+        "rev-parse",
+        "rev-parse",
+    ]
 
     # A second run at the same HEAD reuses the verdicts: no log, no blobs read.
     calls.write_text("")
@@ -328,7 +336,7 @@ def test_git_is_one_log_pass_and_one_cat_file(library, tmp_path):
         for line in calls.read_text().split("\n")
         if line
     ]
-    assert sorted(again_subcommands) == ["rev-parse", "rev-parse", "rev-parse"]
+    assert sorted(again_subcommands) == ["ls-files", "rev-parse", "rev-parse", "rev-parse"]
 
 
 def test_cached_verdicts_follow_new_commits_and_new_reviews(tmp_path):
