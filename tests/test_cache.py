@@ -170,13 +170,13 @@ def parsed_count(monkeypatch) -> list[str]:
     import qa_tool.library as lib
 
     seen: list[str] = []
-    real = lib._parse_all
+    real = lib.map_chunks
 
-    def counting(items, *args, **kwargs):
+    def counting(func, items, **kwargs):
         seen.extend(rel for _, rel in items)
-        return real(items, *args, **kwargs)
+        return real(func, items, **kwargs)
 
-    monkeypatch.setattr(lib, "_parse_all", counting)
+    monkeypatch.setattr(lib, "map_chunks", counting)
     return seen
 
 
