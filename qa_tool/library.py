@@ -55,12 +55,10 @@ class Found:
 
     __slots__ = ("name", "_stat", "_entry", "is_link", "_path")
 
-    _UNSET = object()
-
     def __init__(
         self,
         path: Path | str,
-        stat: os.stat_result | None | object = _UNSET,
+        stat: os.stat_result | None | bool = False,  # False: not taken yet
         is_link: bool = False,
         entry: os.DirEntry | None = None,
     ):
@@ -70,9 +68,13 @@ class Found:
         self.is_link = is_link
         self._path = path if isinstance(path, Path) else None
 
+    def __reduce__(self) -> tuple:
+        # For worker processes: a DirEntry cannot be pickled; the stat is taken there if needed.
+        return (Found, (self.name, self._stat, self.is_link))
+
     @property
     def stat(self) -> os.stat_result | None:
-        if self._stat is Found._UNSET:
+        if self._stat is False:
             try:
                 self._stat = self._entry.stat() if self._entry is not None else os.stat(self.name)
             except OSError:
