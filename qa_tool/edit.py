@@ -146,6 +146,27 @@ def edit_front_matter(
     cannot be read, or a write that fails half way (rule ``write-failed``; the
     file is then as it was, and no temporary file is left).
     """
+    edited = preview_front_matter_edit(path, change, max_bytes)
+    if edited is None:
+        return False
+    try:
+        atomic_write(path, edited[1])
+    except OSError as exc:
+        raise AnswerFileError(
+            path,
+            f"cannot be written: {exc.strerror or exc}; the file is unchanged",
+            rule="write-failed",
+        ) from None
+    return True
+
+
+def preview_front_matter_edit(
+    path: Path, change: Callable[[Any], None], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[bytes, bytes] | None:
+    """The file's bytes before and after ``change``, writing nothing (None: no change).
+
+    What :func:`edit_front_matter` would write; a ``--dry-run`` shows the difference.
+    """
     raw = read_bytes_checked(path, max_bytes)
     decode_text(raw, path)  # the same checks as reading: not binary, UTF-8
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -160,15 +181,25 @@ def edit_front_matter(
     new_front = render_front_matter(meta, like=plain_front)
     new_front = _merge_unchanged(plain_front, new_front, old, meta)
     if new_front == plain_front:
-        return False
+        return None
     new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
     data = new_text.encode("utf-8")
-    try:
-        atomic_write(path, b"\xef\xbb\xbf" + data if bom else data)
-    except OSError as exc:
-        raise AnswerFileError(
-            path,
-            f"cannot be written: {exc.strerror or exc}; the file is unchanged",
-            rule="write-failed",
-        ) from None
-    return True
+    return raw, b"\xef\xbb\xbf" + data if bom else data
+
+
+def set_in_order(mapping: Any, key: str, value: Any, order: tuple[str, ...]) -> None:
+    """Set ``key`` in a round-trip mapping; a new key goes after the nearest one before it
+    in ``order`` (a key not in ``order`` goes last), so fields keep their usual order."""
+    if key in mapping:
+        if mapping[key] != value:
+            mapping[key] = value
+        return
+    if key not in order:
+        mapping[key] = value
+        return
+    before = set(order[: order.index(key)])
+    position = 0
+    for n, existing in enumerate(mapping.keys()):
+        if existing in before:
+            position = n + 1
+    mapping.insert(position, key, value)

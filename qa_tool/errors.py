@@ -136,3 +136,29 @@ class RefusedTarget(OutputExists):
     never replaced, even with --force."""
 
     exit_code = 2
+
+
+class ReferenceFileError(QAError):
+    """A reference file (BibTeX, RIS, CSL-JSON, MEDLINE) cannot be read; names the file and the
+    line or entry. Nothing is written to any answer when this is raised."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(self.__str__())
+
+    def __reduce__(self):
+        return (self.__class__, (self.path, self.message, self.line))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+class RetractionsFileError(QAError):
+    """The retractions file is missing, unreadable or not the Retraction Watch CSV."""
+
+    exit_code = EXIT_USAGE

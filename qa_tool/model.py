@@ -27,6 +27,7 @@ from enum import StrEnum
 __all__ = [
     "DEFAULT_EXPORT_STATUSES",
     "FIELD_ORDER",
+    "REFERENCE_FIELD_ORDER",
     "NEW_STATUSES",
     "NOT_LISTED_BY_DEFAULT",
     "REQUIRED_SECTIONS",
@@ -105,6 +106,25 @@ FIELD_ORDER: tuple[str, ...] = (
     "references",
 )
 """Where a writer puts a field an answer lacks: after the nearest field before it here."""
+
+REFERENCE_FIELD_ORDER: tuple[str, ...] = (
+    "id",
+    "type",
+    "title",
+    "author",
+    "container-title",
+    "container-title-short",
+    "issued",
+    "volume",
+    "issue",
+    "page",
+    "DOI",
+    "PMID",
+    "PMCID",
+    "URL",
+    "retraction_acknowledged",
+)
+"""The order of a reference's CSL fields, as ``qa refs import`` writes them."""
 
 SUMMARY_FIELDS: tuple[str, ...] = (
     "id",

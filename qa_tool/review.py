@@ -284,16 +284,9 @@ def _cleared_note(doubts: Sequence[dict[str, Any]]) -> str:
 
 def _set(front: Any, key: str, value: Any) -> None:
     """Set ``key``; a new key goes after the nearest key that precedes it in FIELD_ORDER."""
-    if key in front:
-        if front[key] != value:
-            front[key] = value
-        return
-    before = set(FIELD_ORDER[: FIELD_ORDER.index(key)]) if key in FIELD_ORDER else set(FIELD_ORDER)
-    position = 0
-    for n, existing in enumerate(front.keys()):
-        if existing in before:
-            position = n + 1
-    front.insert(position, key, value)
+    from qa_tool.edit import set_in_order
+
+    set_in_order(front, key, value, FIELD_ORDER)
 
 
 def _add_reviewers(front: Any, reviewers: Sequence[Reviewer]) -> None:

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "review": "review_cmd",
     "export": "export_cmd",
     "verify": "verify_cmd",
+    "refs": "refs_cmd",
 }
 # Every command module, in --help order (a module may register several commands).
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa_tool.cli.common import RootOption, errors_to_exit, fail, load, print_json, stderr, stdout
+from qa_tool.cli.common import (
+    LockTimeoutOption,
+    RootOption,
+    errors_to_exit,
+    fail,
+    load,
+    print_json,
+    stderr,
+    stdout,
+)
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
 from qa_tool.model import Confidence, ReportFormat
@@ -67,15 +76,7 @@ def review(
             help="Commit the reviewed files (only those) with a Reviewed-by trailer per reviewer.",
         ),
     ] = False,
-    lock_timeout: Annotated[
-        float,
-        typer.Option(
-            "--lock-timeout",
-            metavar="SECONDS",
-            min=0,
-            help="How long to wait for another qa process editing the same file.",
-        ),
-    ] = LOCK_TIMEOUT_SECONDS,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT_SECONDS,
     fmt: Annotated[
         ReportFormat,
         typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),

@@ -1,0 +1,762 @@
+"""Reading reference files: CSL-JSON, BibTeX/BibLaTeX, RIS and PubMed MEDLINE (.nbib).
+
+Each reader turns a file into :class:`Entry` objects, each holding one CSL item
+as the answer schema accepts it (type, title, container-title and
+container-title-short, author as family/given with initials kept, issued,
+volume, issue, page, DOI, PMID, PMCID, URL). A file that cannot be read raises
+:class:`~qa_tool.errors.ReferenceFileError` naming the file and the line or
+entry; no entry of it is used then.
+
+Which parser reads what, and why:
+
+- BibTeX/BibLaTeX: bibtexparser v2. It reports each block it cannot parse with
+  its line (v1 skipped them silently), keeps entry lines, and its name
+  splitting follows BibTeX's rules (``von`` parts, ``Jr``, ``{Braced Corporate
+  Names}``). LaTeX in values is decoded with pylatexenc, which bibtexparser
+  itself depends on.
+- RIS: rispy maps the tags of the RIS specification and its common variants
+  (EndNote, publishers) onto names. rispy drops a record that has no ``ER``
+  line without a word, so records are cut here first, with their lines, and
+  each complete record is handed to rispy; a record without ``ER`` is an error.
+- CSL-JSON: the json module; the format is CSL itself, so only types, dates and
+  identifiers need tidying.
+- MEDLINE (PubMed's "Cite" > .nbib): a small reader here. No maintained PyPI
+  package reads it without pulling in a whole toolkit (Biopython), and the
+  format is plain: a tag of up to four letters, ``- ``, the value, with
+  continuation lines indented by six spaces; records end at a blank line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa_tool.dates import MONTH_NUMBERS
+from qa_tool.errors import ReferenceFileError
+from qa_tool.model import REFERENCE_FIELD_ORDER
+from qa_tool.references.identifiers import is_url, normal_doi, normal_pmcid, normal_pmid
+
+FORMATS = ("csl-json", "bibtex", "ris", "medline")
+MAX_REFERENCE_FILE_BYTES = 64 * 1024 * 1024
+SCHEMA_TYPES = (
+    "article-journal",
+    "article",
+    "book",
+    "chapter",
+    "report",
+    "webpage",
+    "paper-conference",
+    "review",
+    "dataset",
+    "thesis",
+    "entry-encyclopedia",
+)
+_EXTENSIONS = {
+    ".json": "csl-json",
+    ".csljson": "csl-json",
+    ".csl": "csl-json",
+    ".bib": "bibtex",
+    ".bibtex": "bibtex",
+    ".biblatex": "bibtex",
+    ".ris": "ris",
+    ".nbib": "medline",
+    ".medline": "medline",
+}
+
+
+@dataclass
+class Entry:
+    """One reference read from a file: where it was, its own key, and its CSL item (no id)."""
+
+    source: str
+    line: int | None
+    label: str
+    key: str | None
+    item: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        at = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{at} ({self.label})"
+
+
+# ---------------------------------------------------------------------------- the common item
+
+
+class _Builder:
+    """Collects one entry's fields, checking each identifier; errors name the entry."""
+
+    def __init__(self, source: str, line: int | None, label: str):
+        self.source, self.line, self.label = source, line, label
+        self.item: dict[str, Any] = {}
+        self.notes: list[str] = []
+
+    def fail(self, message: str) -> ReferenceFileError:
+        return ReferenceFileError(self.source, f"{self.label}: {message}", self.line)
+
+    def text(self, key: str, value: object) -> None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str):
+            value = " ".join(value.split())
+            if value:
+                self.item[key] = value
+
+    def type(self, csl_type: str | None, original: str | None) -> None:
+        if csl_type in SCHEMA_TYPES:
+            self.item["type"] = csl_type
+            return
+        self.item["type"] = "article"
+        if original:
+            self.notes.append(f"type {original!r} has no CSL equivalent here; written as 'article'")
+
+    def authors(self, people: list[dict[str, str]]) -> None:
+        cleaned = []
+        for person in people:
+            name = {k: " ".join(v.split()) for k, v in person.items() if isinstance(v, str)}
+            name = {k: v for k, v in name.items() if v}
+            if name:
+                cleaned.append(name)
+        if cleaned:
+            self.item["author"] = cleaned
+
+    def issued(self, year: object, month: object = None, day: object = None) -> None:
+        parts = []
+        for value in (year, month, day):
+            if value is None or value == "":
+                break
+            try:
+                parts.append(int(str(value).strip()))
+            except ValueError:
+                raise self.fail(f"date part {value!r} is not a number") from None
+        if not parts:
+            return
+        if not 1800 <= parts[0] <= 2200:
+            raise self.fail(f"year {parts[0]} is not a publication year")
+        if len(parts) > 1 and not 1 <= parts[1] <= 12:
+            parts = parts[:1]
+        if len(parts) > 2 and not 1 <= parts[2] <= 31:
+            parts = parts[:2]
+        self.item["issued"] = parts[0] if len(parts) == 1 else {"date-parts": [parts]}
+
+    def pages(self, first: object, last: object = None) -> None:
+        first = " ".join(str(first).split()) if first not in (None, "") else ""
+        last = " ".join(str(last).split()) if last not in (None, "") else ""
+        text = f"{first}-{last}" if first and last and last != first else first or last
+        text = re.sub(r"\s*(?:--|–|—|-)\s*", "-", text)
+        if text:
+            self.item["page"] = text
+
+    def doi(self, value: object) -> None:
+        if value in (None, ""):
+            return
+        doi = normal_doi(value)
+        if doi is None:
+            raise self.fail(f"DOI {value!r} is not a DOI (a DOI looks like 10.1038/abc123)")
+        self.item["DOI"] = doi
+
+    def pmid(self, value: object) -> None:
+        if value in (None, ""):
+            return
+        pmid = normal_pmid(value)
+        if pmid is None:
+            raise self.fail(f"PMID {value!r} is not a PubMed id (digits only)")
+        self.item["PMID"] = pmid
+
+    def pmcid(self, value: object) -> None:
+        if value in (None, ""):
+            return
+        pmcid = normal_pmcid(value)
+        if pmcid is None:
+            raise self.fail(f"PMCID {value!r} is not a PubMed Central id (PMC and digits)")
+        self.item["PMCID"] = pmcid
+
+    def url(self, value: object) -> None:
+        if value in (None, ""):
+            return
+        if not is_url(value):
+            raise self.fail(f"URL {value!r} is not a web address (http:// or https://)")
+        self.item["URL"] = str(value).strip()
+
+    def entry(self, key: str | None) -> Entry:
+        if not self.item.get("title") and not any(
+            k in self.item for k in ("DOI", "PMID", "PMCID", "URL")
+        ):
+            raise self.fail("has no title and no DOI, PMID, PMCID or URL")
+        ordered = {k: self.item[k] for k in REFERENCE_FIELD_ORDER if k in self.item}
+        return Entry(self.source, self.line, self.label, key, ordered, self.notes)
+
+
+def split_name(text: str) -> dict[str, str]:
+    """``"Smith, John A."`` / ``"Smith JA"`` / ``"John A. Smith"`` as a CSL name.
+
+    >>> split_name("Smith JA")
+    {'family': 'Smith', 'given': 'JA'}
+    >>> split_name("van der Berg, Hans")
+    {'family': 'van der Berg', 'given': 'Hans'}
+    """
+    text = " ".join(text.split())
+    if "," in text:
+        family, _, given = text.partition(",")
+        given = given.strip()
+        return {"family": family.strip(), "given": given} if given else {"literal": family}
+    words = text.split(" ")
+    if len(words) == 1:
+        return {"literal": text}
+    last = words[-1]
+    if re.fullmatch(r"(?:[A-Z]\.?){1,4}", last):  # Vancouver: family first, then initials
+        return {"family": " ".join(words[:-1]), "given": last}
+    return {"family": last, "given": " ".join(words[:-1])}
+
+
+# ---------------------------------------------------------------------------- format detection
+
+
+def detect_format(path: Path, text: str) -> str:
+    """The format from the extension, else from the content; ReferenceFileError if neither."""
+    by_extension = _EXTENSIONS.get(path.suffix.lower())
+    if by_extension:
+        return by_extension
+    head = text.lstrip("\ufeff \t\r\n")
+    if head.startswith(("[", "{")):
+        return "csl-json"
+    if re.search(r"^\s*@[A-Za-z]+\s*[{(]", text, re.MULTILINE):
+        return "bibtex"
+    if re.search(r"^TY  - ", text, re.MULTILINE):
+        return "ris"
+    if re.search(r"^PMID- ", text, re.MULTILINE):
+        return "medline"
+    raise ReferenceFileError(
+        path,
+        "cannot tell the format (not CSL-JSON, BibTeX, RIS or MEDLINE); "
+        "name it with --from csl-json|bibtex|ris|medline",
+    )
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8 (a BOM is fine); anything else is an error naming the line."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_REFERENCE_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ReferenceFileError(path, "no such file") from None
+    except IsADirectoryError:
+        raise ReferenceFileError(path, "is a folder, not a reference file") from None
+    except OSError as exc:
+        raise ReferenceFileError(path, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_REFERENCE_FILE_BYTES:
+        raise ReferenceFileError(path, f"is larger than {MAX_REFERENCE_FILE_BYTES} bytes")
+    if b"\0" in data[:8192]:
+        raise ReferenceFileError(path, "is a binary file, not a reference file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ReferenceFileError(
+            path, f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8", line
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_entries(path: Path, fmt: str | None = None, shown: str | None = None) -> list[Entry]:
+    """Every entry of the file at ``path`` (format from ``fmt``, else detected)."""
+    shown = shown or str(path)
+    text = read_text(path)
+    fmt = fmt or detect_format(path, text)
+    if fmt not in FORMATS:
+        raise ReferenceFileError(shown, f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}")
+    entries = _READERS[fmt](text, shown)
+    if not entries:
+        raise ReferenceFileError(shown, f"holds no {fmt} entries")
+    return entries
+
+
+# ---------------------------------------------------------------------------- CSL-JSON
+
+_CSL_TYPE_MAP = {
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "post": "webpage",
+    "post-weblog": "webpage",
+    "entry": "entry-encyclopedia",
+    "entry-dictionary": "entry-encyclopedia",
+    "review-book": "review",
+    "manuscript": "article",
+    "preprint": "article",
+}
+
+
+def parse_csl_json(text: str, source: str) -> list[Entry]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReferenceFileError(source, f"not valid JSON: {exc.msg}", exc.lineno) from None
+    if isinstance(data, dict) and isinstance(data.get("items"), list):
+        data = data["items"]
+    elif isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise ReferenceFileError(source, "CSL-JSON must be a list of items")
+    lines = _json_item_lines(text)
+    entries = []
+    for n, raw in enumerate(data, 1):
+        key = raw.get("id") if isinstance(raw, dict) else None
+        key = str(key) if isinstance(key, str | int) and not isinstance(key, bool) else None
+        label = f"item {n}" + (f" ({key})" if key else "")
+        b = _Builder(source, lines[n - 1] if n - 1 < len(lines) else None, label)
+        if not isinstance(raw, dict):
+            raise b.fail("is not a JSON object")
+        csl_type = raw.get("type") if isinstance(raw.get("type"), str) else None
+        b.type(_CSL_TYPE_MAP.get(csl_type or "", csl_type), csl_type)
+        b.text("title", raw.get("title"))
+        b.text("container-title", raw.get("container-title"))
+        b.text("container-title-short", raw.get("container-title-short"))
+        if "container-title-short" not in b.item:
+            b.text("container-title-short", raw.get("journalAbbreviation"))
+        b.authors([_csl_name(p) for p in raw.get("author") or [] if isinstance(p, dict)])
+        _csl_issued(b, raw.get("issued"))
+        b.text("volume", raw.get("volume"))
+        b.text("issue", raw.get("issue"))
+        b.pages(raw.get("page"))
+        b.doi(raw.get("DOI"))
+        b.pmid(raw.get("PMID"))
+        b.pmcid(raw.get("PMCID"))
+        b.url(raw.get("URL"))
+        entries.append(b.entry(key))
+    return entries
+
+
+def _json_item_lines(text: str) -> list[int]:
+    """The line each top-level item of a JSON list starts on (for messages)."""
+    lines, depth, line, in_string, escape = [], 0, 1, False, False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if in_string:
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_string = False
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "[{":
+            if depth == 1 and ch == "{":
+                lines.append(line)
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return lines
+
+
+def _csl_name(person: dict) -> dict[str, str]:
+    if isinstance(person.get("literal"), str):
+        return {"literal": person["literal"]}
+    family = " ".join(
+        str(person[k])
+        for k in ("non-dropping-particle", "family")
+        if isinstance(person.get(k), str) and person[k]
+    )
+    given = " ".join(
+        str(person[k])
+        for k in ("given", "dropping-particle")
+        if isinstance(person.get(k), str) and person[k]
+    )
+    name = {"family": family, "given": given}
+    if isinstance(person.get("suffix"), str) and person["suffix"]:
+        name["suffix"] = person["suffix"]
+    return name
+
+
+def _csl_issued(b: _Builder, issued: object) -> None:
+    if issued is None:
+        return
+    if isinstance(issued, int | str) and not isinstance(issued, bool):
+        _date_text(b, str(issued))
+        return
+    if isinstance(issued, dict):
+        parts = issued.get("date-parts")
+        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+            b.issued(*parts[0][:3])
+            return
+        for key in ("raw", "literal"):
+            if isinstance(issued.get(key), str):
+                _date_text(b, issued[key])
+                return
+    raise b.fail(f"issued {issued!r} is not a CSL date")
+
+
+def _date_text(b: _Builder, text: str) -> None:
+    """``2021``, ``2021-04-15``, ``2021/04/15/``, ``2022 Oct 15``, ``April 2021``."""
+    match = re.match(r"\s*(\d{4})(?:[-/](\d{1,2}))?(?:[-/](\d{1,2}))?", text)
+    if match:
+        b.issued(*[g for g in match.groups() if g])
+        if match.group(2) is None:
+            month = _month_in(text[match.end() :])
+            if month:
+                b.issued(match.group(1), month, _day_after_month(text))
+        return
+    year = re.search(r"\b(1[89]\d\d|2[0-2]\d\d)\b", text)
+    if year:
+        b.issued(year.group(1), _month_in(text))
+        return
+    raise b.fail(f"date {text!r} has no year")
+
+
+def _month_in(text: str) -> int | None:
+    word = re.search(r"[A-Za-z]+", text)
+    return MONTH_NUMBERS.get(word.group(0).lower()) if word else None
+
+
+def _day_after_month(text: str) -> int | None:
+    match = re.search(r"\d{4}\s+[A-Za-z]+\s+(\d{1,2})\b", text)
+    return int(match.group(1)) if match else None
+
+
+# ---------------------------------------------------------------------------- BibTeX / BibLaTeX
+
+_BIB_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "mvbook": "book",
+    "booklet": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "proceedings": "book",
+    "techreport": "report",
+    "report": "report",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "online": "webpage",
+    "www": "webpage",
+    "electronic": "webpage",
+    "dataset": "dataset",
+    "misc": "article",
+    "unpublished": "article",
+}
+
+
+def parse_bibtex(text: str, source: str) -> list[Entry]:
+    import logging
+
+    import bibtexparser
+    from bibtexparser.middlewares.names import (
+        parse_single_name_into_parts,
+        split_multiple_persons_names,
+    )
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failures are reported below
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        kind = type(block).__name__
+        if kind == "DuplicateBlockKeyBlock":
+            message = f"entry key {getattr(block, 'key', '?')!r} is used twice"
+        else:
+            error = getattr(block, "error", None)
+            detail = str(getattr(error, "abort_reason", None) or error or "").strip()
+            detail = detail.splitlines()[0] if detail else ""
+            message = "malformed BibTeX entry" + (f": {detail}" if detail else "")
+        raise ReferenceFileError(source, message, line)
+    decode = _latex_decoder()
+    entries = []
+    for entry in library.entries:
+        fields = {f.key.lower(): f.value for f in entry.fields}
+        values = {k: decode(v) if isinstance(v, str) else v for k, v in fields.items()}
+        b = _Builder(source, entry.start_line + 1, f"entry {entry.key}")
+        bib_type = entry.entry_type.lower()
+        csl_type = _BIB_TYPES.get(bib_type)
+        if bib_type == "misc" and values.get("url") and not values.get("doi"):
+            csl_type = "webpage"
+        b.type(csl_type, bib_type if csl_type is None else None)
+        b.text("title", values.get("title"))
+        container = values.get("journaltitle") or values.get("journal") or values.get("booktitle")
+        b.text("container-title", container)
+        b.text("container-title-short", values.get("shortjournal") or values.get("journalabbr"))
+        people = []
+        for name in split_multiple_persons_names(fields.get("author", "")):
+            people.append(_bib_name(parse_single_name_into_parts(name), decode))
+        b.authors(people)
+        date = values.get("date")
+        if date:
+            _date_text(b, date)
+        elif values.get("year"):
+            month = values.get("month")
+            month_number = _month_in(month) if month and not month.isdigit() else month
+            b.issued(re.sub(r"\D", "", values["year"])[:4] or values["year"], month_number)
+        b.text("volume", values.get("volume"))
+        b.text("issue", values.get("number") or values.get("issue"))
+        b.pages(values.get("pages"))
+        b.doi(values.get("doi"))
+        eprint_type = (values.get("eprinttype") or values.get("archiveprefix") or "").lower()
+        pubmed = eprint_type in ("pubmed", "pmid")
+        pmid = values.get("pmid") or (values.get("eprint") if pubmed else None)
+        pmcid = values.get("pmcid") or (values.get("eprint") if eprint_type == "pmc" else None)
+        extra = " ".join(str(values.get(k, "")) for k in ("note", "annote", "extra"))
+        if not pmid:
+            found = re.search(r"\bPMID:\s*(\d+)", extra)
+            pmid = found.group(1) if found else None
+        if not pmcid:
+            found = re.search(r"\bPMCID:\s*(PMC\d+)", extra)
+            pmcid = found.group(1) if found else None
+        b.pmid(pmid)
+        b.pmcid(pmcid)
+        b.url(values.get("url"))
+        entries.append(b.entry(entry.key))
+    return entries
+
+
+def _latex_decoder() -> Callable[[str], str]:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    converter = LatexNodes2Text(keep_comments=True)
+
+    def decode(value: str) -> str:
+        if not any(c in value for c in "\\{}$~"):
+            return value
+        try:
+            return converter.latex_to_text(value)
+        except Exception:  # pylatexenc gives up on odd input: keep the text as written
+            return value.replace("{", "").replace("}", "")
+
+    return decode
+
+
+def _bib_name(parts: Any, decode: Callable[[str], str]) -> dict[str, str]:
+    last = " ".join(parts.last)
+    if not parts.first and not parts.von and last.startswith("{") and last.endswith("}"):
+        return {"literal": decode(last)}
+    name = {
+        "family": decode(" ".join([*parts.von, *parts.last])),
+        "given": decode(" ".join(parts.first)),
+    }
+    if parts.jr:
+        name["suffix"] = decode(" ".join(parts.jr))
+    return name
+
+
+# ---------------------------------------------------------------------------- RIS
+
+_RIS_TYPES = {
+    "JOUR": "article-journal",
+    "JFULL": "article-journal",
+    "EJOUR": "article-journal",
+    "ABST": "article-journal",
+    "INPR": "article-journal",
+    "MGZN": "article",
+    "NEWS": "article",
+    "BOOK": "book",
+    "EBOOK": "book",
+    "EDBOOK": "book",
+    "CHAP": "chapter",
+    "ECHAP": "chapter",
+    "CONF": "paper-conference",
+    "CPAPER": "paper-conference",
+    "RPRT": "report",
+    "GOVDOC": "report",
+    "ELEC": "webpage",
+    "WEB": "webpage",
+    "BLOG": "webpage",
+    "THES": "thesis",
+    "DATA": "dataset",
+    "DBASE": "dataset",
+    "ENCYC": "entry-encyclopedia",
+    "GEN": "article",
+}
+_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+
+
+def parse_ris(text: str, source: str) -> list[Entry]:
+    import rispy
+
+    entries = []
+    record: list[str] = []
+    start = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        tag = _RIS_LINE.match(line)
+        if tag and tag.group(1) == "TY":
+            if record:
+                raise ReferenceFileError(
+                    source, f"record starting here has no 'ER  -' line before line {n}", start
+                )
+            record, start = [line], n
+        elif tag and tag.group(1) == "ER":
+            if not record:
+                raise ReferenceFileError(source, "'ER  -' with no record open ('TY  -')", n)
+            record.append("ER  - ")
+            data = rispy.loads("\n".join(record) + "\n")
+            if len(data) != 1:
+                raise ReferenceFileError(source, "malformed RIS record", start)
+            entries.append(_ris_entry(data[0], source, start))
+            record = []
+        elif record:
+            record.append(line)
+        elif tag:
+            raise ReferenceFileError(source, f"tag {tag.group(1)} outside a record ('TY  -')", n)
+        # Other text between records (a publisher's "Provider: ..." header) is not RIS: skipped.
+    if record:
+        raise ReferenceFileError(source, "record starting here has no 'ER  -' line", start)
+    return entries
+
+
+def _first(value: object) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _ris_entry(rec: dict[str, Any], source: str, line: int) -> Entry:
+    key = _first(rec.get("id"))
+    label = f"record {key}" if key else "record"
+    b = _Builder(source, line, label)
+    ris_type = (rec.get("type_of_reference") or "").strip().upper()
+    b.type(_RIS_TYPES.get(ris_type), ris_type or None)
+    b.text("title", _first(rec.get("title")) or _first(rec.get("primary_title")))
+    full = (
+        _first(rec.get("secondary_title"))
+        or _first(rec.get("alternate_title3"))
+        or _first(rec.get("journal_name"))
+    )
+    short = _first(rec.get("alternate_title1")) or _first(rec.get("alternate_title2"))
+    if not short and _first(rec.get("journal_name")) not in (None, full):
+        short = _first(rec.get("journal_name"))
+    b.text("container-title", full)
+    b.text("container-title-short", short)
+    people = rec.get("authors") or rec.get("first_authors") or []
+    b.authors([split_name(p) for p in people if isinstance(p, str) and p.strip()])
+    date = _first(rec.get("date")) or _first(rec.get("publication_year"))
+    year = _first(rec.get("year"))
+    if date and re.match(r"\s*\d{4}", date):
+        _date_text(b, date)
+    elif year:
+        _date_text(b, year)
+    b.text("volume", _first(rec.get("volume")))
+    b.text("issue", _first(rec.get("number")))
+    b.pages(_first(rec.get("start_page")), _first(rec.get("end_page")))
+    urls = [u.strip() for u in rec.get("urls") or [] if isinstance(u, str) and u.strip()]
+    doi = _first(rec.get("doi"))
+    if not doi:
+        doi = next((u for u in urls if normal_doi(u)), None)
+    b.doi(doi)
+    database = " ".join(
+        str(_first(rec.get(k)) or "") for k in ("name_of_database", "database_provider")
+    ).lower()
+    accession = _first(rec.get("accession_number"))
+    if accession and ("pubmed" in database or "medline" in database):
+        b.pmid(accession)
+    for tag in ("custom2", "custom1", "note", "notes"):
+        value = _first(rec.get(tag))
+        if value and re.fullmatch(r"PMC\d+", value.strip()):
+            b.pmcid(value)
+            break
+    web = [u for u in urls if not normal_doi(u)]
+    b.url(web[0] if web else None)
+    return b.entry(key)
+
+
+# ---------------------------------------------------------------------------- PubMed MEDLINE
+
+_MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
+
+
+def parse_medline(text: str, source: str) -> list[Entry]:
+    records: list[tuple[int, list[tuple[str, str]]]] = []
+    current: list[tuple[str, str]] = []
+    start = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            if current:
+                records.append((start, current))
+                current = []
+            continue
+        match = _MEDLINE_LINE.match(line)
+        if match:
+            if not current:
+                start = n
+            current.append((match.group(1), match.group(2).strip()))
+        elif line.startswith("      ") and current:
+            tag, value = current[-1]
+            current[-1] = (tag, f"{value} {line.strip()}")
+        else:
+            raise ReferenceFileError(
+                source,
+                f"not a MEDLINE line (expected 'TAG - value' or an indented continuation): "
+                f"{line.strip()[:40]!r}",
+                n,
+            )
+    if current:
+        records.append((start, current))
+    return [_medline_entry(fields, source, line) for line, fields in records]
+
+
+def _medline_entry(fields: list[tuple[str, str]], source: str, line: int) -> Entry:
+    tags: dict[str, list[str]] = {}
+    for tag, value in fields:
+        tags.setdefault(tag, []).append(value)
+
+    def one(tag: str) -> str | None:
+        return tags.get(tag, [None])[0]
+
+    pmid = one("PMID")
+    label = f"PMID {pmid}" if pmid else "record"
+    b = _Builder(source, line, label)
+    if pmid is None:
+        raise b.fail("has no PMID line; is this a PubMed MEDLINE (.nbib) record?")
+    kinds = [k.lower() for k in tags.get("PT", [])]
+    if "book" in " ".join(kinds) and not one("JT"):
+        b.type("book", None)
+    else:
+        b.type("article-journal", None)
+    title = one("TI") or one("BTI")
+    if title and title.endswith(".") and not title.endswith(".."):
+        title = title[:-1]  # PubMed ends every title with a full stop; other sources do not
+    b.text("title", title)
+    b.text("container-title", one("JT"))
+    b.text("container-title-short", one("TA"))
+    people: list[dict[str, str]] = []
+    full, short = tags.get("FAU", []), tags.get("AU", [])
+    # FAU has the full name; AU the initials. Either may be missing for an author.
+    for n in range(max(len(full), len(short))):
+        if n < len(full):
+            person = split_name(full[n])
+            if "given" not in person and n < len(short):
+                person = split_name(short[n])
+        else:
+            person = split_name(short[n])
+        people.append(person)
+    people.extend({"literal": name} for name in tags.get("CN", []))
+    b.authors(people)
+    date = one("DP") or one("DEP")
+    if date:
+        _date_text(b, date)
+    b.text("volume", one("VI"))
+    b.text("issue", one("IP"))
+    b.pages(one("PG"))
+    doi = None
+    for value in tags.get("LID", []) + tags.get("AID", []):
+        if value.endswith("[doi]"):
+            doi = value[: -len("[doi]")].strip()
+            break
+    b.doi(doi)
+    b.pmid(pmid)
+    pmc = one("PMC")
+    b.pmcid(pmc)
+    return b.entry(f"pmid:{pmid}")
+
+
+_READERS: dict[str, Callable[[str, str], list[Entry]]] = {
+    "csl-json": parse_csl_json,
+    "bibtex": parse_bibtex,
+    "ris": parse_ris,
+    "medline": parse_medline,
+}

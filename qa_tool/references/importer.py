@@ -1,0 +1,394 @@
+"""``qa refs import``: fill an answer's references from BibTeX, RIS, CSL-JSON or MEDLINE files.
+
+Each entry read (:mod:`qa_tool.references.formats`) is matched to the answer's
+references: with ``as_id``, the one entry fills reference ``as_id``; otherwise
+by DOI (case-insensitive), then PMID, then PMCID, then key (the entry's own key
+equal to a reference id). A match that is a stub is filled; one with details
+gets the fields it lacks; a field whose value differs is a *conflict*, left as
+it is unless ``force``. An entry that matches nothing is added under its own
+key (BibTeX key, RIS ``ID``, CSL id, else ``pmid:NNN``). Example::
+
+    outcome = import_references(config, "what-new-treatments", [Path("ref1.nbib")], as_id="1")
+
+The edit is a round-trip edit of the front matter (:mod:`qa_tool.edit`) under
+the file's edit lock; every file is read and checked before the answer is
+touched, so a bad file writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa_tool.config import Config
+from qa_tool.errors import UsageError
+from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
+from qa_tool.library import find_answer, relative
+from qa_tool.model import FIELD_ORDER, REFERENCE_FIELD_ORDER
+from qa_tool.references import is_stub
+from qa_tool.references.formats import Entry, read_entries
+from qa_tool.references.identifiers import doi_key
+
+REFERENCE_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*$")
+MATCH_ORDER = ("DOI", "PMID", "PMCID")
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "old": _plain(self.old), "new": _plain(self.new)}
+
+
+@dataclass
+class ImportedEntry:
+    """What became of one entry: the reference it went to and what changed there.
+
+    ``action``: ``filled`` (a stub got details), ``updated`` (fields added, or replaced
+    with force), ``added`` (a new reference), ``unchanged``, or ``conflict`` (details
+    differ; nothing of this entry written).
+    """
+
+    entry: Entry
+    reference: str
+    action: str
+    matched_by: str | None
+    changes: list[FieldChange] = field(default_factory=list)
+    conflicts: list[FieldChange] = field(default_factory=list)
+    cited: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.entry.source,
+            "line": self.entry.line,
+            "entry": self.entry.label,
+            "reference": self.reference,
+            "action": self.action,
+            "matched_by": self.matched_by,
+            "changes": [c.to_dict() for c in self.changes],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "cited": self.cited,
+            "notes": list(self.entry.notes),
+        }
+
+
+@dataclass
+class ImportOutcome:
+    path: str
+    id: str
+    entries: list[ImportedEntry]
+    written: bool
+    dry_run: bool
+    diff: str = ""
+
+    @property
+    def conflicts(self) -> list[ImportedEntry]:
+        return [e for e in self.entries if e.action == "conflict"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "id": self.id,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "entries": [e.to_dict() for e in self.entries],
+            "diff": self.diff,
+        }
+
+
+def load_entries(config: Config, files: Sequence[Path], fmt: str | None) -> list[Entry]:
+    """Every entry of every file, or the first file's error (nothing is used then)."""
+    entries: list[Entry] = []
+    for path in files:
+        shown = str(path)
+        entries.extend(read_entries(path, fmt, shown))
+    return entries
+
+
+def import_references(
+    config: Config,
+    answer: str,
+    files: Sequence[Path],
+    *,
+    as_id: str | None = None,
+    fmt: str | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+) -> ImportOutcome:
+    """Import the entries of ``files`` into the answer ``answer`` (an id or a path)."""
+    from qa_tool.body import citations
+    from qa_tool.edit import edit_front_matter, preview_front_matter_edit
+    from qa_tool.reader import read_answer
+
+    if not files:
+        raise UsageError("name at least one reference file")
+    if as_id is not None and not REFERENCE_ID.match(as_id):
+        raise UsageError(f"--as {as_id!r} is not a reference id (letters, digits, _:.#-/...)")
+    path = find_answer(config, answer)
+    rel = relative(config, path)
+    entries = load_entries(config, files, fmt)
+    if as_id is not None and len(entries) != 1:
+        raise UsageError(
+            f"--as {as_id} fills one reference, but the files hold {len(entries)} entries; "
+            "import one entry, or leave out --as to match by DOI, PMID, PMCID or key"
+        )
+    with edit_lock(config.state_dir, path, timeout=lock_timeout, shown=rel):
+        current = read_answer(path, rel, config.max_file_bytes)
+        cited = {c.key for c in citations(current.body)}
+        results: list[ImportedEntry] = []
+
+        def change(front: Any) -> None:
+            results.clear()
+            results.extend(_apply(front, entries, as_id, force))
+
+        edited = preview_front_matter_edit(path, change, config.max_file_bytes)
+        diff = _diff(rel, edited) if edited else ""
+        written = False
+        if edited and not dry_run:
+            written = edit_front_matter(path, change, config.max_file_bytes)
+    for result in results:
+        result.cited = result.reference in cited
+    return ImportOutcome(rel, current.id or path.stem, results, written, dry_run, diff)
+
+
+def _diff(rel: str, edited: tuple[bytes, bytes]) -> str:
+    old, new = (b.decode("utf-8-sig").replace("\r\n", "\n") for b in edited)
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{rel}",
+        tofile=f"b/{rel}",
+    )
+    return "".join(lines)
+
+
+def _own_key(entry: Entry) -> str:
+    """The id a new reference gets: the entry's key when it can be cited as ``[@key]``."""
+    key = entry.key
+    if key and "://" not in key and REFERENCE_ID.match(key):
+        return key
+    if entry.item.get("PMID"):
+        return f"pmid:{entry.item['PMID']}"
+    if entry.item.get("DOI"):
+        candidate = f"doi:{entry.item['DOI']}"
+        if REFERENCE_ID.match(candidate):
+            return candidate
+    if key and "://" in key:  # a Zotero item URI: its last part is the item key
+        tail = key.rstrip("/").rsplit("/", 1)[-1]
+        if REFERENCE_ID.match(tail):
+            return tail
+    return _author_year_key(entry)
+
+
+def _unused(key: str, refs: list) -> str:
+    """``key``, or ``key`` with a letter added when a reference has that id already."""
+    taken = {str(r.get("id")) for r in refs if hasattr(r, "get")}
+    if key not in taken:
+        return key
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        if f"{key}{letter}" not in taken:
+            return f"{key}{letter}"
+    n = 2
+    while f"{key}-{n}" in taken:
+        n += 1
+    return f"{key}-{n}"
+
+
+def _author_year_key(entry: Entry) -> str:
+    """``berg2019`` from the first author and the year, for an entry with no key or identifier."""
+    from slugify import slugify
+
+    people = entry.item.get("author") or [{}]
+    first = people[0].get("family") or people[0].get("literal") or ""
+    words = slugify(first, separator=" ").split() or slugify(entry.item.get("title", "")).split()
+    name = (words[-1] if people[0].get("family") else "".join(words))[:20] or "ref"
+    issued = entry.item.get("issued")
+    year = _year(issued) if issued is not None else None
+    return f"{name}{year or ''}"
+
+
+def _apply(
+    front: Any, entries: Sequence[Entry], as_id: str | None, force: bool
+) -> list[ImportedEntry]:
+    from ruamel.yaml.comments import CommentedSeq
+
+    from qa_tool.edit import set_in_order
+
+    refs = front.get("references")
+    if not isinstance(refs, list):
+        refs = CommentedSeq()
+        if "references" in front:
+            front["references"] = refs
+        else:
+            set_in_order(front, "references", refs, FIELD_ORDER)
+    out = []
+    for entry in entries:
+        target, matched_by = _match(refs, entry, as_id)
+        if target is None:
+            ref_id = as_id or _unused(_own_key(entry), refs)
+            new = _new_reference(ref_id, entry.item)
+            refs.append(new)
+            changes = [FieldChange(k, None, v) for k, v in entry.item.items()]
+            out.append(ImportedEntry(entry, ref_id, "added", None, changes))
+            continue
+        ref_id = str(target.get("id"))
+        was_stub = is_stub(target)
+        additions, conflicts = _compare(target, entry.item)
+        if conflicts and not force:
+            out.append(ImportedEntry(entry, ref_id, "conflict", matched_by, [], conflicts))
+            continue
+        for change in additions + conflicts:
+            set_in_order(target, change.field, _yaml_value(change.new), REFERENCE_FIELD_ORDER)
+        if was_stub and (additions or conflicts):
+            action = "filled"
+        elif additions or conflicts:
+            action = "updated"
+        else:
+            action = "unchanged"
+        out.append(ImportedEntry(entry, ref_id, action, matched_by, additions + conflicts))
+    return out
+
+
+def _match(refs: list, entry: Entry, as_id: str | None) -> tuple[Any, str | None]:
+    maps = [r for r in refs if hasattr(r, "get")]
+    if as_id is not None:
+        for ref in maps:
+            if str(ref.get("id")) == as_id:
+                return ref, "as"
+        return None, None
+    item = entry.item
+    for key in MATCH_ORDER:
+        wanted = item.get(key)
+        if not wanted:
+            continue
+        for ref in maps:
+            have = ref.get(key)
+            if isinstance(have, str | int) and _same_id(key, str(have), wanted):
+                return ref, key
+    keys = {entry.key, _own_key(entry)} - {None}
+    if not entry.key and not item.get("PMID") and not item.get("DOI"):
+        keys = set()  # an author-year key made here names no particular reference yet
+    for ref in maps:
+        if str(ref.get("id")) in keys:
+            return ref, "key"
+    return None, None
+
+
+def _same_id(key: str, a: str, b: str) -> bool:
+    if key == "DOI":
+        return doi_key(a) == doi_key(b)
+    return a.strip().upper() == b.strip().upper()
+
+
+def _compare(ref: Any, item: dict[str, Any]) -> tuple[list[FieldChange], list[FieldChange]]:
+    """Fields the reference lacks (additions) and fields whose values differ (conflicts)."""
+    additions, conflicts = [], []
+    for key, new in item.items():
+        old = ref.get(key)
+        if old is None or old == "" or old == []:
+            additions.append(FieldChange(key, None, new))
+        elif key == "issued" and _year(old) == _year(new):
+            if isinstance(old, int) and not isinstance(new, int):
+                additions.append(FieldChange(key, old, new))  # the same year, more precisely
+        elif not _same_value(key, old, new):
+            conflicts.append(FieldChange(key, old, new))
+    return additions, conflicts
+
+
+def _year(value: Any) -> int | None:
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+
+
+def _norm_text(value: Any) -> str:
+    """For comparing details: case, spacing, accents and a final full stop do not count."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", " ".join(str(value).split()).casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)).rstrip(".")
+
+
+def _same_value(key: str, old: Any, new: Any) -> bool:
+    if key == "DOI":
+        return doi_key(str(old)) == doi_key(str(new))
+    if key == "author":
+        return _author_keys(old) == _author_keys(new)
+    if isinstance(new, str | int):
+        return _norm_text(old) == _norm_text(new)
+    return _plain(old) == _plain(new)
+
+
+def _author_keys(people: Any) -> list[tuple[str, str]]:
+    if not isinstance(people, list):
+        return []
+    keys = []
+    for person in people:
+        if not hasattr(person, "get"):
+            keys.append((str(person).casefold(), ""))
+            continue
+        family = person.get("family") or person.get("literal") or ""
+        given = str(person.get("given") or "")
+        keys.append((_norm_text(family), given[:1].casefold()))
+    return keys
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _yaml_value(value: Any) -> Any:
+    """A value as written in front matter: author names and dates in flow style, one line each."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, dict):
+        mapping = CommentedMap()
+        for k, v in value.items():
+            mapping[k] = _yaml_value(v)
+        mapping.fa.set_flow_style()
+        return mapping
+    if isinstance(value, list):
+        seq = CommentedSeq(_yaml_value(v) for v in value)
+        if all(not isinstance(v, dict) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str) and _needs_quotes(value):
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+        return DoubleQuotedScalarString(value)  # as identifiers are written: PMID: "23736648"
+    return value
+
+
+def _needs_quotes(text: str) -> bool:
+    """True when ``text`` unquoted would load as something else (a number, a date, null)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text) != text
+    except yaml.YAMLError:
+        return True
+
+
+def _new_reference(ref_id: str, item: dict[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    ref = CommentedMap()
+    ref["id"] = _yaml_value(ref_id)
+    for key, value in item.items():
+        ref[key] = _yaml_value(value)
+    return ref

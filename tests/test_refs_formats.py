@@ -1,0 +1,234 @@
+"""Reading reference files in the shapes real tools export, and refusing bad ones clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa_tool.errors import ReferenceFileError
+from qa_tool.references import is_stub
+from qa_tool.references.formats import detect_format, read_entries, split_name
+from qa_tool.references.identifiers import normal_doi, normal_pmcid, normal_pmid
+from qa_tool.schema import check_front_matter
+
+FIXTURES = Path(__file__).parent / "fixtures" / "references"
+
+MACKENSEN = {
+    "type": "article-journal",
+    "title": "Anti-CD19 CAR T cell therapy for refractory systemic lupus erythematosus",
+    "container-title-short": "Nat Med",
+    "volume": "28",
+    "issue": "10",
+    "page": "2124-2132",
+    "DOI": "10.1038/s41591-022-02017-5",
+}
+
+
+def entries(name: str):
+    return read_entries(FIXTURES / name)
+
+
+def schema_ok(item: dict, ref_id: str = "x") -> None:
+    meta = {"references": [{"id": ref_id, **item}]}
+    problems = [i for i in check_front_matter(meta) if i.field_path[:1] == ("references",)]
+    assert problems == []
+
+
+def test_pubmed_medline_record_becomes_a_full_csl_item():
+    first, second = entries("pubmed.nbib")
+    assert first.key == "pmid:36109639"
+    assert first.line == 1
+    assert first.item == {
+        **MACKENSEN,
+        "author": [
+            {"family": "Mackensen", "given": "Andreas"},
+            {"family": "Muller", "given": "Fabian"},
+            {"family": "Mougiakakos", "given": "Dimitrios"},
+        ],
+        "container-title": "Nature medicine",
+        "issued": {"date-parts": [[2022, 10]]},
+        "PMID": "36109639",
+        "PMCID": "PMC9584816",
+    }
+    # a corporate author (CN), a season-less range month, no issue
+    assert second.item["author"] == [{"literal": "International Autoimmunity Consortium"}]
+    assert second.item["issued"] == {"date-parts": [[2019, 1]]}
+    assert "issue" not in second.item
+    assert second.line == 43
+    schema_ok(first.item)
+    schema_ok(second.item)
+
+
+def test_zotero_csl_json():
+    article, page, chapter = entries("zotero.json")
+    assert article.item == {
+        **MACKENSEN,
+        "author": [
+            {"family": "Mackensen", "given": "Andreas"},
+            {"family": "Müller", "given": "Fabian"},
+            {"family": "Mougiakakos", "given": "Dimitrios"},
+        ],
+        "container-title": "Nature Medicine",
+        "issued": {"date-parts": [[2022, 10]]},
+        "PMID": "36109639",
+        "PMCID": "PMC9584816",
+        "URL": "https://www.nature.com/articles/s41591-022-02017-5",
+    }
+    assert article.line == 2
+    assert page.item["type"] == "webpage"
+    assert page.item["author"] == [{"literal": "National Library of Medicine"}]
+    assert page.item["issued"] == {"date-parts": [[2024, 3, 5]]}
+    # particles folded into the family name, suffix kept, doi.org prefix removed, en dash
+    assert chapter.item["author"] == [
+        {"family": "van der Berg", "given": "Hans"},
+        {"family": "Smith", "given": "J. A.", "suffix": "Jr."},
+    ]
+    assert chapter.item["DOI"] == "10.1016/B978-0-12-345678-9.00005-1"
+    assert chapter.item["page"] == "55-78"
+    assert chapter.item["issued"] == {"date-parts": [[2019, 6]]}
+    for e in (article, page, chapter):
+        schema_ok(e.item)
+
+
+def test_better_bibtex_biblatex():
+    article, report, smith = entries("betterbibtex.bib")
+    assert article.key == "mackensenAntiCD19CARCell2022"
+    assert article.line == 3
+    assert article.item["title"] == (
+        "Anti-CD19 CAR T Cell Therapy for Refractory Systemic Lupus Erythematosus"
+    )
+    assert article.item["author"][1] == {"family": "Müller", "given": "Fabian"}
+    assert article.item["author"][3] == {"family": "Böltz", "given": "Sören"}
+    assert len(article.item["author"]) == 8
+    assert article.item["container-title"] == "Nature Medicine"
+    assert article.item["container-title-short"] == "Nat Med"
+    assert article.item["issued"] == {"date-parts": [[2022, 10]]}
+    assert article.item["page"] == "2124-2132"
+    assert article.item["PMID"] == "36109639"  # eprint + eprinttype = pmid
+    assert report.item["type"] == "report"
+    assert report.item["author"] == [{"literal": "World Health Organization"}]
+    assert report.item["issued"] == 2020
+    assert smith.item["author"] == [
+        {"family": "Smith", "given": "John A."},
+        {"family": "van der Berg", "given": "Hans", "suffix": "Jr."},
+    ]
+    assert smith.item["issued"] == {"date-parts": [[2019, 6]]}
+    assert smith.item["PMID"] == "31000000"  # from "note = {PMID: ...}"
+    for e in (article, report, smith):
+        schema_ok(e.item)
+
+
+def test_endnote_ris_with_pubmed_accession_and_pmcid():
+    article, chapter = entries("endnote.ris")
+    assert article.key == "1234"
+    assert article.item == {
+        **MACKENSEN,
+        "author": [
+            {"family": "Mackensen", "given": "Andreas"},
+            {"family": "Müller", "given": "Fabian"},
+            {"family": "Mougiakakos", "given": "Dimitrios"},
+        ],
+        "container-title": "Nature medicine",
+        "issued": {"date-parts": [[2022, 10]]},
+        "PMID": "36109639",
+        "PMCID": "PMC9584816",
+        "URL": "https://www.ncbi.nlm.nih.gov/pubmed/36109639",
+    }
+    assert chapter.key is None
+    assert chapter.line == 25
+    assert chapter.item["type"] == "chapter"
+    assert chapter.item["container-title"] == "Clinical Immunology"
+
+
+def test_publisher_ris_with_header_lines():
+    (article,) = entries("publisher.ris")
+    assert article.key == "Mackensen2022"
+    assert article.line == 5
+    assert article.item["container-title"] == "Nature Medicine"
+    assert article.item["issued"] == {"date-parts": [[2022, 10, 1]]}
+    assert article.item["DOI"] == "10.1038/s41591-022-02017-5"
+    assert "URL" not in article.item  # the doi.org link is the DOI, not another address
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("bad_unclosed.bib", 6, "malformed BibTeX entry"),
+        ("bad_no_er.ris", 5, "no 'ER  -' line"),
+        ("bad_doi.json", 3, "item 2 (nodoi): DOI 'see the journal site' is not a DOI"),
+        ("bad_syntax.json", 1, "not valid JSON"),
+        ("bad_line.nbib", 4, "not a MEDLINE line"),
+    ],
+)
+def test_bad_files_name_the_file_and_line(name, line, words):
+    with pytest.raises(ReferenceFileError) as caught:
+        entries(name)
+    assert caught.value.line == line
+    assert words in caught.value.message
+    assert str(caught.value).startswith(f"{FIXTURES / name}:{line}: ")
+
+
+def test_format_from_content_when_the_extension_says_nothing(tmp_path):
+    for name, fmt in [
+        ("pubmed.nbib", "medline"),
+        ("endnote.ris", "ris"),
+        ("betterbibtex.bib", "bibtex"),
+        ("zotero.json", "csl-json"),
+    ]:
+        target = tmp_path / f"{name}.txt"
+        target.write_bytes((FIXTURES / name).read_bytes())
+        assert detect_format(target, target.read_text(encoding="utf-8")) == fmt
+        assert read_entries(target)[0].item["DOI"] == "10.1038/s41591-022-02017-5"
+    unknown = tmp_path / "notes.txt"
+    unknown.write_text("some words\n", encoding="utf-8")
+    with pytest.raises(ReferenceFileError, match="--from"):
+        read_entries(unknown)
+
+
+def test_not_utf8_and_binary_files_are_refused(tmp_path):
+    latin = tmp_path / "old.ris"
+    latin.write_bytes(b"TY  - JOUR\nTI  - Caf\xe9\nER  - \n")
+    with pytest.raises(ReferenceFileError, match=r"not UTF-8 \(byte 0xe9\)") as caught:
+        read_entries(latin)
+    assert caught.value.line == 2
+    binary = tmp_path / "x.bib"
+    binary.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(ReferenceFileError, match="binary"):
+        read_entries(binary)
+    with pytest.raises(ReferenceFileError, match="no such file"):
+        read_entries(tmp_path / "missing.nbib")
+
+
+def test_an_entry_with_nothing_to_find_it_by_is_an_error(tmp_path):
+    bib = tmp_path / "empty.bib"
+    bib.write_text("@article{k1, year = {2020}}\n", encoding="utf-8")
+    with pytest.raises(ReferenceFileError, match="entry k1: has no title"):
+        read_entries(bib)
+
+
+def test_duplicate_bibtex_keys_are_an_error(tmp_path):
+    bib = tmp_path / "dup.bib"
+    bib.write_text("@article{a, title={x}}\n\n@article{a, title={y}}\n", encoding="utf-8")
+    with pytest.raises(ReferenceFileError, match="'a' is used twice") as caught:
+        read_entries(bib)
+    assert caught.value.line == 3
+
+
+def test_identifiers():
+    assert normal_doi("https://dx.doi.org/10.1000/ABC.1") == "10.1000/ABC.1"
+    assert normal_doi("doi:10.1000/abc%2F1") == "10.1000/abc/1"
+    assert normal_doi("10.1000") is None
+    assert normal_pmid(36109639) == "36109639"
+    assert normal_pmid("0123") is None
+    assert normal_pmcid("PMCID: pmc9584816") == "PMC9584816"
+    assert split_name("Mackensen A") == {"family": "Mackensen", "given": "A"}
+    assert split_name("John A. Smith") == {"family": "Smith", "given": "John A."}
+    assert split_name("WHO") == {"literal": "WHO"}
+
+
+def test_is_stub():
+    assert is_stub({"id": "6"})
+    assert is_stub({"id": "6", "title": "  "})
+    assert not is_stub({"id": "6", "PMID": "123"})
+    assert not is_stub({"id": "6", "URL": "https://example.org"})
