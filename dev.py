@@ -3,7 +3,8 @@
 
     python3 dev.py demo    # create .venv if needed, then validate the shipped answers
                            # and list what is due for review
-    python3 dev.py test    # create .venv if needed, then run ruff (lint, format) and the tests
+    python3 dev.py test    # create .venv if needed, then run ruff (lint, format), mypy and
+                           # the tests (over all CPUs with pytest-xdist; -m 'not slow' is quick)
 
 The virtual environment is rebuilt when pyproject.toml changes.
 """
@@ -65,11 +66,23 @@ def demo(extra: list[str]) -> int:
 
 
 def test(extra: list[str]) -> int:
-    for check in (("check", "."), ("format", "--check", ".")):
-        status = run(str(BIN / "ruff"), *check)
+    checks = (
+        (str(BIN / "ruff"), "check", "."),
+        (str(BIN / "ruff"), "format", "--check", "."),
+        (str(BIN / "python"), "-m", "mypy"),  # files and settings: [tool.mypy] in pyproject.toml
+    )
+    for check in checks:
+        status = run(*check)
         if status:
             return status
-    return run(str(BIN / "python"), "-m", "pytest", *extra)
+    parallel = [] if _chooses_workers(extra) else ["-n", "auto"]
+    return run(str(BIN / "python"), "-m", "pytest", *parallel, *extra)
+
+
+def _chooses_workers(extra: list[str]) -> bool:
+    """Whether the pytest arguments already say how to run (-n N, -p no:xdist, --pdb...)."""
+    own = ("-n", "--numprocesses", "--pdb", "--trace", "no:xdist")
+    return any(arg in own or arg.startswith(("-n", "--numprocesses=")) for arg in extra)
 
 
 def main() -> int:

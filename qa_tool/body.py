@@ -27,6 +27,8 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 @dataclass
 class Section:
+    """A ``#`` heading and the body lines under it, up to the next heading."""
+
     title: str
     line: int  # 0-based line of the heading within the body
     level: int
@@ -43,7 +45,8 @@ class Section:
     @property
     def paragraphs(self) -> list[str]:
         """Blocks separated by blank lines, list items excluded."""
-        out, current = [], []
+        out: list[str] = []
+        current: list[str] = []
         for line in self.lines:
             if not line.strip() or _LIST_ITEM.match(line):
                 if current:
@@ -58,6 +61,8 @@ class Section:
 
 @dataclass
 class Body:
+    """An answer's body split at its headings: the summary, then each section."""
+
     summary: Section
     sections: list[Section]
 
@@ -86,6 +91,8 @@ def parse_body(body: str) -> Body:
 
 @dataclass(frozen=True)
 class Citation:
+    """One ``[@key]`` citation in the body, with the line it is on."""
+
     key: str
     line: int  # 0-based line within the body
 

@@ -25,6 +25,7 @@ place, and any failure (Ctrl-C included) removes what was written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -180,6 +181,7 @@ def _archive_problem(path: Path, kind: str) -> str | None:
     large). A zip must also hold a qa ``manifest.json``.
     """
     agent = b"Bag-Software-Agent: qa_tool"
+    not_a_bundle: tuple[type[BaseException], ...] = (KeyError, *_archive_errors())
     try:
         if kind == "zip":
             import zipfile
@@ -196,9 +198,9 @@ def _archive_problem(path: Path, kind: str) -> str | None:
                 first = archive.next()
                 if first is None or first.name != BAG_INFO or not first.isfile():
                     raise ValueError(f"its first member is not {BAG_INFO}")
-                handle = archive.extractfile(first)
-                info = handle.read(4096) if handle is not None else b""
-    except (KeyError, *_archive_errors()) as exc:
+                member = archive.extractfile(first)
+                info = member.read(4096) if member is not None else b""
+    except not_a_bundle as exc:
         return f"a file that is not a {kind} bundle of qa's ({exc})"
     if agent not in info:
         return f"a {kind} archive that qa did not write ({BAG_INFO} names another agent)"
@@ -333,6 +335,8 @@ class Staging:
 
 @dataclass
 class BundleResult:
+    """What :func:`write_bundle` wrote: the bundle's kind, files and manifest."""
+
     kind: str
     files: list[FileEntry]
     manifest: dict[str, Any]
@@ -542,6 +546,8 @@ class Problem:
 
 @dataclass
 class VerifyReport:
+    """What ``qa verify`` found: files checked and every problem, with the manifest read."""
+
     bundle: str
     kind: str
     files_checked: int = 0
@@ -651,7 +657,7 @@ def _scan_folder(root: Path, scan: _Scan) -> None:
             if path.is_symlink() or not path.is_file():
                 scan.problem(UNSAFE, rel, "is not a regular file (a link or a device); not read")
                 continue
-            scan.member(rel, lambda p=path: p.open("rb"))
+            scan.member(rel, functools.partial(_open_binary, path))
 
 
 def _scan_zip(path: Path, scan: _Scan) -> None:
@@ -667,7 +673,7 @@ def _scan_zip(path: Path, scan: _Scan) -> None:
                 what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
                 scan.problem(UNSAFE, info.filename, f"is {what}; not read")
                 continue
-            scan.member(info.filename, lambda i=info: archive.open(i))
+            scan.member(info.filename, functools.partial(archive.open, info))
 
 
 def _scan_tar(path: Path, scan: _Scan) -> None:
@@ -684,7 +690,15 @@ def _scan_tar(path: Path, scan: _Scan) -> None:
             handle = archive.extractfile(member)
             if handle is None:  # pragma: no cover - isfile() members always have data
                 continue
-            scan.member(member.name, lambda h=handle: h)
+            scan.member(member.name, functools.partial(_same, handle))
+
+
+def _same(handle: IO[bytes]) -> IO[bytes]:
+    return handle
+
+
+def _open_binary(path: Path) -> IO[bytes]:
+    return path.open("rb")
 
 
 def _archive_errors() -> tuple[type[BaseException], ...]:

@@ -49,11 +49,14 @@ StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
 def stat_key(st: os.stat_result) -> StatKey:
+    """What says a file is unchanged without reading it: size, times and inode."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @dataclass(frozen=True)
 class CachedSummary:
+    """A file's summary fields, body line and digest, as the cache holds them."""
+
     meta: dict[str, Any]
     body_line: int
     digest: str
@@ -392,8 +395,11 @@ class RenderCache:
             )
             for rel, size, mtime, ctime, ino, recorded in rows:
                 key = wanted.get(rel)
-                fresh = key is not None and (size, mtime, ctime, ino) == key
-                if fresh and recorded - key[1] >= RACY_NS:
+                if (
+                    key is not None
+                    and (size, mtime, ctime, ino) == key
+                    and recorded - key[1] >= RACY_NS
+                ):
                     found.add(rel)
         return found
 

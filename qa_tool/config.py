@@ -69,6 +69,8 @@ def topic_folder_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the library: its name, its folder under answers/, its footer."""
+
     name: str
     folder: str
     footer: str
@@ -114,6 +116,8 @@ class ReadabilityPolicy:
 
 @dataclass(frozen=True)
 class Config:
+    """The library's settings, from ``qa.toml`` or the defaults."""
+
     root: Path
     answers_dir: Path
     topics: tuple[Topic, ...]

@@ -166,6 +166,8 @@ class FileResult:
 
 @dataclass
 class ConvertReport:
+    """The results of one ``qa convert`` run, one per input, in input order."""
+
     files: list[FileResult] = field(default_factory=list)
     dry_run: bool = False
 
@@ -224,19 +226,20 @@ def find_sources(
         path = Path(given)
         if not path.exists():
             raise UsageError(f"{given}: no such file or folder")
+        found: list[tuple[Path, Path, str | None]]
         if not path.is_dir():
             found = [(path, path.resolve(), None)]
         else:
             # The walk does not follow folder links, so paths under the real folder are real.
             real = path.resolve()
-            found = [
+            walked = [
                 (path / item.path.relative_to(real), item.path, item.is_link)
                 for item in scan_markdown(real, suffixes)[0]
                 if not any(item.path.is_relative_to(folder) for folder in skip)
             ]
             found = [
                 (file, key, _link_out_of(key, real) if is_link else None)
-                for file, key, is_link in found
+                for file, key, is_link in walked
             ]
         for file, key, refused in found:
             if key not in seen:

@@ -52,6 +52,7 @@ def render_front_matter(meta: Any, like: str = "") -> str:
 
 
 def load_round_trip(front: str, path: Path) -> Any:
+    """Front matter as ruamel's round-trip data (comments and order kept), or AnswerFileError."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 

@@ -416,7 +416,9 @@ def _render_chunk(
         except OSError as exc:
             item.error = AnswerFileError(path, f"cannot be read: {exc.strerror}", rule="unreadable")
             continue
-        doc = renderer.render(answer) if renderer is not None else None
+        if renderer is None:
+            continue
+        doc = renderer.render(answer)
         if wants_json:
             item.line = json_line(answer_record(doc, config))
         if wants_html:
@@ -629,6 +631,44 @@ def check_out(config: Config, out: Path, force: bool) -> None:
     check_target(out, force, (config.root, config.answers_dir))
 
 
+def _manifest_fields(
+    state: LibraryState,
+    stamp: tuple[int, str],
+    selection: Selection,
+    selected: Selected,
+    formats: tuple[str, ...],
+) -> dict[str, Any]:
+    """What the manifest records of how the bundle was made: tool, time, source, choices."""
+    epoch, source = stamp
+    return {
+        "tool": {"name": "qa_tool", "version": __version__},
+        "created": iso_utc(epoch),
+        "timestamp_source": source,
+        "library": {"git_commit": state.commit, "dirty": state.dirty},
+        "selection": {
+            "statuses": list(selection.statuses),
+            "topics": list(selection.topics),
+            "ids": list(selection.ids),
+            "since": (
+                {"ref": selection.since, "commit": selected.since_commit}
+                if selection.since is not None
+                else None
+            ),
+            "exclude_due": selection.exclude_due,
+            "as_of": selection.as_of.isoformat() if selection.as_of else None,
+        },
+        "formats": list(formats),
+        "answer_count": len(selected.answers),
+    }
+
+
+def _bundle_bytes(out: Path, kind: str) -> int:
+    """The size of the bundle written: the archive, or every file in the folder."""
+    if kind == "folder":
+        return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return out.stat().st_size
+
+
 def export_bundle(
     config: Config,
     selection: Selection,
@@ -654,26 +694,7 @@ def export_bundle(
     selected = select_answers(config, selection)
     if on_selected is not None:
         on_selected(selected)
-    fields = {
-        "tool": {"name": "qa_tool", "version": __version__},
-        "created": iso_utc(epoch),
-        "timestamp_source": source,
-        "library": {"git_commit": state.commit, "dirty": state.dirty},
-        "selection": {
-            "statuses": list(selection.statuses),
-            "topics": list(selection.topics),
-            "ids": list(selection.ids),
-            "since": (
-                {"ref": selection.since, "commit": selected.since_commit}
-                if selection.since is not None
-                else None
-            ),
-            "exclude_due": selection.exclude_due,
-            "as_of": selection.as_of.isoformat() if selection.as_of else None,
-        },
-        "formats": list(formats),
-        "answer_count": len(selected.answers),
-    }
+    fields = _manifest_fields(state, (epoch, source), selection, selected, formats)
     late_failures: list[AnswerFileError] = []
     try:
         result = write_bundle(
@@ -692,10 +713,6 @@ def export_bundle(
             f"--out {out}: the bundle could not be written ({exc.strerror or exc}); "
             "nothing was changed"
         ) from None
-    if result.kind == "folder":
-        bundle_bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    else:
-        bundle_bytes = out.stat().st_size
     return ExportReport(
         str(out),
         result.kind,
@@ -703,7 +720,7 @@ def export_bundle(
         len(selected.answers),
         len(result.files),
         result.payload_bytes,
-        bundle_bytes,
+        _bundle_bytes(out, result.kind),
         iso_utc(epoch),
         source,
         state,

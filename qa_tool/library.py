@@ -233,36 +233,12 @@ def load_answers(
     for found in files:
         rel = relative(config, found.name)
         rels.append(rel)
-        if found.is_link and not inside_root(config, found.path):
-            slots.append(
-                AnswerFileError(
-                    found.path,
-                    "is a link to a file outside the library; not read",
-                    rule="outside-library",
-                )
-            )
-            continue
-        if cache is not None:
-            hit = _cached(cache, rel, found, clean)
-            if hit is not None:
-                slots.append(
-                    Answer(
-                        found.name,
-                        rel,
-                        hit.meta,
-                        None,
-                        hit.body_line,
-                        digest=hit.digest,
-                        partial=True,
-                        git_blob=hit.git_blob,
-                        max_bytes=config.max_file_bytes,
-                    )
-                )
-                if hit.git_blob is not None:
-                    blobs.append(hit.git_blob[0])
-                continue
-        todo.append((len(slots), found, rel))
-        slots.append(None)
+        known = _without_parsing(config, found, rel, cache, clean)
+        if known is None:
+            todo.append((len(slots), found, rel))
+        elif isinstance(known, Answer) and known.git_blob is not None:
+            blobs.append(known.git_blob[0])
+        slots.append(known)
     parsed = map_chunks(
         _parse_chunk,
         [(f.name, rel) for _, f, rel in todo],
@@ -275,11 +251,11 @@ def load_answers(
             _record(cache, rel, found, item, clean)
             if item.git_blob is not None:
                 blobs.append(item.git_blob[0])
-    for item in slots:
-        if isinstance(item, Answer):
-            result.answers.append(item)
-        elif item is not None:
-            result.failures.append(item)
+    for slot in slots:
+        if isinstance(slot, Answer):
+            result.answers.append(slot)
+        elif slot is not None:
+            result.failures.append(slot)
     if cache is not None and (todo or full_scan):
         from qa_tool.config import ensure_state_dir
 
@@ -289,6 +265,30 @@ def load_answers(
             return result
         cache.save(keep=rels if full_scan else None, keep_blobs=blobs)
     return result
+
+
+def _without_parsing(
+    config: Config, found: Found, rel: str, cache: Any, clean: dict[str, str]
+) -> Answer | AnswerFileError | None:
+    """What can be said of a file without parsing it: a refusal, a cached summary, or None."""
+    if found.is_link and not inside_root(config, found.path):
+        return AnswerFileError(
+            found.path, "is a link to a file outside the library; not read", rule="outside-library"
+        )
+    hit = _cached(cache, rel, found, clean) if cache is not None else None
+    if hit is None:
+        return None
+    return Answer(
+        found.name,
+        rel,
+        hit.meta,
+        None,
+        hit.body_line,
+        digest=hit.digest,
+        partial=True,
+        git_blob=hit.git_blob,
+        max_bytes=config.max_file_bytes,
+    )
 
 
 def _cached(cache: Any, rel: str, found: Found, clean: dict[str, str]) -> Any:

@@ -35,6 +35,7 @@ __all__ = [
     "Confidence",
     "NewStatus",
     "SortKey",
+    "TableFormat",
     "ExportFormat",
     "OutputFormat",
     "ReportFormat",
@@ -159,6 +160,14 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class TableFormat(StrEnum):
+    """``--format`` of the commands that list rows: for a person, a script, a spreadsheet."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
 class ExportFormat(StrEnum):
     """What ``qa export`` writes into a bundle (``--format``, repeatable)."""
 
@@ -173,7 +182,7 @@ class SortKey(StrEnum):
 
     overdue = "overdue"
     id = "id"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the member hides str.title, as Enum allows
     topic = "topic"
     status = "status"
     last_reviewed = "last-reviewed"

@@ -112,7 +112,7 @@ def safe_link(url: str) -> bool:
         safe_link("javascript:alert(1)")     # False
     """
     match = _SCHEME.match(url)
-    return bool(match) and match.group(1).lower() in ALLOWED_SCHEMES
+    return match is not None and match.group(1).lower() in ALLOWED_SCHEMES
 
 
 def format_date(day: dt.date) -> str:
@@ -193,6 +193,7 @@ def doi_url(doi: str) -> str:
 
 
 def pubmed_url(pmid: str) -> str:
+    """The PubMed page of an article, from its PMID."""
     return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
 
 
@@ -618,6 +619,7 @@ class IndexEntry:
 
 
 def topic_anchor(topic: str) -> str:
+    """The index page's anchor for a topic: ``topic-womens-health``."""
     return "topic-" + ("-".join(re.findall(r"[a-z0-9]+", topic.lower())) or "none")
 
 

@@ -43,6 +43,8 @@ from qa_tool.validate import ERROR, Finding, check_answer, placeholder_findings
 
 @dataclass(frozen=True)
 class Reviewer:
+    """Who reviewed: a name, and credentials when given (``--by 'Name, MD'``)."""
+
     name: str
     credentials: str | None = None
 
@@ -103,6 +105,8 @@ class Refused:
 
 @dataclass
 class ReviewOutcome:
+    """What ``qa review`` did: the answers reviewed, those refused, the commit made."""
+
     reviewed: list[Reviewed] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     commit: str | None = None
@@ -183,7 +187,10 @@ def review_answers(
             result = Refused(rel, f"{where}: {exc.message}")
         except LockError as exc:
             result = Refused(rel, str(exc))
-        (outcome.refused if isinstance(result, Refused) else outcome.reviewed).append(result)
+        if isinstance(result, Refused):
+            outcome.refused.append(result)
+        else:
+            outcome.reviewed.append(result)
 
     if commit and outcome.reviewed:
         _commit(config, outcome, reviewers, note)

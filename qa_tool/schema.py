@@ -78,6 +78,7 @@ def to_json_value(value: Any) -> Any:
 
 @cache
 def load_schema(path: Path = ANSWER_SCHEMA) -> dict:
+    """The JSON Schema at ``path`` (default: the answer schema) as data."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -112,6 +113,7 @@ def prepare() -> None:
 
 
 def quick_valid(data: Any) -> bool:
+    """Whether ``data`` passes the schema, by the fast compiled check (False if unavailable)."""
     check = _quick_check()
     if check is None:
         return False

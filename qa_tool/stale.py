@@ -35,7 +35,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -147,8 +147,14 @@ def _text(value: object) -> str | None:
 def due_date(meta: dict, config: Config) -> dt.date | None:
     """``review_due`` when set, else ``last_reviewed`` plus the interval; None when neither.
 
-    >>> due_date({"last_reviewed": dt.date(2026, 5, 22)}, config)  # default 6m
+    >>> import tempfile
+    >>> from qa_tool.config import load_config
+    >>> with tempfile.TemporaryDirectory() as folder:  # no qa.toml: every interval is 6m
+    ...     config = load_config(Path(folder))
+    >>> due_date({"last_reviewed": dt.date(2026, 5, 22)}, config)
     datetime.date(2026, 11, 22)
+    >>> due_date({"last_reviewed": dt.date(2026, 5, 22), "review_due": "2026-07-01"}, config)
+    datetime.date(2026, 7, 1)
     """
     due = as_date(meta.get("review_due"))
     if due is not None:
@@ -161,6 +167,7 @@ def due_date(meta: dict, config: Config) -> dt.date | None:
 
 
 def reviewer_names(meta: dict) -> tuple[str, ...]:
+    """The names in ``reviewed_by``, in order (entries without a name left out)."""
     return person_names(meta, "reviewed_by")
 
 
@@ -238,110 +245,158 @@ def find_stale(
     ``with_lines`` fills each item's ``line`` (for annotations; it reads the file).
     UsageError for an unknown status or topic.
     """
-    status_set = status_filter(statuses)
-    topic_set = (
-        {config.topic_named(t).name.casefold() for t in topics if t.strip()} if topics else None
-    )
-    reviewer_parts = [r.strip().casefold() for r in reviewers or () if r.strip()]
+    admits = _answer_filter(config, statuses, topics, reviewers)
     report = StaleReport(as_of=as_of)
     for failure in loaded.failures:
         report.notes.append(f"{_where(config, failure)}: {failure.message}; not checked")
     for warning in loaded.warnings:  # folders named like answer files
         report.notes.append(f"{_where(config, warning)}: {warning.message}")
-
-    soon_until = within.after(as_of) if within is not None else None
-    months = _months(as_of)
-    forecast = dict.fromkeys(months, 0)
-    intervals: dict[tuple[str | None, str | None], Interval] = {}
-    rows: list[tuple[Answer, dt.date | None, dt.date | None, list[str]]] = []
-    needs_git: dict[str, dt.date] = {}
+    scan = _Scan(config, as_of, within, use_git, report.notes)
     # Kept lean on purpose: this loop runs once per answer of the library.
     for answer in loaded.answers:
-        meta = answer.meta
+        if admits(answer.meta):
+            report.checked += 1
+            scan.add(answer)
+    changed = scan.changed_in_git(loaded.answers)
+    report.items = sort_items(scan.items(changed, with_lines))
+    report.due_by_month = list(scan.forecast.items())
+    return report
+
+
+def _answer_filter(
+    config: Config,
+    statuses: Iterable[str] | None,
+    topics: Iterable[str] | None,
+    reviewers: Iterable[str] | None,
+) -> Callable[[dict], bool]:
+    """Whether an answer's front matter passes the status, topic and reviewer filters."""
+    status_set = status_filter(statuses)
+    topic_set = (
+        {config.topic_named(t).name.casefold() for t in topics if t.strip()} if topics else None
+    )
+    reviewer_parts = [r.strip().casefold() for r in reviewers or () if r.strip()]
+
+    def admits(meta: dict) -> bool:
         status = _text(meta.get("status"))
         if status_set is None:
             if status in NOT_LISTED_BY_DEFAULT:
-                continue
+                return False
         elif status not in status_set:
-            continue
-        topic = _text(meta.get("topic"))
-        if topic_set is not None and (topic or "").casefold() not in topic_set:
-            continue
-        if reviewer_parts and not any(
+            return False
+        if topic_set is not None and (_text(meta.get("topic")) or "").casefold() not in topic_set:
+            return False
+        return not reviewer_parts or any(
             part in name.casefold() for part in reviewer_parts for name in reviewer_names(meta)
-        ):
-            continue
-        report.checked += 1
+        )
 
+    return admits
+
+
+class _Scan:
+    """One pass over the admitted answers: their dates, reasons and the month forecast.
+
+    Answers whose change since review only git can tell are held (``needs_git``)
+    until one git pass for all of them (:meth:`changed_in_git`).
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        as_of: dt.date,
+        within: Interval | None,
+        use_git: bool,
+        notes: list[str],
+    ):
+        self.config, self.as_of, self.use_git, self.notes = config, as_of, use_git, notes
+        self.soon_until = within.after(as_of) if within is not None else None
+        self.forecast = dict.fromkeys(_months(as_of), 0)
+        self.intervals: dict[tuple[str | None, str | None], Interval] = {}
+        self.rows: list[tuple[Answer, dt.date | None, dt.date | None, list[str]]] = []
+        self.needs_git: dict[str, dt.date] = {}
+
+    def dates(self, answer: Answer) -> tuple[dt.date | None, dt.date | None]:
+        """``(last_reviewed, due_date)``; a value that is not a date is noted and left out."""
+        meta = answer.meta
         last_value, due_value = meta.get("last_reviewed"), meta.get("review_due")
-        last = as_date(last_value)
-        due = as_date(due_value)
+        last, due = as_date(last_value), as_date(due_value)
         if last is None and last_value is not None:
-            report.notes.append(
+            self.notes.append(
                 f"{answer.rel}: last_reviewed {last_value!r} is not a date; "
                 "treated as never reviewed"
             )
         if due is None and due_value is not None:
-            report.notes.append(f"{answer.rel}: review_due {due_value!r} is not a date; ignored")
+            self.notes.append(f"{answer.rel}: review_due {due_value!r} is not a date; ignored")
         if due is None and last is not None:
-            key = (topic, _text(meta.get("confidence")))
-            interval = intervals.get(key)
+            key = (_text(meta.get("topic")), _text(meta.get("confidence")))
+            interval = self.intervals.get(key)
             if interval is None:
-                interval = intervals[key] = config.review.interval_for(*key)
+                interval = self.intervals[key] = self.config.review.interval_for(*key)
             due = _after(interval, last)
+        return last, due
+
+    def add(self, answer: Answer) -> None:
+        """Decide one answer's reasons (all but a change only git can see)."""
+        as_of = self.as_of
+        last, due = self.dates(answer)
         reasons: list[str] = []
         if due is not None:
             if due <= as_of:
                 reasons.append(OVERDUE)
             else:
                 month = f"{due.year:04d}-{due.month:02d}"
-                if month in forecast:
-                    forecast[month] += 1
-        if last is None and status != Status.draft:
+                if month in self.forecast:
+                    self.forecast[month] += 1
+        if last is None and answer.meta.get("status") != Status.draft:
             reasons.append(NEVER_REVIEWED)
         if last is not None:
-            fingerprint = meta.get("review_fingerprint")
+            fingerprint = answer.meta.get("review_fingerprint")
             if isinstance(fingerprint, str) and fingerprint:
                 if fingerprint != answer.digest:
                     reasons.append(CHANGED)
-            elif use_git:
-                needs_git[answer.rel] = last
-        if soon_until is not None and due is not None and as_of < due <= soon_until:
+            elif self.use_git:
+                self.needs_git[answer.rel] = last
+        if self.soon_until is not None and due is not None and as_of < due <= self.soon_until:
             reasons.append(DUE_SOON)
-        if reasons or answer.rel in needs_git:
-            rows.append((answer, last, due, reasons))
+        if reasons or answer.rel in self.needs_git:
+            self.rows.append((answer, last, due, reasons))
 
-    seeds = {
-        a.git_blob[0]: _TextKey(a.git_blob[1], a.git_blob[2])
-        for a in loaded.answers
-        if a.git_blob is not None and a.rel in needs_git
-    }
-    changed = _changed_in_git(config, needs_git, report.notes, seeds) if needs_git else set()
-    for answer, last, due, reasons in rows:
-        if answer.rel in changed:
-            reasons.append(CHANGED)
-        if not reasons:
-            continue
-        reasons.sort(key=REASONS.index)
-        meta = answer.meta
-        report.items.append(
-            StaleItem(
-                id=_text(meta.get("id")) or answer.path.stem,
-                title=str(meta.get("title") or ""),
-                topic=_text(meta.get("topic")),
-                status=_text(meta.get("status")),
-                last_reviewed=last,
-                due_date=due,
-                days_overdue=(as_of - due).days if due is not None else None,
-                reasons=tuple(reasons),
-                reviewers=reviewer_names(meta),
-                path=answer.rel,
-                line=_answer_line(answer) if with_lines else None,
+    def changed_in_git(self, answers: Iterable[Answer]) -> set[str]:
+        """The held answers whose text git shows changed since their review (one git pass)."""
+        if not self.needs_git:
+            return set()
+        seeds = {
+            a.git_blob[0]: _TextKey(a.git_blob[1], a.git_blob[2])
+            for a in answers
+            if a.git_blob is not None and a.rel in self.needs_git
+        }
+        return _changed_in_git(self.config, self.needs_git, self.notes, seeds)
+
+    def items(self, changed: set[str], with_lines: bool) -> list[StaleItem]:
+        """The answers with a reason, as report items (unsorted)."""
+        out = []
+        for answer, last, due, reasons in self.rows:
+            if answer.rel in changed:
+                reasons.append(CHANGED)
+            if not reasons:
+                continue
+            reasons.sort(key=REASONS.index)
+            meta = answer.meta
+            out.append(
+                StaleItem(
+                    id=_text(meta.get("id")) or answer.path.stem,
+                    title=str(meta.get("title") or ""),
+                    topic=_text(meta.get("topic")),
+                    status=_text(meta.get("status")),
+                    last_reviewed=last,
+                    due_date=due,
+                    days_overdue=(self.as_of - due).days if due is not None else None,
+                    reasons=tuple(reasons),
+                    reviewers=reviewer_names(meta),
+                    path=answer.rel,
+                    line=_answer_line(answer) if with_lines else None,
+                )
             )
-        )
-    report.items = sort_items(report.items)
-    report.due_by_month = list(forecast.items())
-    return report
+        return out
 
 
 def _where(config: Config, exc: AnswerFileError) -> str:
@@ -469,9 +524,10 @@ def _blob_keys(
     from qa_tool.cache import FILE_NAME, BlobKeys
 
     memo = BlobKeys(config.state_dir / FILE_NAME)
-    keys: dict[str, _TextKey | None] = {b: seeds[b] for b in blobs if b in seeds}
-    for blob in keys:
-        memo.put(blob, (keys[blob].body_digest, keys[blob].title_yaml))
+    seeded = {b: seeds[b] for b in blobs if b in seeds}
+    for blob, seed in seeded.items():
+        memo.put(blob, (seed.body_digest, seed.title_yaml))
+    keys: dict[str, _TextKey | None] = dict(seeded)
     unseeded = [b for b in blobs if b not in keys]
     keys.update((blob, _TextKey(*key)) for blob, key in memo.get_many(unseeded).items())
     missing = [b for b in blobs if b not in keys]

@@ -56,6 +56,8 @@ class Finding:
 
 @dataclass
 class ValidationReport:
+    """What ``qa validate`` found: how many files were checked, and every finding."""
+
     files_checked: int
     findings: list[Finding] = field(default_factory=list)
 
@@ -87,6 +89,7 @@ def is_reference_stub(ref: object) -> bool:
 
 
 def file_error_finding(config: Config, exc: AnswerFileError, severity: str = ERROR) -> Finding:
+    """A file that could not be read, as a finding on that file."""
     return Finding(relative(config, exc.path), exc.line, None, exc.rule, severity, exc.message)
 
 
@@ -340,7 +343,7 @@ def _check_body(answer: Answer, add) -> None:
 
     refs = answer.meta.get("references")
     refs = refs if isinstance(refs, list) else []
-    ref_ids = {}
+    ref_ids: dict[str, int] = {}
     for n, ref in enumerate(refs):
         if isinstance(ref, dict) and ref.get("id") is not None:
             ref_ids.setdefault(str(ref["id"]), n)

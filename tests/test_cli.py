@@ -81,6 +81,7 @@ def test_each_command_imports_only_its_own_module(name, tmp_path):
     assert "pydantic" not in modules
 
 
+@pytest.mark.slow
 def test_reading_commands_import_only_what_they_use(tmp_path):
     """Machine-readable runs on a small valid library: no Rich, no jsonschema, no Markdown."""
     lib = tmp_path / "lib"

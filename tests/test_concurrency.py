@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from helpers import QA, build_tree
 
 from qa_tool.config import load_config
@@ -73,6 +74,7 @@ def validation_errors(library: Path) -> int:
     return validate_library(load_config(library), None).errors
 
 
+@pytest.mark.slow
 def test_convert_force_racing_a_review_gives_one_whole_edit_or_both(library, tmp_path):
     source = tmp_path / "in" / "tea.txt"
     build_tree(tmp_path, {"in/tea.txt": LEGACY.format(research="Tea may protect the liver")})
@@ -130,6 +132,7 @@ def test_convert_force_racing_a_review_gives_one_whole_edit_or_both(library, tmp
     assert sum(seen.values()) == RACE_ROUNDS
 
 
+@pytest.mark.slow
 def test_two_new_answers_with_the_same_id_at_once_exactly_one_wins(library):
     target = library / SUSHI
     for n in range(NEW_ROUNDS):

@@ -815,6 +815,7 @@ LEGACY_BYTES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=LEGACY_BYTES, topic=st.sampled_from([None, "Oncology"]))
 def test_any_input_converts_to_an_answer_that_reads_back_or_fails_writing_nothing(data, topic):
@@ -855,6 +856,7 @@ SCALARS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     title=st.text(max_size=80),

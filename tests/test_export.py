@@ -800,6 +800,7 @@ def test_interrupt_in_a_real_process_exits_130_and_leaves_nothing(mixed, tmp_pat
 # Progress and the summary
 
 
+@pytest.mark.slow
 def test_summary_on_stderr_and_report_json_on_stdout(mixed, tmp_path):
     result = run_qa(
         "export", "--out", str(tmp_path / "b.tar.gz"), "-f", "jsonl", "-f", "html", cwd=mixed

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import QA, REPO
 
+pytestmark = pytest.mark.slow  # starts a browser
+
 CHROMIUM_FLAGS = (
     "--headless",
     "--no-sandbox",

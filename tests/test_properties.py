@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,7 @@ names = st.text(
 ).filter(lambda s: s.strip())
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(
     title=titles,
@@ -300,6 +302,7 @@ def split_file(data: bytes) -> tuple[bool, str, str, str]:
     days_later=st.integers(min_value=0, max_value=400),
     same_reviewer=st.booleans(),
 )
+@pytest.mark.slow
 def test_review_of_a_generated_valid_answer_changes_only_the_review_fields(
     tmp_path, answer, reviewer, credentials, confidence, note, days_later, same_reviewer
 ):

@@ -300,6 +300,7 @@ def test_commit_has_only_the_reviewed_files_and_a_trailer_per_reviewer(library):
     assert status.splitlines() == [f"M  {ONC}/other.md", "?? notes.txt"]
 
 
+@pytest.mark.slow
 def test_review_commit_is_not_a_change_of_the_text(library):
     """qa review --commit changes only front matter: neither the fingerprint nor git
     (once the fingerprint is gone) count it as changed-since-review."""
@@ -362,6 +363,7 @@ def _start(library: Path, name: str) -> subprocess.Popen:
     )  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("round_", range(4))
 def test_two_reviews_at_once_are_both_recorded(library, round_):
     build_tree(library, {PATH: ORIGINAL})

@@ -115,6 +115,7 @@ FIELDS = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(meta=st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=10))
 def test_quick_check_never_passes_what_jsonschema_rejects(meta):

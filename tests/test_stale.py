@@ -281,6 +281,7 @@ def test_no_git_skips_history(library, qa):
     assert (result.exit_code, items) == (0, [])
 
 
+@pytest.mark.slow
 def test_git_is_one_log_pass_and_one_cat_file(library, tmp_path):
     """Count git invocations through a wrapper on PATH: never one per file."""
     git_library(library)
@@ -339,6 +340,7 @@ def test_git_is_one_log_pass_and_one_cat_file(library, tmp_path):
     assert sorted(again_subcommands) == ["ls-files", "rev-parse", "rev-parse", "rev-parse"]
 
 
+@pytest.mark.slow
 def test_cached_verdicts_follow_new_commits_and_new_reviews(tmp_path):
     """The HEAD-keyed verdicts are redone when HEAD moves or a review date changes."""
     library = tmp_path / "lib"

@@ -10,6 +10,7 @@ import sys
 
 
 def main() -> None:
+    """The ``qa`` command: ``--version`` answered at once, else the Typer app."""
     if sys.argv[1:] in (["--version"], ["-V"]):
         from qa_tool import __version__
 

@@ -73,12 +73,14 @@ def terminal_width(default: int = 100) -> int:
 
 
 def stdout() -> Console:
+    """The console for results (stdout), without highlighting or hard wrapping."""
     from rich.console import Console
 
     return Console(soft_wrap=True, highlight=False)
 
 
 def stderr() -> Console:
+    """The console for progress, notes and errors (stderr)."""
     from rich.console import Console
 
     return Console(stderr=True, highlight=False, soft_wrap=True)
@@ -111,6 +113,7 @@ def errors_to_exit() -> Iterator[None]:
 
 
 def load(root: Path | None) -> Config:
+    """The library's settings for ``--root``; a bad root or qa.toml exits with its message."""
     from qa_tool.config import load_config
 
     with errors_to_exit():
@@ -128,6 +131,7 @@ def print_json(data: Any) -> None:
 
 
 def print_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
+    """A header and rows as CSV on stdout (``\n`` line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

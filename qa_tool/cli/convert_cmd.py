@@ -163,4 +163,5 @@ def render_text(report: ConvertReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("convert")(convert)

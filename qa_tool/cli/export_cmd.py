@@ -222,4 +222,5 @@ def _report(config: Config, result: ExportReport, quiet: bool, report: ReportFor
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("export")(export)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -18,15 +17,10 @@ from qa_tool.cli.common import (
     stderr,
     terminal_width,
 )
+from qa_tool.model import TableFormat
 
 if TYPE_CHECKING:
     from qa_tool.inventory import Inventory
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
 
 
 EXAMPLES = (
@@ -89,14 +83,14 @@ def list_answers(
         ),
     ] = None,
     fmt: Annotated[
-        ListFormat,
+        TableFormat,
         typer.Option(
             "--format",
             "-f",
             help="Output: text (a table and counts), json (rows and counts) or csv (rows).",
             case_sensitive=False,
         ),
-    ] = ListFormat.text,
+    ] = TableFormat.text,
     quiet: QuietOption = False,
     root: RootOption = None,
 ) -> None:
@@ -120,9 +114,9 @@ def list_answers(
         console = stderr()
         for note in inventory.notes:
             console.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
-    if fmt == ListFormat.json:
+    if fmt == TableFormat.json:
         print_json(inventory.to_dict())
-    elif fmt == ListFormat.csv:
+    elif fmt == TableFormat.csv:
         from qa_tool.inventory import CSV_FIELDS
 
         print_csv(list(CSV_FIELDS), (row.csv_row() for row in inventory.rows))
@@ -145,6 +139,7 @@ WIDE = 120  # from this width on, topic, reviewer and the counts get columns of 
 
 
 def render_text(inventory: Inventory) -> None:
+    """The inventory as a table on stdout, fitted to the terminal."""
     import sys
 
     from qa_tool.cli.table import Column, printable, render
@@ -197,4 +192,5 @@ def render_text(inventory: Inventory) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("list", epilog=EXAMPLES)(list_answers)

@@ -188,4 +188,5 @@ def _render(planned: list[PlannedAnswer], fmt: ReportFormat, *, batch: bool, qui
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("new")(new)

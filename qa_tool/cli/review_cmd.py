@@ -115,6 +115,7 @@ def review(
 
 
 def report_problems(outcome: ReviewOutcome) -> None:
+    """Each refused answer and why, on stderr."""
     from rich.markup import escape
 
     console = stderr()
@@ -130,6 +131,7 @@ def report_problems(outcome: ReviewOutcome) -> None:
 
 
 def render_text(outcome: ReviewOutcome) -> None:
+    """One line per answer reviewed, and the commit when one was made."""
     from rich.markup import escape
 
     console = stdout()
@@ -152,4 +154,5 @@ def render_text(outcome: ReviewOutcome) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("review")(review)

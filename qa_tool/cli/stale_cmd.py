@@ -163,6 +163,7 @@ def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
 
 
 def render_text(report: StaleReport) -> None:
+    """The answers due as a table, with the reasons and a forecast by month."""
     from rich import box
     from rich.table import Table
 
@@ -216,6 +217,7 @@ def render_text(report: StaleReport) -> None:
 
 
 def render_csv(report: StaleReport) -> None:
+    """One CSV row per answer due (:data:`CSV_FIELDS`)."""
     print_csv(
         CSV_FIELDS,
         (
@@ -259,6 +261,7 @@ def describe(item: StaleItem) -> str:
 
 
 def render_github(report: StaleReport) -> None:
+    """One GitHub Actions warning per answer due, on its file and line."""
     for item in report.items:
         sys.stdout.write(
             github_annotation("warning", describe(item), item.path, item.line, "qa stale") + "\n"
@@ -266,4 +269,5 @@ def render_github(report: StaleReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("stale")(stale)

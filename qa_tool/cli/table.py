@@ -25,6 +25,8 @@ _PATH_PARTS = re.compile(r"[^/]*/|[^/]+$")
 
 @dataclass(frozen=True)
 class Column:
+    """How one column of a table is shown: header, how it shrinks, alignment."""
+
     header: str
     kind: str = "fixed"  # fixed | words | path
     align: str = "left"  # left | right

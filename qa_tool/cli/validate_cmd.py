@@ -54,6 +54,7 @@ def validate(
 
 
 def render_text(report: ValidationReport) -> None:
+    """The findings grouped by file, then a one-line summary."""
     from rich.markup import escape
 
     console = stdout()
@@ -81,6 +82,7 @@ def render_text(report: ValidationReport) -> None:
 
 
 def render_csv(report: ValidationReport) -> None:
+    """One CSV row per finding."""
     print_csv(
         ["path", "line", "field", "rule", "severity", "message"],
         (
@@ -91,6 +93,7 @@ def render_csv(report: ValidationReport) -> None:
 
 
 def render_github(report: ValidationReport) -> None:
+    """One GitHub Actions annotation per finding, at its error or warning level."""
     for f in report.findings:
         sys.stdout.write(
             github_annotation(f.severity, f.message, f.path, f.line, f"qa {f.rule}") + "\n"
@@ -98,4 +101,5 @@ def render_github(report: ValidationReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("validate")(validate)

@@ -40,6 +40,7 @@ def verify(
 
 
 def render_text(report: VerifyReport) -> None:
+    """One line when the bundle is intact, else each problem on its own line."""
     from rich.markup import escape
 
     console = stdout()
@@ -70,4 +71,5 @@ def render_text(report: VerifyReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("verify")(verify)
