@@ -331,6 +331,8 @@ def sentence_words(sentence: str) -> list[int]:
 
 @dataclass(frozen=True)
 class Sentence:
+    """One sentence of the body: where it starts, its text, each word's syllables."""
+
     line: int  # 0-based line within the body of the sentence's first word
     text: str
     syllables: tuple[int, ...]  # per word
@@ -569,6 +571,8 @@ It holds while the answer's grade stays at or below ``accepted_grade``."""
 
 @dataclass(frozen=True)
 class Acknowledgement:
+    """A reviewer's acceptance of a grade above target: the grade, who, when and why."""
+
     grade: float
     by: str
     on: str
@@ -706,6 +710,8 @@ def over_target(answer: Any, policy: ReadabilityPolicy) -> Assessment | None:
 
 @dataclass
 class ReadabilityReport:
+    """What ``qa readability`` measured: one assessment per answer, and the files it could not."""
+
     policy: ReadabilityPolicy
     assessments: list[Assessment] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # one per file not measured
@@ -733,6 +739,7 @@ class ReadabilityReport:
 
 
 def cache_kind() -> str:
+    """The cache's name for readability results: changes with the measure or the tool version."""
     from qa_tool import __version__
 
     return f"readability:{MEASURE_VERSION}:{__version__}"

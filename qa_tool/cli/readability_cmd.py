@@ -118,6 +118,7 @@ def _grade(value: float | None) -> str:
 
 
 def render_text(report: ReadabilityReport) -> None:
+    """The grade of each answer as a table, those above target marked, then a summary."""
     from rich.table import Table
 
     from qa_tool.readability import SECTION_TITLES
@@ -177,6 +178,8 @@ def _shorten(text: str, width: int = 110) -> str:
 
 
 def render_csv(report: ReadabilityReport) -> None:
+    """One CSV row per answer and section (``all`` for the whole body)."""
+
     def rows(a: Assessment):
         counts = [("all", a.measure.total), *a.measure.sections.items()]
         for section, c in counts:
@@ -202,6 +205,7 @@ def render_csv(report: ReadabilityReport) -> None:
 
 
 def render_github(report: ReadabilityReport) -> None:
+    """One GitHub Actions warning per answer above target, on its hardest line."""
     for a in report.above_target:
         hard = a.hardest_lines()
         line = hard[0][0] if hard else a.body_line
@@ -211,4 +215,5 @@ def render_github(report: ReadabilityReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add this command to the ``qa`` app."""
     app.command("readability")(readability)
