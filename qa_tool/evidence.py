@@ -445,18 +445,7 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
             found.append(
                 _Candidate(paragraph, match.start(), match.end(), PANDOC, numbers, match[0])
             )
-        for match in _BRACKET_RE.finditer(text):
-            start, end = match.start(), match.end()
-            if _followed_by_link(text, end):
-                if text[end] != "(":
-                    continue  # "[1][2]: ..." reads as a link label
-                # "[1] [2](https://...)": the last group is a link; the groups before it cite.
-                end = text.rfind("[", start, end)
-                while end > start and text[end - 1] in " \u00a0":
-                    end -= 1
-                if end <= start:
-                    continue
-            found.extend(_explicit(paragraph, start, end, BRACKET, text[start:end]))
+        found.extend(_bracket_candidates(paragraph))
     if "(" in text:
         for match in _PAREN_RE.finditer(text):
             found.extend(_explicit(paragraph, match.start(), match.end(), PARENTHESIS, match[0]))
@@ -488,6 +477,25 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
             continue
         kept.append(candidate)
     return kept
+
+
+def _bracket_candidates(paragraph: Paragraph) -> list[_Candidate]:
+    """The ``[1]``, ``[2, 3]`` groups of the paragraph that are not Markdown links."""
+    text = paragraph.text
+    found: list[_Candidate] = []
+    for match in _BRACKET_RE.finditer(text):
+        start, end = match.start(), match.end()
+        if _followed_by_link(text, end):
+            if text[end] != "(":
+                continue  # "[1][2]: ..." reads as a link label
+            # "[1] [2](https://...)": the last group is a link; the groups before it cite.
+            end = text.rfind("[", start, end)
+            while end > start and text[end - 1] in " \u00a0":
+                end -= 1
+            if end <= start:
+                continue
+        found.extend(_explicit(paragraph, start, end, BRACKET, text[start:end]))
+    return found
 
 
 def _has_superscript_digit(text: str) -> bool:

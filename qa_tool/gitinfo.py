@@ -150,8 +150,8 @@ def clean_blobs(root: Path, folder: str) -> dict[str, str]:
                 clean[path.decode("utf-8", "surrogateescape")] = blob.decode("ascii")
         else:  # C (modified), R (deleted), lowercase (assume-unchanged), S (skip-worktree)...
             changed.append(record.partition(b"\t")[2].decode("utf-8", "surrogateescape"))
-    for path in changed:
-        clean.pop(path, None)
+    for name in changed:
+        clean.pop(name, None)
     return clean
 
 

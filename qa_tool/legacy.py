@@ -474,11 +474,11 @@ def decode_legacy(data: bytes, source: str = "<stdin>") -> str:
                 ) from error
             return _normalise_text(text, source)
     if b"\x00" in data:
-        encoding = _bomless_utf16(data)
-        if encoding is None:
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
             raise LegacyFormatError(f"{source}: looks binary (contains NUL bytes), not a text")
         try:
-            return _normalise_text(data.decode(encoding), source)
+            return _normalise_text(data.decode(utf16), source)
         except UnicodeDecodeError:
             raise LegacyFormatError(
                 f"{source}: looks binary (contains NUL bytes), not a text"
