@@ -34,6 +34,8 @@ refs_app = typer.Typer(
 
 
 class SourceFormat(StrEnum):
+    """``qa refs import --from``: the format of the reference files (default: by extension)."""
+
     csl_json = "csl-json"
     bibtex = "bibtex"
     ris = "ris"
@@ -134,6 +136,7 @@ def _show(value: object) -> str:
 
 
 def render_import(outcome: ImportOutcome) -> None:
+    """What each import changed, per answer, on stdout; problems on stderr."""
     from rich.markup import escape
 
     out, err = stdout(), stderr()
@@ -174,4 +177,5 @@ def render_import(outcome: ImportOutcome) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``qa refs`` commands to the ``qa`` app."""
     app.add_typer(refs_app, name="refs")

@@ -292,6 +292,7 @@ _CSL_TYPE_MAP = {
 
 
 def parse_csl_json(text: str, source: str) -> list[Entry]:
+    """The entries of a CSL-JSON file (an array, or an object with ``items``)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -447,73 +448,82 @@ _BIB_TYPES = {
 
 
 def parse_bibtex(text: str, source: str) -> list[Entry]:
+    """The entries of a BibTeX or BibLaTeX file; ReferenceFileError names the first bad one."""
     import logging
 
     import bibtexparser
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failures are reported below
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        raise _bib_failure(block, source)
+    decode = _latex_decoder()
+    return [_bib_entry(entry, source, decode) for entry in library.entries]
+
+
+def _bib_failure(block: Any, source: str) -> ReferenceFileError:
+    """The error for a block bibtexparser could not read, at its line."""
+    line = (block.start_line or 0) + 1
+    kind = type(block).__name__
+    if kind == "DuplicateBlockKeyBlock":
+        message = f"entry key {getattr(block, 'key', '?')!r} is used twice"
+    else:
+        error = getattr(block, "error", None)
+        detail = str(getattr(error, "abort_reason", None) or error or "").strip()
+        detail = detail.splitlines()[0] if detail else ""
+        message = "malformed BibTeX entry" + (f": {detail}" if detail else "")
+    return ReferenceFileError(source, message, line)
+
+
+def _bib_entry(entry: Any, source: str, decode: Callable[[str], str]) -> Entry:
+    """One BibTeX entry as a reference (LaTeX decoded, names split into parts)."""
     from bibtexparser.middlewares.names import (
         parse_single_name_into_parts,
         split_multiple_persons_names,
     )
 
-    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # failures are reported below
-    library = bibtexparser.parse_string(text)
-    for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        kind = type(block).__name__
-        if kind == "DuplicateBlockKeyBlock":
-            message = f"entry key {getattr(block, 'key', '?')!r} is used twice"
-        else:
-            error = getattr(block, "error", None)
-            detail = str(getattr(error, "abort_reason", None) or error or "").strip()
-            detail = detail.splitlines()[0] if detail else ""
-            message = "malformed BibTeX entry" + (f": {detail}" if detail else "")
-        raise ReferenceFileError(source, message, line)
-    decode = _latex_decoder()
-    entries = []
-    for entry in library.entries:
-        fields = {f.key.lower(): f.value for f in entry.fields}
-        values = {k: decode(v) if isinstance(v, str) else v for k, v in fields.items()}
-        b = _Builder(source, entry.start_line + 1, f"entry {entry.key}")
-        bib_type = entry.entry_type.lower()
-        csl_type = _BIB_TYPES.get(bib_type)
-        if bib_type == "misc" and values.get("url") and not values.get("doi"):
-            csl_type = "webpage"
-        b.type(csl_type, bib_type if csl_type is None else None)
-        b.text("title", values.get("title"))
-        container = values.get("journaltitle") or values.get("journal") or values.get("booktitle")
-        b.text("container-title", container)
-        b.text("container-title-short", values.get("shortjournal") or values.get("journalabbr"))
-        people = []
-        for name in split_multiple_persons_names(fields.get("author", "")):
-            people.append(_bib_name(parse_single_name_into_parts(name), decode))
-        b.authors(people)
-        date = values.get("date")
-        if date:
-            _date_text(b, date)
-        elif values.get("year"):
-            month = values.get("month")
-            month_number = _month_in(month) if month and not month.isdigit() else month
-            b.issued(re.sub(r"\D", "", values["year"])[:4] or values["year"], month_number)
-        b.text("volume", values.get("volume"))
-        b.text("issue", values.get("number") or values.get("issue"))
-        b.pages(values.get("pages"))
-        b.doi(values.get("doi"))
-        eprint_type = (values.get("eprinttype") or values.get("archiveprefix") or "").lower()
-        pubmed = eprint_type in ("pubmed", "pmid")
-        pmid = values.get("pmid") or (values.get("eprint") if pubmed else None)
-        pmcid = values.get("pmcid") or (values.get("eprint") if eprint_type == "pmc" else None)
-        extra = " ".join(str(values.get(k, "")) for k in ("note", "annote", "extra"))
-        if not pmid:
-            found = re.search(r"\bPMID:\s*(\d+)", extra)
-            pmid = found.group(1) if found else None
-        if not pmcid:
-            found = re.search(r"\bPMCID:\s*(PMC\d+)", extra)
-            pmcid = found.group(1) if found else None
-        b.pmid(pmid)
-        b.pmcid(pmcid)
-        b.url(values.get("url"))
-        entries.append(b.entry(entry.key))
-    return entries
+    fields = {f.key.lower(): f.value for f in entry.fields}
+    values = {k: decode(v) if isinstance(v, str) else v for k, v in fields.items()}
+    b = _Builder(source, entry.start_line + 1, f"entry {entry.key}")
+    bib_type = entry.entry_type.lower()
+    csl_type = _BIB_TYPES.get(bib_type)
+    if bib_type == "misc" and values.get("url") and not values.get("doi"):
+        csl_type = "webpage"
+    b.type(csl_type, bib_type if csl_type is None else None)
+    b.text("title", values.get("title"))
+    container = values.get("journaltitle") or values.get("journal") or values.get("booktitle")
+    b.text("container-title", container)
+    b.text("container-title-short", values.get("shortjournal") or values.get("journalabbr"))
+    people = []
+    for name in split_multiple_persons_names(fields.get("author", "")):
+        people.append(_bib_name(parse_single_name_into_parts(name), decode))
+    b.authors(people)
+    date = values.get("date")
+    if date:
+        _date_text(b, date)
+    elif values.get("year"):
+        month = values.get("month")
+        month_number = _month_in(month) if month and not month.isdigit() else month
+        b.issued(re.sub(r"\D", "", values["year"])[:4] or values["year"], month_number)
+    b.text("volume", values.get("volume"))
+    b.text("issue", values.get("number") or values.get("issue"))
+    b.pages(values.get("pages"))
+    b.doi(values.get("doi"))
+    eprint_type = (values.get("eprinttype") or values.get("archiveprefix") or "").lower()
+    pubmed = eprint_type in ("pubmed", "pmid")
+    pmid = values.get("pmid") or (values.get("eprint") if pubmed else None)
+    pmcid = values.get("pmcid") or (values.get("eprint") if eprint_type == "pmc" else None)
+    extra = " ".join(str(values.get(k, "")) for k in ("note", "annote", "extra"))
+    if not pmid:
+        found = re.search(r"\bPMID:\s*(\d+)", extra)
+        pmid = found.group(1) if found else None
+    if not pmcid:
+        found = re.search(r"\bPMCID:\s*(PMC\d+)", extra)
+        pmcid = found.group(1) if found else None
+    b.pmid(pmid)
+    b.pmcid(pmcid)
+    b.url(values.get("url"))
+    return b.entry(entry.key)
 
 
 def _latex_decoder() -> Callable[[str], str]:
@@ -577,6 +587,7 @@ _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 
 
 def parse_ris(text: str, source: str) -> list[Entry]:
+    """The entries of a RIS file; ReferenceFileError names the first bad one."""
     import rispy
 
     entries = []
@@ -670,6 +681,7 @@ _MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
 
 
 def parse_medline(text: str, source: str) -> list[Entry]:
+    """The records of a PubMed MEDLINE (``.nbib``) file, as references."""
     records: list[tuple[int, list[tuple[str, str]]]] = []
     current: list[tuple[str, str]] = []
     start = 0

@@ -76,6 +76,7 @@ def normal_pmcid(text: object) -> str | None:
 
 
 def is_url(text: object) -> bool:
+    """Whether the text is an http(s) URL."""
     return isinstance(text, str) and bool(URL_RE.match(text.strip()))
 
 

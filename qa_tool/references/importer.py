@@ -39,6 +39,8 @@ MATCH_ORDER = ("DOI", "PMID", "PMCID")
 
 @dataclass
 class FieldChange:
+    """One field of a reference that an import sets: its old and new value."""
+
     field: str
     old: Any
     new: Any
@@ -81,6 +83,8 @@ class ImportedEntry:
 
 @dataclass
 class ImportOutcome:
+    """What an import did to one answer: the entries matched and each change."""
+
     path: str
     id: str
     entries: list[ImportedEntry]
