@@ -369,6 +369,14 @@ COMMANDS: tuple[Command, ...] = (
         capture=True,
     ),
     Command(
+        "report",
+        "`qa report --as-of 2026-11-22 --out X.html`",
+        lambda s: [s.qa or "qa", "report", "--as-of", AS_OF, "--out", str(s.scratch / "r.html")],
+        "qa",
+        "cold",
+        outputs=lambda s: [s.scratch / "r.html"],
+    ),
+    Command(
         "export",
         "`qa export --format jsonl --out X.tar.gz --force`",
         export_argv,

@@ -41,7 +41,7 @@ from typing import Any
 
 from qa_tool import __version__
 
-FORMAT = 7  # 7: summaries keyed by git blob id; paths and stat keys point at blobs
+FORMAT = 8  # 8: summary facts hold the reviews logged in review_log
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 

@@ -151,6 +151,9 @@ def list_answers(
         where = relative(config, failure.path)
         where += f":{failure.line}" if failure.line else ""
         inventory.notes.append(f"{where}: {failure.message}; not listed")
+    from qa_tool.readability import cached_grades
+
+    grades = cached_grades(config, loaded.answers)
     for answer in loaded.answers:
         meta = answer.meta
         status, topic = _text(meta.get("status")), _text(meta.get("topic"))
@@ -168,7 +171,7 @@ def list_answers(
         if author_parts and not _matches(author_parts, writers):
             continue
         facts = meta.get(FACTS_KEY) or {}
-        grade = facts.get("grade")
+        grade = grades.get(answer.rel)
         inventory.rows.append(
             ListRow(
                 id=_text(meta.get("id")) or answer.path.stem,

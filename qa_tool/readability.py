@@ -782,6 +782,27 @@ def measures_for(config: Any, answers: list[Any], workers: int | None = None) ->
     return out
 
 
+def cached_grades(config: Any, answers: list[Any]) -> dict[str, float | None]:
+    """``{rel: grade}`` of the answers measured before (by any command), nothing measured now:
+    for listings, which must stay fast. An answer whose text was never measured is left out."""
+    from qa_tool.cache import FILE_NAME, MeasureCache
+
+    known = MeasureCache(config.state_dir / FILE_NAME, cache_kind()).get_many(
+        {a.digest for a in answers}
+    )
+    grades: dict[str, float | None] = {}
+    for answer in answers:
+        stored = known.get(answer.digest)
+        if stored is None:
+            continue
+        try:
+            measure = Measure.from_dict(json.loads(stored))
+        except (ValueError, KeyError, TypeError):
+            continue
+        grades[answer.rel] = measure.total.grade(config.readability.formula)
+    return grades
+
+
 def _measure_chunk(_shared: Any, answers: Any) -> list[Any]:
     """Measures (or the error reading the file) of answers, in a worker or here."""
     from qa_tool.errors import AnswerFileError

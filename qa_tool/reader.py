@@ -196,8 +196,9 @@ FACTS_KEY = "qa:facts"
 """A summary's derived facts (not a front-matter field: a file's own key of this name is
 dropped with the other fields a summary does not hold): ``{"stubs": n, "doubts": n}``, the
 reference stubs and open conversion doubts that ``qa list`` counts, worked out from
-``references`` and ``legacy`` when the file is read, so a cached listing needs neither."""
-FACT_FIELDS = ("references", "legacy")
+``references`` and ``legacy`` when the file is read, so a cached listing needs neither;
+``"reviews": [[date, by], ...]`` from ``review_log`` when it has entries (``qa report``)."""
+FACT_FIELDS = ("references", "legacy", "review_log")
 
 
 def summary_facts(meta: dict[str, Any]) -> dict[str, int]:
@@ -207,7 +208,15 @@ def summary_facts(meta: dict[str, Any]) -> dict[str, int]:
 
     refs = meta.get("references")
     stubs = sum(1 for ref in refs if is_reference_stub(ref)) if isinstance(refs, list) else 0
-    return {"stubs": stubs, "doubts": len(open_doubts(meta))}
+    facts: dict[str, Any] = {"stubs": stubs, "doubts": len(open_doubts(meta))}
+    log = meta.get("review_log")
+    if isinstance(log, list):  # earlier reviews, for the reviewers' workload in qa report
+        facts["reviews"] = [
+            [str(e.get("date")), e.get("by")]
+            for e in log
+            if isinstance(e, dict) and isinstance(e.get("by"), str) and e.get("date")
+        ]
+    return facts
 
 
 def summary_of(meta: dict[str, Any]) -> dict[str, Any]:

@@ -326,3 +326,12 @@ def test_bad_readability_settings_are_refused(library, qa, toml):
     build_tree(library, {"qa.toml": toml})
     result = qa("readability")
     assert result.exit_code == 2
+
+
+def test_qa_list_shows_the_grade_once_measured(library, qa):
+    _library(library, {"plain": ("Oncology", _fixture("plain.md"))})
+    _, listed = qa.json("list", "--format", "json")
+    assert listed["answers"][0]["reading_grade"] is None  # a listing measures nothing
+    _, measured = qa.json("readability", "--format", "json")
+    _, listed = qa.json("list", "--format", "json")
+    assert listed["answers"][0]["reading_grade"] == measured["answers"][0]["grade"]

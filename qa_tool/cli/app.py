@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "export": "export_cmd",
     "verify": "verify_cmd",
     "refs": "refs_cmd",
+    "report": "report_cmd",
 }
 # Every command module, in --help order (a module may register several commands).
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
