@@ -14,6 +14,8 @@ import re
 from html import escape
 from typing import Any
 
+from qa_tool.model import Status
+
 # Okabe-Ito colours, darkest to lightest (grey levels about 0, 87, 119, 162, 213).
 SERIES_COLOURS = ("#000000", "#0072B2", "#D55E00", "#E69F00", "#F0E442")
 KIND_COLOURS = {
@@ -29,10 +31,10 @@ KIND_LABELS = {
     "due-soon": "Due within the window",
 }
 STATUS_COLOURS = {
-    "draft": "#F0E442",
-    "in-review": "#E69F00",
-    "published": "#0072B2",
-    "retired": "#000000",
+    Status.draft: "#F0E442",
+    Status.in_review: "#E69F00",
+    Status.published: "#0072B2",
+    Status.retired: "#000000",
 }
 REVIEWERS_LISTED = 25
 TOP_TOPICS = 4
