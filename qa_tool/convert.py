@@ -518,9 +518,13 @@ def _check_status(answer: LegacyAnswer, status: str, chosen: bool, warnings: lis
             f"{Status.in_review} and record a review"
         )
     if not chosen and status != Status.published and answer.confidence and answer.last_reviewed:
-        warnings.append(
-            f"status {Status.in_review} although the page shows a review: it cites nothing"
+        count = len(answer.doubts)
+        why = (
+            f"{count} conversion doubt{'s' if count != 1 else ''} to check first"
+            if count
+            else "it cites nothing"
         )
+        warnings.append(f"status {Status.in_review} although the page shows a review: {why}")
 
 
 @dataclass

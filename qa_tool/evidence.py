@@ -71,188 +71,40 @@ MAX_RANGE_SPAN = 50
 SEQUENCE_SLACK = 3
 """A number up to this much above the highest confident citation still fits the sequence."""
 
-# Words after which a number is prose for sure ("over 65.", "aged 40.", "May 5.").
-_STRONG_PROSE_WORDS = frozenset(
-    [
-        "over",
-        "under",
-        "above",
-        "below",
-        "beyond",
-        "exceeding",
-        "exceeds",
-        "than",
-        "about",
-        "approximately",
-        "around",
-        "nearly",
-        "almost",
-        "roughly",
-        "least",
-        "most",
-        "exactly",
-        "aged",
-        "age",
-        "ages",
-        "old",
-        "until",
-        "since",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "x",
-        "times",
-        "plus",
-        "minus",
-        "equals",
-        "equal",
-        "vs",
-        "versus",
-        "per",
-        "%",
-        "=",
-        "<",
-        ">",
-        "≥",
-        "≤",
-        "~",
-        "±",
-    ]
-)
-# Words after which a number is usually prose, but a References number there is a doubt.
-_WEAK_PROSE_WORDS = frozenset(
-    [
-        "and",
-        "or",
-        "nor",
-        "to",
-        "of",
-        "in",
-        "at",
-        "by",
-        "from",
-        "for",
-        "on",
-        "between",
-        "within",
-        "into",
-        "with",
-        "without",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "up",
-        "top",
-        "only",
-        "just",
-        "some",
-        "type",
-        "stage",
-        "phase",
-        "grade",
-        "level",
-        "version",
-        "class",
-        "category",
-        "tier",
-        "group",
-        "cycle",
-        "round",
-        "dose",
-        "visit",
-        "number",
-        "no",
-        "nos",
-        "page",
-        "chapter",
-        "section",
-        "table",
-        "figure",
-        "fig",
-        "step",
-        "score",
-        "rating",
-        "size",
-        "chromosome",
-        "trisomy",
-        "covid",
-        "sars",
-        "cov",
-        "hiv",
-        "omega",
-        "vitamin",
-        "factor",
-        "day",
-        "week",
-        "month",
-        "year",
-        "hour",
-        "minute",
-        "after",
-        "before",
-    ]
-)
-# Of the strong words, those that make a plain quantity: such a number is never doubted.
-_QUANTITY_WORDS = frozenset(
-    [
-        "over",
-        "under",
-        "above",
-        "below",
-        "beyond",
-        "exceeding",
-        "exceeds",
-        "than",
-        "about",
-        "approximately",
-        "around",
-        "nearly",
-        "almost",
-        "roughly",
-        "least",
-        "most",
-        "exactly",
-        "aged",
-        "age",
-        "ages",
-        "old",
-        "x",
-        "times",
-        "per",
-        "%",
-        "=",
-        "<",
-        ">",
-        "≥",
-        "≤",
-        "~",
-        "±",
-    ]
-)
+# fmt: off
+# Words after which a number is prose ("over 65.", "aged 40.", "May 5.").
+_STRONG_PROSE_WORDS = frozenset((
+    "over", "under", "above", "below", "beyond", "exceeding", "exceeds", "than", "about",
+    "approximately", "around", "nearly", "almost", "roughly", "least", "most", "exactly",
+    "aged", "age", "ages", "old", "until", "since", "x", "times", "plus", "minus", "equals",
+    "equal", "vs", "versus", "per", "%", "=", "<", ">", "≥", "≤", "~", "±",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec",
+))
+# Of those, the ones that make a plain quantity ("over 65"): such a number is never doubted.
+_QUANTITY_WORDS = frozenset((
+    "over", "under", "above", "below", "beyond", "exceeding", "exceeds", "than", "about",
+    "approximately", "around", "nearly", "almost", "roughly", "least", "most", "exactly",
+    "x", "times", "per", "%", "=", "<", ">", "≥", "≤", "~", "±",
+))
+# Singular nouns that name a thing by its number ("type 2.", "phase 3.", "dose 2."): prose,
+# and a doubt when the References list has the number.
+_NAMING_WORDS = frozenset((
+    "type", "stage", "phase", "grade", "level", "version", "class", "category", "tier",
+    "group", "cycle", "round", "dose", "visit", "number", "no", "nos", "page", "chapter",
+    "section", "table", "figure", "fig", "step", "score", "rating", "size", "chromosome",
+    "trisomy", "covid", "sars", "cov", "hiv", "omega", "vitamin", "factor", "day", "week",
+    "month", "year", "hour", "minute", "arm", "cohort", "wave", "part", "unit",
+))
+# Joining words ("of 10.", "in 2."): prose by default, a citation when the evidence backs it.
+_JOINING_WORDS = frozenset((
+    "and", "or", "nor", "to", "of", "in", "at", "by", "from", "for", "on", "between",
+    "within", "into", "with", "without", "is", "are", "was", "were", "be", "been", "up",
+    "top", "only", "just", "some", "after", "before",
+))
+# fmt: on
+_WEAK_PROSE_WORDS = _NAMING_WORDS | _JOINING_WORDS
 NUMBER_TAKING_WORDS = _STRONG_PROSE_WORDS | _WEAK_PROSE_WORDS
 """Words after which a sentence-final number reads as prose ("over 65.", "type 2.")."""
 
@@ -287,6 +139,7 @@ _STOPS = ".!?;:,"
 _ENUMERATOR_BEFORE = ("", ":", ";", ",", "and", "or", "(")
 _QUANTITY_TOKEN_RE = re.compile(r"^[-+±~≈<>≤≥]?[0-9][0-9.,/:]*%?$|^%$")
 _STYLE_WORDS = {
+    BARE: "bare numbers",
     BRACKET: "brackets",
     PARENTHESIS: "parentheses",
     SUPERSCRIPT: "superscripts",
@@ -616,7 +469,9 @@ def _bare(paragraph: Paragraph, match: re.Match[str]) -> _Candidate | None:
     elif word in _STRONG_PROSE_WORDS:
         candidate.prose = f"after {previous!r}"
         candidate.firm = word in _QUANTITY_WORDS
-    elif word in _WEAK_PROSE_WORDS:
+    elif word in _NAMING_WORDS:
+        candidate.prose = f"after {previous!r}"
+    elif word in _JOINING_WORDS:
         number_before = _QUANTITY_TOKEN_RE.match(_previous_word(before[: -len(previous)]))
         if word in ("and", "or", "to") and number_before:
             candidate.prose = f"after '{_previous_word(before[: -len(previous)])} {previous}'"
@@ -665,9 +520,13 @@ def _decide(candidate: _Candidate, evidence: _Evidence) -> None:
         candidate.replacement = None
 
     if candidate.prose:
-        # The grammar says prose; a number that the list and the style both back is doubted.
-        if not candidate.firm and in_list and (uses_style or style != BARE):
+        # The grammar says prose; a number that the list or the style backs is doubted.
+        if candidate.firm:
+            prose()
+        elif in_list and (uses_style or style != BARE):
             prose(f"{candidate.prose}, although the References list has {shown}")
+        elif listed is None and uses_style and max(numbers) <= evidence.highest:
+            prose(f"{candidate.prose}, although the text cites {_STYLE_WORDS[style]} elsewhere")
         else:
             prose()
         return

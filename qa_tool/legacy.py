@@ -133,6 +133,9 @@ _CHROME_PHRASES = frozenset((
     "contact", "contact us", "about", "about us", "accessibility", "sitemap", "site map",
 ))
 # fmt: on
+_ANY_EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
+_CHROME_ANSWERS = frozenset(("yes", "no", "ok"))
+"""Chrome only beside other chrome ("Yes | No" under "Was this page helpful?")."""
 _CHROME_ICONS_RE = re.compile(r"[↑↓←→▲▼△▽⬆⬇✕✖×☰⋮…]+")
 _BREADCRUMB_SPLIT_RE = re.compile(r"\s+(?:>|/|\\|::|\|)\s+|\s*[›»→]\s*|\s*>\s*(?=[a-z])")
 _BREADCRUMB_START = frozenset(("home", "homepage", "start", "main", "index", "you are here"))
@@ -141,6 +144,7 @@ _COPYRIGHT_RE = re.compile(
     r"^(?:©|\(c\)|copyright\b).{0,120}$|^all\s+rights\s+reserved\.?$", re.IGNORECASE
 )
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,10})\b[^<>]{0,400}?(/?)>|<!--.{0,400}?-->")
+_LI_NUMBERED_RE = re.compile(r"^- (?=\s*(?:\[?[0-9]{1,3}[.)\]]|[-*•]\s))")
 _BLOCK_TAGS = frozenset(
     [
         "p",
@@ -640,6 +644,8 @@ def _html_pieces(line: str) -> list[str]:
             current = ["- "] if name == "li" and not match[1] else []
     current.append(line[position:])
     pieces.append("".join(current))
+    # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
+    pieces = [_LI_NUMBERED_RE.sub("", piece, count=1) for piece in pieces]
     return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
 
 
@@ -675,7 +681,9 @@ def _is_chrome(line: str) -> bool:
         for piece in _CHROME_SEPARATOR_RE.split(comparable)
         if piece.strip(" :!?.")
     ]
-    return bool(pieces) and all(piece in _CHROME_PHRASES for piece in pieces)
+    if len(pieces) > 1:
+        return all(piece in _CHROME_PHRASES or piece in _CHROME_ANSWERS for piece in pieces)
+    return bool(pieces) and pieces[0] in _CHROME_PHRASES
 
 
 def _is_breadcrumb(comparable: str) -> bool:
@@ -770,8 +778,7 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
         return None
     parts: list[tuple[str, str]] = []
     for raw_part in _META_SEPARATOR_RE.split(_HEADING_MARKUP_RE.sub("", comparable)):
-        part = _EMPHASIS_RE.sub("", raw_part).strip()
-        part = _EMPHASIS_RE.sub("", part.replace("**:", ":").replace("__:", ":")).strip()
+        part = _ANY_EMPHASIS_RE.sub("", raw_part).strip()
         if not part:
             continue
         found = _review_part(part)
@@ -949,8 +956,8 @@ def _take_question(
         )
     for index, number, line in content:
         label = _QUESTION_PREFIX_RE.match(_plain_heading(line))
-        if label and _plain_heading(line)[label.end() :].strip():
-            first = _plain_heading(line)[label.end() :].strip()
+        if label and _plain_heading(line)[label.end() :].strip("*_ "):
+            first = _plain_heading(line)[label.end() :].strip("*_ ")
             used, question = _join_question(first, preamble, index)
             if not question.endswith("?"):
                 doubts.append(
