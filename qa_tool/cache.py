@@ -34,8 +34,8 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +53,76 @@ def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-@dataclass(frozen=True)
-class CachedSummary:
-    """A file's summary fields, body line and digest, as the cache holds them."""
+COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "topic",
+    "confidence",
+    "last_reviewed",
+    "review_due",
+    "review_fingerprint",
+    "reviewers",
+)
+"""The summary facts kept as columns, so a listing needs no decoding of the front matter:
+text fields, dates (``datetime.date``) and ``reviewers`` (the names of ``reviewed_by``,
+see :func:`qa_tool.stale.reviewer_names`). Only answers whose values are all of those
+plain kinds (text or absent; dates as YAML dates) have columns."""
+_TEXT_COLUMNS = COLUMNS[:5] + ("review_fingerprint",)
+_DATE_COLUMNS = ("last_reviewed", "review_due")
+_NAMES_SEP = "\x1f"
 
-    meta: dict[str, Any]
-    body_line: int
-    digest: str
-    git_blob: tuple[str, str, str] | None = None  # (blob id, body digest, title YAML)
+
+def _columns_of(meta: dict[str, Any]) -> tuple | None:
+    """The SQL values of :data:`COLUMNS` for ``meta``; None when one is not plain."""
+    from qa_tool.stale import reviewer_names
+
+    values: dict[str, Any] = {}
+    for key in _TEXT_COLUMNS:
+        value = meta.get(key)
+        if value is not None and type(value) is not str:
+            return None
+        values[key] = value
+    for key in _DATE_COLUMNS:
+        value = meta.get(key)
+        if value is not None and type(value) is not dt.date:
+            return None
+        values[key] = value.isoformat() if value is not None else None
+    names = reviewer_names(meta)
+    if any(_NAMES_SEP in name for name in names):
+        return None
+    values["reviewers"] = _NAMES_SEP.join(names)
+    return tuple(values[key] for key in COLUMNS)
+
+
+class CachedSummary:
+    """One cached summary; ``meta`` is decoded on first use (see :meth:`SummaryCache.meta`)."""
+
+    __slots__ = ("_meta", "_load", "body_line", "digest", "git_blob", "columns")
+
+    def __init__(
+        self,
+        load: Callable[[], dict[str, Any]],
+        body_line: int,
+        digest: str,
+        git_blob: tuple[str, str, str] | None = None,
+        columns: tuple | None = None,
+    ):
+        self._meta: dict[str, Any] | None = None
+        self._load = load
+        self.body_line = body_line
+        self.digest = digest
+        self.git_blob = git_blob  # (blob id, body digest, title YAML)
+        self.columns = columns  # in COLUMNS order, dates as dates, reviewers as a tuple
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        if self._meta is None:
+            self._meta = self._load()
+        return self._meta
+
+    def load_meta(self) -> dict[str, Any]:
+        return self.meta
 
 
 def _encode(meta: dict[str, Any]) -> str:
@@ -84,6 +146,10 @@ def _encode(meta: dict[str, Any]) -> str:
         [plain, top_dates], default=default, ensure_ascii=False, separators=(",", ":")
     )
     return ("T" if '"$date' in text else "D") + text
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text is not None else None
 
 
 def _revive(value: dict) -> object:
@@ -111,8 +177,11 @@ _FILES = (
 )
 _SUMMARIES = (
     "CREATE TABLE IF NOT EXISTS summaries (blob TEXT PRIMARY KEY, meta TEXT, body_line INTEGER, "
-    "digest TEXT, body_key TEXT, title_yaml TEXT)"
+    "digest TEXT, body_key TEXT, title_yaml TEXT, plain INTEGER, "
+    + ", ".join(f"{c} TEXT" for c in COLUMNS)
+    + ")"
 )
+_SUMMARY_VALUES = "(" + ", ".join("?" * (7 + len(COLUMNS))) + ")"
 
 
 def _current(con: sqlite3.Connection) -> bool:
@@ -134,6 +203,8 @@ class SummaryCache:
         self._new_files: list[tuple] = []
         self._new_summaries: dict[str, tuple] = {}
         self._known_files: set[str] | None = None
+        self._dates: dict[str | None, dt.date | None] = {}
+        self._meta_texts: dict[str, str] | None = None
 
     @classmethod
     def open(cls, state_dir: Path) -> SummaryCache:
@@ -149,8 +220,9 @@ class SummaryCache:
                     summaries = {
                         r[0]: r[1:]
                         for r in con.execute(
-                            "SELECT blob, meta, body_line, digest, body_key, title_yaml "
-                            "FROM summaries"
+                            "SELECT blob, NULL, body_line, digest, body_key, title_yaml, plain, "
+                            + ", ".join(COLUMNS)
+                            + " FROM summaries"
                         )
                     }
                     valid = True
@@ -177,11 +249,38 @@ class SummaryCache:
         row = self._summaries.get(blob)
         if row is None:
             return None
-        try:
-            text_key = (blob, row[3], row[4]) if row[3] is not None else None
-            return CachedSummary(_decode(row[0]), row[1], row[2], text_key)
-        except (ValueError, TypeError):
-            return None
+        text_key = (blob, row[3], row[4]) if row[3] is not None else None
+        columns = None
+        if row[5]:
+            try:
+                dates = self._dates
+                last, due = row[11], row[12]
+                columns = (
+                    *row[6:11],
+                    dates.get(last) or dates.setdefault(last, _date(last)),
+                    dates.get(due) or dates.setdefault(due, _date(due)),
+                    row[13],
+                    tuple(row[14].split(_NAMES_SEP)) if row[14] else (),
+                )
+            except ValueError:
+                columns = None
+        return CachedSummary(partial(self.meta, blob), row[1], row[2], text_key, columns)
+
+    def meta(self, blob: str) -> dict[str, Any]:
+        """The summary front matter of a cached version. The texts are read in one query, on
+        first use: a listing that needs only :data:`COLUMNS` never reads them.
+        ValueError when the entry is gone or damaged (the caller reads the file instead)."""
+        if self._meta_texts is None:
+            self._meta_texts = {}
+            with (
+                contextlib.suppress(sqlite3.Error, OSError),
+                contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            ):
+                self._meta_texts = dict(con.execute("SELECT blob, meta FROM summaries"))
+        text = self._new_summaries.get(blob, (None,))[0] or self._meta_texts.get(blob)
+        if text is None:
+            raise ValueError(f"no cached summary for {blob}")
+        return _decode(text)
 
     def get(self, rel: str, key: StatKey) -> CachedSummary | None:
         """The summary of the file at ``rel`` if its stat key still matches (and is not racy)."""
@@ -213,7 +312,9 @@ class SummaryCache:
         blob = git_blob[0] if git_blob is not None else f"path:{rel}"
         body_key, title_yaml = (git_blob[1], git_blob[2]) if git_blob is not None else (None, None)
         if blob not in self._summaries:
-            self._new_summaries[blob] = (encoded, body_line, digest, body_key, title_yaml)
+            columns = _columns_of(meta)
+            plain = (1, *columns) if columns is not None else (0, *([None] * len(COLUMNS)))
+            self._new_summaries[blob] = (encoded, body_line, digest, body_key, title_yaml, *plain)
         if key is not None:
             self._new_files.append((rel, *key, time.time_ns(), blob))
 
@@ -247,7 +348,7 @@ class SummaryCache:
                 con.execute(_FILES)
                 con.execute(_SUMMARIES)
                 con.executemany(
-                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO summaries VALUES {_SUMMARY_VALUES}",
                     ((blob, *row) for blob, row in self._new_summaries.items()),
                 )
                 con.executemany(

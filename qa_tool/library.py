@@ -230,8 +230,11 @@ def load_answers(
     todo: list[tuple[int, Found, str]] = []
     rels: list[str] = []
     blobs: list[str] = []  # every version in use, so the cache keeps exactly these
+    prefix = str(config.root) + os.sep
+    cut = len(prefix)
     for found in files:
-        rel = relative(config, found.name)
+        name = found.name
+        rel = name[cut:] if os.sep == "/" and name.startswith(prefix) else relative(config, name)
         rels.append(rel)
         known = _without_parsing(config, found, rel, cache, clean)
         if known is None:
@@ -281,13 +284,15 @@ def _without_parsing(
     return Answer(
         found.name,
         rel,
-        hit.meta,
+        None,  # decoded on first use: listings read the cache's columns
         None,
         hit.body_line,
         digest=hit.digest,
         partial=True,
         git_blob=hit.git_blob,
         max_bytes=config.max_file_bytes,
+        load_meta=hit.load_meta,
+        columns=hit.columns,
     )
 
 

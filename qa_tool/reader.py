@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -285,7 +286,9 @@ class Answer:
     __slots__ = (
         "_path",
         "rel",
-        "meta",
+        "_meta",
+        "_load_meta",
+        "columns",
         "body_line",
         "_body",
         "_front",
@@ -299,7 +302,7 @@ class Answer:
         self,
         path: Path | str,
         rel: str,
-        meta: dict[str, Any],
+        meta: dict[str, Any] | None,
         body: str | None,
         body_line: int,
         front_matter: str | None = None,
@@ -308,10 +311,14 @@ class Answer:
         partial: bool = False,
         git_blob: tuple[str, str, str] | None = None,
         max_bytes: int | None = None,
+        load_meta: Callable[[], dict[str, Any]] | None = None,
+        columns: tuple | None = None,
     ):
         self._path = path
         self.rel = rel
-        self.meta = meta
+        self._meta = meta
+        self._load_meta = load_meta  # the cache's decoder: meta is built on first use
+        self.columns = columns  # the cache's summary columns (qa_tool.cache.COLUMNS), if any
         self.body_line = body_line
         self._body = body
         self._front = front_matter
@@ -322,6 +329,21 @@ class Answer:
 
     def __repr__(self) -> str:
         return f"Answer({self.rel!r})"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        if self._meta is None and self._load_meta is not None:
+            load, self._load_meta = self._load_meta, None
+            try:
+                self._meta = load()
+            except (ValueError, TypeError):  # a damaged cache entry: the file says it again
+                limit = self.max_bytes if self.max_bytes is not None else DEFAULT_MAX_BYTES
+                self._meta = read_summary(self.path, self.rel, limit).meta
+        return self._meta  # type: ignore[return-value]
+
+    @meta.setter
+    def meta(self, value: dict[str, Any]) -> None:
+        self._meta, self._load_meta = value, None
 
     @property
     def path(self) -> Path:

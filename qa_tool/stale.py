@@ -254,9 +254,10 @@ def find_stale(
     scan = _Scan(config, as_of, within, use_git, report.notes)
     # Kept lean on purpose: this loop runs once per answer of the library.
     for answer in loaded.answers:
-        if admits(answer.meta):
+        fields = _fields(answer)
+        if admits(answer, fields):
             report.checked += 1
-            scan.add(answer)
+            scan.add(answer, fields)
     changed = scan.changed_in_git(loaded.answers)
     report.items = sort_items(scan.items(changed, with_lines))
     report.due_by_month = list(scan.forecast.items())
@@ -268,25 +269,25 @@ def _answer_filter(
     statuses: Iterable[str] | None,
     topics: Iterable[str] | None,
     reviewers: Iterable[str] | None,
-) -> Callable[[dict], bool]:
-    """Whether an answer's front matter passes the status, topic and reviewer filters."""
+) -> Callable[[Answer, tuple], bool]:
+    """Whether an answer (its :func:`_fields`) passes the status, topic and reviewer filters."""
     status_set = status_filter(statuses)
     topic_set = (
         {config.topic_named(t).name.casefold() for t in topics if t.strip()} if topics else None
     )
     reviewer_parts = [r.strip().casefold() for r in reviewers or () if r.strip()]
 
-    def admits(meta: dict) -> bool:
-        status = _text(meta.get("status"))
+    def admits(answer: Answer, fields: tuple) -> bool:
+        status = fields[2]
         if status_set is None:
             if status in NOT_LISTED_BY_DEFAULT:
                 return False
         elif status not in status_set:
             return False
-        if topic_set is not None and (_text(meta.get("topic")) or "").casefold() not in topic_set:
+        if topic_set is not None and (fields[3] or "").casefold() not in topic_set:
             return False
         return not reviewer_parts or any(
-            part in name.casefold() for part in reviewer_parts for name in reviewer_names(meta)
+            part in name.casefold() for part in reviewer_parts for name in _names(answer, fields)
         )
 
     return admits
@@ -311,14 +312,18 @@ class _Scan:
         self.soon_until = within.after(as_of) if within is not None else None
         self.forecast = dict.fromkeys(_months(as_of), 0)
         self.intervals: dict[tuple[str | None, str | None], Interval] = {}
-        self.rows: list[tuple[Answer, dt.date | None, dt.date | None, list[str]]] = []
+        self.rows: list[tuple[Answer, tuple, dt.date | None, dt.date | None, list[str]]] = []
         self.needs_git: dict[str, dt.date] = {}
 
-    def dates(self, answer: Answer) -> tuple[dt.date | None, dt.date | None]:
+    def dates(self, answer: Answer, fields: tuple) -> tuple[dt.date | None, dt.date | None]:
         """``(last_reviewed, due_date)``; a value that is not a date is noted and left out."""
-        meta = answer.meta
-        last_value, due_value = meta.get("last_reviewed"), meta.get("review_due")
-        last, due = as_date(last_value), as_date(due_value)
+        last_value, due_value = fields[5], fields[6]
+        last = last_value if last_value is None or type(last_value) is dt.date else None
+        due = due_value if due_value is None or type(due_value) is dt.date else None
+        if last is None and last_value is not None:
+            last = as_date(last_value)
+        if due is None and due_value is not None:
+            due = as_date(due_value)
         if last is None and last_value is not None:
             self.notes.append(
                 f"{answer.rel}: last_reviewed {last_value!r} is not a date; "
@@ -327,17 +332,17 @@ class _Scan:
         if due is None and due_value is not None:
             self.notes.append(f"{answer.rel}: review_due {due_value!r} is not a date; ignored")
         if due is None and last is not None:
-            key = (_text(meta.get("topic")), _text(meta.get("confidence")))
+            key = (fields[3], fields[4])
             interval = self.intervals.get(key)
             if interval is None:
                 interval = self.intervals[key] = self.config.review.interval_for(*key)
             due = _after(interval, last)
         return last, due
 
-    def add(self, answer: Answer) -> None:
+    def add(self, answer: Answer, fields: tuple) -> None:
         """Decide one answer's reasons (all but a change only git can see)."""
         as_of = self.as_of
-        last, due = self.dates(answer)
+        last, due = self.dates(answer, fields)
         reasons: list[str] = []
         if due is not None:
             if due <= as_of:
@@ -346,10 +351,10 @@ class _Scan:
                 month = f"{due.year:04d}-{due.month:02d}"
                 if month in self.forecast:
                     self.forecast[month] += 1
-        if last is None and answer.meta.get("status") != Status.draft:
+        if last is None and fields[2] != Status.draft:
             reasons.append(NEVER_REVIEWED)
         if last is not None:
-            fingerprint = answer.meta.get("review_fingerprint")
+            fingerprint = fields[7]
             if isinstance(fingerprint, str) and fingerprint:
                 if fingerprint != answer.digest:
                     reasons.append(CHANGED)
@@ -358,7 +363,7 @@ class _Scan:
         if self.soon_until is not None and due is not None and as_of < due <= self.soon_until:
             reasons.append(DUE_SOON)
         if reasons or answer.rel in self.needs_git:
-            self.rows.append((answer, last, due, reasons))
+            self.rows.append((answer, fields, last, due, reasons))
 
     def changed_in_git(self, answers: Iterable[Answer]) -> set[str]:
         """The held answers whose text git shows changed since their review (one git pass)."""
@@ -374,29 +379,54 @@ class _Scan:
     def items(self, changed: set[str], with_lines: bool) -> list[StaleItem]:
         """The answers with a reason, as report items (unsorted)."""
         out = []
-        for answer, last, due, reasons in self.rows:
+        for answer, fields, last, due, reasons in self.rows:
             if answer.rel in changed:
                 reasons.append(CHANGED)
             if not reasons:
                 continue
             reasons.sort(key=REASONS.index)
-            meta = answer.meta
             out.append(
                 StaleItem(
-                    id=_text(meta.get("id")) or answer.path.stem,
-                    title=str(meta.get("title") or ""),
-                    topic=_text(meta.get("topic")),
-                    status=_text(meta.get("status")),
+                    id=fields[0] or answer.path.stem,
+                    title=str(fields[1] or ""),
+                    topic=fields[3],
+                    status=fields[2],
                     last_reviewed=last,
                     due_date=due,
                     days_overdue=(self.as_of - due).days if due is not None else None,
                     reasons=tuple(reasons),
-                    reviewers=reviewer_names(meta),
+                    reviewers=_names(answer, fields),
                     path=answer.rel,
                     line=_answer_line(answer) if with_lines else None,
                 )
             )
         return out
+
+
+def _fields(answer: Answer) -> tuple:
+    """What the judging reads, in :data:`qa_tool.cache.COLUMNS` order: the cache's columns
+    when the answer came from there (no front matter decoded), else its front matter's
+    values. Text fields are text or None; dates are as found (checked by the caller);
+    reviewers are None here when they are to be taken from the front matter."""
+    if answer.columns is not None:
+        return answer.columns
+    meta = answer.meta
+    return (
+        _text(meta.get("id")),
+        meta.get("title"),
+        _text(meta.get("status")),
+        _text(meta.get("topic")),
+        _text(meta.get("confidence")),
+        meta.get("last_reviewed"),
+        meta.get("review_due"),
+        meta.get("review_fingerprint"),
+        None,
+    )
+
+
+def _names(answer: Answer, fields: tuple) -> tuple[str, ...]:
+    names = fields[8]
+    return names if names is not None else reviewer_names(answer.meta)
 
 
 def _where(config: Config, exc: AnswerFileError) -> str:

@@ -266,3 +266,48 @@ def test_only_versions_in_use_stay_cached(tmp_path, settled):
     finally:
         con.close()
     assert kept == 1
+
+
+# --- columns: a listing judges from the cache without decoding front matter ---------------
+
+
+def stale_report(root):
+    import datetime as dt
+
+    from qa_tool.stale import find_stale
+
+    config = load_config(root)
+    report = find_stale(config, load_library(config, summary=True), as_of=dt.date(2026, 9, 1))
+    return [i.to_dict() for i in report.items], report.notes, report.checked, report.due_by_month
+
+
+def test_warm_stale_equals_cold_stale_and_decodes_no_front_matter(tmp_path, monkeypatch):
+    odd = {
+        "plain.md": answer_text("plain"),
+        "string-date.md": answer_text("string-date", last_reviewed="'2026-02-10'"),
+        "not-a-date.md": answer_text("not-a-date", last_reviewed="soon"),
+        "number-title.md": answer_text("number-title", title="42"),
+        "never.md": answer_text("never", last_reviewed=None),
+        "due-set.md": answer_text("due-set", extra="review_due: 2026-08-01"),
+        "fingerprint.md": answer_text("fingerprint", extra="review_fingerprint: abc"),
+        "draft.md": answer_text("draft", status="draft"),
+        "odd-reviewer.md": answer_text("odd-reviewer").replace(
+            "name: Jane Doe", 'name: "Jane\\x1fDoe"'
+        ),
+    }
+    root = committed_library(tmp_path / "lib", odd)
+    cold = stale_report(root)
+    assert cold[0], "the library has answers due"
+    import qa_tool.cache as cache
+
+    real_decode = cache._decode
+    decoded = []
+
+    def counting_decode(text):
+        decoded.append(text)
+        return real_decode(text)
+
+    monkeypatch.setattr(cache, "_decode", counting_decode)
+    assert stale_report(root) == cold
+    # Only answers whose values are not plain text or YAML dates need their front matter.
+    assert len(decoded) == 4
