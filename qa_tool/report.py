@@ -68,6 +68,36 @@ def _bin_label(low: float | None, high: float | None) -> str:
     return f"{low} to {high}"
 
 
+@dataclass
+class _Scope:
+    """What every section works from: the answers in scope, their topics, the dates."""
+
+    config: Config
+    as_of: dt.date
+    answers: list[Any]
+    topics: list[str]
+    out: Path | None
+    pages: Path | None
+
+    def topic_of(self, meta: dict) -> str:
+        topic = meta.get("topic")
+        return topic if isinstance(topic, str) and topic else "(none)"
+
+    def link(self, rel: str, path: Path) -> dict[str, Any]:
+        """The answer's path, and its page's address when a bundle lies beside the report."""
+        href = None
+        if self.pages is not None:
+            try:
+                stem = path.relative_to(self.config.answers_dir).with_suffix("").as_posix()
+            except ValueError:
+                stem = None
+            page = self.pages / f"{stem}.html"
+            if stem is not None and page.is_file():
+                base = self.out.parent if self.out else Path(".")
+                href = os.path.relpath(page, base).replace(os.sep, "/")
+        return {"path": rel, "href": href}
+
+
 def build_report(
     config: Config,
     *,
@@ -79,18 +109,7 @@ def build_report(
 ) -> dict[str, Any]:
     """Every number of the report, as JSON-ready data (see docs/commands/report.md)."""
     from qa_tool.library import LoadResult, load_library
-    from qa_tool.readability import assess, measures_for
-    from qa_tool.reader import FACTS_KEY
-    from qa_tool.stale import (
-        CHANGED,
-        DUE_SOON,
-        NEVER_REVIEWED,
-        OVERDUE,
-        due_date,
-        find_stale,
-        reviewer_names,
-    )
-    from qa_tool.stale import _months as forecast_months
+    from qa_tool.stale import find_stale
 
     window = parse_interval(within)
     wanted = {config.topic_named(t).name for t in topics or () if t.strip()} or None
@@ -100,54 +119,60 @@ def build_report(
         for a in loaded.answers
         if wanted is None or (isinstance(a.meta.get("topic"), str) and a.meta["topic"] in wanted)
     ]
-    topic_names = [t.name for t in config.topics if wanted is None or t.name in wanted]
-    known = set(topic_names)
-    extra_topics = sorted(
-        {str(a.meta.get("topic") or "(none)") for a in answers} - known, key=str.casefold
-    )
-    topic_order = topic_names + extra_topics
-
-    def topic_of(meta: dict) -> str:
-        topic = meta.get("topic")
-        return topic if isinstance(topic, str) and topic else "(none)"
-
-    pages = find_bundle_pages(out)
-
-    def link(answer_rel: str, path: Path) -> dict[str, Any]:
-        href = None
-        if pages is not None:
-            try:
-                stem = path.relative_to(config.answers_dir).with_suffix("").as_posix()
-            except ValueError:
-                stem = None
-            if stem is not None and (pages / f"{stem}.html").is_file():
-                href = os.path.relpath(pages / f"{stem}.html", out.parent if out else ".")
-                href = href.replace(os.sep, "/")
-        return {"path": answer_rel, "href": href}
-
-    by_rel = {a.rel: a for a in answers}
-
-    # --- Review backlog (what qa stale lists: all but drafts and retired) -------------------
-    stale = find_stale(
+    names = [t.name for t in config.topics if wanted is None or t.name in wanted]
+    others = {str(a.meta.get("topic") or "(none)") for a in answers} - set(names)
+    scope = _Scope(
         config,
-        LoadResult(answers, loaded.failures, loaded.warnings),
-        as_of=as_of,
-        within=window,
+        as_of,
+        answers,
+        names + sorted(others, key=str.casefold),
+        out,
+        find_bundle_pages(out),
     )
+    # The backlog is what qa stale lists: all but drafts and retired answers.
+    stale = find_stale(
+        config, LoadResult(answers, loaded.failures, loaded.warnings), as_of=as_of, within=window
+    )
+    backlog, due_for = _backlog(scope, stale)
+    due, due_12m_for = _due_by_month(scope)
+    return {
+        "version": REPORT_VERSION,
+        "as_of": as_of.isoformat(),
+        "within": within,
+        "topics": scope.topics,
+        "answers": len(answers),
+        "unreadable": [
+            {"path": _rel(config, e.path), "line": e.line, "message": e.message}
+            for e in loaded.failures
+        ],
+        "notes": list(stale.notes),
+        "backlog": backlog,
+        "due_by_month": due,
+        "reviewers": _reviewers(scope, due_for, due_12m_for),
+        "evidence": _evidence(scope, workers),
+        "coverage": _coverage(scope),
+    }
+
+
+def _backlog(scope: _Scope, stale: Any) -> tuple[dict[str, Any], dict[str, Counter]]:
+    """Answers due by topic (each under its first reason), the oldest overdue, and per
+    reviewer what is due now and within the window."""
+    from qa_tool.stale import CHANGED, DUE_SOON, NEVER_REVIEWED, OVERDUE
+
     kind_of_reason = {
         NEVER_REVIEWED: "never-reviewed",
         OVERDUE: "overdue",
         CHANGED: "changed-since-review",
         DUE_SOON: "due-soon",
     }
-    backlog = {t: dict.fromkeys(BACKLOG_KINDS, 0) for t in topic_order}
-    reasons = {t: dict.fromkeys(BACKLOG_KINDS, 0) for t in topic_order}
+    by_topic = {t: dict.fromkeys(BACKLOG_KINDS, 0) for t in scope.topics}
+    reasons = {t: dict.fromkeys(BACKLOG_KINDS, 0) for t in scope.topics}
     due_for: dict[str, Counter] = defaultdict(Counter)
     for item in stale.items:
         topic = item.topic or "(none)"
         kinds = [kind_of_reason[r] for r in item.reasons]
         primary = next(k for k in BACKLOG_KINDS if k in kinds)
-        backlog.setdefault(topic, dict.fromkeys(BACKLOG_KINDS, 0))[primary] += 1
+        by_topic.setdefault(topic, dict.fromkeys(BACKLOG_KINDS, 0))[primary] += 1
         for k in kinds:
             reasons.setdefault(topic, dict.fromkeys(BACKLOG_KINDS, 0))[k] += 1
         for name in item.reviewers:
@@ -156,6 +181,7 @@ def build_report(
         (i for i in stale.items if OVERDUE in i.reasons),
         key=lambda i: (-(i.days_overdue or 0), i.path),
     )
+    paths = {a.rel: a.path for a in scope.answers}
     oldest = [
         {
             "id": i.id,
@@ -164,55 +190,75 @@ def build_report(
             "due_date": i.due_date.isoformat() if i.due_date else None,
             "days_overdue": i.days_overdue,
             "reviewers": list(i.reviewers),
-            **link(i.path, by_rel[i.path].path),
+            **scope.link(i.path, paths[i.path]),
         }
         for i in overdue[:OLDEST_LISTED]
     ]
-    totals = {k: sum(row[k] for row in backlog.values()) for k in BACKLOG_KINDS}
+    backlog = {
+        "checked": stale.checked,
+        "kinds": list(BACKLOG_KINDS),
+        "by_topic": by_topic,
+        "reasons_by_topic": reasons,
+        "totals": {k: sum(row[k] for row in by_topic.values()) for k in BACKLOG_KINDS},
+        "oldest_overdue": oldest,
+    }
+    return backlog, due_for
 
-    # --- Due over the next 12 months, by month and topic ---------------------------------------
-    months = forecast_months(as_of)  # the 12 calendar months of qa stale's forecast
-    month_index = {m: n for n, m in enumerate(months)}
-    due_by_topic = {t: [0] * len(months) for t in topic_order}
-    due_12m_for: Counter = Counter()
-    for a in answers:
-        status = a.meta.get("status")
-        if status in (Status.draft, Status.retired):
+
+def _due_by_month(scope: _Scope) -> tuple[dict[str, Any], Counter]:
+    """What falls due after the as-of date in each of the next 12 months, by topic; and how
+    much of it each reviewer reviewed last."""
+    from qa_tool.stale import _months as forecast_months
+    from qa_tool.stale import due_date, reviewer_names
+
+    months = forecast_months(scope.as_of)  # the 12 calendar months of qa stale's forecast
+    index = {m: n for n, m in enumerate(months)}
+    by_topic = {t: [0] * len(months) for t in scope.topics}
+    per_reviewer: Counter = Counter()
+    for a in scope.answers:
+        if a.meta.get("status") in (Status.draft, Status.retired):
             continue
-        due = due_date(a.meta, config)
-        if due is None or due <= as_of:
-            continue
-        n = month_index.get(f"{due.year:04d}-{due.month:02d}")
+        due = due_date(a.meta, scope.config)
+        n = index.get(f"{due.year:04d}-{due.month:02d}") if due and due > scope.as_of else None
         if n is None:
             continue
-        due_by_topic.setdefault(topic_of(a.meta), [0] * len(months))[n] += 1
+        by_topic.setdefault(scope.topic_of(a.meta), [0] * len(months))[n] += 1
         for name in reviewer_names(a.meta):
-            due_12m_for[name] += 1
+            per_reviewer[name] += 1
+    totals = [sum(row[n] for row in by_topic.values()) for n in range(len(months))]
+    return {"months": months, "by_topic": by_topic, "totals": totals}, per_reviewer
 
-    # --- Reviewer workload --------------------------------------------------------------------
-    since = as_of - dt.timedelta(days=365)
+
+def _reviewers(
+    scope: _Scope, due_for: dict[str, Counter], due_12m_for: Counter
+) -> list[dict[str, Any]]:
+    """Per reviewer: reviews recorded in the last 12 months, and what is due for them."""
+    from qa_tool.stale import reviewer_names
+
+    since = scope.as_of - dt.timedelta(days=365)
     reviews: Counter = Counter()
     seen: set[tuple[str, str, str]] = set()
-    for a in answers:
+    for a in scope.answers:
         for day, names in _reviews(a.meta, reviewer_names(a.meta)):
-            if since < day <= as_of:
-                for name in names:
-                    key = (a.rel, day.isoformat(), name)
-                    if key not in seen:
-                        seen.add(key)
-                        reviews[name] += 1
-    people = set(reviews) | set(due_for) | set(due_12m_for)
-    reviewers = sorted(
-        (
-            {
-                "name": name,
-                "reviews_last_12_months": reviews[name],
-                "due_now": due_for[name]["due_now"],
-                "due_within_window": due_for[name]["due_soon"],
-                "due_next_12_months": due_12m_for[name],
-            }
-            for name in people
-        ),
+            if not since < day <= scope.as_of:
+                continue
+            for name in names:
+                key = (a.rel, day.isoformat(), name)
+                if key not in seen:
+                    seen.add(key)
+                    reviews[name] += 1
+    rows: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "reviews_last_12_months": reviews[name],
+            "due_now": due_for[name]["due_now"],
+            "due_within_window": due_for[name]["due_soon"],
+            "due_next_12_months": due_12m_for[name],
+        }
+        for name in set(reviews) | set(due_for) | set(due_12m_for)
+    ]
+    return sorted(
+        rows,
         key=lambda r: (
             -(r["due_now"] + r["due_within_window"]),
             -r["reviews_last_12_months"],
@@ -220,8 +266,13 @@ def build_report(
         ),
     )
 
-    # --- Evidence health ------------------------------------------------------------------------
-    live = [a for a in answers if a.meta.get("status") != Status.retired]
+
+def _evidence(scope: _Scope, workers: int | None) -> dict[str, Any]:
+    """Reference stubs, open conversion doubts, retractions and reading grades (answers not
+    retired)."""
+    from qa_tool.reader import FACTS_KEY
+
+    live = [a for a in scope.answers if a.meta.get("status") != Status.retired]
     stub_answers = stubs = doubt_answers = doubts = 0
     for a in live:
         facts = a.meta.get(FACTS_KEY) or {}
@@ -230,7 +281,22 @@ def build_report(
         doubts += n_doubts
         stub_answers += n_stubs > 0
         doubt_answers += n_doubts > 0
-    measures = measures_for(config, live, workers)
+    return {
+        "answers_with_stub_references": stub_answers,
+        "stub_references": stubs,
+        "answers_with_open_doubts": doubt_answers,
+        "open_doubts": doubts,
+        "retractions": _retraction_figures(scope.config, live),
+        "reading": _reading(scope, live, workers),
+    }
+
+
+def _reading(scope: _Scope, live: list[Any], workers: int | None) -> dict[str, Any]:
+    """The distribution of reading grades against the target, and the hardest answers."""
+    from qa_tool.readability import assess, measures_for
+
+    policy = scope.config.readability
+    measures = measures_for(scope.config, live, workers)
     grades: list[float] = []
     verdicts: Counter = Counter()
     hardest = []
@@ -238,21 +304,28 @@ def build_report(
         measure = measures.get(a.rel)
         if measure is None or isinstance(measure, Exception):
             continue
-        result = assess(a, config.readability, measure)
+        result = assess(a, policy, measure)
         verdicts[result.verdict] += 1
         if result.grade is not None and result.verdict != "too-short":
             grades.append(result.grade)
             if result.over_target:
                 hardest.append((result.grade, a))
-    bins = []
-    for low, high in GRADE_BINS:
-        count = sum(1 for g in grades if (low is None or g >= low) and (high is None or g < high))
-        bins.append({"label": _bin_label(low, high), "from": low, "to": high, "count": count})
     hardest.sort(key=lambda pair: (-pair[0], pair[1].rel))
-    reading = {
-        "formula": config.readability.formula,
-        "target": config.readability.target,
-        "targets_by_topic": dict(config.readability.by_topic),
+    bins = [
+        {
+            "label": _bin_label(low, high),
+            "from": low,
+            "to": high,
+            "count": sum(
+                1 for g in grades if (low is None or g >= low) and (high is None or g < high)
+            ),
+        }
+        for low, high in GRADE_BINS
+    ]
+    return {
+        "formula": policy.formula,
+        "target": policy.target,
+        "targets_by_topic": dict(policy.by_topic),
         "measured": len(grades),
         "above_target": verdicts["above-target"],
         "accepted": verdicts["accepted"],
@@ -261,66 +334,33 @@ def build_report(
         "median": _median(grades),
         "bins": bins,
         "hardest": [
-            {"id": a.id, "title": str(a.meta.get("title") or ""), "grade": g, **link(a.rel, a.path)}
+            {
+                "id": a.id,
+                "title": str(a.meta.get("title") or ""),
+                "grade": g,
+                **scope.link(a.rel, a.path),
+            }
             for g, a in hardest[:OLDEST_LISTED]
         ],
     }
-    evidence = {
-        "answers_with_stub_references": stub_answers,
-        "stub_references": stubs,
-        "answers_with_open_doubts": doubt_answers,
-        "open_doubts": doubts,
-        "retractions": _retraction_figures(config, live),
-        "reading": reading,
-    }
 
-    # --- Coverage ---------------------------------------------------------------------------------
+
+def _coverage(scope: _Scope) -> dict[str, Any]:
+    """Answers per topic and status (all), and the confidence mix (answers not retired)."""
     statuses = [s.value for s in Status]
-    by_status = {t: dict.fromkeys(statuses, 0) for t in topic_order}
-    confidence_levels = [c.value for c in Confidence] + [NO_CONFIDENCE]
-    confidence = dict.fromkeys(confidence_levels, 0)
-    for a in answers:
+    by_status = {t: dict.fromkeys(statuses, 0) for t in scope.topics}
+    levels = [c.value for c in Confidence] + [NO_CONFIDENCE]
+    confidence = dict.fromkeys(levels, 0)
+    for a in scope.answers:
         status = a.meta.get("status")
-        row = by_status.setdefault(topic_of(a.meta), dict.fromkeys(statuses, 0))
+        row = by_status.setdefault(scope.topic_of(a.meta), dict.fromkeys(statuses, 0))
         if isinstance(status, str) and status in row:
             row[status] += 1
         if status == Status.retired:
             continue
         level = a.meta.get("confidence")
         confidence[level if isinstance(level, str) and level in confidence else NO_CONFIDENCE] += 1
-
-    return {
-        "version": REPORT_VERSION,
-        "as_of": as_of.isoformat(),
-        "within": within,
-        "topics": topic_order,
-        "answers": len(answers),
-        "unreadable": [
-            {"path": _rel(config, e.path), "line": e.line, "message": e.message}
-            for e in loaded.failures
-        ],
-        "notes": list(stale.notes),
-        "backlog": {
-            "checked": stale.checked,
-            "kinds": list(BACKLOG_KINDS),
-            "by_topic": backlog,
-            "reasons_by_topic": reasons,
-            "totals": totals,
-            "oldest_overdue": oldest,
-        },
-        "due_by_month": {
-            "months": months,
-            "by_topic": due_by_topic,
-            "totals": [sum(row[n] for row in due_by_topic.values()) for n in range(len(months))],
-        },
-        "reviewers": reviewers,
-        "evidence": evidence,
-        "coverage": {
-            "statuses": statuses,
-            "by_topic": by_status,
-            "confidence": confidence,
-        },
-    }
+    return {"statuses": statuses, "by_topic": by_status, "confidence": confidence}
 
 
 def _rel(config: Config, path: Path) -> str:
@@ -356,7 +396,7 @@ def _median(values: list[float]) -> float | None:
 def _retraction_figures(config: Config, answers: list[Any]) -> dict[str, Any] | None:
     """References checked against retractions, when the references module offers them."""
     try:
-        from qa_tool import references  # type: ignore[attr-defined]
+        from qa_tool import references
     except ImportError:
         return None
     summarise = getattr(references, "retraction_summary", None)

@@ -193,21 +193,24 @@ def _swatch(colour: str, label: str) -> str:
     return f'<span class="swatch" style="background:{colour}"></span>{_esc(label)}'
 
 
-def render_html(data: dict[str, Any], title: str = "Library report") -> str:
-    """The report page for :func:`qa_tool.report.build_report`'s data."""
-    charts: list[str] = []
+class _Figures:
+    """Numbers the charts of a page in order (their SVG ids) and counts them."""
 
-    def figure(chart: Any, caption: str) -> str:
-        charts.append("x")
-        return (
-            f"<figure>{_svg(chart, len(charts))}<figcaption>{_esc(caption)}</figcaption></figure>"
-        )
+    def __init__(self) -> None:
+        self.count = 0
 
+    def __call__(self, chart: Any, caption: str) -> str:
+        self.count += 1
+        svg = _svg(chart, self.count)
+        return f"<figure>{svg}<figcaption>{_esc(caption)}</figcaption></figure>"
+
+
+def _backlog_section(data: dict[str, Any], figure: _Figures) -> str:
+    """The review backlog: the stacked bar by topic, its table, the oldest overdue."""
     backlog = data["backlog"]
     kinds = backlog["kinds"]
     topics_in_backlog = [t for t in data["topics"] if any(backlog["by_topic"].get(t, {}).values())]
     shown = topics_in_backlog or data["topics"]
-    # --- Backlog -------------------------------------------------------------------------------
     chart = _chart(
         "HorizontalStackedBar",
         tuple(KIND_COLOURS[k] for k in kinds),
@@ -260,8 +263,11 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         f'<div class="pair"><div>{figure(chart, "Bars add up to the answers due in each topic.")}'
         f"</div><div>{backlog_table}</div></div>{oldest_table}"
     )
+    return backlog_html
 
-    # --- Due over the next 12 months ---------------------------------------------------------
+
+def _due_section(data: dict[str, Any], figure: _Figures) -> str:
+    """What falls due over the next 12 months, by month and topic."""
     due = data["due_by_month"]
     months = due["months"]
     ranked = sorted(due["by_topic"].items(), key=lambda kv: (-sum(kv[1]), kv[0]))
@@ -295,8 +301,11 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         f'<div class="pair wide"><div>{figure(chart, caption)}'
         f'</div><div class="scroll">{due_table}</div></div>'
     )
+    return due_html
 
-    # --- Reviewer workload ---------------------------------------------------------------------
+
+def _reviewer_section(data: dict[str, Any], figure: _Figures) -> str:
+    """Reviews recorded and what is due, per reviewer."""
     reviewers = data["reviewers"]
     drawn = reviewers[:12]
     chart = _chart(
@@ -344,8 +353,11 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         f'<div class="pair"><div>{figure(chart, caption)}</div>'
         f'<div class="scroll">{reviewer_table}</div></div>'
     )
+    return reviewer_html
 
-    # --- Evidence health -------------------------------------------------------------------------
+
+def _evidence_section(data: dict[str, Any], figure: _Figures) -> str:
+    """Reference stubs, doubts, retractions and the reading grades."""
     evidence = data["evidence"]
     reading = evidence["reading"]
     target = reading["target"]
@@ -419,8 +431,11 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         f'<div class="pair"><div>{figure(chart, caption)}'
         f"{legend}</div><div>{health_table}{grade_table}</div></div>{hardest_table}"
     )
+    return evidence_html
 
-    # --- Coverage ---
+
+def _coverage_section(data: dict[str, Any], figure: _Figures) -> str:
+    """Answers per topic and status, and the confidence mix."""
     coverage = data["coverage"]
     statuses = coverage["statuses"]
     covered = [t for t in data["topics"] if any(coverage["by_topic"].get(t, {}).values())]
@@ -477,8 +492,24 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         f'<div class="pair"><div>{figure(conf_chart, "Answers not retired.")}</div>'
         f"<div>{conf_table}</div></div>"
     )
+    return coverage_html
 
-    assert len(charts) == CHART_COUNT
+
+def render_html(data: dict[str, Any], title: str = "Library report") -> str:
+    """The report page for :func:`qa_tool.report.build_report`'s data."""
+    figure = _Figures()
+    sections = [
+        ("Review backlog", _backlog_section(data, figure)),
+        ("Due over the next 12 months", _due_section(data, figure)),
+        ("Reviewer workload", _reviewer_section(data, figure)),
+        ("Evidence health", _evidence_section(data, figure)),
+        ("Coverage", _coverage_section(data, figure)),
+    ]
+    assert figure.count == CHART_COUNT
+    body = "".join(f"<h2>{_esc(name)}</h2>{html}" for name, html in sections)
+    backlog, evidence = data["backlog"], data["evidence"]
+    totals, reading = backlog["totals"], evidence["reading"]
+    target = reading["target"]
     scope = ", ".join(data["topics"]) if data["topics"] else "no topics"
     cards = [
         ("Answers", data["answers"]),
@@ -510,11 +541,7 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         '<ul class="cards">'
         + "".join(f"<li><b>{_esc(v)}</b>{_esc(k)}</li>" for k, v in cards)
         + "</ul>"
-        f"<h2>Review backlog</h2>{backlog_html}"
-        f"<h2>Due over the next 12 months</h2>{due_html}"
-        f"<h2>Reviewer workload</h2>{reviewer_html}"
-        f"<h2>Evidence health</h2>{evidence_html}"
-        f"<h2>Coverage</h2>{coverage_html}"
+        f"{body}"
         f"{extra}</body></html>\n"
     )
 

@@ -23,6 +23,8 @@ GENERATOR = "qa report"
 
 
 class ReportOutput(StrEnum):
+    """``--format`` of ``qa report``: a page for people, or the numbers for scripts."""
+
     html = "html"
     json = "json"
 
@@ -154,4 +156,5 @@ def _check_target(target: Path, force: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``qa report`` to the application."""
     app.command("report")(report)
