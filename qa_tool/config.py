@@ -19,6 +19,9 @@ overrides it. Every setting has a default, so a library needs no ``qa.toml``::
     formula = "fkgl"               # which grade meets the target: fkgl, smog or max (the higher)
     [readability.topics]           # per topic name
     Oncology = 10
+    [publish]                      # the publish gate (qa publish)
+    four_eyes = true               # a reviewer who is not an author must have reviewed it
+    allow_reference_stubs = false  # references without details block publishing
 
     [[topics]]                     # replaces the built-in topic list
     name = "Oncology"
@@ -115,6 +118,19 @@ class ReadabilityPolicy:
 
 
 @dataclass(frozen=True)
+class PublishPolicy:
+    """``[publish]``: what the publish gate may let through.
+
+    ``four_eyes`` (default true): a reviewer who is not one of the answer's authors must
+    have reviewed it. ``allow_reference_stubs`` (default false): publish with references
+    that have no details yet.
+    """
+
+    four_eyes: bool = True
+    allow_reference_stubs: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     """The library's settings, from ``qa.toml`` or the defaults."""
 
@@ -125,6 +141,7 @@ class Config:
     max_file_bytes: int
     config_file: Path | None = None
     readability: ReadabilityPolicy = field(default_factory=ReadabilityPolicy)
+    publish: PublishPolicy = field(default_factory=PublishPolicy)
 
     @property
     def state_dir(self) -> Path:
@@ -212,7 +229,22 @@ def _config_from(root: Path, data: dict, path: Path | None) -> Config:
                 f"{where}: readability.topics.{name}: no such topic "
                 f"(known topics: {', '.join(sorted(names))})"
             )
-    return Config(root, answers_path, topics, review, max_bytes, path, readability)
+    publish = _publish_from(data.get("publish", {}), where)
+    return Config(root, answers_path, topics, review, max_bytes, path, readability, publish=publish)
+
+
+def _publish_from(raw: object, where: str) -> PublishPolicy:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [publish] must be a table")
+    known = {"four_eyes", "allow_reference_stubs"}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: publish.{key}: unknown setting; known: {', '.join(sorted(known))}"
+            )
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: publish.{key} must be true or false")
+    return PublishPolicy(**raw)
 
 
 def _topics_from(raw: object, where: str) -> tuple[Topic, ...]:

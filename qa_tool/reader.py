@@ -148,6 +148,17 @@ class BoundedLoader(yaml.CSafeLoader):
                 seen.add(pair)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode, values: Any = None) -> Any:
+        """A date YAML cannot build (``2026-02-30``, ``2026-13-01``) stays its text, so the file
+        still reads and the schema's date rule names the field, on its own line."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return str(node.value)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", BoundedLoader.construct_yaml_timestamp)
+
 
 class _PlainLoader(BoundedLoader):
     """For front matter with no anchors and no deep indentation: the shape check is moot."""

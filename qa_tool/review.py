@@ -253,17 +253,17 @@ def _review_one(
         log_note = f"{log_note} ({cleared})" if log_note else cleared
 
     def change(front: Any) -> None:
-        _set(front, "last_reviewed", date)
+        set_field(front, "last_reviewed", date)
         if new_due is not None:
-            _set(front, "review_due", new_due)
+            set_field(front, "review_due", new_due)
         if confidence is not None:
-            _set(front, "confidence", confidence)
+            set_field(front, "confidence", confidence)
         _add_reviewers(front, reviewers)
-        _set(front, "review_fingerprint", fingerprint)
+        set_field(front, "review_fingerprint", fingerprint)
         if doubts:
             del front["legacy"]["doubts"]
         if log_note is not None:
-            _append_log(front, date, reviewers, log_note)
+            append_log(front, date, ", ".join(p.name for p in reviewers), log_note)
 
     changed = edit_front_matter(path, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
@@ -289,7 +289,7 @@ def _cleared_note(doubts: Sequence[dict[str, Any]]) -> str:
     return f"cleared {count}: " + "; ".join(describe_stored(doubt) for doubt in doubts)
 
 
-def _set(front: Any, key: str, value: Any) -> None:
+def set_field(front: Any, key: str, value: Any) -> None:
     """Set ``key``; a new key goes after the nearest key that precedes it in FIELD_ORDER."""
     from qa_tool.edit import set_in_order
 
@@ -302,7 +302,7 @@ def _add_reviewers(front: Any, reviewers: Sequence[Reviewer]) -> None:
     people = front.get("reviewed_by")
     if not isinstance(people, list):
         people = CommentedSeq()
-        _set(front, "reviewed_by", people)
+        set_field(front, "reviewed_by", people)
     for person in reviewers:
         entry = next(
             (
@@ -324,17 +324,20 @@ def _add_reviewers(front: Any, reviewers: Sequence[Reviewer]) -> None:
             entry["credentials"] = person.credentials
 
 
-def _append_log(front: Any, date: dt.date, reviewers: Sequence[Reviewer], note: str) -> None:
+def append_log(front: Any, date: dt.date, by: str, note: str, event: str | None = None) -> None:
+    """Add one ``review_log`` entry (``event``: what happened, for a status change)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     log = front.get("review_log")
     if not isinstance(log, list):
         log = CommentedSeq()
-        _set(front, "review_log", log)
+        set_field(front, "review_log", log)
     entry = CommentedMap()
     # A date object of its own: ruamel.yaml writes one object used twice as an &anchor/*alias.
     entry["date"] = dt.date.fromordinal(date.toordinal())
-    entry["by"] = ", ".join(p.name for p in reviewers)
+    if event is not None:
+        entry["event"] = event
+    entry["by"] = by
     entry["note"] = note
     log.append(entry)
 

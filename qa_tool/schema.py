@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ class SchemaIssue:
     field_path: tuple[str | int, ...]
     keyword: str
     message: str
+    value: Any = field(default=None, compare=False)  # the value found (for messages)
 
     @property
     def json_path(self) -> str:
@@ -132,7 +133,7 @@ def check_front_matter(meta: dict[str, Any]) -> list[SchemaIssue]:
     issues = []
     for error in _validator().iter_errors(data):
         for leaf in _leaves(error):
-            issues.append(_issue(leaf))
+            issues.extend(_issues(leaf))
     issues.sort(key=lambda i: tuple(str(p) for p in i.field_path))
     return issues
 
@@ -144,7 +145,51 @@ def _leaves(error: Any) -> list[Any]:
         best = max(error.context, key=lambda e: len(e.absolute_path))
         if len(best.absolute_path) > len(error.absolute_path):
             return _leaves(best)
+        # A branch of the value's own type says what is wrong with it ("not a real date"),
+        # where "not of type null" says nothing.
+        typed = [e for e in error.context if e.validator != "type"]
+        if typed and len({e.relative_schema_path[0] for e in typed}) == 1:
+            return [leaf for e in typed for leaf in _leaves(e)]
     return [error]
+
+
+_KINDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _field_name(parts: tuple[str | int, ...]) -> str:
+    names = [p for p in parts if isinstance(p, str)]
+    return json_path(parts)[2:] if len(names) > 1 else (names[0] if names else "the value")
+
+
+def _issues(error: Any) -> list[SchemaIssue]:
+    """One issue per problem; an unknown field each, with the field's own path (and line)."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        import difflib
+
+        known = list(error.schema.get("properties", {}))
+        parts = tuple(error.absolute_path)
+        out = []
+        for key in error.instance:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75)
+            advice = f"did you mean {close[0]}?" if close else "check the spelling or remove it"
+            message = f"unknown field {str(key)!r}; {advice}"
+            out.append(SchemaIssue((*parts, str(key)), "additionalProperties", message))
+        if out:
+            return out
+    return [_issue(error)]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _issue(error: Any) -> SchemaIssue:
@@ -154,7 +199,16 @@ def _issue(error: Any) -> SchemaIssue:
         if missing:
             parts = (*parts, missing)
     message = error.message
-    if error.validator == "additionalProperties":
+    if error.instance is None and error.validator in ("type", "enum"):
+        if error.validator == "enum":
+            allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
+            need = f"set it to one of: {allowed}"
+        else:
+            wanted = error.validator_value
+            kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+            need = f"it must be {' or '.join(_KINDS.get(k, k) for k in kinds if k != 'null')}"
+        message = f"{_field_name(parts)} is empty (null); {need}"
+    elif error.validator == "additionalProperties":
         message = f"{message}; check the spelling or remove it"
     elif (
         error.validator == "required"
@@ -169,15 +223,20 @@ def _issue(error: Any) -> SchemaIssue:
     elif error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
         message = f"{error.instance!r} is not one of: {allowed}"
+    elif error.validator == "format" and error.validator_value == "date":
+        message = f"{_field_name(parts)}: {error.instance!r} is not a real date"
+    elif error.validator == "type" and _is_number(error.instance):
+        kind = _KINDS.get(error.validator_value, error.validator_value)
+        message = f"{_field_name(parts)}: {error.instance!r} is a number, not {kind}"
     hint = _hint(error)
     if hint:
         message = f"{message}; {hint}"
-    return SchemaIssue(parts, str(error.validator), message)
+    return SchemaIssue(parts, str(error.validator), message, error.instance)
 
 
 def _hint(error: Any) -> str | None:
     if error.validator == "type" and error.validator_value == "string":
-        return _HINTS[("type", "string")] if isinstance(error.instance, int | float) else None
+        return _HINTS[("type", "string")] if _is_number(error.instance) else None
     if error.validator in ("pattern", "format") and "date" in str(error.schema):
         return _HINTS[(str(error.validator), "date")]
     return None

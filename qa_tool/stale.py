@@ -61,6 +61,7 @@ DUE_SOON = "due-soon"
 REASONS = (OVERDUE, NEVER_REVIEWED, CHANGED, DUE_SOON)
 
 FORECAST_MONTHS = 12
+GROUP_BY = ("reviewer", "topic", "author")
 
 NOT_A_REPO = "not a git repository: changed-since-review skipped"
 
@@ -85,6 +86,7 @@ class StaleItem:
     reviewers: tuple[str, ...]
     path: str
     line: int | None = field(default=None, compare=False)
+    authors: tuple[str, ...] = ()
 
     @property
     def is_due(self) -> bool:
@@ -129,6 +131,27 @@ class StaleReport:
     def counts_by_reason(self) -> dict[str, int]:
         counts = Counter(r for i in self.items for r in i.reasons)
         return {r: counts[r] for r in REASONS if counts[r]}
+
+    def groups(self, by: str) -> dict[str, list[StaleItem]]:
+        """The items under each reviewer, author or topic (``by``: one of :data:`GROUP_BY`).
+
+        An answer with several reviewers (or authors) is listed under each of them, so each
+        person's list is complete; one with none goes under ``(no reviewer)`` (``(no
+        author)``, ``(no topic)``), last. Groups come in name order, items in report order.
+        """
+        if by not in GROUP_BY:
+            raise UsageError(f"unknown grouping {by!r}; use one of: {', '.join(GROUP_BY)}")
+        grouped: dict[str, list[StaleItem]] = {}
+        for item in self.items:
+            if by == "topic":
+                names: tuple[str, ...] = (item.topic,) if item.topic else ()
+            else:
+                names = item.reviewers if by == "reviewer" else item.authors
+            for name in dict.fromkeys(names or (f"(no {by})",)):
+                grouped.setdefault(name, []).append(item)
+        return dict(
+            sorted(grouped.items(), key=lambda kv: (kv[0].startswith("(no "), kv[0].casefold()))
+        )
 
     def counts_by_topic(self) -> dict[str, int]:
         counts = Counter(i.topic or "(none)" for i in self.items)
@@ -398,6 +421,7 @@ class _Scan:
                     reviewers=_names(answer, fields),
                     path=answer.rel,
                     line=_answer_line(answer) if with_lines else None,
+                    authors=person_names(meta, "authors"),
                 )
             )
         return out

@@ -9,6 +9,7 @@ other). Findings never stop the run: every file is checked.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,7 +31,7 @@ from qa_tool.library import (
 )
 from qa_tool.model import REQUIRED_SECTIONS, SectionTitle, Status
 from qa_tool.reader import Answer
-from qa_tool.schema import check_front_matter, json_path
+from qa_tool.schema import SchemaIssue, check_front_matter, json_path
 from qa_tool.schema import prepare as prepare_schema
 from qa_tool.workers import map_chunks
 
@@ -202,7 +203,9 @@ def check_answer(
 
     meta = answer.meta
     for issue in check_front_matter(meta):
-        add(f"schema-{issue.keyword}", issue.message, issue.field_path)
+        line = answer.line_of(issue.field_path) if issue.field_path else None
+        message = _octal_message(answer, issue, line) or issue.message
+        add(f"schema-{issue.keyword}", message, issue.field_path, line=line)
 
     _check_identity(answer, config, stems, add)
     _check_dates(meta, today, add)
@@ -222,6 +225,25 @@ def _check_doubts(answer: Answer, add) -> None:
             ("legacy", "doubts", n),
             WARNING,
         )
+
+
+_OCTAL = re.compile(r":[ \t]*([-+]?0[0-7_]+)[ \t]*(?:#.*)?$")
+
+
+def _octal_message(answer: Answer, issue: SchemaIssue, line: int | None) -> str | None:
+    """YAML 1.1 reads ``PMID: 034741536`` as the octal number 7586654: say so, and to quote it."""
+    if issue.keyword != "type" or type(issue.value) is not int or line is None:
+        return None
+    lines = answer.front_matter.split("\n")
+    match = _OCTAL.search(lines[line - 2]) if 0 <= line - 2 < len(lines) else None
+    if match is None:
+        return None
+    key = issue.field_path[-1] if issue.field_path else "value"
+    written = match.group(1)
+    return (
+        f"{key}: YAML reads {written} as the octal number {issue.value}; quote it to keep it "
+        f'as written, e.g. {key}: "{written}"'
+    )
 
 
 def _check_identity(answer: Answer, config: Config, stems, add) -> None:

@@ -106,8 +106,8 @@ def test_topic_by_name_or_folder_and_ids(mixed, qa, tmp_path):
     [
         (["--topic", "Astrology"], "unknown topic 'Astrology'"),
         (["--id", "no-such-answer"], "no answer with id 'no-such-answer'"),
-        (["--status", "pending"], "'pending' is not one of"),
-        (["--format", "pdf"], "'pdf' is not one of"),
+        (["--status", "pending"], "--status 'pending': use one of draft, in-review"),
+        (["--format", "pdf"], "--format 'pdf': use one of jsonl, json, html, md"),
         (["--since", "no-such-ref"], "--since no-such-ref"),
         (["--as-of", "2026-01-01"], "--as-of only applies with --exclude-due"),
     ],

@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "stale": "stale_cmd",
     "list": "list_cmd",
     "review": "review_cmd",
+    "publish": "publish_cmd",
+    "retire": "publish_cmd",
     "export": "export_cmd",
     "verify": "verify_cmd",
     "refs": "refs_cmd",

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, load, print_json, stderr
+from qa_tool.cli.common import (
+    QuietOption,
+    RootOption,
+    errors_to_exit,
+    load,
+    print_json,
+    split_list,
+    stderr,
+)
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.model import (
     DEFAULT_EXPORT_STATUSES,
@@ -36,35 +44,51 @@ def export(
         ),
     ],
     formats: Annotated[
-        list[ExportFormat] | None,
+        list[str] | None,
         typer.Option(
             "--format",
             "-f",
-            help="jsonl, json, html or md; repeat for several [default: jsonl].",
-            case_sensitive=False,
+            metavar="FORMAT",
+            help=f"What to write: {choices(ExportFormat)} (repeatable, or comma-separated) "
+            "[default: jsonl].",
             show_default=False,
         ),
     ] = None,
     statuses: Annotated[
-        list[Status] | None,
+        list[str] | None,
         typer.Option(
             "--status",
-            help="Export answers with this status; repeat for several "
+            metavar="STATUS",
+            help="Export answers with this status (repeatable, or comma-separated) "
             f"[default: {choices(DEFAULT_EXPORT_STATUSES)}]. "
             f"Drafts come out only with --status {Status.draft}.",
-            case_sensitive=False,
             show_default=False,
         ),
     ] = None,
+    include_retired: Annotated[
+        bool,
+        typer.Option(
+            "--include-retired",
+            help="Also export retired answers (left out unless asked, like drafts).",
+        ),
+    ] = False,
     topics: Annotated[
         list[str] | None,
         typer.Option(
-            "--topic", help="Only this topic (name or folder); repeatable.", show_default=False
+            "--topic",
+            metavar="NAME",
+            help="Only this topic, by name or folder (repeatable, or comma-separated).",
+            show_default=False,
         ),
     ] = None,
     ids: Annotated[
         list[str] | None,
-        typer.Option("--id", help="Only the answer with this id; repeatable.", show_default=False),
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="Only the answer with this id (repeatable, or comma-separated).",
+            show_default=False,
+        ),
     ] = None,
     since: Annotated[
         str | None,
@@ -111,11 +135,14 @@ def export(
     with errors_to_exit():
         if as_of is not None and not exclude_due:
             raise UsageError("--as-of only applies with --exclude-due")
+        wanted = split_list(statuses) or [s.value for s in DEFAULT_EXPORT_STATUSES]
+        if include_retired and Status.retired not in wanted:
+            wanted.append(Status.retired.value)
         selection = make_selection(
             config,
-            statuses=[s.value for s in statuses or ()],
-            topics=topics or (),
-            ids=ids or (),
+            statuses=wanted,
+            topics=split_list(topics) or (),
+            ids=split_list(ids) or (),
             since=since,
             exclude_due=exclude_due,
             as_of=parse_iso_date(as_of, "--as-of") if as_of is not None else None,
@@ -124,7 +151,7 @@ def export(
             result = export_bundle(
                 config,
                 selection,
-                [f.value for f in formats or ()],
+                split_list(formats) or [],
                 out,
                 force=force,
                 progress=progress,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -21,6 +22,7 @@ from qa_tool.cli.common import (
     split_list,
     stderr,
     stdout,
+    terminal_width,
 )
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
 from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey
@@ -93,6 +95,16 @@ def stale(
             show_default=False,
         ),
     ] = None,
+    group_by: Annotated[
+        GroupBy | None,
+        typer.Option(
+            "--group-by",
+            help="List what is due under each reviewer, topic or author (an answer with two "
+            "reviewers is under both).",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
     sort: Annotated[
         SortKey, typer.Option("--sort", help="Order of the rows.", case_sensitive=False)
     ] = SortKey.overdue,
@@ -134,12 +146,19 @@ def stale(
         notes = stderr()
         for note in report.notes:
             notes.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
-    {
-        OutputFormat.text: render_text,
-        OutputFormat.json: lambda r: print_json([i.to_dict() for i in r.items]),
-        OutputFormat.csv: render_csv,
-        OutputFormat.github: render_github,
-    }[fmt](report)
+    if group_by is not None and fmt != OutputFormat.github:
+        {
+            OutputFormat.text: render_groups_text,
+            OutputFormat.json: render_groups_json,
+            OutputFormat.csv: render_groups_csv,
+        }[fmt](report, group_by.value)
+    else:
+        {
+            OutputFormat.text: render_text,
+            OutputFormat.json: lambda r: print_json([i.to_dict() for i in r.items]),
+            OutputFormat.csv: render_csv,
+            OutputFormat.github: render_github,
+        }[fmt](report)
     raise typer.Exit(EXIT_FINDINGS if report.due and not exit_zero else EXIT_OK)
 
 
@@ -216,26 +235,90 @@ def render_text(report: StaleReport) -> None:
         console.print(f"  {month}  {count:>5}" + (f"  [cyan]{drawn}[/]" if drawn else ""))
 
 
-def render_csv(report: StaleReport) -> None:
-    """One CSV row per answer due (:data:`CSV_FIELDS`)."""
+class GroupBy(StrEnum):
+    reviewer = "reviewer"
+    topic = "topic"
+    author = "author"
+
+
+def render_groups_json(report: StaleReport, by: str) -> None:
+    """``{"group_by": ..., "as_of": ..., "groups": [{"name", "due", "answers": [...]}]}``."""
+    print_json(
+        {
+            "group_by": by,
+            "as_of": report.as_of.isoformat(),
+            "groups": [
+                {
+                    "name": name,
+                    "due": sum(i.is_due for i in items),
+                    "answers": [i.to_dict() for i in items],
+                }
+                for name, items in report.groups(by).items()
+            ],
+        }
+    )
+
+
+def render_groups_csv(report: StaleReport, by: str) -> None:
     print_csv(
-        CSV_FIELDS,
-        (
+        [by, *CSV_FIELDS],
+        ([name, *_csv_row(i)] for name, items in report.groups(by).items() for i in items),
+    )
+
+
+def render_groups_text(report: StaleReport, by: str) -> None:
+    """One block per person or topic: a heading with the count, then one line per answer."""
+    from qa_tool.cli.table import Column, printable, render
+
+    out = sys.stdout
+    columns = [
+        Column("Days", align="right"),
+        Column("Due"),
+        Column("Reasons", "words"),
+        Column("Answer", "path"),
+    ]
+    width = terminal_width() - 2
+    for name, items in report.groups(by).items():
+        due = sum(i.is_due for i in items)
+        soon = len(items) - due
+        count = f"{due} due" + (f", {soon} due soon" if soon else "")
+        out.write(printable(f"{name} ({count})") + "\n")
+        rows = [
             [
-                i.id,
-                i.title,
-                i.topic or "",
-                i.status or "",
-                _iso(i.last_reviewed),
-                _iso(i.due_date),
-                "" if i.days_overdue is None else i.days_overdue,
-                ";".join(i.reasons),
-                "; ".join(i.reviewers),
+                "-" if i.days_overdue is None else str(i.days_overdue),
+                _iso(i.due_date) or "-",
+                ", ".join(i.reasons),
                 i.path,
             ]
-            for i in report.items
-        ),
+            for i in items
+        ]
+        table = render(columns, rows, width)
+        out.write("".join(f"  {line}".rstrip() + "\n" for line in table.splitlines()) + "\n")
+    due = len(report.due)
+    out.write(
+        f"{due} answer{'s' if due != 1 else ''} due for review as of {report.as_of} "
+        f"({report.checked} checked), grouped by {by}\n"
     )
+
+
+def _csv_row(i: StaleItem) -> list:
+    return [
+        i.id,
+        i.title,
+        i.topic or "",
+        i.status or "",
+        _iso(i.last_reviewed),
+        _iso(i.due_date),
+        "" if i.days_overdue is None else i.days_overdue,
+        ";".join(i.reasons),
+        "; ".join(i.reviewers),
+        i.path,
+    ]
+
+
+def render_csv(report: StaleReport) -> None:
+    """One CSV row per answer due (:data:`CSV_FIELDS`)."""
+    print_csv(CSV_FIELDS, (_csv_row(i) for i in report.items))
 
 
 def describe(item: StaleItem) -> str:

@@ -1,0 +1,165 @@
+"""``qa publish`` (through the gate) and ``qa retire``: the two status changes with a record."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from qa_tool.cli.common import RootOption, errors_to_exit, fail, load, print_json, stdout
+from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
+from qa_tool.model import ReportFormat
+
+if TYPE_CHECKING:
+    from qa_tool.publish import Outcome
+
+PUBLISH_EPILOG = (
+    "Examples:\n\n"
+    "  qa publish can-i-drink-coffee --dry-run\n\n"
+    "  qa publish answers/oncology/can-i-drink-coffee.md --by 'Jane Doe' --format json\n\n"
+    "Exit codes: 0 every answer published (or would be, with --dry-run) or already published, "
+    "1 an answer refused (every reason is listed), 2 usage error (unknown id, bad option)."
+)
+RETIRE_EPILOG = (
+    "Examples:\n\n"
+    "  qa retire old-vaccine-schedule --reason 'Replaced by vaccine-schedule-2027'\n\n"
+    "Exit codes: 0 retired (or already retired), 1 an answer could not be changed "
+    "(unreadable, locked), 2 usage error (unknown id, no --reason)."
+)
+
+AnswersArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="ID|PATH", help="The answers, by id or path (one or more).", show_default=False
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who makes the change, for review_log (default: git's user.name, else the login).",
+        show_default=False,
+    ),
+]
+LockOption = Annotated[
+    float,
+    typer.Option(
+        "--lock-timeout",
+        metavar="SECONDS",
+        min=0,
+        help="How long to wait for another qa process editing the same file.",
+    ),
+]
+FormatOption = Annotated[
+    ReportFormat,
+    typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),
+]
+
+
+def publish(
+    answers: AnswersArgument = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the verdicts; change nothing.")
+    ] = False,
+    by: ByOption = None,
+    lock_timeout: LockOption = LOCK_TIMEOUT_SECONDS,
+    fmt: FormatOption = ReportFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Publish answers that pass every check of the gate; a refusal names every reason."""
+    from qa_tool.publish import default_actor, publish_answers
+
+    if not answers:
+        raise fail("name the answers to publish (ids or paths)", 2)
+    config = load(root)
+    with errors_to_exit():
+        outcome = publish_answers(
+            config,
+            answers,
+            by=by if by is not None else default_actor(config.root),
+            dry_run=dry_run,
+            lock_timeout=lock_timeout,
+        )
+    _render(outcome, fmt)
+
+
+def retire(
+    answers: AnswersArgument = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason",
+            metavar="TEXT",
+            help="Why the answer is retired, kept in review_log. Required.",
+            show_default=False,
+        ),
+    ] = None,
+    by: ByOption = None,
+    lock_timeout: LockOption = LOCK_TIMEOUT_SECONDS,
+    fmt: FormatOption = ReportFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Retire answers: status retired, the reason logged; the file stays (and in git)."""
+    from qa_tool.publish import default_actor, retire_answers
+
+    if not answers:
+        raise fail("name the answers to retire (ids or paths)", 2)
+    if reason is None:
+        raise fail("say why with --reason TEXT", 2)
+    config = load(root)
+    with errors_to_exit():
+        outcome = retire_answers(
+            config,
+            answers,
+            reason=reason,
+            by=by if by is not None else default_actor(config.root),
+            lock_timeout=lock_timeout,
+        )
+    _render(outcome, fmt)
+
+
+VERBS = {
+    "published": "published",
+    "would-publish": "would publish",
+    "already-published": "already published",
+    "retired": "retired",
+    "already-retired": "already retired",
+    "refused": "not published",
+}
+
+
+def _render(outcome: Outcome, fmt: ReportFormat) -> None:
+    if fmt == ReportFormat.json:
+        print_json(outcome.to_dict())
+    else:
+        render_text(outcome)
+    raise typer.Exit(0 if outcome.ok else 1)
+
+
+def render_text(outcome: Outcome) -> None:
+    from rich.markup import escape
+
+    console = stdout()
+    for r in outcome.results:
+        was = f" (was {r.status})" if r.status and r.result in ("published", "retired") else ""
+        if r.message:
+            console.print(f"[bold red]failed:[/] {escape(r.message)}")
+            continue
+        if r.result == "refused":
+            count = f"{len(r.reasons)} reason{'s' if len(r.reasons) != 1 else ''}"
+            console.print(f"[bold red]not published:[/] {escape(r.path)}: {count}")
+            for reason in r.reasons:
+                where = f"line {reason.line}" if reason.line else "file"
+                console.print(f"  {where}: \\[{reason.check}] {escape(reason.message)}")
+        else:
+            console.print(f"{VERBS[r.result]}: {escape(r.path)}{was}")
+    counts: dict[str, int] = {}
+    for r in outcome.results:
+        counts[r.result] = counts.get(r.result, 0) + 1
+    console.print(", ".join(f"{n} {VERBS[k]}" for k, n in counts.items()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("publish", epilog=PUBLISH_EPILOG)(publish)
+    app.command("retire", epilog=RETIRE_EPILOG)(retire)
