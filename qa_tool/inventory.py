@@ -183,7 +183,7 @@ def list_answers(
                 due_date=due_date(meta, config),
                 reviewers=names,
                 authors=writers,
-                reading_grade=grade if isinstance(grade, int | float) else None,
+                reading_grade=grade,
                 stubs=int(facts.get("stubs", 0)),
                 doubts=int(facts.get("doubts", 0)),
                 path=answer.rel,

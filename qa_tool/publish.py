@@ -88,6 +88,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Check:
+    """One check of the gate: its name (shown with each reason) and the function."""
+
     name: str
     run: Callable[[Candidate], list[Reason]]
 
@@ -99,6 +101,7 @@ def _as_published(answer: Answer) -> Answer:
 
 
 def check_rules(c: Candidate) -> list[Reason]:
+    """Every error ``qa validate`` finds in the answer as it would be once published."""
     from qa_tool.validate import ERROR, check_answer
 
     findings = check_answer(_as_published(c.answer), c.config, c.stems, c.today)
@@ -110,12 +113,14 @@ def check_rules(c: Candidate) -> list[Reason]:
 
 
 def check_placeholders(c: Candidate) -> list[Reason]:
+    """One reason per line still holding template text."""
     from qa_tool.validate import placeholder_findings
 
     return [Reason("placeholders", f.message, f.line) for f in placeholder_findings(c.answer)]
 
 
 def check_doubts(c: Candidate) -> list[Reason]:
+    """One reason per conversion doubt still open."""
     out = []
     for n, doubt in enumerate(open_doubts(c.answer.meta)):
         kind = doubt.get("kind") or "doubt"
@@ -136,6 +141,7 @@ def check_doubts(c: Candidate) -> list[Reason]:
 
 
 def check_reference_stubs(c: Candidate) -> list[Reason]:
+    """One reason per reference without details, unless ``qa.toml`` allows stubs."""
     from qa_tool.validate import is_reference_stub
 
     if c.config.publish.allow_reference_stubs:
@@ -154,6 +160,7 @@ def check_reference_stubs(c: Candidate) -> list[Reason]:
 
 
 def check_readability(c: Candidate) -> list[Reason]:
+    """The reading grade above the topic's target, unless a reviewer accepted it."""
     from qa_tool.readability import over_target
 
     result = over_target(c.answer, c.config.readability)
@@ -300,6 +307,8 @@ class Result:
 
 @dataclass
 class Outcome:
+    """Every answer's result; ``ok`` when none was refused."""
+
     results: list[Result] = field(default_factory=list)
 
     @property

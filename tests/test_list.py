@@ -63,11 +63,16 @@ def test_json_rows_and_counts(mixed, qa):
         "due_date": "2026-08-10",
         "reviewers": ["Jane Doe"],
         "authors": ["Sam Writer"],
-        "reading_grade": None,
+        "reading_grade": rows["alpha"]["reading_grade"],
         "stubs": 0,
         "doubts": 0,
         "path": f"{ONC}/alpha.md",
     }
+    # The reading grade is qa readability's, for the same text.
+    _, measured = qa.json("readability", "--format", "json")
+    grades = {a["id"]: a["grade"] for a in measured["answers"]}
+    assert rows["alpha"]["reading_grade"] == grades["alpha"]
+    assert isinstance(grades["alpha"], float)
     assert rows["beta"]["last_reviewed"] is None and rows["beta"]["due_date"] is None
     assert (rows["converted-one"]["stubs"], rows["converted-one"]["doubts"]) == (1, 1)
     assert out["total"] == 4
@@ -119,7 +124,7 @@ def test_csv(mixed, qa):
     assert len(rows) == 1
     assert rows[0]["id"] == "converted-one"
     assert rows[0]["reviewers"] == "Jane Doe"
-    assert rows[0]["reading_grade"] == ""
+    assert float(rows[0]["reading_grade"]) > 0
     assert (rows[0]["stubs"], rows[0]["doubts"]) == ("1", "1")
 
 

@@ -122,7 +122,7 @@ def test_review_without_fingerprint_is_judged_from_git(library, qa):
     git_init(library)
     commit_all(library, "add", "2026-01-20T10:00:00")
     result, out = qa.json("publish", "ready", "--dry-run", "-f", "json")
-    assert out["answers"][0]["result"] == "would-publish", out
+    assert out["answers"][0]["result"] == "would-publish", out["answers"][0]["reasons"]
     path = library / ONC / "ready.md"
     path.write_text(text.replace("A claim", "A changed claim"), encoding="utf-8")
     commit_all(library, "edit after the review", "2026-03-01T10:00:00")
@@ -170,3 +170,29 @@ def test_usage_errors_exit_2(library, qa, args, message):
     result = qa(*args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr
+
+
+def test_reading_grade_over_target_is_a_reason_until_accepted(library, qa):
+    hard = (
+        "Immunotherapy can make some people feel very tired, and it can also cause "
+        "skin rashes or an upset stomach that lasts for several weeks after treatment. "
+    ) * 4
+    body = BODY.replace("A plain-language summary.", hard.strip())
+    text = ready().replace(BODY, body)
+    fingerprint = text_digest("Is this a sample question?", body)
+    text = text.replace(text_digest("Is this a sample question?", BODY), fingerprint)
+    build_tree(library, {f"{ONC}/ready.md": text})
+    result, out = qa.json("publish", "ready", "--dry-run", "-f", "json")
+    assert result.exit_code == 1
+    [reason] = out["answers"][0]["reasons"]
+    assert reason["check"] == "readability"
+    assert "is above the target 8" in reason["message"]
+    accepted = text.replace(
+        "authors:",
+        "readability:\n  accepted_grade: 20\n  accepted_by: Jane Doe\n  accepted_on: 2026-02-10\n"
+        "  reason: The drug names cannot be made simpler.\nauthors:",
+        1,
+    )
+    build_tree(library, {f"{ONC}/ready.md": accepted})
+    result, out = qa.json("publish", "ready", "--dry-run", "-f", "json")
+    assert out["answers"][0]["result"] == "would-publish", out["answers"][0]["reasons"]

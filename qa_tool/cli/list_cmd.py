@@ -17,6 +17,7 @@ from qa_tool.cli.common import (
     stderr,
     terminal_width,
 )
+from qa_tool.errors import EXIT_OK
 from qa_tool.model import TableFormat
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ def list_answers(
         print_csv(list(CSV_FIELDS), (row.csv_row() for row in inventory.rows))
     else:
         render_text(inventory)
-    raise typer.Exit(0)
+    raise typer.Exit(EXIT_OK)
 
 
 def _escape(text: str) -> str:

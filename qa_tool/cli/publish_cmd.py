@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qa_tool.cli.common import RootOption, errors_to_exit, fail, load, print_json, stdout
+from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
 from qa_tool.model import ReportFormat
 
@@ -71,7 +72,7 @@ def publish(
     from qa_tool.publish import default_actor, publish_answers
 
     if not answers:
-        raise fail("name the answers to publish (ids or paths)", 2)
+        raise fail(UsageError("name the answers to publish (ids or paths)"))
     config = load(root)
     with errors_to_exit():
         outcome = publish_answers(
@@ -104,9 +105,9 @@ def retire(
     from qa_tool.publish import default_actor, retire_answers
 
     if not answers:
-        raise fail("name the answers to retire (ids or paths)", 2)
+        raise fail(UsageError("name the answers to retire (ids or paths)"))
     if reason is None:
-        raise fail("say why with --reason TEXT", 2)
+        raise fail(UsageError("say why with --reason TEXT"))
     config = load(root)
     with errors_to_exit():
         outcome = retire_answers(
@@ -134,10 +135,11 @@ def _render(outcome: Outcome, fmt: ReportFormat) -> None:
         print_json(outcome.to_dict())
     else:
         render_text(outcome)
-    raise typer.Exit(0 if outcome.ok else 1)
+    raise typer.Exit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
 
 
 def render_text(outcome: Outcome) -> None:
+    """One line per answer (each reason of a refusal below it), then the counts."""
     from rich.markup import escape
 
     console = stdout()
@@ -161,5 +163,6 @@ def render_text(outcome: Outcome) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add ``qa publish`` and ``qa retire`` to the app."""
     app.command("publish", epilog=PUBLISH_EPILOG)(publish)
     app.command("retire", epilog=RETIRE_EPILOG)(retire)

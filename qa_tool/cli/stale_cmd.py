@@ -236,6 +236,8 @@ def render_text(report: StaleReport) -> None:
 
 
 class GroupBy(StrEnum):
+    """What ``--group-by`` groups the answers due under."""
+
     reviewer = "reviewer"
     topic = "topic"
     author = "author"
@@ -260,6 +262,7 @@ def render_groups_json(report: StaleReport, by: str) -> None:
 
 
 def render_groups_csv(report: StaleReport, by: str) -> None:
+    """The CSV rows, each with a first column naming its group."""
     print_csv(
         [by, *CSV_FIELDS],
         ([name, *_csv_row(i)] for name, items in report.groups(by).items() for i in items),
