@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qa_tool.config import Config
+from qa_tool.doubts import describe_stored, open_doubts
 from qa_tool.errors import AnswerFileError, LockError, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
 from qa_tool.library import answer_paths, find_answer, relative
@@ -47,21 +48,6 @@ ALREADY_PUBLISHED = "already-published"
 RETIRED = "retired"
 ALREADY_RETIRED = "already-retired"
 REFUSED = "refused"
-
-
-def open_doubts(meta: Mapping[str, Any] | Any) -> list[dict[str, Any]]:
-    """The conversion doubts still open on an answer (``legacy.doubts``; a review clears them).
-
-    >>> len(open_doubts({"legacy": {"doubts": [{"kind": "citation", "line": 3}]}}))
-    1
-    """
-    if not isinstance(meta, Mapping):
-        return []
-    legacy = meta.get("legacy")
-    doubts = legacy.get("doubts") if isinstance(legacy, Mapping) else None
-    if not isinstance(doubts, list):
-        return []
-    return [dict(doubt) for doubt in doubts if isinstance(doubt, Mapping)]
 
 
 @dataclass(frozen=True)
@@ -121,23 +107,15 @@ def check_placeholders(c: Candidate) -> list[Reason]:
 
 def check_doubts(c: Candidate) -> list[Reason]:
     """One reason per conversion doubt still open."""
-    out = []
-    for n, doubt in enumerate(open_doubts(c.answer.meta)):
-        kind = doubt.get("kind") or "doubt"
-        number = doubt.get("number")
-        what = f"{kind} {number}" if isinstance(number, int) else str(kind)
-        where = f" (legacy line {doubt['line']})" if isinstance(doubt.get("line"), int) else ""
-        decision = doubt.get("decision")
-        decided = f": {decision}" if isinstance(decision, str) and decision else ""
-        out.append(
-            Reason(
-                "doubts",
-                f"conversion doubt still open, {what}{where}{decided}; check it against the "
-                "source and record a review (qa review settles the doubts)",
-                c.answer.line_of(("legacy", "doubts", n)),
-            )
+    return [
+        Reason(
+            "doubts",
+            f"conversion doubt still open, {describe_stored(doubt)}; check it against the "
+            "source and record a review (qa review settles the doubts)",
+            c.answer.line_of(("legacy", "doubts", n)),
         )
-    return out
+        for n, doubt in enumerate(open_doubts(c.answer.meta))
+    ]
 
 
 def check_reference_stubs(c: Candidate) -> list[Reason]:

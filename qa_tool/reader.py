@@ -215,7 +215,7 @@ FACT_FIELDS = ("references", "legacy", "review_log")
 
 def summary_facts(meta: dict[str, Any]) -> dict[str, int]:
     """The derived facts of a full front matter (see :data:`FACTS_KEY`)."""
-    from qa_tool.publish import open_doubts
+    from qa_tool.doubts import open_doubts
     from qa_tool.validate import is_reference_stub
 
     refs = meta.get("references")
