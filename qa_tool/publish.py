@@ -42,10 +42,10 @@ from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.model import Status
 from qa_tool.reader import Answer, read_answer
 
-PUBLISHED = "published"
+PUBLISHED = Status.published.value
 WOULD_PUBLISH = "would-publish"
 ALREADY_PUBLISHED = "already-published"
-RETIRED = "retired"
+RETIRED = Status.retired.value
 ALREADY_RETIRED = "already-retired"
 REFUSED = "refused"
 

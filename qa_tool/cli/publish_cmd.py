@@ -120,14 +120,17 @@ def retire(
     _render(outcome, fmt)
 
 
-VERBS = {
-    "published": "published",
-    "would-publish": "would publish",
-    "already-published": "already published",
-    "retired": "retired",
-    "already-retired": "already retired",
-    "refused": "not published",
-}
+def _verbs() -> dict[str, str]:
+    from qa_tool import publish as p
+
+    return {
+        p.PUBLISHED: p.PUBLISHED,
+        p.WOULD_PUBLISH: "would publish",
+        p.ALREADY_PUBLISHED: "already published",
+        p.RETIRED: p.RETIRED,
+        p.ALREADY_RETIRED: "already retired",
+        p.REFUSED: "not published",
+    }
 
 
 def _render(outcome: Outcome, fmt: ReportFormat) -> None:
@@ -142,24 +145,27 @@ def render_text(outcome: Outcome) -> None:
     """One line per answer (each reason of a refusal below it), then the counts."""
     from rich.markup import escape
 
+    from qa_tool.publish import PUBLISHED, REFUSED, RETIRED
+
+    verbs = _verbs()
     console = stdout()
     for r in outcome.results:
-        was = f" (was {r.status})" if r.status and r.result in ("published", "retired") else ""
+        was = f" (was {r.status})" if r.status and r.result in (PUBLISHED, RETIRED) else ""
         if r.message:
             console.print(f"[bold red]failed:[/] {escape(r.message)}")
             continue
-        if r.result == "refused":
+        if r.result == REFUSED:
             count = f"{len(r.reasons)} reason{'s' if len(r.reasons) != 1 else ''}"
             console.print(f"[bold red]not published:[/] {escape(r.path)}: {count}")
             for reason in r.reasons:
                 where = f"line {reason.line}" if reason.line else "file"
                 console.print(f"  {where}: \\[{reason.check}] {escape(reason.message)}")
         else:
-            console.print(f"{VERBS[r.result]}: {escape(r.path)}{was}")
+            console.print(f"{verbs[r.result]}: {escape(r.path)}{was}")
     counts: dict[str, int] = {}
     for r in outcome.results:
         counts[r.result] = counts.get(r.result, 0) + 1
-    console.print(", ".join(f"{n} {VERBS[k]}" for k, n in counts.items()))
+    console.print(", ".join(f"{n} {verbs[k]}" for k, n in counts.items()))
 
 
 def register(app: typer.Typer) -> None:
