@@ -258,6 +258,7 @@ def find_stale(
     reviewers: Iterable[str] | None = None,
     use_git: bool = True,
     with_lines: bool = False,
+    with_authors: bool = False,
 ) -> StaleReport:
     """Every loaded answer that is due as of ``as_of``, most overdue first.
 
@@ -265,7 +266,8 @@ def find_stale(
     folders, checked against ``qa.toml``) and ``reviewers`` (a case-insensitive
     part of a reviewer's name) narrow what is checked. ``use_git=False`` skips
     the git history (answers with a ``review_fingerprint`` are still compared).
-    ``with_lines`` fills each item's ``line`` (for annotations; it reads the file).
+    ``with_lines`` fills each item's ``line`` (for annotations; it reads the file);
+    ``with_authors`` each item's ``authors`` (for grouping by author).
     UsageError for an unknown status or topic.
     """
     admits = _answer_filter(config, statuses, topics, reviewers)
@@ -282,7 +284,7 @@ def find_stale(
             report.checked += 1
             scan.add(answer, fields)
     changed = scan.changed_in_git(loaded.answers)
-    report.items = sort_items(scan.items(changed, with_lines))
+    report.items = sort_items(scan.items(changed, with_lines, with_authors))
     report.due_by_month = list(scan.forecast.items())
     return report
 
@@ -399,7 +401,9 @@ class _Scan:
         }
         return _changed_in_git(self.config, self.needs_git, self.notes, seeds)
 
-    def items(self, changed: set[str], with_lines: bool) -> list[StaleItem]:
+    def items(
+        self, changed: set[str], with_lines: bool, with_authors: bool = False
+    ) -> list[StaleItem]:
         """The answers with a reason, as report items (unsorted)."""
         out = []
         for answer, fields, last, due, reasons in self.rows:
@@ -421,7 +425,7 @@ class _Scan:
                     reviewers=_names(answer, fields),
                     path=answer.rel,
                     line=_answer_line(answer) if with_lines else None,
-                    authors=person_names(meta, "authors"),
+                    authors=person_names(answer.meta, "authors") if with_authors else (),
                 )
             )
         return out

@@ -140,6 +140,7 @@ def stale(
             reviewers=split_list(reviewer),
             use_git=not no_git,
             with_lines=fmt == OutputFormat.github,
+            with_authors=group_by == GroupBy.author,
         )
         report.items = sort_items(report.items, sort.value)
     if report.notes and not quiet:
