@@ -16,12 +16,13 @@ from typing import Any
 
 from qa_tool.model import Status
 
-# Okabe-Ito colours, darkest to lightest (grey levels about 0, 87, 119, 162, 213).
-SERIES_COLOURS = ("#000000", "#0072B2", "#D55E00", "#E69F00", "#F0E442")
+# Okabe-Ito colours by grey level: black 0, blue #0072B2 87, vermillion #D55E00 119, orange
+# #E69F00 162, yellow #F0E442 213. Bands that stack or sit side by side differ by 40 or more.
+SERIES_COLOURS = ("#000000", "#0072B2", "#E69F00", "#F0E442")
 KIND_COLOURS = {
     "never-reviewed": "#000000",
     "overdue": "#D55E00",
-    "changed-since-review": "#0072B2",
+    "changed-since-review": "#E69F00",
     "due-soon": "#F0E442",
 }
 KIND_LABELS = {
@@ -37,7 +38,7 @@ STATUS_COLOURS = {
     Status.retired: "#000000",
 }
 REVIEWERS_LISTED = 25
-TOP_TOPICS = 4
+TOP_TOPICS = 3
 """Topics drawn on their own in the 12-month chart; the rest are one "Other topics" band."""
 CHART_COUNT = 6
 
@@ -80,10 +81,14 @@ a { color: #0b4f8a; }
   body { padding: 0; max-width: none; font-size: 11px; }
   h2 { break-after: avoid; }
   .pair, table, figure { break-inside: avoid; }
-  .pair { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
+  .pair { grid-template-columns: minmax(0, 1fr); gap: 6px; }
+  figure svg { max-width: 165mm; margin: 0 auto; }
+  .scroll { overflow: visible; }
+  .scroll table { font-size: 8.5px; }
+  .scroll th, .scroll td { padding: 2px 3px; }
   a { color: #111; text-decoration: none; }
 }
-@media (max-width: 800px) { .pair { grid-template-columns: minmax(0, 1fr); } }
+@media screen and (max-width: 800px) { .pair { grid-template-columns: minmax(0, 1fr); } }
 """
 _CHART_CSS = (
     "inline:QA_ID  .bar rect, QA_ID  rect.rect {stroke: #ffffff; stroke-width: 1.5px}"
@@ -310,7 +315,7 @@ def _reviewer_section(data: dict[str, Any], figure: _Figures) -> str:
     drawn = reviewers[:12]
     chart = _chart(
         "HorizontalBar",
-        ("#0072B2", "#D55E00", "#F0E442"),
+        ("#000000", "#D55E00", "#F0E442"),
         title="Reviewer workload",
         x_title="Answers",
         y_title="Reviewer",
