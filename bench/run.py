@@ -671,7 +671,7 @@ STARTUP: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("`qa list`", ("list",)),
     ("`qa readability`", ("readability",)),
     ("`qa refs check`", ("refs", "check")),
-    ("`qa report`", ("report",)),
+    ("`qa report --format json`", ("report", "--format", "json")),
 )
 STARTUP_TARGETS = ("`qa validate`", "`qa stale`", "`qa list`")
 STARTUP_LIMIT = 0.20
