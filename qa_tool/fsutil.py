@@ -9,6 +9,7 @@ answer hold a lock (``.qa/locks/``) so two qa processes never mix their edits.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -25,10 +26,13 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
 
     With ``overwrite=False`` the rename is a hard link, which fails if ``path``
     appeared in the meantime (FileExistsError): a new file never replaces one.
-    The mode of a replaced file is kept.
+    The mode of a replaced file is kept. A symbolic link is never replaced by
+    a file (OSError ELOOP): a caller editing a linked file writes its target.
     """
     path = Path(path)
     folder = path.parent
+    if path.is_symlink():
+        raise OSError(errno.ELOOP, "is a symbolic link; not replaced", str(path))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:

@@ -23,6 +23,7 @@ change of the text.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,8 @@ class Reviewed:
     review_fingerprint: str
     cleared_doubts: int = 0
     """How many conversion doubts (``legacy.doubts``) this review cleared."""
+    file: str | None = None
+    """When ``path`` is a link: the file the review was written to (said in a note)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -177,11 +180,17 @@ def review_answers(
     outcome = ReviewOutcome()
     for path in paths:
         rel = relative(config, path)
+        target = _edited_file(config, path, rel, outcome)
+        if target is None:
+            continue
         try:
             with edit_lock(config.state_dir, path, timeout=lock_timeout, shown=rel):
                 result = _review_one(
                     config, path, rel, stems, reviewers, date, today, confidence, note, force
                 )
+                if isinstance(result, Reviewed) and target != path:
+                    result.file = shown = relative(config, target)
+                    outcome.notes.append(f"{rel} is a link to {shown}: the review is in {shown}")
         except AnswerFileError as exc:  # unreadable, or the write failed: the file is as it was
             where = f"{rel}:{exc.line}" if exc.line else rel
             result = Refused(rel, f"{where}: {exc.message}")
@@ -195,6 +204,24 @@ def review_answers(
     if commit and outcome.reviewed:
         _commit(config, outcome, reviewers, note)
     return outcome
+
+
+def _edited_file(config: Config, path: Path, rel: str, outcome: ReviewOutcome) -> Path | None:
+    """The file a review of ``path`` writes: itself, or a link's target, edited in place.
+
+    The answer is read, validated and named at ``path`` (where the library
+    has it); a link is followed only to a file inside the library root, else
+    the answer is refused (added to ``outcome``) and None returned.
+    """
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(config.root):
+        outcome.refused.append(
+            Refused(rel, f"{rel}: is a link to a file outside the library; not reviewed")
+        )
+        return None
+    return target
 
 
 def _review_one(
@@ -265,7 +292,8 @@ def _review_one(
         if log_note is not None:
             append_log(front, date, ", ".join(p.name for p in reviewers), log_note)
 
-    changed = edit_front_matter(path, change, config.max_file_bytes)
+    written = Path(os.path.realpath(path)) if path.is_symlink() else path
+    changed = edit_front_matter(written, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
     for person in reviewers:
         if person.name not in names:
@@ -364,7 +392,7 @@ def _commit(
 ) -> None:
     from qa_tool import gitinfo
 
-    paths = [config.root / r.path for r in outcome.reviewed]
+    paths = [config.root / (r.file or r.path) for r in outcome.reviewed]
     try:
         pending = gitinfo.run_git(
             config.root,

@@ -4,6 +4,7 @@ links, the state folder, paths, terminal escapes, signals (one test per defect).
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 import zipfile
 from pathlib import Path
@@ -135,3 +136,58 @@ def test_force_replaces_an_earlier_bundle_of_every_format(lib, qa, tmp_path):
     assert "data/html" not in tree(out)
     _bundle(qa, out, "--force", "-f", "md", "--status", "retired")  # an empty payload
     _bundle(qa, out, "--force")
+
+
+# ---------------------------------------------------------------------------
+# 2. qa review on a link edits the linked file, never replaces the link
+
+
+def test_review_of_a_link_records_the_review_in_the_linked_file(lib, qa):
+    link = lib / ONC / "alias.md"  # id a in alias.md: refused, and nothing written
+    link.symlink_to("a.md")
+    before = (lib / ONC / "a.md").read_bytes()
+    other = lib / "shared" / "c.md"
+    build_tree(lib, {"shared/c.md": answer_text("c")})  # read and validated at the link
+    (lib / ONC / "c.md").symlink_to(other)
+    result, data = qa.json(
+        "review",
+        str(link),
+        str(lib / ONC / "c.md"),
+        "--by",
+        "Ann Lee",
+        "--format",
+        "json",
+        "--date",
+        "2026-03-01",
+    )
+    assert result.exit_code == 1, result.output
+    assert link.is_symlink() and os.readlink(link) == "a.md"
+    assert (lib / ONC / "c.md").is_symlink()
+    assert (lib / ONC / "a.md").read_bytes() == before
+    assert "last_reviewed: 2026-03-01" in other.read_text()
+    assert [r["path"] for r in data["reviewed"]] == [f"{ONC}/c.md"]
+    assert [r["path"] for r in data["refused"]] == [f"{ONC}/alias.md"]
+    assert "answers/oncology/c.md is a link to shared/c.md" in result.stderr
+
+
+def test_no_write_replaces_a_link_with_a_file(tmp_path):
+    from qa_tool.fsutil import atomic_write
+
+    (tmp_path / "target").write_text("keep")
+    (tmp_path / "link").symlink_to("target")
+    with pytest.raises(OSError, match="symbolic link"):
+        atomic_write(tmp_path / "link", b"new")
+    assert (tmp_path / "link").is_symlink()
+    assert (tmp_path / "target").read_text() == "keep"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "target"]
+
+
+def test_review_commit_of_a_link_commits_the_linked_file(lib, qa):
+    build_tree(lib, {"shared/c.md": answer_text("c")})
+    (lib / ONC / "c.md").symlink_to("../../shared/c.md")
+    git_init(lib)
+    commit_all(lib, "answers", "2026-03-01T12:00:00+00:00")
+    result = qa("review", "c", "--by", "Ann Lee", "--date", "2026-03-02", "--commit")
+    assert result.exit_code == 0, result.output
+    assert git(lib, "show", "--name-only", "--format=", "HEAD").split() == ["shared/c.md"]
+    assert git(lib, "status", "--porcelain") == ""
