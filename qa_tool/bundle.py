@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qa_tool.errors import OutputExists, RefusedTarget, UsageError
-from qa_tool.fsutil import current_umask, fsync_dir
+from qa_tool.fsutil import current_umask, fsync_dir, real_path
 
 BUNDLE_FORMAT = 1
 PAYLOAD_DIR = "data"
@@ -209,10 +209,10 @@ def _archive_problem(path: Path, kind: str) -> str | None:
 
 def _holds(folder: Path, protected: Iterable[Path]) -> Path | None:
     """The first of ``protected`` that is ``folder`` or lies inside it, or None."""
-    real = folder.resolve()
+    real = real_path(folder)
     for path in protected:
         with contextlib.suppress(OSError):
-            inner = Path(path).resolve()
+            inner = real_path(path)
             if inner == real or inner.is_relative_to(real):
                 return Path(path)
     return None

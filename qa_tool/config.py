@@ -38,6 +38,7 @@ from pathlib import Path
 
 from qa_tool.dates import Interval, parse_interval
 from qa_tool.errors import ConfigError, GitError, UsageError
+from qa_tool.fsutil import real_path
 
 CONFIG_NAME = "qa.toml"
 STATE_DIR = ".qa"
@@ -172,7 +173,7 @@ class Config:
 
 def find_root(start: Path | None = None) -> Path:
     """The library root for ``start`` (default: the current directory)."""
-    start = (start or Path.cwd()).resolve()
+    start = real_path(start or Path.cwd())
     for folder in (start, *start.parents):
         if (folder / CONFIG_NAME).is_file():
             return folder
@@ -182,7 +183,7 @@ def find_root(start: Path | None = None) -> Path:
         top = os.fsdecode(run_git(start, "rev-parse", "--show-toplevel")).strip()
     except GitError:
         return start
-    return Path(top).resolve() if top else start
+    return real_path(top) if top else start
 
 
 def load_config(root: Path | None = None) -> Config:
@@ -191,7 +192,7 @@ def load_config(root: Path | None = None) -> Config:
         root = Path(root).expanduser()
         if not root.is_dir():
             raise UsageError(f"--root {root}: no such folder")
-        root = root.resolve()
+        root = real_path(root)
     else:
         root = find_root()
     path = root / CONFIG_NAME
@@ -211,7 +212,7 @@ def _config_from(root: Path, data: dict, path: Path | None) -> Config:
     answers_dir = data.get("answers_dir", "answers")
     if not isinstance(answers_dir, str) or not answers_dir:
         raise ConfigError(f"{where}: answers_dir must be a folder name")
-    answers_path = (root / answers_dir).resolve()
+    answers_path = real_path(root / answers_dir)
     if not answers_path.is_relative_to(root):
         raise ConfigError(f"{where}: answers_dir {answers_dir!r} leads outside the library root")
 

@@ -32,7 +32,6 @@ import difflib
 import functools
 import hashlib
 import json
-import os
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -213,7 +212,7 @@ def find_sources(
     seen: set[Path] = set()
     skip = [config.answers_dir]
     if out_dir is not None:
-        skip.append(out_dir.expanduser().resolve())
+        skip.append(fsutil.real_path(out_dir.expanduser()))
     suffixes = LEGACY_SUFFIXES + tuple(suffix.upper() for suffix in LEGACY_SUFFIXES)
     stdin_taken = False
     for given in paths:
@@ -228,10 +227,10 @@ def find_sources(
             raise UsageError(f"{given}: no such file or folder")
         found: list[tuple[Path, Path, str | None]]
         if not path.is_dir():
-            found = [(path, path.resolve(), None)]
+            found = [(path, fsutil.real_path(path), None)]
         else:
             # The walk does not follow folder links, so paths under the real folder are real.
-            real = path.resolve()
+            real = fsutil.real_path(path)
             walked = [
                 (path / item.path.relative_to(real), item.path, item.is_link)
                 for item in scan_markdown(real, suffixes)[0]
@@ -251,7 +250,7 @@ def find_sources(
 def _link_out_of(path: Path, folder: Path) -> str | None:
     """Why a link found in ``folder`` is not followed: it leads out of the folder walked."""
     try:
-        inside = path.resolve().is_relative_to(folder)
+        inside = fsutil.real_path(path).is_relative_to(folder)
     except (OSError, RuntimeError):  # a loop of links
         inside = False
     return None if inside else f"is a link to a file outside {folder}; not read"
@@ -309,7 +308,7 @@ def convert_sources(
         raise UsageError(f"unknown status {options.status!r}; use one of: {choices(Status)}")
     out_dir = config.answers_dir
     if options.out_dir is not None:
-        out_dir = options.out_dir.expanduser().resolve()
+        out_dir = fsutil.real_path(options.out_dir.expanduser())
         if out_dir.exists() and not out_dir.is_dir():
             raise UsageError(f"--out {options.out_dir}: is a file, not a folder")
         if out_dir != config.answers_dir and out_dir.is_relative_to(config.answers_dir):
@@ -474,7 +473,7 @@ def _topic(run: _Run, source: LegacySource, answer: LegacyAnswer, warnings: list
 
 def _check_folder_inside(run: _Run, folder: Path) -> None:
     """Fail when a topic folder is a link leading out of the folder answers are written to."""
-    real = Path(os.path.realpath(folder))
+    real = fsutil.real_path(folder)
     if not real.is_relative_to(run.out_dir):
         shown = relative(run.config, folder)
         raise PathOutsideLibrary(

@@ -39,6 +39,7 @@ from qa_tool import __version__
 from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
+from qa_tool.fsutil import real_path
 from qa_tool.gitinfo import call_git, git_message
 from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
 from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
@@ -621,8 +622,7 @@ class ExportReport:
 def check_out(config: Config, out: Path, force: bool) -> None:
     """Refuse an ``--out`` inside the answers folder (it would become part of the library)."""
     bundle_kind(out)
-    parent = Path(os.path.abspath(out)).parent
-    target = (parent.resolve() if parent.exists() else parent) / out.name
+    target = real_path(out)
     answers = config.answers_dir
     if target == answers or target.is_relative_to(answers):
         raise UsageError(f"--out {out}: inside the answers folder; write the bundle elsewhere")

@@ -57,6 +57,17 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     fsync_dir(folder)
 
 
+def real_path(path: Path | str) -> Path:
+    """Where ``path`` really leads, whether or not it exists yet: absolute, every link in
+    its existing part followed and ``..`` taken after them, the missing rest appended.
+
+    Every check of a target against the library (inside the answers folder? the
+    library itself?) compares real paths from here, so a link anywhere on the
+    way, even above a folder that does not exist yet, cannot carry a write past it.
+    """
+    return Path(os.path.realpath(path))
+
+
 def current_umask() -> int:
     """The process's umask (reading it means setting it; it is put back at once)."""
     mask = os.umask(0)
@@ -93,7 +104,7 @@ def edit_lock(
         if not ignore.exists():
             with contextlib.suppress(OSError):
                 ignore.write_text("*\n", encoding="utf-8")
-        key = hashlib.sha256(str(Path(target).resolve()).encode()).hexdigest()[:24]
+        key = hashlib.sha256(str(real_path(target)).encode()).hexdigest()[:24]
         lock = FileLock(str(locks / f"{key}.lock"))
         lock.acquire(timeout=timeout)
     except Timeout:

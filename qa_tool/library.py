@@ -15,6 +15,7 @@ from typing import Any
 
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
+from qa_tool.fsutil import real_path
 from qa_tool.reader import Answer, read_answer, read_summary
 from qa_tool.workers import map_chunks
 
@@ -177,7 +178,7 @@ def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Foun
 def inside_root(config: Config, path: Path) -> bool:
     """True when the file's real location (symlinks resolved) is inside the library root."""
     try:
-        return Path(os.path.realpath(path)).is_relative_to(config.root)
+        return real_path(path).is_relative_to(config.root)
     except OSError:
         return False
 
@@ -349,7 +350,7 @@ def find_answer(config: Config, ref: str) -> Path:
         if not inside_root(config, path):
             raise PathOutsideLibrary(f"{ref}: outside the library at {config.root}")
         try:
-            where = Path(os.path.realpath(path.parent)) / path.name
+            where = real_path(path.parent) / path.name
         except OSError:
             where = path
         if not where.is_relative_to(config.answers_dir):

@@ -23,7 +23,6 @@ change of the text.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from qa_tool.body import PLACEHOLDER_MARKER
 from qa_tool.config import Config
 from qa_tool.doubts import describe_stored, open_doubts
 from qa_tool.errors import AnswerFileError, GitError, LockError, UsageError
-from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
+from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock, real_path
 from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.model import FIELD_ORDER, Confidence, choices
 from qa_tool.reader import read_answer, text_digest
@@ -215,7 +214,7 @@ def _edited_file(config: Config, path: Path, rel: str, outcome: ReviewOutcome) -
     """
     if not path.is_symlink():
         return path
-    target = Path(os.path.realpath(path))
+    target = real_path(path)
     if not target.is_relative_to(config.root):
         outcome.refused.append(
             Refused(rel, f"{rel}: is a link to a file outside the library; not reviewed")
@@ -292,7 +291,7 @@ def _review_one(
         if log_note is not None:
             append_log(front, date, ", ".join(p.name for p in reviewers), log_note)
 
-    written = Path(os.path.realpath(path)) if path.is_symlink() else path
+    written = real_path(path) if path.is_symlink() else path
     changed = edit_front_matter(written, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
     for person in reviewers:

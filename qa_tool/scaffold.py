@@ -50,7 +50,7 @@ from qa_tool.errors import (
     UsageError,
     WriteFailed,
 )
-from qa_tool.fsutil import atomic_write
+from qa_tool.fsutil import atomic_write, real_path
 from qa_tool.gitinfo import call_git, run_git
 from qa_tool.ids import check_id, make_id
 from qa_tool.library import answer_paths, inside_root, relative
@@ -300,7 +300,7 @@ def plan_answer(
         )
     path = config.answers_dir / topic.folder / f"{answer_id}.md"
     rel = relative(config, path)
-    if not path.resolve().is_relative_to(config.answers_dir):
+    if not real_path(path).is_relative_to(config.answers_dir):
         raise PathOutsideLibrary(f"{rel} would be outside {relative(config, config.answers_dir)}/")
     if path.exists() or path.is_symlink():
         raise AnswerExists(f"{rel} already exists; {id_hint}")

@@ -191,3 +191,38 @@ def test_review_commit_of_a_link_commits_the_linked_file(lib, qa):
     assert result.exit_code == 0, result.output
     assert git(lib, "show", "--name-only", "--format=", "HEAD").split() == ["shared/c.md"]
     assert git(lib, "status", "--porcelain") == ""
+
+
+# ---------------------------------------------------------------------------
+# 12. Every command resolves a whole target, existing part or not
+
+
+@pytest.mark.parametrize(
+    "via", ["link/new/bundle", "link/new/b.zip", "link/x/../new/site", "link", "up/lib/answers/n"]
+)
+def test_export_out_through_a_link_never_lands_in_the_answers_folder(lib, qa, tmp_path, via):
+    (tmp_path / "link").symlink_to(lib / "answers")
+    (tmp_path / "up").symlink_to(tmp_path)
+    before = tree(lib)
+    result = qa("export", "--out", str(tmp_path / via))
+    assert result.exit_code == 2, result.output
+    assert "inside the answers folder" in result.stderr
+    assert tree(lib) == before
+    if via == "link":
+        return  # convert's --out may be the answers folder itself (its default)
+    # convert refuses the same path, for the same reason
+    build_tree(tmp_path, {"in/a.txt": "Q: Is it?\n\nYes.\n"})
+    result = qa("convert", str(tmp_path / "in"), "--out", str(tmp_path / via))
+    assert result.exit_code == 2, result.output
+    assert tree(lib) == before
+
+
+def test_real_path_follows_links_above_a_missing_tail(tmp_path):
+    from qa_tool.fsutil import real_path
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    assert real_path(tmp_path / "link" / "a" / "b") == tmp_path / "real" / "a" / "b"
+    assert real_path(tmp_path / "link" / ".." / "x") == tmp_path / "x"
+    assert real_path(tmp_path / "loop" / "x").name == "x"  # a loop of links: no exception
