@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -40,12 +41,61 @@ from pathlib import Path
 from typing import Any
 
 from qa_tool import __version__
+from qa_tool.fsutil import real_folder_problem
 
 FORMAT = 8  # 8: summary facts hold the reviews logged in review_log
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def _database_files(path: Path) -> tuple[Path, Path, Path]:
+    """The database and its write-ahead log and shared-memory files."""
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _connect(path: Path, timeout: float = 2) -> sqlite3.Connection:
+    """The one way the cache database is opened: a regular file in a real folder.
+
+    ``.qa`` that is a link (committed to a repository, say), or a database or
+    journal file that is a link or a device, would make qa read and write
+    wherever it points: sqlite3.OperationalError instead, which every caller
+    takes as "no cache" (the command says so once: ``config.state_dir_problem``).
+    """
+    problem = real_folder_problem(path.parent)
+    for part in _database_files(path):
+        if problem is None:
+            with contextlib.suppress(FileNotFoundError):
+                if not stat.S_ISREG(os.lstat(part).st_mode):
+                    problem = f"{part} is not a regular file"
+    if problem is not None:
+        raise sqlite3.OperationalError(problem)
+    return sqlite3.connect(path, timeout=timeout)
+
+
+def _write(path: Path, body: Callable[[sqlite3.Connection], None], timeout: float = 2) -> None:
+    """Run ``body`` in one transaction on the database at ``path``, made if need be.
+
+    A file there that is not a database, or a damaged one, is replaced by a
+    new, empty database and ``body`` run again: the cache only ever speeds a
+    run up, so a corrupt one is rebuilt rather than ignored for ever. A locked
+    database (sqlite3.OperationalError) is left alone.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in (1, 2):
+        try:
+            with contextlib.closing(_connect(path, timeout)) as con, con:
+                body(con)
+            return
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError:
+            if attempt == 2:
+                raise
+            for part in _database_files(path):
+                with contextlib.suppress(FileNotFoundError):
+                    part.unlink()
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -214,7 +264,7 @@ class SummaryCache:
         if path.exists():
             with (
                 contextlib.suppress(sqlite3.Error, OSError, ValueError),
-                contextlib.closing(sqlite3.connect(path, timeout=2)) as con,
+                contextlib.closing(_connect(path)) as con,
             ):
                 if _current(con):
                     summaries = {
@@ -233,7 +283,7 @@ class SummaryCache:
             self._files = {}
             with (
                 contextlib.suppress(sqlite3.Error, OSError, ValueError),
-                contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+                contextlib.closing(_connect(self.path)) as con,
             ):
                 self._files = {
                     r[0]: r[1:]
@@ -274,7 +324,7 @@ class SummaryCache:
             self._meta_texts = {}
             with (
                 contextlib.suppress(sqlite3.Error, OSError),
-                contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+                contextlib.closing(_connect(self.path)) as con,
             ):
                 self._meta_texts = dict(con.execute("SELECT blob, meta FROM summaries"))
         text = self._new_summaries.get(blob, (None,))[0] or self._meta_texts.get(blob)
@@ -333,34 +383,36 @@ class SummaryCache:
             stale_blobs = set(self._summaries) - wanted
         if not (self._new_files or self._new_summaries or stale_files or stale_blobs):
             return
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
+            if not _current(con):
+                for table in ("files", "summaries", "git_verdicts", "blob_keys", "rendered"):
+                    con.execute(f"DROP TABLE IF EXISTS {table}")
+                con.executemany(
+                    "INSERT OR REPLACE INTO info VALUES (?, ?)",
+                    [("format", str(FORMAT)), ("tool", __version__)],
+                )
+            con.execute(_FILES)
+            con.execute(_SUMMARIES)
+            con.executemany(
+                f"INSERT OR REPLACE INTO summaries VALUES {_SUMMARY_VALUES}",
+                ((blob, *row) for blob, row in self._new_summaries.items()),
+            )
+            con.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", self._new_files
+            )
+            if keep is not None and self._known_files is None:
+                # The path table was never read (git vouched for every file): prune in SQL.
+                con.execute("CREATE TEMP TABLE keep (rel TEXT PRIMARY KEY)")
+                con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((r,) for r in keep))
+                con.execute("DELETE FROM files WHERE rel NOT IN (SELECT rel FROM keep)")
+            con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale_files])
+            con.executemany("DELETE FROM summaries WHERE blob = ?", [(b,) for b in stale_blobs])
+
         with contextlib.suppress(sqlite3.Error, OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
-                if not _current(con):
-                    for table in ("files", "summaries", "git_verdicts", "blob_keys", "rendered"):
-                        con.execute(f"DROP TABLE IF EXISTS {table}")
-                    con.executemany(
-                        "INSERT OR REPLACE INTO info VALUES (?, ?)",
-                        [("format", str(FORMAT)), ("tool", __version__)],
-                    )
-                con.execute(_FILES)
-                con.execute(_SUMMARIES)
-                con.executemany(
-                    f"INSERT OR REPLACE INTO summaries VALUES {_SUMMARY_VALUES}",
-                    ((blob, *row) for blob, row in self._new_summaries.items()),
-                )
-                con.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", self._new_files
-                )
-                if keep is not None and self._known_files is None:
-                    # The path table was never read (git vouched for every file): prune in SQL.
-                    con.execute("CREATE TEMP TABLE keep (rel TEXT PRIMARY KEY)")
-                    con.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((r,) for r in keep))
-                    con.execute("DELETE FROM files WHERE rel NOT IN (SELECT rel FROM keep)")
-                con.executemany("DELETE FROM files WHERE rel = ?", [(r,) for r in stale_files])
-                con.executemany("DELETE FROM summaries WHERE blob = ?", [(b,) for b in stale_blobs])
+            _write(self.path, write, timeout=2)
         self._new_files = []
         self._new_summaries = {}
 
@@ -384,7 +436,7 @@ class BlobKeys:
             return found
         with (
             contextlib.suppress(sqlite3.Error, OSError),
-            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            contextlib.closing(_connect(self.path)) as con,
         ):
             con.execute("CREATE TEMP TABLE wanted (sha TEXT PRIMARY KEY)")
             con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((b,) for b in wanted))
@@ -401,17 +453,19 @@ class BlobKeys:
     def save(self) -> None:
         if not self._new:
             return
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS blob_keys "
+                "(sha TEXT PRIMARY KEY, body_digest TEXT, title_yaml TEXT)"
+            )
+            con.executemany(
+                "INSERT OR REPLACE INTO blob_keys VALUES (?, ?, ?)",
+                ((sha, d, t) for sha, (d, t) in self._new.items()),
+            )
+
         with contextlib.suppress(sqlite3.Error, OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS blob_keys "
-                    "(sha TEXT PRIMARY KEY, body_digest TEXT, title_yaml TEXT)"
-                )
-                con.executemany(
-                    "INSERT OR REPLACE INTO blob_keys VALUES (?, ?, ?)",
-                    ((sha, d, t) for sha, (d, t) in self._new.items()),
-                )
+            _write(self.path, write, timeout=2)
         self._new = {}
 
 
@@ -441,7 +495,7 @@ class GitVerdicts:
             return None
         with (
             contextlib.suppress(sqlite3.Error, OSError, ValueError),
-            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            contextlib.closing(_connect(self.path)) as con,
         ):
             row = con.execute(
                 "SELECT changed FROM git_verdicts WHERE question = ?",
@@ -452,18 +506,18 @@ class GitVerdicts:
         return None
 
     def put(self, head: str, wanted: dict[str, str], changed: set[str]) -> None:
+        def write(con: sqlite3.Connection) -> None:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS git_verdicts (question TEXT PRIMARY KEY, changed TEXT)"
+            )
+            con.execute("DELETE FROM git_verdicts")
+            con.execute(
+                "INSERT INTO git_verdicts VALUES (?, ?)",
+                (self.question(head, wanted), json.dumps(sorted(changed))),
+            )
+
         with contextlib.suppress(sqlite3.Error, OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con, con:
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS git_verdicts (question TEXT PRIMARY KEY, "
-                    "changed TEXT)"
-                )
-                con.execute("DELETE FROM git_verdicts")
-                con.execute(
-                    "INSERT INTO git_verdicts VALUES (?, ?)",
-                    (self.question(head, wanted), json.dumps(sorted(changed))),
-                )
+            _write(self.path, write, timeout=2)
 
 
 class RenderCache:
@@ -487,7 +541,7 @@ class RenderCache:
             return found
         with (
             contextlib.suppress(sqlite3.Error, OSError),
-            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            contextlib.closing(_connect(self.path)) as con,
         ):
             rows = con.execute(
                 "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns FROM rendered "
@@ -513,7 +567,7 @@ class RenderCache:
             return found
         with (
             contextlib.suppress(sqlite3.Error, OSError, zlib.error),
-            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            contextlib.closing(_connect(self.path)) as con,
         ):
             marks = ",".join("?" * len(rels))
             rows = con.execute(
@@ -537,18 +591,20 @@ class RenderCache:
     def save(self) -> None:
         if not self._new:
             return
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
+                "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
+                "context TEXT, line BLOB, page BLOB, entry BLOB)"
+            )
+            con.executemany(
+                "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._new,
+            )
+
         with contextlib.suppress(sqlite3.Error, OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path, timeout=5)) as con, con:
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
-                    "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
-                    "context TEXT, line BLOB, page BLOB, entry BLOB)"
-                )
-                con.executemany(
-                    "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    self._new,
-                )
+            _write(self.path, write, timeout=5)
         self._new = []
 
 
@@ -568,7 +624,7 @@ class MeasureCache:
             return found
         with (
             contextlib.suppress(sqlite3.Error, OSError),
-            contextlib.closing(sqlite3.connect(self.path, timeout=2)) as con,
+            contextlib.closing(_connect(self.path)) as con,
         ):
             con.execute("CREATE TEMP TABLE wanted (digest TEXT PRIMARY KEY)")
             con.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((d,) for d in wanted))
@@ -586,15 +642,17 @@ class MeasureCache:
     def save(self) -> None:
         if not self._new:
             return
+
+        def write(con: sqlite3.Connection) -> None:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS measures (digest TEXT, kind TEXT, value TEXT, "
+                "PRIMARY KEY (digest, kind))"
+            )
+            con.executemany(
+                "INSERT OR REPLACE INTO measures VALUES (?, ?, ?)",
+                ((d, self.kind, v) for d, v in self._new.items()),
+            )
+
         with contextlib.suppress(sqlite3.Error, OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.closing(sqlite3.connect(self.path, timeout=5)) as con, con:
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS measures (digest TEXT, kind TEXT, value TEXT, "
-                    "PRIMARY KEY (digest, kind))"
-                )
-                con.executemany(
-                    "INSERT OR REPLACE INTO measures VALUES (?, ?, ?)",
-                    ((d, self.kind, v) for d, v in self._new.items()),
-                )
+            _write(self.path, write, timeout=5)
         self._new = {}

@@ -31,6 +31,7 @@ overrides it. Every setting has a default, so a library needs no ``qa.toml``::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from qa_tool.dates import Interval, parse_interval
 from qa_tool.errors import ConfigError, GitError, UsageError
-from qa_tool.fsutil import real_path
+from qa_tool.fsutil import real_folder_problem, real_path, write_new_small
 
 CONFIG_NAME = "qa.toml"
 STATE_DIR = ".qa"
@@ -316,11 +317,28 @@ def _readability_from(raw: object, where: str) -> ReadabilityPolicy:
     return ReadabilityPolicy(target, by_topic, formula)
 
 
+def state_dir_problem(config: Config) -> str | None:
+    """Why ``.qa`` cannot hold qa's cache and locks (a link, a file), or None.
+
+    It must be a real folder inside the root (or not exist yet): else nothing
+    is read from or written to it, and commands run without a cache.
+    """
+    problem = real_folder_problem(config.state_dir)
+    if problem is None:
+        return None
+    return f"{problem}; the cache is not used (remove it: qa makes its own {STATE_DIR}/ folder)"
+
+
 def ensure_state_dir(config: Config) -> Path:
-    """Create ``.qa/`` with a ``.gitignore`` of its own so git never picks it up."""
+    """Create ``.qa/`` with a ``.gitignore`` of its own so git never picks it up.
+
+    OSError when ``.qa`` is there but not a real folder (:func:`state_dir_problem`).
+    """
     state = config.state_dir
+    problem = real_folder_problem(state)
+    if problem is not None:
+        raise NotADirectoryError(problem)
     state.mkdir(exist_ok=True)
-    ignore = state / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    with contextlib.suppress(FileExistsError):
+        write_new_small(state / ".gitignore", b"*\n")
     return state

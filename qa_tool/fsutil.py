@@ -12,6 +12,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,36 @@ def real_path(path: Path | str) -> Path:
     return Path(os.path.realpath(path))
 
 
+def real_folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` is not a real folder (a link, a file), or None (one, or nothing yet).
+
+    ``.qa`` and its ``locks`` must be real folders: through a link, a cache,
+    a lock or a ``.gitignore`` would be written wherever the link points.
+    """
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"{folder} cannot be checked ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        return f"{folder} is a link, not a folder"
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{folder} is not a folder"
+    return None
+
+
+def write_new_small(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data`` unless something is there already (a link included).
+
+    For qa's own small files (``.qa/.gitignore``): ``O_EXCL`` with ``O_NOFOLLOW``,
+    so a link planted there is never followed. FileExistsError when it exists.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
 def current_umask() -> int:
     """The process's umask (reading it means setting it; it is put back at once)."""
     mask = os.umask(0)
@@ -98,12 +129,16 @@ def edit_lock(
     from filelock import FileLock, Timeout
 
     locks = state_dir / "locks"
-    ignore = state_dir / ".gitignore"
+    problem = real_folder_problem(state_dir) or real_folder_problem(locks)
+    if problem is not None:
+        raise LockError(
+            f"{name}: cannot take the edit lock: {problem} (remove it; qa makes its own); "
+            "nothing was changed"
+        )
     try:
         locks.mkdir(parents=True, exist_ok=True)
-        if not ignore.exists():
-            with contextlib.suppress(OSError):
-                ignore.write_text("*\n", encoding="utf-8")
+        with contextlib.suppress(OSError):
+            write_new_small(state_dir / ".gitignore", b"*\n")
         key = hashlib.sha256(str(real_path(target)).encode()).hexdigest()[:24]
         lock = FileLock(str(locks / f"{key}.lock"))
         lock.acquire(timeout=timeout)

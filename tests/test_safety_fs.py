@@ -226,3 +226,55 @@ def test_real_path_follows_links_above_a_missing_tail(tmp_path):
     assert real_path(tmp_path / "link" / "a" / "b") == tmp_path / "real" / "a" / "b"
     assert real_path(tmp_path / "link" / ".." / "x") == tmp_path / "x"
     assert real_path(tmp_path / "loop" / "x").name == "x"  # a loop of links: no exception
+
+
+# ---------------------------------------------------------------------------
+# 11. .qa must be a real folder inside the root; a corrupt cache is rebuilt
+
+
+@pytest.mark.parametrize("kind", ["link", "file", "gitignore-link", "db-link", "locks-link"])
+def test_a_planted_state_folder_is_never_written_through(lib, tmp_path, kind):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    state = lib / ".qa"
+    if kind == "link":
+        state.symlink_to(elsewhere)
+    elif kind == "file":
+        state.write_text("not a folder")
+    else:
+        state.mkdir()
+        name = {"gitignore-link": ".gitignore", "db-link": "cache.sqlite3", "locks-link": "locks"}
+        (state / name[kind]).symlink_to(elsewhere / "target")
+    out = tmp_path / "out"
+    stale = run_qa("stale", "--root", str(lib), cwd=tmp_path)
+    export = run_qa("export", "--root", str(lib), "--out", str(out), cwd=tmp_path)
+    review = run_qa("review", "a", "--by", "Ann Lee", "--root", str(lib), cwd=tmp_path)
+    assert list(elsewhere.iterdir()) == []
+    for result in (stale, export):
+        assert result.returncode in (0, 1), result.stderr
+        assert "Traceback" not in result.stderr
+    assert (out / "data" / "answers.jsonl").is_file()
+    if kind in ("link", "file"):
+        assert stale.stderr.count("the cache is not used") == 1, stale.stderr
+        assert review.returncode == 1 and "cannot take the edit lock" in review.stderr
+    elif kind == "locks-link":
+        assert review.returncode == 1 and "cannot take the edit lock" in review.stderr
+    else:
+        assert review.returncode == 0, review.stderr
+    assert "Traceback" not in review.stderr
+
+
+def test_a_corrupt_cache_is_replaced(lib, qa, tmp_path):
+    import sqlite3
+
+    state = lib / ".qa"
+    state.mkdir()
+    (state / "cache.sqlite3").write_bytes(b"this is not a database" * 100)
+    result, data = qa.json("stale", "--format", "json", "--as-of", "2030-01-01")
+    assert result.exit_code == 1, result.output
+    assert len(data) == 2
+    with sqlite3.connect(state / "cache.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM files").fetchone() == (2,)
+    assert qa("export", "--out", str(tmp_path / "b")).exit_code == 0
+    with sqlite3.connect(state / "cache.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM rendered").fetchone() == (2,)

@@ -113,11 +113,17 @@ def errors_to_exit() -> Iterator[None]:
 
 
 def load(root: Path | None) -> Config:
-    """The library's settings for ``--root``; a bad root or qa.toml exits with its message."""
-    from qa_tool.config import load_config
+    """The library's settings for ``--root``; a bad root or qa.toml exits with its message.
+
+    A ``.qa`` that cannot hold the cache (a link, a file) is said once on stderr."""
+    from qa_tool.config import load_config, state_dir_problem
 
     with errors_to_exit():
-        return load_config(root)
+        config = load_config(root)
+    problem = state_dir_problem(config)
+    if problem is not None:
+        stderr().print(f"note: {_escape(problem)}", soft_wrap=True)
+    return config
 
 
 def print_json(data: Any) -> None:
