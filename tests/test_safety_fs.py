@@ -278,3 +278,62 @@ def test_a_corrupt_cache_is_replaced(lib, qa, tmp_path):
     assert qa("export", "--out", str(tmp_path / "b")).exit_code == 0
     with sqlite3.connect(state / "cache.sqlite3") as con:
         assert con.execute("SELECT count(*) FROM rendered").fetchone() == (2,)
+
+
+# ---------------------------------------------------------------------------
+# 13. Control characters never reach a terminal raw
+
+
+ESC = "\x1b"
+HOSTILE_TITLE = '"\\e[2J\\e[1A\\rDone \\u202e:smile: [bold]x[/]"'  # YAML escapes: ESC, CR, RLO
+
+
+def _no_raw_controls(result) -> None:
+    for stream in (result.stdout, result.stderr):
+        assert not any(c in stream for c in (ESC, "\r", "\u202e", "\x07")), repr(stream)
+
+
+def test_text_output_escapes_control_characters_in_titles_and_names(library, qa, tmp_path):
+    build_tree(
+        library,
+        {
+            f"{ONC}/a.md": answer_text("a", title=HOSTILE_TITLE, last_reviewed="2020-01-01"),
+            f"{ONC}/b\x1b[2K.md": answer_text("b", last_reviewed="2020-01-01"),
+        },
+    )
+    for args in (
+        ("validate",),
+        ("stale", "--as-of", "2026-06-01"),
+        ("export", "--out", str(tmp_path / "out")),
+        ("review", f"{library}/{ONC}/b\x1b[2K.md", "--by", "Ann\x1b[31m Lee", "--force"),
+    ):
+        result = qa(*args)
+        assert result.exit_code in (0, 1), result.output
+        _no_raw_controls(result)
+        assert "\\x1b" in result.stdout + result.stderr, (args, result.output)
+    result = qa("stale", "--as-of", "2026-06-01")
+    assert "\\x1b[2J\\x1b[1A\\rDone \\u202e:smile: [bold]x[/]" in result.stdout
+    assert "😄" not in result.stdout
+
+
+def test_verify_names_a_crafted_member_without_letting_it_overprint(lib, qa, tmp_path):
+    bundle = tmp_path / "b.zip"
+    _bundle(qa, bundle)
+    with zipfile.ZipFile(bundle, "a") as archive:
+        archive.writestr("data/x\r\x1b[2K\x1b[1Ab.zip: intact", b"x")
+    result = qa("verify", str(bundle), root=False)
+    assert result.exit_code == 1
+    _no_raw_controls(result)
+    assert "data/x\\r\\x1b[2K\\x1b[1Ab.zip: intact" in result.stdout
+
+
+def test_plain_escapes_every_control_character():
+    from qa_tool.cli.common import plain, shown
+
+    assert (
+        plain("a\x00b\x7f\x9b\u2028\u2066\udce9\tc\n")
+        == "a\\x00b\\x7f\\x9b\\u2028\\u2066\\xe9\\tc\\n"
+    )
+    assert plain("line\n\ttab\x1b", keep="\n\t") == "line\n\ttab\\x1b"
+    assert shown("[red]x\x1b") == "\\[red]x\\x1b"
+    assert plain("café — ok") == "café — ok"

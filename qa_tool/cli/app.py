@@ -144,7 +144,9 @@ def run() -> None:
     except Exception as exc:  # a bug: say so briefly; QA_DEBUG=1 shows the traceback
         if os.environ.get("QA_DEBUG"):
             raise
+        from qa_tool.cli.common import plain
+
         sys.stderr.write(
-            f"qa: internal error: {type(exc).__name__}: {exc} (set QA_DEBUG=1 for details)\n"
+            f"qa: internal error: {type(exc).__name__}: {plain(exc)} (set QA_DEBUG=1 for details)\n"
         )
         sys.exit(1)

@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -76,14 +77,14 @@ def stdout() -> Console:
     """The console for results (stdout), without highlighting or hard wrapping."""
     from rich.console import Console
 
-    return Console(soft_wrap=True, highlight=False)
+    return Console(soft_wrap=True, highlight=False, emoji=False)
 
 
 def stderr() -> Console:
     """The console for progress, notes and errors (stderr)."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def fail(error: QAError | str) -> typer.Exit:
@@ -93,14 +94,47 @@ def fail(error: QAError | str) -> typer.Exit:
     """
     if isinstance(error, str):
         error = QAError(error)
-    stderr().print(f"[bold red]qa:[/] {_escape(str(error))}")
+    stderr().print(f"[bold red]qa:[/] {shown(str(error))}")
     return typer.Exit(error.exit_code)
 
 
-def _escape(text: str) -> str:
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED:
+        return _NAMED[char]
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plain(text: object, *, keep: str = "") -> str:
+    """``text`` safe for a terminal: every control character as a visible escape.
+
+    Escape sequences (``\x1b[2K``), carriage returns and backspaces that would
+    overprint a line, new lines that would forge one, bidirectional overrides
+    and undecodable bytes of file names all come out as ``\x1b``, ``\r``,
+    ``\u202e``, ``\xe9``. ``plain("a\x1b[31mb")`` -> ``'a\\x1b[31mb'``.
+    ``keep`` names characters left as they are: ``"\n"`` for a table cell of
+    several lines, ``"\n\t"`` for a whole file's text or a diff.
+    """
+    if keep:
+        return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _visible(m), str(text))
+    return _CONTROL.sub(_visible, str(text))
+
+
+def shown(text: object) -> str:
+    """One value (a file name, a title, a message) for Rich text output: :func:`plain`,
+    then Rich markup escaped. Every value printed as text goes through here."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(plain(text))
 
 
 @contextlib.contextmanager
@@ -122,7 +156,7 @@ def load(root: Path | None) -> Config:
         config = load_config(root)
     problem = state_dir_problem(config)
     if problem is not None:
-        stderr().print(f"note: {_escape(problem)}", soft_wrap=True)
+        stderr().print(f"note: {shown(problem)}", soft_wrap=True)
     return config
 
 

@@ -15,7 +15,9 @@ from qa_tool.cli.common import (
     RootOption,
     errors_to_exit,
     load,
+    plain,
     print_json,
+    shown,
     stderr,
     stdout,
 )
@@ -123,17 +125,17 @@ _STATUS_STYLES = {"converted": "green", "unchanged": "dim", "skipped": "yellow",
 
 def render_text(report: ConvertReport) -> None:
     """Dry-run files or diffs first, then one table row per input, then a summary line."""
-    from rich.markup import escape
     from rich.table import Table
 
     console = stdout()
     if report.dry_run:
         for result in report.files:
-            shown = result.diff or result.text
-            if shown:
+            text = result.diff or result.text
+            if text:
                 heading = "diff" if result.diff else "would write"
-                console.print(f"[bold]{heading} {escape(result.target or '')}[/]")
-                console.out(shown, end="" if shown.endswith("\n") else "\n", highlight=False)
+                console.print(f"[bold]{heading} {shown(result.target or '')}[/]")
+                text = plain(text, keep="\n\t")
+                console.out(text, end="" if text.endswith("\n") else "\n", highlight=False)
                 console.print()
     if report.files:
         table = Table(show_lines=False, pad_edge=False, box=None, header_style="bold")
@@ -142,12 +144,12 @@ def render_text(report: ConvertReport) -> None:
         table.add_column("status")
         table.add_column("notes", overflow="fold")
         for result in report.files:
-            notes = [f"[red]{escape(result.error)}[/]"] if result.error else []
-            notes += [f"[yellow]{escape(warning)}[/]" for warning in result.warnings]
+            notes = [f"[red]{shown(result.error)}[/]"] if result.error else []
+            notes += [f"[yellow]{shown(warning)}[/]" for warning in result.warnings]
             style = _STATUS_STYLES[result.status]
             table.add_row(
-                escape(result.source),
-                escape(result.target or "-"),
+                shown(result.source),
+                shown(result.target or "-"),
                 f"[{style}]{result.status}[/]",
                 "\n".join(notes),
             )

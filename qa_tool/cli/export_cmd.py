@@ -16,6 +16,7 @@ from qa_tool.cli.common import (
     errors_to_exit,
     load,
     print_json,
+    shown,
     split_list,
     stderr,
 )
@@ -222,20 +223,18 @@ def summary_line(result: ExportReport) -> str:
 
 
 def _report(config: Config, result: ExportReport, quiet: bool, report: ReportFormat) -> None:
-    from rich.markup import escape
-
     from qa_tool.library import relative
 
     console = stderr()
     for failure in result.skipped:
         where = relative(config, failure.path) + (f":{failure.line}" if failure.line else "")
         console.print(
-            f"[bold red]qa:[/] {escape(where)}: {escape(failure.message)}; not exported",
+            f"[bold red]qa:[/] {shown(where)}: {shown(failure.message)}; not exported",
             soft_wrap=True,
         )
     if not quiet:
         for note in result.notes:
-            console.print(f"note: {escape(note)}", soft_wrap=True)
+            console.print(f"note: {shown(note)}", soft_wrap=True)
         if result.answers == 0:
             console.print("note: no answer matched the selection", soft_wrap=True)
         if result.state.dirty:
@@ -243,7 +242,7 @@ def _report(config: Config, result: ExportReport, quiet: bool, report: ReportFor
                 "note: the answers have uncommitted changes (recorded as dirty in the manifest)",
                 soft_wrap=True,
             )
-        console.print(escape(summary_line(result)), soft_wrap=True)
+        console.print(shown(summary_line(result)), soft_wrap=True)
     if report == ReportFormat.json:
         print_json(result.to_dict(config))
 

@@ -13,6 +13,7 @@ from qa_tool.cli.common import (
     load,
     print_csv,
     print_json,
+    shown,
     split_list,
     stderr,
     terminal_width,
@@ -114,7 +115,7 @@ def list_answers(
     if not quiet:
         console = stderr()
         for note in inventory.notes:
-            console.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
+            console.print(f"[yellow]note:[/] {shown(note)}", soft_wrap=True)
     if fmt == TableFormat.json:
         print_json(inventory.to_dict())
     elif fmt == TableFormat.csv:
@@ -124,12 +125,6 @@ def list_answers(
     else:
         render_text(inventory)
     raise typer.Exit(EXIT_OK)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _grade(value: float | None) -> str:

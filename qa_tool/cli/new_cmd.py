@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa_tool.cli.common import QuietOption, RootOption, errors_to_exit, load, print_json
+from qa_tool.cli.common import (
+    QuietOption,
+    RootOption,
+    errors_to_exit,
+    load,
+    plain,
+    print_json,
+)
 from qa_tool.errors import UsageError
 from qa_tool.model import Confidence, NewStatus, ReportFormat
 
@@ -172,7 +179,7 @@ def _render(planned: list[PlannedAnswer], fmt: ReportFormat, *, batch: bool, qui
     if fmt is ReportFormat.json:
         print_json({"created": [p.to_dict() for p in planned]} if batch else planned[0].to_dict())
     else:
-        sys.stdout.write("".join(f"{p.rel}\n" for p in planned))
+        sys.stdout.write("".join(f"{plain(p.rel)}\n" for p in planned))
     if not quiet:
         from qa_tool.body import PLACEHOLDER_MARKER
         from qa_tool.cli.common import stderr
@@ -184,7 +191,7 @@ def _render(planned: list[PlannedAnswer], fmt: ReportFormat, *, batch: bool, qui
             if any(PLACEHOLDER_MARKER in p.text for p in planned)
             else ""
         )
-        stderr().print(f"Created {what}{todo}.", markup=False)
+        stderr().print(f"Created {plain(what)}{todo}.", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from qa_tool.cli.common import (
     fail,
     load,
     print_json,
+    shown,
     stderr,
     stdout,
 )
@@ -116,24 +117,20 @@ def review(
 
 def report_problems(outcome: ReviewOutcome) -> None:
     """Each refused answer and why, on stderr."""
-    from rich.markup import escape
-
     console = stderr()
     for note in outcome.notes:
-        console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+        console.print(f"[yellow]note:[/] {shown(note)}", soft_wrap=True)
     for refused in outcome.refused:
-        console.print(f"[bold red]qa:[/] {escape(refused.message)}", soft_wrap=True)
+        console.print(f"[bold red]qa:[/] {shown(refused.message)}", soft_wrap=True)
         for f in refused.findings:
             where = f"line {f.line}" if f.line else "file"
-            console.print(f"  {where}: {escape(f.message)} [dim]({f.rule})[/]", soft_wrap=True)
+            console.print(f"  {where}: {shown(f.message)} [dim]({f.rule})[/]", soft_wrap=True)
     if outcome.commit_error:
-        console.print(f"[bold red]qa:[/] {escape(outcome.commit_error)}", soft_wrap=True)
+        console.print(f"[bold red]qa:[/] {shown(outcome.commit_error)}", soft_wrap=True)
 
 
 def render_text(outcome: ReviewOutcome) -> None:
     """One line per answer reviewed, and the commit when one was made."""
-    from rich.markup import escape
-
     console = stdout()
     for r in outcome.reviewed:
         verb = "recorded" if r.changed else "already recorded"
@@ -145,8 +142,8 @@ def render_text(outcome: ReviewOutcome) -> None:
             else ""
         )
         console.print(
-            f"{verb}: {escape(r.path)}: last_reviewed {r.last_reviewed}{due}, "
-            f"reviewed by {escape(', '.join(r.reviewed_by))}{cleared}",
+            f"{verb}: {shown(r.path)}: last_reviewed {r.last_reviewed}{due}, "
+            f"reviewed by {shown(', '.join(r.reviewed_by))}{cleared}",
             soft_wrap=True,
         )
     if outcome.commit:

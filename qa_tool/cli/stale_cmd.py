@@ -19,6 +19,7 @@ from qa_tool.cli.common import (
     load,
     print_csv,
     print_json,
+    shown,
     split_list,
     stderr,
     stdout,
@@ -146,7 +147,7 @@ def stale(
     if report.notes and not quiet:
         notes = stderr()
         for note in report.notes:
-            notes.print(f"[yellow]note:[/] {_escape(note)}", soft_wrap=True)
+            notes.print(f"[yellow]note:[/] {shown(note)}", soft_wrap=True)
     if group_by is not None and fmt != OutputFormat.github:
         {
             OutputFormat.text: render_groups_text,
@@ -161,12 +162,6 @@ def stale(
             OutputFormat.github: render_github,
         }[fmt](report)
     raise typer.Exit(EXIT_FINDINGS if report.due and not exit_zero else EXIT_OK)
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _iso(day: dt.date | None) -> str:
@@ -202,8 +197,8 @@ def render_text(report: StaleReport) -> None:
             about = " · ".join(x for x in (item.topic, item.status) if x)
             if item.reviewers:
                 about += f" · reviewed by {', '.join(item.reviewers)}"
-            cell = f"[bold]{_escape(item.title or item.id)}[/]\n{_escape(about)}"
-            cell += f"\n[dim]{_escape(item.path)}[/]"
+            cell = f"[bold]{shown(item.title or item.id)}[/]\n{shown(about)}"
+            cell += f"\n[dim]{shown(item.path)}[/]"
             table.add_row(
                 "-" if item.days_overdue is None else str(item.days_overdue),
                 _iso(item.due_date) or "-",
@@ -225,7 +220,7 @@ def render_text(report: StaleReport) -> None:
     console.print(f"[bold {'red' if due else 'green'}]{headline}[/]")
     if report.items:
         reasons = "  ".join(f"{r} {n}" for r, n in report.counts_by_reason().items())
-        topics = "  ".join(f"{_escape(t)} {n}" for t, n in report.counts_by_topic().items())
+        topics = "  ".join(f"{shown(t)} {n}" for t, n in report.counts_by_topic().items())
         console.print(f"By reason:  {reasons}")
         console.print(f"By topic:   {topics}")
     console.print()

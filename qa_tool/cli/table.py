@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from qa_tool.cli.common import plain
 
 GAP = "  "
 MIN_FLEXIBLE = 12
@@ -34,8 +35,9 @@ class Column:
 
 def printable(text: str) -> str:
     """``text`` with control characters (escape sequences, tabs, bidi overrides) made visible
-    as U+FFFD, so a title cannot move the cursor or recolour the terminal."""
-    return "".join(c if c == "\n" or unicodedata.category(c)[0] != "C" else "\ufffd" for c in text)
+    (:func:`qa_tool.cli.common.plain`; new lines kept: a cell may hold several), so a title
+    cannot move the cursor or recolour the terminal."""
+    return plain(text, keep="\n")
 
 
 def _pieces(text: str, kind: str) -> list[str]:

@@ -16,6 +16,7 @@ from qa_tool.cli.common import (
     load,
     print_csv,
     print_json,
+    shown,
     stdout,
 )
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
@@ -55,19 +56,17 @@ def validate(
 
 def render_text(report: ValidationReport) -> None:
     """The findings grouped by file, then a one-line summary."""
-    from rich.markup import escape
-
     console = stdout()
     current = None
     for f in report.findings:
         if f.path != current:
             current = f.path
-            console.print(f"\n[bold]{escape(f.path)}[/]")
+            console.print(f"\n[bold]{shown(f.path)}[/]")
         colour = "red" if f.severity == "error" else "yellow"
         where = f"{f.line}" if f.line else "-"
-        field = f" [dim]{escape(f.field)}[/]" if f.field else ""
+        field = f" [dim]{shown(f.field)}[/]" if f.field else ""
         console.print(
-            f"  [dim]{where:>5}[/]  [{colour}]{f.severity:<7}[/] {escape(f.message)}"
+            f"  [dim]{where:>5}[/]  [{colour}]{f.severity:<7}[/] {shown(f.message)}"
             f"  [dim]({f.rule})[/]{field}"
         )
     summary = (

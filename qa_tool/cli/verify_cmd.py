@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa_tool.cli.common import errors_to_exit, print_json, stdout
+from qa_tool.cli.common import errors_to_exit, print_json, shown, stdout
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
 from qa_tool.model import ReportFormat
 
@@ -41,8 +41,6 @@ def verify(
 
 def render_text(report: VerifyReport) -> None:
     """One line when the bundle is intact, else each problem on its own line."""
-    from rich.markup import escape
-
     console = stdout()
     manifest = report.manifest or {}
     if report.intact:
@@ -57,16 +55,15 @@ def render_text(report: VerifyReport) -> None:
         if commit:
             details.append(f"commit {commit[:12]}")
         console.print(
-            f"[green]{escape(report.bundle)}: intact[/]: {report.files_checked} files match "
-            f"the manifest ({escape(', '.join(details))})"
+            f"[green]{shown(report.bundle)}: intact[/]: {report.files_checked} files match "
+            f"the manifest ({shown(', '.join(details))})"
         )
         return
     n = len(report.problems)
-    console.print(f"[red]{escape(report.bundle)}: {n} problem{'s' if n != 1 else ''}[/]")
+    console.print(f"[red]{shown(report.bundle)}: {n} problem{'s' if n != 1 else ''}[/]")
     for problem in report.problems:
         console.print(
-            f"  [red]{problem.kind:<10}[/] {escape(problem.path)}"
-            f"  [dim]{escape(problem.message)}[/]"
+            f"  [red]{problem.kind:<10}[/] {shown(problem.path)}  [dim]{shown(problem.message)}[/]"
         )
 
 
