@@ -135,7 +135,7 @@ class RefusedTarget(OutputExists):
     """An export's --out holds something qa did not write (the library, a .git, notes):
     never replaced, even with --force."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ReferenceFileError(QAError):
