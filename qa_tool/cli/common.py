@@ -94,13 +94,14 @@ def fail(error: QAError | str) -> typer.Exit:
     """
     if isinstance(error, str):
         error = QAError(error)
-    stderr().print(f"[bold red]qa:[/] {shown(str(error))}")
+    stderr().print(f"[bold red]qa:[/] {shown(str(error), keep=NEWLINE)}")  # a list of problems
     return typer.Exit(error.exit_code)
 
 
 _CONTROL = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+NEWLINE = "\n"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -129,12 +130,12 @@ def plain(text: object, *, keep: str = "") -> str:
     return _CONTROL.sub(_visible, str(text))
 
 
-def shown(text: object) -> str:
+def shown(text: object, *, keep: str = "") -> str:
     """One value (a file name, a title, a message) for Rich text output: :func:`plain`,
     then Rich markup escaped. Every value printed as text goes through here."""
     from rich.markup import escape
 
-    return escape(plain(text))
+    return escape(plain(text, keep=keep))
 
 
 @contextlib.contextmanager
