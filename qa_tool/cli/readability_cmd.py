@@ -17,6 +17,7 @@ from qa_tool.cli.common import (
     load,
     print_csv,
     print_json,
+    shown,
     stderr,
     stdout,
 )
@@ -88,7 +89,7 @@ def readability(
         console = stderr()
         for e in report.errors:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
-            console.print(f"[bold red]qa:[/] {_escape(where)}: {_escape(e['message'])}")
+            console.print(f"[bold red]qa:[/] {shown(where)}: {shown(e['message'])}")
     raise typer.Exit(1 if report.above_target or report.errors else 0)
 
 
@@ -105,12 +106,6 @@ def _paths(config: Config, given: list[str] | None) -> list[str] | None:
         else:
             out.append(str(find_answer(config, ref)))
     return out
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 def _grade(value: float | None) -> str:
@@ -136,9 +131,9 @@ def render_text(report: ReadabilityReport) -> None:
             "too-short": "too short to grade",
         }.get(a.verdict, f"within target {a.target:g}")
         console.print(
-            f"\n[bold]{_escape(a.rel)}[/]  grade [{colour}]{_grade(a.grade)}[/] "
+            f"\n[bold]{shown(a.rel)}[/]  grade [{colour}]{_grade(a.grade)}[/] "
             f"({a.formula.upper() if a.formula != 'max' else 'higher of FKGL and SMOG'}): "
-            f"[{colour}]{_escape(verdict)}[/]"
+            f"[{colour}]{shown(verdict)}[/]"
         )
         table = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 2))
         for name in ("section", "FKGL", "SMOG", "words", "sentences", "polysyllables"):
@@ -150,7 +145,7 @@ def render_text(report: ReadabilityReport) -> None:
             star = "*" if c.smog_caveat and c.sentences else ""
             caveat = caveat or bool(star)
             table.add_row(
-                _escape(title),
+                shown(title),
                 _grade(c.fkgl),
                 _grade(c.smog) + star,
                 str(c.words),
@@ -161,9 +156,7 @@ def render_text(report: ReadabilityReport) -> None:
         if a.hardest_lines() and a.verdict != "ok":
             console.print("  [dim]hardest sentences (line, how much each raises the grade):[/]")
             for line, h in a.hardest_lines():
-                console.print(
-                    f"  [dim]{line:>5}[/]  +{h.raises_by:.2f}  {_escape(_shorten(h.text))}"
-                )
+                console.print(f"  [dim]{line:>5}[/]  +{h.raises_by:.2f}  {shown(_shorten(h.text))}")
     n = len(report.assessments)
     above = len(report.above_target)
     style = "red" if above else "green"
