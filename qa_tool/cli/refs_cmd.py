@@ -16,6 +16,7 @@ from qa_tool.cli.common import (
     fail,
     load,
     print_json,
+    shown,
     stderr,
     stdout,
 )
@@ -137,12 +138,10 @@ def _show(value: object) -> str:
 
 def render_import(outcome: ImportOutcome) -> None:
     """What each import changed, per answer, on stdout; problems on stderr."""
-    from rich.markup import escape
-
     out, err = stdout(), stderr()
     for e in outcome.entries:
-        where = escape(e.entry.where)
-        ref = escape(f"[@{e.reference}]")
+        where = shown(e.entry.where)
+        ref = shown(f"[@{e.reference}]")
         if e.action == "conflict":
             err.print(
                 f"[bold red]conflict:[/] {ref} from {where}: details differ, nothing of this "
@@ -151,29 +150,29 @@ def render_import(outcome: ImportOutcome) -> None:
             )
             for c in e.conflicts:
                 err.print(
-                    f"  {escape(c.field)}: has {escape(_show(c.old))}, "
-                    f"file says {escape(_show(c.new))}",
+                    f"  {shown(c.field)}: has {shown(_show(c.old))}, "
+                    f"file says {shown(_show(c.new))}",
                     soft_wrap=True,
                 )
             continue
         how = f", matched by {e.matched_by}" if e.matched_by and e.matched_by != "as" else ""
         fields = ", ".join(c.field for c in e.changes)
-        detail = f": {escape(fields)}" if fields else ""
+        detail = f": {shown(fields)}" if fields else ""
         out.print(f"{e.action} {ref} from {where}{how}{detail}", soft_wrap=True)
         for note in e.entry.notes:
-            err.print(f"[yellow]note:[/] {where}: {escape(note)}", soft_wrap=True)
+            err.print(f"[yellow]note:[/] {where}: {shown(note)}", soft_wrap=True)
     uncited = [e.reference for e in outcome.entries if not e.cited and e.action != "conflict"]
     if uncited:
         keys = ", ".join(f"[@{k}]" for k in uncited)
-        err.print(f"[yellow]note:[/] not cited in the body yet: {escape(keys)}", soft_wrap=True)
+        err.print(f"[yellow]note:[/] not cited in the body yet: {shown(keys)}", soft_wrap=True)
     if outcome.dry_run:
         if outcome.diff:
             sys.stdout.write(outcome.diff)
-        err.print(f"dry run: {escape(outcome.path)} not written", soft_wrap=True)
+        err.print(f"dry run: {shown(outcome.path)} not written", soft_wrap=True)
     elif outcome.written:
-        out.print(f"wrote {escape(outcome.path)}", soft_wrap=True)
+        out.print(f"wrote {shown(outcome.path)}", soft_wrap=True)
     else:
-        out.print(f"{escape(outcome.path)} unchanged", soft_wrap=True)
+        out.print(f"{shown(outcome.path)} unchanged", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
