@@ -32,7 +32,7 @@ from typing import Any
 from qa_tool.body import PLACEHOLDER_MARKER
 from qa_tool.config import Config
 from qa_tool.doubts import describe_stored, open_doubts
-from qa_tool.errors import AnswerFileError, GitError, LockError, UsageError
+from qa_tool.errors import AnswerFileError, GitError, LockError, PathOutsideLibrary, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock, real_path
 from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.model import FIELD_ORDER, Confidence, choices
@@ -73,7 +73,7 @@ class Reviewed:
     cleared_doubts: int = 0
     """How many conversion doubts (``legacy.doubts``) this review cleared."""
     file: str | None = None
-    """When ``path`` is a link: the file the review was written to (said in a note)."""
+    """When ``path`` is a link: the file the review was written to (said in text output)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -179,21 +179,15 @@ def review_answers(
     outcome = ReviewOutcome()
     for path in paths:
         rel = relative(config, path)
-        target = _edited_file(config, path, rel, outcome)
-        if target is None:
-            continue
         try:
             with edit_lock(config.state_dir, path, timeout=lock_timeout, shown=rel):
                 result = _review_one(
                     config, path, rel, stems, reviewers, date, today, confidence, note, force
                 )
-                if isinstance(result, Reviewed) and target != path:
-                    result.file = shown = relative(config, target)
-                    outcome.notes.append(f"{rel} is a link to {shown}: the review is in {shown}")
         except AnswerFileError as exc:  # unreadable, or the write failed: the file is as it was
             where = f"{rel}:{exc.line}" if exc.line else rel
             result = Refused(rel, f"{where}: {exc.message}")
-        except LockError as exc:
+        except (LockError, PathOutsideLibrary) as exc:
             result = Refused(rel, str(exc))
         if isinstance(result, Refused):
             outcome.refused.append(result)
@@ -205,21 +199,18 @@ def review_answers(
     return outcome
 
 
-def _edited_file(config: Config, path: Path, rel: str, outcome: ReviewOutcome) -> Path | None:
+def _edited_file(config: Config, path: Path, rel: str) -> Path:
     """The file a review of ``path`` writes: itself, or a link's target, edited in place.
 
     The answer is read, validated and named at ``path`` (where the library
     has it); a link is followed only to a file inside the library root, else
-    the answer is refused (added to ``outcome``) and None returned.
+    PathOutsideLibrary (the answer is refused).
     """
     if not path.is_symlink():
         return path
     target = real_path(path)
     if not target.is_relative_to(config.root):
-        outcome.refused.append(
-            Refused(rel, f"{rel}: is a link to a file outside the library; not reviewed")
-        )
-        return None
+        raise PathOutsideLibrary(f"{rel}: is a link to a file outside the library; not reviewed")
     return target
 
 
@@ -239,6 +230,7 @@ def _review_one(
     from qa_tool.dates import as_date
     from qa_tool.edit import edit_front_matter
 
+    written = _edited_file(config, path, rel)
     answer = read_answer(path, rel, config.max_file_bytes)
     placeholders = placeholder_findings(answer)
     if placeholders:
@@ -291,7 +283,6 @@ def _review_one(
         if log_note is not None:
             append_log(front, date, ", ".join(p.name for p in reviewers), log_note)
 
-    written = real_path(path) if path.is_symlink() else path
     changed = edit_front_matter(written, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
     for person in reviewers:
@@ -307,6 +298,7 @@ def _review_one(
         reviewed_by=names,
         review_fingerprint=fingerprint,
         cleared_doubts=len(doubts),
+        file=relative(config, written) if written != path else None,
     )
 
 

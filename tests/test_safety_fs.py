@@ -167,7 +167,11 @@ def test_review_of_a_link_records_the_review_in_the_linked_file(lib, qa):
     assert "last_reviewed: 2026-03-01" in other.read_text()
     assert [r["path"] for r in data["reviewed"]] == [f"{ONC}/c.md"]
     assert [r["path"] for r in data["refused"]] == [f"{ONC}/alias.md"]
-    assert "answers/oncology/c.md is a link to shared/c.md" in result.stderr
+    (lib / ONC / "d.md").symlink_to("../../shared/d.md")
+    build_tree(lib, {"shared/d.md": answer_text("d")})
+    result = qa("review", "d", "--by", "Ann Lee")
+    assert result.exit_code == 0, result.output
+    assert f"recorded: {ONC}/d.md (a link; written to shared/d.md)" in result.stdout
 
 
 def test_no_write_replaces_a_link_with_a_file(tmp_path):

@@ -135,6 +135,7 @@ def render_text(outcome: ReviewOutcome) -> None:
     for r in outcome.reviewed:
         verb = "recorded" if r.changed else "already recorded"
         due = f", review_due {r.review_due}" if r.review_due else ""
+        link = f" (a link; written to {shown(r.file)})" if r.file else ""
         plural = "s" if r.cleared_doubts != 1 else ""
         cleared = (
             f"; cleared {r.cleared_doubts} conversion doubt{plural} (in review_log)"
@@ -142,7 +143,7 @@ def render_text(outcome: ReviewOutcome) -> None:
             else ""
         )
         console.print(
-            f"{verb}: {shown(r.path)}: last_reviewed {r.last_reviewed}{due}, "
+            f"{verb}: {shown(r.path)}{link}: last_reviewed {r.last_reviewed}{due}, "
             f"reviewed by {shown(', '.join(r.reviewed_by))}{cleared}",
             soft_wrap=True,
         )
