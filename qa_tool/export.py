@@ -339,7 +339,7 @@ def json_line(record: Mapping[str, Any]) -> bytes:
 
 
 def answer_record(doc: Any, config: Config) -> dict[str, Any]:
-    """The JSON object of one answer (documented in README, "qa export", jsonl).
+    """The JSON object of one answer (documented in docs/commands/export.md).
 
     ``path`` first, then every front-matter field in file order (dates as ISO
     strings), then what is computed: resolved ``references``, ``summary``,

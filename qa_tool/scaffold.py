@@ -61,7 +61,7 @@ TEMPLATES_DIR = "templates"
 PACKAGE_TEMPLATE = Path(__file__).resolve().parent / "templates" / "default.md"
 BATCH_FIELDS = ("question", "topic", "id", "confidence", "author", "status")
 
-# The variables a template may use, and what each holds (README lists the same).
+# The variables a template may use, and what each holds (docs/commands/new.md lists the same).
 TEMPLATE_VARIABLES: dict[str, str] = {
     "question": "the patient's question, as given (the answer's title)",
     "id": "the answer's id (the file name without .md)",

@@ -672,9 +672,9 @@ def test_find_stale_api(mixed):
     assert report.checked == 3
 
 
-def test_readme_shows_the_real_output_for_the_shipped_answers():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    after = readme.split("`COLUMNS=100 qa stale --as-of 2026-11-22`", 1)[1]
+def test_the_docs_show_the_real_output_for_the_shipped_answers():
+    page = (REPO / "docs" / "commands" / "stale.md").read_text(encoding="utf-8")
+    after = page.split("`COLUMNS=100 qa stale --as-of 2026-11-22`", 1)[1]
     shown = after.split("```text\n", 1)[1].split("```", 1)[0]
     result = QA(REPO)("stale", "--as-of", "2026-11-22", "--no-git", env={"COLUMNS": "100"})
     assert result.exit_code == 1
