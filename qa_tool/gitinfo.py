@@ -91,10 +91,33 @@ def call_git(cwd: Path, *args: str, input: bytes | None = None) -> subprocess.Co
         raise GitError(f"git could not be run: {exc.strerror or exc}") from None
 
 
+NOT_A_REPOSITORY = (
+    "the library is not in a git repository (run git init, or give --root of a repository)"
+)
+
+
 def git_message(out: subprocess.CompletedProcess, default: str = "failed") -> str:
-    """The last line git wrote on stderr (its reason), or ``default`` when it wrote none."""
+    """The last line git wrote on stderr (its reason), or ``default`` when it wrote none,
+    in words for a person: without git's ``fatal:``/``error:`` prefix, and "not a git
+    repository" said as where the library is.
+
+    >>> import subprocess
+    >>> git_message(subprocess.CompletedProcess([], 128, b"", b"fatal: not a git repository"
+    ...     b" (or any of the parent directories): .git\n"))
+    'the library is not in a git repository (run git init, or give --root of a repository)'
+    """
     lines = out.stderr.decode("utf-8", "replace").strip().splitlines()
-    return lines[-1] if lines else default
+    if not lines:
+        return default
+    line = lines[-1].strip()
+    for prefix in ("fatal:", "error:"):
+        if line.startswith(prefix):
+            line = line[len(prefix) :].strip()
+    if line.startswith("not a git repository"):
+        return (
+            "the library is not in a git repository (run git init, or give --root of a repository)"
+        )
+    return line
 
 
 def run_git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
@@ -114,7 +137,7 @@ def open_repo(root: Path) -> Repo | None:
     try:
         out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix")
     except GitError as exc:
-        if "not a git repository" in str(exc):
+        if NOT_A_REPOSITORY in str(exc):
             return None
         raise
     lines = out.decode("utf-8", "replace").split("\n")

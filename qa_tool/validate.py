@@ -9,6 +9,7 @@ other). Findings never stop the run: every file is checked.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -61,6 +62,8 @@ class ValidationReport:
 
     files_checked: int
     findings: list[Finding] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # given, but not in the answers folder
+    since: str | None = None  # the commit --since resolved to
 
     @property
     def errors(self) -> int:
@@ -81,6 +84,7 @@ class ValidationReport:
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [f.to_dict() for f in self.findings],
+            "skipped": self.skipped,
         }
 
 
@@ -107,6 +111,15 @@ def validate_library(
     """
     today = today or dt.date.today()
     files, odd = select_paths(config, paths)
+    skipped: list[str] = []
+    if paths:
+        # Only answers are checked: a README, docs or templates named (say, by a hook
+        # running on every *.md) are said to be skipped, not reported as broken answers.
+        kept = []
+        for found in files:
+            (kept if _in_answers(config, found.path) else skipped).append(found)
+        files, skipped = kept, [_shown(config, f.path) for f in skipped]
+        odd = [p for p in odd if _in_answers(config, p)]
     all_files = files if not paths else scan_markdown(config.answers_dir)[0]
     stems = _stems(config, [f.path for f in all_files])
     prepare_schema()  # compiled once, before workers fork
@@ -115,11 +128,35 @@ def validate_library(
     shared = (config, stems, today)
     parts = list(map_chunks(_validate_chunk, files, shared=shared, workers=workers))
     parts.append(_validate_files(config, [], odd, stems, today))
-    report = ValidationReport(files_checked=sum(p.files_checked for p in parts))
+    report = ValidationReport(files_checked=sum(p.files_checked for p in parts), skipped=skipped)
     for part in parts:
         report.findings.extend(part.findings)
     report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
     return report
+
+
+def changed_answers(config: Config, ref: str) -> tuple[str, list[str]]:
+    """``(commit, paths)``: the answer files added or changed since ``ref`` (a commit, branch
+    or tag; uncommitted and untracked changes count), for ``qa validate --since``."""
+    from qa_tool.export import changed_since
+
+    commit, paths = changed_since(config, ref)
+    return commit, sorted(str(p) for p in paths if p.suffix == ".md" and p.is_file())
+
+
+def _in_answers(config: Config, path: Path) -> bool:
+    try:
+        where = Path(os.path.realpath(path.parent)) / path.name
+    except OSError:
+        where = path
+    return where.is_relative_to(config.answers_dir)
+
+
+def _shown(config: Config, path: Path) -> str:
+    try:
+        return relative(config, path)
+    except ValueError:
+        return str(path)
 
 
 def _validate_chunk(

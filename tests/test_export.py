@@ -171,7 +171,8 @@ def test_since_outside_git_is_a_usage_error(library, qa, tmp_path):
     result = export(qa, tmp_path / "b", "--since", "HEAD")
     assert result.exit_code == 2
     assert "--since HEAD:" in result.stderr
-    assert "not a git repository" in result.stderr
+    assert "not in a git repository (run git init" in result.stderr
+    assert "fatal" not in result.stderr
 
 
 def test_a_file_name_with_a_backslash_is_not_exported(library, qa, tmp_path):

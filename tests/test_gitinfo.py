@@ -25,11 +25,11 @@ def test_the_environment_is_fixed_over_the_users(monkeypatch):
 
 def test_a_failure_is_a_git_error_with_gits_reason_in_english(tmp_path, monkeypatch):
     monkeypatch.setenv("LANGUAGE", "de")
-    with pytest.raises(GitError, match=r"^git rev-parse: .*not a git repository"):
+    with pytest.raises(GitError, match=r"^git rev-parse: the library is not in a git repository"):
         gitinfo.run_git(tmp_path, "rev-parse", "--show-toplevel")
     out = gitinfo.call_git(tmp_path, "rev-parse", "--show-toplevel")
     assert out.returncode != 0
-    assert "not a git repository" in gitinfo.git_message(out)
+    assert gitinfo.git_message(out) == gitinfo.NOT_A_REPOSITORY
 
 
 def test_git_missing_is_a_git_error(tmp_path, monkeypatch):

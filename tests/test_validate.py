@@ -22,7 +22,14 @@ def test_valid_answer_has_no_findings(library, qa):
     build_tree(library, {"answers/oncology/sample-answer.md": answer_text()})
     result, report = qa.json("validate", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert report == {"version": 1, "files_checked": 1, "errors": 0, "warnings": 0, "findings": []}
+    assert report == {
+        "version": 1,
+        "files_checked": 1,
+        "errors": 0,
+        "warnings": 0,
+        "findings": [],
+        "skipped": [],
+    }
 
 
 BROKEN = {

@@ -10,6 +10,7 @@ import typer
 from qa_tool.cli.common import (
     FormatOption,
     OutputFormat,
+    QuietOption,
     RootOption,
     errors_to_exit,
     github_annotation,
@@ -17,6 +18,7 @@ from qa_tool.cli.common import (
     print_csv,
     print_json,
     shown,
+    stderr,
     stdout,
 )
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK
@@ -37,13 +39,40 @@ def validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat warnings as errors for the exit code.")
     ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="GIT_REF",
+            help="Only the answers added or changed since this commit, branch or tag "
+            "(uncommitted and untracked ones too); ids are still checked against the "
+            "whole library.",
+            show_default=False,
+        ),
+    ] = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Check answers against the schema and the library's rules (exit 1 on errors)."""
-    from qa_tool.validate import validate_library
+    """Check answers against the schema and the library's rules (exit 1 on errors).
+
+    Files given that are not in the answers folder (a README, docs, templates) are not
+    answers: they are skipped, and a note on stderr names them.
+    """
+    from qa_tool.errors import UsageError
+    from qa_tool.validate import ValidationReport, changed_answers, validate_library
 
     config = load(root)
     with errors_to_exit():
-        report = validate_library(config, paths)
+        if since is not None:
+            if paths:
+                raise UsageError("give paths or --since, not both")
+            commit, paths = changed_answers(config, since)
+            if not paths:
+                report = ValidationReport(files_checked=0, since=commit)
+        if since is None or paths:
+            report = validate_library(config, paths)
+            report.since = commit if since is not None else None
+    if not quiet:
+        _notes(report, since)
     {
         OutputFormat.text: render_text,
         OutputFormat.json: lambda r: print_json(r.to_dict()),
@@ -52,6 +81,24 @@ def validate(
     }[fmt](report)
     failed = report.errors > 0 or (strict and report.warnings > 0)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _notes(report: ValidationReport, since: str | None) -> None:
+    console = stderr()
+    if report.skipped:
+        count = len(report.skipped)
+        console.print(
+            f"[yellow]note:[/] {count} file{'s' if count != 1 else ''} not in the answers "
+            f"folder, not checked (not answers): {shown(', '.join(report.skipped))}",
+            soft_wrap=True,
+        )
+    if since is not None:
+        console.print(
+            f"[yellow]note:[/] {report.files_checked} answer"
+            f"{'s' if report.files_checked != 1 else ''} added or changed since "
+            f"{shown(since)} ({(report.since or '')[:12]})",
+            soft_wrap=True,
+        )
 
 
 def render_text(report: ValidationReport) -> None:
