@@ -115,10 +115,8 @@ def validate_library(
     if paths:
         # Only answers are checked: a README, docs or templates named (say, by a hook
         # running on every *.md) are said to be skipped, not reported as broken answers.
-        kept = []
-        for found in files:
-            (kept if _in_answers(config, found.path) else skipped).append(found)
-        files, skipped = kept, [_shown(config, f.path) for f in skipped]
+        skipped = [_shown(config, f.path) for f in files if not _in_answers(config, f.path)]
+        files = [f for f in files if _in_answers(config, f.path)]
         odd = [p for p in odd if _in_answers(config, p)]
     all_files = files if not paths else scan_markdown(config.answers_dir)[0]
     stems = _stems(config, [f.path for f in all_files])
