@@ -103,7 +103,7 @@ def git_message(out: subprocess.CompletedProcess, default: str = "failed") -> st
 
     >>> import subprocess
     >>> git_message(subprocess.CompletedProcess([], 128, b"", b"fatal: not a git repository"
-    ...     b" (or any of the parent directories): .git\n"))
+    ...     b" (or any of the parent directories): .git"))
     'the library is not in a git repository (run git init, or give --root of a repository)'
     """
     lines = out.stderr.decode("utf-8", "replace").strip().splitlines()

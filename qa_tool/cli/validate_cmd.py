@@ -84,6 +84,8 @@ def validate(
 
 
 def _notes(report: ValidationReport, since: str | None) -> None:
+    if not report.skipped and since is None:
+        return  # nothing to say: Rich stays unimported
     console = stderr()
     if report.skipped:
         count = len(report.skipped)
