@@ -23,6 +23,10 @@ overrides it. Every setting has a default, so a library needs no ``qa.toml``::
     four_eyes = true               # a reviewer who is not an author must have reviewed it
     allow_reference_stubs = false  # references without details block publishing
 
+    [references]
+    retractions = "data/retraction_watch.csv"  # the Retraction Watch CSV, relative to the root
+    published_stubs = "warning"    # a published answer's stub references: warning or error
+
     [[topics]]                     # replaces the built-in topic list
     name = "Oncology"
     folder = "oncology"            # default: the name in lowercase, words joined by '-'
@@ -108,6 +112,14 @@ READABILITY_FORMULAS = ("fkgl", "smog", "max")
 
 
 @dataclass(frozen=True)
+class ReferencePolicy:
+    """``[references]``: where the retractions file is, how stubs of published answers count."""
+
+    retractions: str | None = None
+    published_stubs: str = "warning"
+
+
+@dataclass(frozen=True)
 class ReadabilityPolicy:
     """``[readability]``: the target reading grade, per topic, and the formula it applies to."""
 
@@ -144,6 +156,7 @@ class Config:
     config_file: Path | None = None
     readability: ReadabilityPolicy = field(default_factory=ReadabilityPolicy)
     publish: PublishPolicy = field(default_factory=PublishPolicy)
+    references: ReferencePolicy = field(default_factory=ReferencePolicy)
 
     @property
     def state_dir(self) -> Path:
@@ -232,7 +245,18 @@ def _config_from(root: Path, data: dict, path: Path | None) -> Config:
                 f"(known topics: {', '.join(sorted(names))})"
             )
     publish = _publish_from(data.get("publish", {}), where)
-    return Config(root, answers_path, topics, review, max_bytes, path, readability, publish=publish)
+    references = _references_from(data.get("references", {}), where)
+    return Config(
+        root,
+        answers_path,
+        topics,
+        review,
+        max_bytes,
+        path,
+        readability,
+        publish=publish,
+        references=references,
+    )
 
 
 def _publish_from(raw: object, where: str) -> PublishPolicy:
@@ -247,6 +271,21 @@ def _publish_from(raw: object, where: str) -> PublishPolicy:
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: publish.{key} must be true or false")
     return PublishPolicy(**raw)
+
+
+def _references_from(raw: object, where: str) -> ReferencePolicy:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [references] must be a table")
+    unknown = set(raw) - {"retractions", "published_stubs"}
+    if unknown:
+        raise ConfigError(f"{where}: [references] has no setting {sorted(unknown)[0]!r}")
+    retractions = raw.get("retractions")
+    if retractions is not None and (not isinstance(retractions, str) or not retractions.strip()):
+        raise ConfigError(f"{where}: references.retractions must be the path of a CSV file")
+    stubs = raw.get("published_stubs", "warning")
+    if stubs not in ("warning", "error"):
+        raise ConfigError(f'{where}: references.published_stubs must be "warning" or "error"')
+    return ReferencePolicy(retractions, stubs)
 
 
 def _topics_from(raw: object, where: str) -> tuple[Topic, ...]:

@@ -14,7 +14,10 @@ answer is listed with every reason that applies:
   that changed the title or body of a file that already existed. The commit
   that added the file does not count, nor one that changed only front matter;
 - ``due-soon``: with ``within``, the due date falls after ``as_of`` and within
-  that window.
+  that window;
+- ``cites-retracted``: with a retractions file configured (``qa.toml``
+  ``[references] retractions``), a published answer cites a paper the file says
+  is retracted, and no reviewer has acknowledged it: due now, whatever its dates.
 
 Example::
 
@@ -58,7 +61,8 @@ OVERDUE = "overdue"
 NEVER_REVIEWED = "never-reviewed"
 CHANGED = "changed-since-review"
 DUE_SOON = "due-soon"
-REASONS = (OVERDUE, NEVER_REVIEWED, CHANGED, DUE_SOON)
+CITES_RETRACTED = "cites-retracted"
+REASONS = (CITES_RETRACTED, OVERDUE, NEVER_REVIEWED, CHANGED, DUE_SOON)
 
 FORECAST_MONTHS = 12
 GROUP_BY = ("reviewer", "topic", "author")
@@ -87,6 +91,7 @@ class StaleItem:
     path: str
     line: int | None = field(default=None, compare=False)
     authors: tuple[str, ...] = ()
+    cites_retracted: tuple[str, ...] = ()
 
     @property
     def is_due(self) -> bool:
@@ -106,6 +111,7 @@ class StaleItem:
             "reasons": list(self.reasons),
             "reviewers": list(self.reviewers),
             "path": self.path,
+            **({"cites_retracted": list(self.cites_retracted)} if self.cites_retracted else {}),
         }
 
 
@@ -277,6 +283,7 @@ def find_stale(
     for warning in loaded.warnings:  # folders named like answer files
         report.notes.append(f"{_where(config, warning)}: {warning.message}")
     scan = _Scan(config, as_of, within, use_git, report.notes)
+    scan.retracted = _citing_retracted(config, loaded)
     # Kept lean on purpose: this loop runs once per answer of the library.
     for answer in loaded.answers:
         fields = _fields(answer)
@@ -339,6 +346,7 @@ class _Scan:
         self.intervals: dict[tuple[str | None, str | None], Interval] = {}
         self.rows: list[tuple[Answer, tuple, dt.date | None, dt.date | None, list[str]]] = []
         self.needs_git: dict[str, dt.date] = {}
+        self.retracted: dict[str, tuple[str, ...]] = {}
 
     def dates(self, answer: Answer, fields: tuple) -> tuple[dt.date | None, dt.date | None]:
         """``(last_reviewed, due_date)``; a value that is not a date is noted and left out."""
@@ -387,6 +395,8 @@ class _Scan:
                 self.needs_git[answer.rel] = last
         if self.soon_until is not None and due is not None and as_of < due <= self.soon_until:
             reasons.append(DUE_SOON)
+        if answer.rel in self.retracted:
+            reasons.append(CITES_RETRACTED)
         if reasons or answer.rel in self.needs_git:
             self.rows.append((answer, fields, last, due, reasons))
 
@@ -412,6 +422,8 @@ class _Scan:
             if not reasons:
                 continue
             reasons.sort(key=REASONS.index)
+            if CITES_RETRACTED in reasons and (due is None or due > self.as_of):
+                due = self.as_of  # due now, whatever the review dates say
             out.append(
                 StaleItem(
                     id=fields[0] or answer.path.stem,
@@ -426,6 +438,7 @@ class _Scan:
                     path=answer.rel,
                     line=_answer_line(answer) if with_lines else None,
                     authors=person_names(answer.meta, "authors") if with_authors else (),
+                    cites_retracted=self.retracted.get(answer.rel, ()),
                 )
             )
         return out
@@ -455,6 +468,19 @@ def _fields(answer: Answer) -> tuple:
 def _names(answer: Answer, fields: tuple) -> tuple[str, ...]:
     names = fields[8]
     return names if names is not None else reviewer_names(answer.meta)
+
+
+def _citing_retracted(config: Config, loaded: LoadResult) -> dict[str, tuple[str, ...]]:
+    """Published answers citing a retracted paper: {rel: reference ids}; {} with no file."""
+    if not config.references.retractions:
+        return {}
+    from qa_tool.references.check import answers_citing_retracted
+    from qa_tool.references.retractions import load_index
+
+    index = load_index(config)
+    published = [(a.rel, a.path) for a in loaded.answers if _fields(a)[2] == Status.published]
+    found = answers_citing_retracted(config, published, index)
+    return {rel: tuple(dict.fromkeys(h.reference for h in hits)) for rel, hits in found.items()}
 
 
 def _where(config: Config, exc: AnswerFileError) -> str:

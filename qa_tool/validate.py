@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qa_tool.body import PLACEHOLDER_MARKER, citations, parse_body, placeholder_lines
+from qa_tool.body import PLACEHOLDER_MARKER, parse_body, placeholder_lines
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.doubts import describe_stored, open_doubts
@@ -32,13 +32,13 @@ from qa_tool.library import (
 )
 from qa_tool.model import REQUIRED_SECTIONS, SectionTitle, Status
 from qa_tool.reader import Answer
+from qa_tool.references import is_stub
 from qa_tool.schema import SchemaIssue, check_front_matter, json_path
 from qa_tool.schema import prepare as prepare_schema
 from qa_tool.workers import map_chunks
 
 ERROR = "error"
 WARNING = "warning"
-DETAIL_FIELDS = ("title", "DOI", "PMID", "URL", "container-title")
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ class ValidationReport:
 
 
 def is_reference_stub(ref: object) -> bool:
-    """A reference that says nothing a reader could find: no title, DOI, PMID, URL or journal."""
-    return isinstance(ref, dict) and not any(ref.get(k) for k in DETAIL_FIELDS)
+    """A reference that says nothing a reader could find (:func:`qa_tool.references.is_stub`)."""
+    return isinstance(ref, dict) and is_stub(ref)
 
 
 def file_error_finding(config: Config, exc: AnswerFileError, severity: str = ERROR) -> Finding:
@@ -121,6 +121,10 @@ def validate_library(
     all_files = files if not paths else scan_markdown(config.answers_dir)[0]
     stems = _stems(config, [f.path for f in all_files])
     prepare_schema()  # compiled once, before workers fork
+    if config.references.retractions:  # a missing file is an error now; workers inherit it
+        from qa_tool.references.retractions import load_index
+
+        load_index(config)
     # The id table can be large: forked workers inherit it instead of receiving a
     # copy with every chunk.
     shared = (config, stems, today)
@@ -245,9 +249,20 @@ def check_answer(
     _check_identity(answer, config, stems, add)
     _check_dates(meta, today, add)
     _check_body(answer, add)
+    _check_references(answer, config, add)
     _check_placeholders(answer, add)
     _check_doubts(answer, add)
     return out
+
+
+def _check_references(answer: Answer, config: Config, add) -> None:
+    """The references rules (:mod:`qa_tool.references.check`); with a retractions file
+    configured, each reference is also screened against it."""
+    from qa_tool.references.check import check_references
+    from qa_tool.references.retractions import load_index
+
+    index = load_index(config) if config.references.retractions else None
+    check_references(answer, config, add, index=index)
 
 
 def _check_doubts(answer: Answer, add) -> None:
@@ -396,38 +411,4 @@ def _check_body(answer: Answer, add) -> None:
                 "no-doctor-questions",
                 f"'{SectionTitle.doctor}' lists no question; add '- question?' lines",
                 line=answer.body_line + doctor.line,
-            )
-
-    refs = answer.meta.get("references")
-    refs = refs if isinstance(refs, list) else []
-    ref_ids: dict[str, int] = {}
-    for n, ref in enumerate(refs):
-        if isinstance(ref, dict) and ref.get("id") is not None:
-            ref_ids.setdefault(str(ref["id"]), n)
-    severity = WARNING if is_draft else ERROR
-    cited: set[str] = set()
-    for cite in citations(answer.body):
-        cited.add(cite.key)
-        if cite.key not in ref_ids:
-            add(
-                "citation-unknown",
-                f'[@{cite.key}] has no entry in references; add one with id: "{cite.key}"',
-                severity=severity,
-                line=answer.body_line + cite.line,
-            )
-    for key, n in ref_ids.items():
-        ref = refs[n]
-        if key not in cited:
-            add(
-                "reference-uncited",
-                f"reference {key} is never cited; cite it as [@{key}] or remove it",
-                ("references", n),
-                severity,
-            )
-        if is_reference_stub(ref):
-            add(
-                "reference-stub",
-                f"reference {key} has no details; add its title, DOI or PMID",
-                ("references", n),
-                WARNING,
             )

@@ -230,6 +230,10 @@ def test_shipped_answer_stub_filled_from_the_example_nbib(tmp_path, qa):
     }
     assert stubs_after == stubs - {(path, "$.references[0]")}
     assert after["errors"] == 0
+    result, check = shipped.json("refs", "check", SHIPPED, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [f["reference"] for f in check["findings"]] == ["2", "3", "6"]
+    assert {f["rule"] for f in check["findings"]} == {"reference-stub"}
 
 
 def test_values_read_back_the_same(library, qa):

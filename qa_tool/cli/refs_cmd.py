@@ -22,7 +22,7 @@ from qa_tool.cli.common import (
 )
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
-from qa_tool.model import ReportFormat
+from qa_tool.model import OutputFormat, ReportFormat
 
 if TYPE_CHECKING:
     from qa_tool.references.importer import ImportOutcome
@@ -173,6 +173,64 @@ def render_import(outcome: ImportOutcome) -> None:
         out.print(f"wrote {shown(outcome.path)}", soft_wrap=True)
     else:
         out.print(f"{shown(outcome.path)} unchanged", soft_wrap=True)
+
+
+@refs_app.command("check")
+def check_command(
+    answers: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID|PATH...]",
+            help="Answers by id, or files and folders (default: the whole library).",
+            show_default=False,
+        ),
+    ] = None,
+    retractions: Annotated[
+        Path | None,
+        typer.Option(
+            "--retractions",
+            metavar="FILE",
+            help="The Retraction Watch CSV (default: [references] retractions in qa.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output: text, json or github (GitHub Actions annotations).",
+            case_sensitive=False,
+        ),
+    ] = OutputFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors for the exit code.")
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Check references: cited and listed, not stubs, no duplicates, well-formed, not retracted.
+
+    Exit 1 on errors (a retracted paper, a malformed DOI, a citation with no
+    reference...), or on warnings too with --strict. Example:
+
+        qa refs check --retractions retraction_watch.csv --format json
+    """
+    from qa_tool.cli.validate_cmd import render_github, render_text
+    from qa_tool.references.check import check_library
+
+    if fmt == OutputFormat.csv:
+        raise fail(UsageError("--format csv: qa refs check writes text, json or github"))
+    config = load(root)
+    with errors_to_exit():
+        report = check_library(config, answers, retractions)
+    if fmt == OutputFormat.json:
+        print_json(report.to_dict())
+    elif fmt == OutputFormat.github:
+        render_github(report)
+    else:
+        render_text(report)
+    failed = report.errors > 0 or (strict and report.warnings > 0)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def register(app: typer.Typer) -> None:

@@ -338,6 +338,9 @@ def describe(item: StaleItem) -> str:
         elif reason == "due-soon":
             days = -(item.days_overdue or 0)
             parts.append(f"due in {days} day{'s' if days != 1 else ''} ({item.due_date})")
+        elif reason == "cites-retracted":
+            refs = ", ".join(item.cites_retracted)
+            parts.append(f"cites a retracted paper (reference {refs}; see qa refs check)")
     verb = "is due for review" if item.is_due else "falls due soon"
     return f"{item.id} {verb}: {'; '.join(parts)}"
 

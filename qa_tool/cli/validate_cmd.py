@@ -143,9 +143,8 @@ def render_csv(report: ValidationReport) -> None:
 def render_github(report: ValidationReport) -> None:
     """One GitHub Actions annotation per finding, at its error or warning level."""
     for f in report.findings:
-        sys.stdout.write(
-            github_annotation(f.severity, f.message, f.path, f.line, f"qa {f.rule}") + "\n"
-        )
+        level = "notice" if f.severity == "note" else f.severity  # GitHub's word for a note
+        sys.stdout.write(github_annotation(level, f.message, f.path, f.line, f"qa {f.rule}") + "\n")
 
 
 def register(app: typer.Typer) -> None:
