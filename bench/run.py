@@ -53,6 +53,9 @@ AS_OF = "2026-11-22"
 LINEAR_SLACK = 1.25
 """A figure grows "linearly" when it grows by at most this times the growth of N."""
 
+TIME_BUDGET = 600.0
+"""Seconds one cell may take (all its runs), estimated from the next smaller N."""
+
 MEMORY_SHARE = 0.5
 """Skip a run whose peak memory, extrapolated from a smaller N, would exceed this
 share of the memory available now: other people work on the machine."""
@@ -301,7 +304,7 @@ class Command:
     findings_exit: bool = False  # exit 1 with a JSON report on stdout is a run, not a failure
     outputs: Callable[[Setting], list[Path]] = lambda s: []
     capture: bool = False  # keep stdout, for the sanity counts
-    requires: str = ""  # a qa command that must exist (rows for commands added later)
+    requires: str = ""  # a qa command ("refs check") that must exist, for rows of new commands
 
 
 def qa(*words: str) -> Callable[[Setting], list[str]]:
@@ -407,16 +410,7 @@ COMMANDS: tuple[Command, ...] = (
         "qa",
         "cold",
         findings_exit=True,
-        requires="refs",
-    ),
-    Command(
-        "report",
-        "`qa report --format json`",
-        qa("report", "--format", "json"),
-        "qa",
-        "warm",
-        findings_exit=True,
-        requires="report",
+        requires="refs check",
     ),
     Command(
         "readability-warm",
@@ -563,6 +557,19 @@ def too_big(command: Command, size: int, earlier: list[Cell]) -> str:
     return ""
 
 
+def too_long(command: Command, size: int, earlier: list[Cell], repeat: int, budget: float) -> str:
+    """A reason to skip when a smaller size's time, scaled by N, would exceed the budget."""
+    done = [c for c in earlier if c.command == command.key and c.ok and c.size < size]
+    if not done:
+        return ""
+    last = max(done, key=lambda c: c.size)
+    runs = repeat + (1 if command.cache in ("warm", "ci") else 0)
+    estimate = last.time * size / last.size * runs
+    if estimate > budget:
+        return f"skipped (~{estimate:.0f} s expected for {runs} runs, budget {budget:g} s)"
+    return ""
+
+
 def succeeded(command: Command, sample: Sample, stdout: Path | None) -> bool:
     """Exit 0, or exit 1 with a JSON report for commands whose findings mean exit 1."""
     if sample.exit == 0:
@@ -570,7 +577,13 @@ def succeeded(command: Command, sample: Sample, stdout: Path | None) -> bool:
     return command.findings_exit and sample.exit == 1 and is_json(stdout)
 
 
-def measure(command: Command, setting: Setting, repeat: int, earlier: list[Cell]) -> Cell:
+def measure(
+    command: Command,
+    setting: Setting,
+    repeat: int,
+    earlier: list[Cell],
+    budget: float = float("inf"),
+) -> Cell:
     """Median of ``repeat`` runs of one command at one size, or a note saying why not."""
     cell = Cell(command.key, setting.size)
     if command.tool == "qa" and not setting.qa:
@@ -582,7 +595,9 @@ def measure(command: Command, setting: Setting, repeat: int, earlier: list[Cell]
     if command.requires and not has_command(setting.qa, command.requires):
         cell.note = f"not in this qa (no `{command.requires}` command)"
         return cell
-    if reason := too_big(command, setting.size, earlier):
+    if reason := too_big(command, setting.size, earlier) or too_long(
+        command, setting.size, earlier, repeat, budget
+    ):
         cell.note = reason
         return cell
     argv = command.argv(setting)
@@ -655,7 +670,7 @@ def has_command(qa_path: str | None, name: str) -> bool:
     """True when ``qa NAME --help`` works: rows for commands this qa may not have yet."""
     key = (qa_path or "qa", name)
     if key not in _COMMANDS_SEEN:
-        out = subprocess.run([key[0], name, "--help"], capture_output=True, timeout=60)
+        out = subprocess.run([key[0], *name.split(), "--help"], capture_output=True, timeout=60)
         _COMMANDS_SEEN[key] = out.returncode == 0
     return _COMMANDS_SEEN[key]
 
@@ -719,8 +734,9 @@ def measure_startup(qa_path: str | None, out: Path) -> list[Cell]:
         if not qa_path:
             cell.note = "n/a (qa not found)"
             continue
-        if words[0] != "--version" and not has_command(qa_path, words[0]):
-            cell.note = f"not in this qa (no `{words[0]}` command)"
+        name = " ".join(words[:2]) if words[0] == "refs" else words[0]
+        if words[0] != "--version" and not has_command(qa_path, name):
+            cell.note = f"not in this qa (no `{name}` command)"
             continue
         argv = [qa_path, *words]
         run_once(argv, library, None, scratch)
@@ -1034,6 +1050,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated library sizes (default: %(default)s)",
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median shown)")
+    parser.add_argument(
+        "--repeat-largest",
+        type=int,
+        help="runs per cell at the largest size (default: --repeat); 1 keeps N = 100,000 short",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=TIME_BUDGET,
+        help="skip a cell whose runs, scaled from a smaller N, would take longer than this "
+        "many seconds (default: %(default)g)",
+    )
     parser.add_argument("--qa", help="the qa executable (default: the one next to this Python)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--legacy", type=int, default=1000, help="legacy texts for qa convert")
@@ -1061,6 +1089,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "qa_version": tool_version([qa_path, "--version"]) if qa_path else "not found",
         "hugo_version": tool_version([hugo_path, "version"]) if hugo_path else "not installed",
         "repeat": args.repeat,
+        "repeat_largest": args.repeat_largest or args.repeat,
         "seed": args.seed,
         "as_of": AS_OF,
         "peak_memory_from": f"GNU time %M ({GNU_TIME})" if GNU_TIME else "os.wait4 ru_maxrss",
@@ -1099,7 +1128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_once(warm_up, library, None, scratch)
         for command in COMMANDS:
             log(f"[{size:,}] {command.key}")
-            cell = measure(command, setting, args.repeat, done)
+            repeat = args.repeat_largest or args.repeat if size == sizes[-1] else args.repeat
+            cell = measure(command, setting, repeat, done, args.budget)
             cells[(command.key, size)] = cell
             done.append(cell)
         remove(scratch)
@@ -1108,7 +1138,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"## Benchmark ({meta['started']}, {meta['machine']})\n")
     print(
         "Each cell: median wall time / median peak memory over "
-        f"{args.repeat} runs; cwd = the library root. Peak memory is the largest process's "
+        f"{args.repeat} runs"
+        + (
+            f" ({args.repeat_largest} at N = {fmt_n(sizes[-1])})"
+            if args.repeat_largest and args.repeat_largest != args.repeat
+            else ""
+        )
+        + "; cwd = the library root. Peak memory is the largest process's "
         'peak RSS, or, marked "(n processes)", the sampled peak of the summed PSS of the '
         "processes running at once, when that is larger.\n"
     )
