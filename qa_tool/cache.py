@@ -43,7 +43,7 @@ from typing import Any
 from qa_tool import __version__
 from qa_tool.fsutil import real_folder_problem
 
-FORMAT = 8  # 8: summary facts hold the reviews logged in review_log
+FORMAT = 9  # 9: renderings keyed by git blob id too (8: summary facts hold review_log)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 
@@ -523,10 +523,12 @@ class GitVerdicts:
 class RenderCache:
     """What ``qa export`` made of each answer, so a repeat export renders only what changed.
 
-    Entries are keyed like :class:`SummaryCache` (path, size, nanosecond times,
-    inode; racy entries are not trusted) plus ``context``, a digest of all else
-    the output depends on (tool version, formats, the library's settings).
-    Payload pieces are stored zlib-compressed.
+    Entries are keyed like :class:`SummaryCache`: by the git blob id of the
+    bytes rendered, for files git vouches for, else by path, size, nanosecond
+    times and inode (racy entries are not trusted); plus ``context``, a digest
+    of all else the output depends on (tool version, formats, the library's
+    settings, none of them tied to one clone). Payload pieces are stored
+    zlib-compressed.
     """
 
     def __init__(self, path: Path, context: str):
@@ -534,8 +536,11 @@ class RenderCache:
         self.context = context
         self._new: list[tuple] = []
 
-    def valid(self, wanted: dict[str, StatKey]) -> set[str]:
-        """The paths among ``wanted`` ({rel: stat key}) whose entries can be trusted."""
+    def valid(self, wanted: dict[str, StatKey | str]) -> set[str]:
+        """The paths among ``wanted`` whose entries can be trusted.
+
+        ``wanted`` maps each path to the blob id git vouches for, or to its stat key.
+        """
         found: set[str] = set()
         if not wanted or not self.path.exists():
             return found
@@ -544,13 +549,16 @@ class RenderCache:
             contextlib.closing(_connect(self.path)) as con,
         ):
             rows = con.execute(
-                "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns FROM rendered "
+                "SELECT rel, size, mtime_ns, ctime_ns, ino, recorded_ns, blob FROM rendered "
                 "WHERE context = ?",
                 (self.context,),
             )
-            for rel, size, mtime, ctime, ino, recorded in rows:
+            for rel, size, mtime, ctime, ino, recorded, blob in rows:
                 key = wanted.get(rel)
-                if (
+                if isinstance(key, str):
+                    if blob == key:
+                        found.add(rel)
+                elif (
                     key is not None
                     and (size, mtime, ctime, ino) == key
                     and recorded - key[1] >= RACY_NS
@@ -582,11 +590,22 @@ class RenderCache:
                 )
         return found
 
-    def put(self, rel: str, key: StatKey, parts: tuple[bytes | None, ...]) -> None:
+    def put(
+        self,
+        rel: str,
+        key: StatKey | None,
+        parts: tuple[bytes | None, ...],
+        blob: str | None = None,
+    ) -> None:
+        """Record one rendering: ``blob`` is the id of the bytes rendered; ``key`` the file's
+        stat key when git does not vouch for it (None: the blob alone identifies it)."""
         import zlib
 
+        if key is None and blob is None:
+            return
         packed = tuple(zlib.compress(p, 1) if p is not None else None for p in parts)
-        self._new.append((rel, *key, time.time_ns(), self.context, *packed))
+        stat = key if key is not None else (None, None, None, None)
+        self._new.append((rel, *stat, time.time_ns(), self.context, *packed, blob))
 
     def save(self) -> None:
         if not self._new:
@@ -596,10 +615,10 @@ class RenderCache:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS rendered (rel TEXT PRIMARY KEY, size INTEGER, "
                 "mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, recorded_ns INTEGER, "
-                "context TEXT, line BLOB, page BLOB, entry BLOB)"
+                "context TEXT, line BLOB, page BLOB, entry BLOB, blob TEXT)"
             )
             con.executemany(
-                "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO rendered VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._new,
             )
 

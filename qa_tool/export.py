@@ -386,6 +386,7 @@ class _Rendered:
     entry: Any = None
     md: bytes | None = None
     error: AnswerFileError | None = None
+    blob: str | None = None  # the git blob id of the bytes rendered
 
 
 def _render_chunk(
@@ -408,7 +409,8 @@ def _render_chunk(
         item = _Rendered(rel, stem)
         out.append(item)
         try:
-            answer = read_answer(Path(path), rel, config.max_file_bytes)
+            answer = read_answer(Path(path), rel, config.max_file_bytes, with_blob=True)
+            item.blob = answer.git_blob[0] if answer.git_blob is not None else None
             if ExportFormat.md in formats:  # the bytes as they are, within the same limit
                 item.md = read_bytes_checked(answer.path, config.max_file_bytes)
         except AnswerFileError as exc:
@@ -440,7 +442,7 @@ def _render_context(config: Config, formats: tuple[str, ...]) -> str:
     parts = {
         "tool": __version__,
         "formats": sorted(formats),
-        "answers_dir": str(config.answers_dir),
+        "answers_dir": relative(config, config.answers_dir),  # the same in every clone
         "max_file_bytes": config.max_file_bytes,
         "topics": [(t.name, t.folder, t.footer) for t in config.topics],
         "review": repr(config.review),
@@ -458,11 +460,17 @@ def _rendered(
     and cached for next time.
     """
     from qa_tool.cache import FILE_NAME, RenderCache, stat_key
+    from qa_tool.gitinfo import clean_blobs
     from qa_tool.render import IndexEntry
 
     items = [(str(a.path), a.rel, payload_stem(config, a)) for a in answers]
+    # A file git vouches for is known by its blob id (valid in any clone); others by stat.
+    clean = clean_blobs(config.root, relative(config, config.answers_dir)) if items else {}
     keys: dict[str, Any] = {}
     for path, rel, _stem in items:
+        if rel in clean:
+            keys[rel] = clean[rel]
+            continue
         with contextlib.suppress(OSError):
             keys[rel] = stat_key(os.stat(path))
     cache = RenderCache(config.state_dir / FILE_NAME, _render_context(config, formats))
@@ -483,7 +491,8 @@ def _rendered(
                 )  # an entry that vanished since valid(): render it here
                 if item.error is None and rel in keys:
                     entry = json.dumps(astuple(item.entry)).encode() if item.entry else None
-                    cache.put(rel, keys[rel], (item.line, item.page, entry))
+                    key = keys[rel] if not isinstance(keys[rel], str) else None
+                    cache.put(rel, key, (item.line, item.page, entry), item.blob)
                 yield item
                 continue
             line, page, entry = hit

@@ -619,12 +619,18 @@ def _read_up_to(handle: Any, size: int, limit: int) -> bytes:
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-def read_answer(path: Path, rel: str, max_bytes: int) -> Answer:
-    """Read and parse one answer; AnswerFileError names what is wrong and where."""
-    text = decode_text(read_bytes_checked(path, max_bytes), path)
+def read_answer(path: Path, rel: str, max_bytes: int, with_blob: bool = False) -> Answer:
+    """Read and parse one answer; AnswerFileError names what is wrong and where.
+
+    ``with_blob`` fills :attr:`Answer.git_blob` from the very bytes parsed (for
+    caches keyed by content).
+    """
+    data = read_bytes_checked(path, max_bytes)
+    text = decode_text(data, path)
     front, body, body_line = split_front_matter(text, path)
     meta = load_front_matter(front, path)
-    return Answer(path, rel, meta, body, body_line, front, max_bytes=max_bytes)
+    blob = (git_blob_id(data), *blob_text_key(front, body)) if with_blob else None
+    return Answer(path, rel, meta, body, body_line, front, max_bytes=max_bytes, git_blob=blob)
 
 
 def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:

@@ -1041,3 +1041,39 @@ def test_reference_authors_keep_every_initial_and_et_al():
     text = "".join(segment for segment, _href in resolve_reference(item, 1, True).segments)
 
     assert text.startswith("Chiu HY, Lee KM, et al. Sleep.")
+
+
+def test_renderings_restored_into_a_fresh_clone_are_reused(tmp_path, monkeypatch):
+    """The CI shape: .qa/ copied into a new clone (new inodes and times); only the edited
+    answer is rendered again."""
+    import shutil
+
+    from qa_tool import export as export_module
+
+    origin = tmp_path / "origin"
+    build_tree(
+        origin,
+        {f"{ONC}/a.md": answer_text("a", title="First?"), f"{ONC}/b.md": answer_text("b")},
+    )
+    git_init(origin)
+    commit_all(origin, "answers", "2026-01-05T10:00:00")
+    assert export(QA(origin), tmp_path / "one", "--format", "jsonl").exit_code == 0
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-hardlinks", str(origin), str(clone))
+    shutil.copytree(origin / ".qa", clone / ".qa")
+    (clone / ONC / "b.md").write_text(answer_text("b", title="Edited in the clone?"))
+    rendered: list[str] = []
+    real_chunk = export_module._render_chunk
+
+    def counting_chunk(shared, items):
+        rendered.extend(rel for _path, rel, _stem in items)
+        return real_chunk(shared, items)
+
+    monkeypatch.setattr(export_module, "_render_chunk", counting_chunk)
+    result = export(QA(clone), tmp_path / "two", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert rendered == [f"{ONC}/b.md"]
+    assert {r["id"]: r["title"] for r in jsonl_of(tmp_path / "two")} == {
+        "a": "First?",
+        "b": "Edited in the clone?",
+    }
