@@ -949,14 +949,10 @@ def test_force_never_replaces_what_is_not_a_bundle(library, qa, tmp_path, kind, 
     assert leftovers == []
 
 
-def test_a_repeat_export_reuses_renderings_and_sees_every_change(
-    library, qa, tmp_path, monkeypatch
-):
-    """The render cache: the same bytes as a fresh render, and never a stale answer."""
-    from qa_tool import cache
+def count_renders(monkeypatch) -> list[str]:
+    """The answers rendered from now on (the rest came from the render cache)."""
     from qa_tool import export as export_module
 
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written by the test count as settled
     rendered: list[str] = []
     real_chunk = export_module._render_chunk
 
@@ -965,6 +961,17 @@ def test_a_repeat_export_reuses_renderings_and_sees_every_change(
         return real_chunk(shared, items)
 
     monkeypatch.setattr(export_module, "_render_chunk", counting_chunk)
+    return rendered
+
+
+def test_a_repeat_export_reuses_renderings_and_sees_every_change(
+    library, qa, tmp_path, monkeypatch
+):
+    """The render cache: the same bytes as a fresh render, and never a stale answer."""
+    from qa_tool import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written by the test count as settled
+    rendered = count_renders(monkeypatch)
     build_tree(
         library,
         {
@@ -1048,8 +1055,6 @@ def test_renderings_restored_into_a_fresh_clone_are_reused(tmp_path, monkeypatch
     answer is rendered again."""
     import shutil
 
-    from qa_tool import export as export_module
-
     origin = tmp_path / "origin"
     build_tree(
         origin,
@@ -1062,14 +1067,7 @@ def test_renderings_restored_into_a_fresh_clone_are_reused(tmp_path, monkeypatch
     git(tmp_path, "clone", "-q", "--no-hardlinks", str(origin), str(clone))
     shutil.copytree(origin / ".qa", clone / ".qa")
     (clone / ONC / "b.md").write_text(answer_text("b", title="Edited in the clone?"))
-    rendered: list[str] = []
-    real_chunk = export_module._render_chunk
-
-    def counting_chunk(shared, items):
-        rendered.extend(rel for _path, rel, _stem in items)
-        return real_chunk(shared, items)
-
-    monkeypatch.setattr(export_module, "_render_chunk", counting_chunk)
+    rendered = count_renders(monkeypatch)
     result = export(QA(clone), tmp_path / "two", "--format", "jsonl")
     assert result.exit_code == 0, result.output
     assert rendered == [f"{ONC}/b.md"]
