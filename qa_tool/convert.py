@@ -31,8 +31,6 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
-import json
-import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,9 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from qa_tool import __version__, fsutil
+from qa_tool.answerfile import check_text, escaped, front_matter_text
 from qa_tool.config import Config, Topic
 from qa_tool.dates import as_date
 from qa_tool.errors import (
@@ -98,7 +95,8 @@ class LegacySource:
     """One input: a file, or standard input (``path`` None, ``data`` its bytes).
 
     ``name`` is how reports show it: the path as given on the command line (a file
-    found in a folder: the folder as given, joined with its path inside), or ``stdin``.
+    found in a folder: the folder as given, joined with its path inside), or ``stdin``;
+    bytes of a name that are not UTF-8 are shown as escapes (``caf\\xe9.txt``).
     """
 
     name: str
@@ -243,7 +241,7 @@ def find_sources(
         for file, key, refused in found:
             if key not in seen:
                 seen.add(key)
-                sources.append(LegacySource(str(file), file, refused=refused))
+                sources.append(LegacySource(escaped(str(file)), file, refused=refused))
     return sources
 
 
@@ -391,6 +389,7 @@ def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callabl
             data = read_bytes_checked(source.path, config.max_file_bytes)
         except AnswerFileError as error:
             raise LegacyFormatError(error.message) from None
+    check_text(source.file_name, "the file name")  # legacy.source must read back as written
     answer = parse_legacy(data, source.name)
     # Where the topic came from is reported below: a guess warns, no topic fails.
     result.warnings.extend(warning for warning in answer.warnings if warning != NO_FOOTER_TOPIC)
@@ -695,106 +694,3 @@ def answer_file_text(
     if answer.doubts:
         meta["legacy"]["doubts"] = [doubt.to_dict() for doubt in answer.doubts]
     return f"---\n{front_matter_text(meta)}---\n{answer.body_markdown()}"
-
-
-def front_matter_text(meta: dict[str, Any]) -> str:
-    """Block-style YAML for a mapping of text, whole numbers, dates, lists and mappings.
-
-    Written directly rather than through a YAML dumper: the converter writes one small,
-    fixed shape per file, and PyYAML's pure-Python dumper costs more than parsing the
-    legacy text does. Text is written plain when every YAML loader (1.1 or 1.2) reads it
-    back as that same text, otherwise double-quoted in JSON string syntax, which YAML
-    reads the same way: so ``id: "1"`` and ``PMID: "23736648"`` come out quoted.
-
-    >>> print(front_matter_text({"id": "x", "refs": [{"id": "1", "issued": 2013}],
-    ...                          "on": dt.date(2026, 5, 22), "empty": []}), end="")
-    id: x
-    refs:
-      - id: "1"
-        issued: 2013
-    "on": 2026-05-22
-    empty: []
-    """
-    lines: list[str] = []
-    for key, value in meta.items():
-        _emit(lines, key, value, 0)
-    return "\n".join(lines) + "\n"
-
-
-def _emit(lines: list[str], key: str, value: Any, indent: int) -> None:
-    pad = " " * indent
-    name = _scalar(key)
-    if isinstance(value, dict):
-        if not value:
-            lines.append(f"{pad}{name}: {{}}")
-            return
-        lines.append(f"{pad}{name}:")
-        for child_key, child in value.items():
-            _emit(lines, child_key, child, indent + 2)
-        return
-    if isinstance(value, list):
-        if not value:
-            lines.append(f"{pad}{name}: []")
-            return
-        lines.append(f"{pad}{name}:")
-        for item in value:
-            if isinstance(item, dict) and item:
-                item_lines: list[str] = []
-                for child_key, child in item.items():
-                    _emit(item_lines, child_key, child, indent + 4)
-                item_lines[0] = f"{pad}  - {item_lines[0][indent + 4 :]}"
-                lines.extend(item_lines)
-            elif isinstance(item, dict | list):
-                lines.append(f"{pad}  - {'{}' if isinstance(item, dict) else '[]'}")
-            else:
-                lines.append(f"{pad}  - {_scalar(item)}")
-        return
-    lines.append(f"{pad}{name}: {_scalar(value)}")
-
-
-_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# YAML's printable characters, less the ones YAML 1.1 reads as line breaks or a BOM.
-_PLAIN_CHARACTERS_RE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
-)
-_YAML_12_NOT_TEXT_RE = re.compile(
-    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE"
-    r"|null|Null|NULL|~"
-)
-_ESCAPE_IN_QUOTES_RE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        return _text_scalar(value)
-    raise TypeError(f"cannot write {type(value).__name__} in front matter")
-
-
-@functools.lru_cache(maxsize=4096)
-def _text_scalar(text: str) -> str:
-    """Cached: keys and most values (topic, status, type...) repeat in every file."""
-    return text if _plain_is_safe(text) else _double_quoted(text)
-
-
-def _plain_is_safe(text: str) -> bool:
-    """Whether ``text`` may stand unquoted as a block-mapping value and read back as itself."""
-    if not text or text[0] in _INDICATORS or text[0].isspace() or text[-1].isspace():
-        return False
-    if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
-        return False
-    if not _PLAIN_CHARACTERS_RE.fullmatch(text) or _YAML_12_NOT_TEXT_RE.fullmatch(text):
-        return False
-    resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers.get(text[0], ())
-    return not any(pattern.match(text) for _tag, pattern in resolvers)
-
-
-def _double_quoted(text: str) -> str:
-    quoted = json.dumps(text, ensure_ascii=False)
-    return _ESCAPE_IN_QUOTES_RE.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from qa_tool.answerfile import round_trip_dump
 from qa_tool.errors import AnswerFileError
 from qa_tool.fsutil import atomic_write
 from qa_tool.reader import DEFAULT_MAX_BYTES, decode_text, front_matter_span, read_bytes_checked
@@ -36,18 +37,12 @@ def _explicit_start_sequence_indent(front: str) -> tuple[int, int] | None:
 
 def render_front_matter(meta: Any, like: str = "") -> str:
     """Dump round-trip front matter, in the indentation style of ``like`` when given."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
     offset = 0
     found = _explicit_start_sequence_indent(like) if like else None
     if found:
         offset = found[1]
-    yaml.indent(mapping=2, sequence=2 + offset, offset=offset)
     buffer = io.StringIO()
-    yaml.dump(meta, buffer)
+    round_trip_dump(meta, (2, 2 + offset, offset), buffer)
     return buffer.getvalue()
 
 
@@ -143,9 +138,11 @@ def edit_front_matter(
     The caller holds the edit lock (:func:`qa_tool.fsutil.edit_lock`).
 
     The file is read within ``max_bytes`` (``qa.toml``'s ``max_file_bytes``), as
-    every read is. Any failure is an AnswerFileError naming the file: one that
-    cannot be read, or a write that fails half way (rule ``write-failed``; the
-    file is then as it was, and no temporary file is left).
+    every read is, and a change that would take it over that size is refused (rule
+    ``too-large``, nothing written): every command would refuse the file after it.
+    Any failure is an AnswerFileError naming the file: one that cannot be read, or a
+    write that fails half way (rule ``write-failed``; the file is then as it was, and
+    no temporary file is left).
     """
     edited = preview_front_matter_edit(path, change, max_bytes)
     if edited is None:
@@ -184,8 +181,15 @@ def preview_front_matter_edit(
     if new_front == plain_front:
         return None
     new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
-    data = new_text.encode("utf-8")
-    return raw, b"\xef\xbb\xbf" + data if bom else data
+    data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
+    if len(data) > max_bytes:
+        raise AnswerFileError(
+            path,
+            f"the change would make the file {len(data):,} bytes, over the {max_bytes:,}-byte "
+            "limit (max_file_bytes in qa.toml); nothing written",
+            rule="too-large",
+        )
+    return raw, data
 
 
 def set_in_order(mapping: Any, key: str, value: Any, order: tuple[str, ...]) -> None:

@@ -162,3 +162,7 @@ class RetractionsFileError(QAError):
     """The retractions file is missing, unreadable or not the Retraction Watch CSV."""
 
     exit_code = EXIT_USAGE
+
+
+class UnwritableText(UsageError):
+    """Text that cannot be written to an answer as it is (bytes that are not UTF-8)."""

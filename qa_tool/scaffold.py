@@ -9,10 +9,11 @@ and cannot run anything; an unknown variable or a stray ``$`` is a
 :class:`~qa_tool.errors.TemplateError` naming the file and line.
 
 In the front matter a variable must be a whole value (``title: $question``):
-it is inserted as a YAML value written by PyYAML's emitter, quoted when the
-text needs it, so a question such as ``Is "A: B" safe? #1`` cannot break the
-YAML. In the body it is inserted as plain text. The result is parsed back and
-checked (id, title, topic, status, the schema) before anything is written::
+it is inserted as one YAML value (:func:`~qa_tool.answerfile.inline_value`, quoted
+when any YAML reader would read the text as something else), so a question such as
+``Is "A: B" safe? #1`` cannot break the YAML. In the body it is inserted as plain
+text. The result is parsed back and checked (id, title, topic, status, the schema)
+before anything is written::
 
     planned = plan_answer(config, NewAnswer("Can I drink coffee?", "Oncology"), taken_ids(config))
     planned.rel                  # 'answers/oncology/can-i-drink-coffee.md'
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa_tool.answerfile import inline_value
 from qa_tool.config import Config, Topic
 from qa_tool.errors import (
     AnswerExists,
@@ -118,7 +120,7 @@ class AnswerTemplate:
         front = string.Template(self.text[start:end])
         body = string.Template(self.text[body_start:])
         # Only the variables a part uses are formatted: a batch renders thousands of answers.
-        front_text = front.substitute({k: yaml_value(values[k]) for k in front.get_identifiers()})
+        front_text = front.substitute({k: inline_value(values[k]) for k in front.get_identifiers()})
         body_text = body.substitute({k: text_value(values[k]) for k in body.get_identifiers()})
         return self.text[:start] + front_text + self.text[end:body_start] + body_text
 
@@ -134,22 +136,6 @@ class Templates:
         if topic.folder not in self.loaded:
             self.loaded[topic.folder] = template_for(self.config, topic)
         return self.loaded[topic.folder]
-
-
-def yaml_value(value: Any) -> str:
-    """``value`` as one line of YAML, quoted only when needed.
-
-    >>> yaml_value("Can I: drink #coffee?"), yaml_value("yes"), yaml_value(None)
-    ("'Can I: drink #coffee?'", "'yes'", 'null')
-    """
-    import yaml
-
-    text = yaml.safe_dump(
-        value, allow_unicode=True, default_flow_style=True, width=2**31 - 1, sort_keys=False
-    )
-    if text.endswith("\n...\n"):
-        text = text[: -len("\n...\n")]
-    return text.rstrip("\n")
 
 
 def text_value(value: Any) -> str:

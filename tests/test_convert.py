@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qa_tool import __version__, convert, fsutil
+from qa_tool.answerfile import front_matter_text
 from qa_tool.body import citations, parse_body
 from qa_tool.edit import load_round_trip
 from qa_tool.legacy import parse_legacy
@@ -872,7 +873,7 @@ def test_front_matter_reads_back_equal_in_yaml_1_1_and_1_2(title, fields, names)
         "legacy": {"converted": dt.date(2026, 11, 22)},
         "empty": [],
     }
-    text = convert.front_matter_text(meta)
+    text = front_matter_text(meta)
 
     assert yaml.load(text, Loader=yaml.CSafeLoader) == meta
     assert yaml.load(text, Loader=yaml.SafeLoader) == meta

@@ -13,6 +13,7 @@ import pytest
 from helpers import answer_text, build_tree, git, git_init, run_qa
 
 from qa_tool import scaffold
+from qa_tool.answerfile import inline_value
 from qa_tool.ids import MAX_ID_LENGTH
 from qa_tool.reader import read_answer
 
@@ -298,9 +299,9 @@ def test_library_templates_override_the_default(library, qa):
             "a whole value, unquoted: qa quotes it)",
         ),
         (
-            '---\nid: $id\ntitle: "$question"\ntopic: $topic\nstatus: $status\n---\n',
+            "---\nid: $id\ntitle: '$question'\ntopic: $topic\nstatus: $status\n---\n",
             "qa: templates/oncology.md: the front matter must say title: $question "
-            "(it makes title: \"'Is it: A or B?'\")",
+            "(it makes title: '\"Is it: A or B?\"')",
         ),
         (
             "---\nid: $id\ntitle: $question\ntopic: $topic\nstatus: $status\n---\nBody\n",
@@ -549,12 +550,12 @@ def test_from_file_conflicts_and_missing_file(library, qa):
     assert "no items" in result.stderr
 
 
-def test_scaffold_yaml_value_quotes_only_when_needed():
-    assert scaffold.yaml_value("Can I: drink #coffee?") == "'Can I: drink #coffee?'"
-    assert scaffold.yaml_value("plain words") == "plain words"
-    assert scaffold.yaml_value(None) == "null"
-    assert scaffold.yaml_value(dt.date(2026, 1, 2)) == "2026-01-02"
-    assert scaffold.yaml_value([{"name": "Jo"}]) == "[{name: Jo}]"
+def test_template_values_are_quoted_only_when_needed():
+    assert inline_value("Can I: drink #coffee?") == '"Can I: drink #coffee?"'
+    assert inline_value("plain words") == "plain words"
+    assert inline_value(None) == "null"
+    assert inline_value(dt.date(2026, 1, 2)) == "2026-01-02"
+    assert inline_value([{"name": "Jo"}]) == "[{name: Jo}]"
 
 
 def test_batch_through_a_real_process_on_stdin(library):

@@ -70,6 +70,20 @@ class LazyGroup(TyperGroup):
     def commands(self, value: dict[str, Any]) -> None:
         self._commands = dict(value)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """An argument that is not valid UTF-8 is a usage error (exit 2): it could be
+        neither written to an answer nor shown as typed."""
+        from qa_tool.answerfile import check_text
+        from qa_tool.errors import UnwritableText
+
+        for arg in args:
+            try:
+                check_text(arg, "the argument")
+            except UnwritableText as exc:
+                typer.echo(f"qa: {exc}", err=True)
+                raise typer.Exit(exc.exit_code) from None
+        return super().parse_args(ctx, args)
+
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         module = COMMANDS.get(cmd_name)
         if module is not None:
