@@ -56,6 +56,8 @@ FIXED_EPOCH = 315532800
 """1980-01-01T00:00:00Z: the timestamp when neither SOURCE_DATE_EPOCH nor a git commit gives one
 (the earliest time a zip entry can hold)."""
 ZIP_MIN_EPOCH = FIXED_EPOCH
+MAX_EPOCH = 4354819199
+"""2107-12-31T23:59:59Z: the last time a zip member can record (SOURCE_DATE_EPOCH's limit)."""
 FILE_MODE = 0o644
 GZIP_LEVEL = 6  # gzip's and tar czf's default; level 9 costs twice the time for ~1% smaller
 CHUNK = 1 << 20

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from qa_tool.errors import UsageError
+from qa_tool.errors import DateOutOfRange, UsageError
 
 # English month names and their usual abbreviations, lowercase, to numbers ("sept" -> 9).
 MONTH_NUMBERS = {
@@ -38,6 +38,8 @@ MONTH_NUMBERS = {
 }
 
 _INTERVAL = re.compile(r"^\s*(\d{1,4})\s*([dwmy])\s*$", re.IGNORECASE)
+MAX_INTERVAL_YEARS = 100
+"""The longest interval accepted (an option or a setting): a review policy, not a calendar."""
 
 
 @dataclass(frozen=True, order=True)
@@ -52,15 +54,18 @@ class Interval:
         return self.count * {"d": 1, "w": 7, "m": 30.44, "y": 365.25}[self.unit]
 
     def after(self, start: dt.date) -> dt.date:
-        """``start`` plus this interval."""
-        if self.unit == "d":
-            return start + dt.timedelta(days=self.count)
-        if self.unit == "w":
-            return start + dt.timedelta(weeks=self.count)
-        from dateutil.relativedelta import relativedelta
+        """``start`` plus this interval; :class:`DateOutOfRange` past the year 9999."""
+        try:
+            if self.unit == "d":
+                return start + dt.timedelta(days=self.count)
+            if self.unit == "w":
+                return start + dt.timedelta(weeks=self.count)
+            from dateutil.relativedelta import relativedelta
 
-        months = self.count * (12 if self.unit == "y" else 1)
-        return start + relativedelta(months=months)
+            months = self.count * (12 if self.unit == "y" else 1)
+            return start + relativedelta(months=months)
+        except (OverflowError, ValueError):
+            raise DateOutOfRange(f"{start} plus {self} is past the year 9999") from None
 
     def __str__(self) -> str:
         return f"{self.count}{self.unit}"
@@ -71,7 +76,10 @@ def parse_interval(text: str) -> Interval:
     match = _INTERVAL.match(text)
     if not match or int(match.group(1)) == 0:
         raise UsageError(f"{text!r} is not an interval; write e.g. 30d, 2w, 6m or 1y")
-    return Interval(int(match.group(1)), match.group(2).lower())
+    interval = Interval(int(match.group(1)), match.group(2).lower())
+    if interval.approx_days > MAX_INTERVAL_YEARS * 365.25:
+        raise UsageError(f"{text!r} is longer than {MAX_INTERVAL_YEARS} years")
+    return interval
 
 
 def parse_iso_date(text: str, what: str = "date") -> dt.date:

@@ -166,3 +166,7 @@ class RetractionsFileError(QAError):
 
 class UnwritableText(UsageError):
     """Text that cannot be written to an answer as it is (bytes that are not UTF-8)."""
+
+
+class DateOutOfRange(QAError):
+    """Date arithmetic that leaves the calendar (past the year 9999)."""

@@ -36,7 +36,15 @@ from typing import Any
 from urllib.parse import quote
 
 from qa_tool import __version__
-from qa_tool.bundle import FIXED_EPOCH, Staging, bundle_kind, check_target, iso_utc, write_bundle
+from qa_tool.bundle import (
+    FIXED_EPOCH,
+    MAX_EPOCH,
+    Staging,
+    bundle_kind,
+    check_target,
+    iso_utc,
+    write_bundle,
+)
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
 from qa_tool.fsutil import real_path
@@ -45,7 +53,7 @@ from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
 from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
 from qa_tool.reader import Answer, read_bytes_checked
 from qa_tool.schema import to_json_value
-from qa_tool.stale import due_date, find_stale
+from qa_tool.stale import find_stale, known_due_date
 from qa_tool.workers import map_chunks
 
 DEFAULT_FORMATS: tuple[str, ...] = (ExportFormat.jsonl.value,)
@@ -180,6 +188,11 @@ def bundle_epoch(state: LibraryState, environ: Mapping[str, str]) -> tuple[int, 
         if not value.isascii() or not value.isdigit():
             raise UsageError(
                 f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds since 1970"
+            )
+        if int(value) > MAX_EPOCH:
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={value} is after 2107-12-31, the last time a zip file "
+                "can record"
             )
         return int(value), "SOURCE_DATE_EPOCH"
     if state.commit_time is not None:
@@ -350,7 +363,7 @@ def answer_record(doc: Any, config: Config) -> dict[str, Any]:
     for key, value in answer.meta.items():
         if key not in COMPUTED_FIELDS:
             record[key] = to_json_value(value)
-    due = due_date(answer.meta, config)
+    due = known_due_date(answer.meta, config)
     topic = answer.meta.get("topic")
     record.update(
         {

@@ -25,7 +25,7 @@ from qa_tool.errors import UsageError
 from qa_tool.library import LoadResult, relative
 from qa_tool.model import Confidence, choices
 from qa_tool.reader import FACTS_KEY
-from qa_tool.stale import due_date, person_names, status_filter
+from qa_tool.stale import known_due_date, person_names, status_filter
 
 CSV_FIELDS = (
     "id",
@@ -180,7 +180,7 @@ def list_answers(
                 status=status,
                 confidence=confidence,
                 last_reviewed=as_date(meta.get("last_reviewed")),
-                due_date=due_date(meta, config),
+                due_date=known_due_date(meta, config),
                 reviewers=names,
                 authors=writers,
                 reading_grade=grade,

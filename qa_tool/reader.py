@@ -35,10 +35,7 @@ MAX_NODES = 50_000
 DEFAULT_MAX_BYTES = 1024 * 1024
 """The size cap of an :class:`Answer` read later without one given (``qa.toml``'s default)."""
 _FLOW_BRACKETS = re.compile(r"[\[\]{}]")
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s,\[\]{}]")  # an anchor, not "Q&A"
 _DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH},}}", re.MULTILINE)
-_ODD_LINE = re.compile(r"^(?![ #\-\n]|[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)|$)", re.MULTILINE)
-_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:", re.MULTILINE)
 _OPENING = re.compile(r"\A---[ \t]*\r?\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _HANDLER = YAMLHandler()
@@ -101,11 +98,21 @@ class BoundedLoader(yaml.CSafeLoader):
             return None
         if self.check_shape:
             _check_shape(node)
-        return self._build(node, {})
+            return self._build(node, {})
+        try:
+            return self._build(node, {})
+        except _AliasFound:
+            # A list or mapping reached a second time is an alias the parser resolved:
+            # only now can the document expand, so only now is its size counted.
+            _check_shape(node)
+            self.check_shape = True
+            return self._build(node, {})
 
     def _build(self, node: yaml.Node, memo: dict[int, Any]) -> Any:
         key = id(node)
         if key in memo:
+            if not self.check_shape and not isinstance(node, yaml.ScalarNode):
+                raise _AliasFound
             return memo[key]
         if isinstance(node, yaml.ScalarNode):
             value = node.value if node.tag == _STR else self.construct_object(node, deep=True)
@@ -118,7 +125,7 @@ class BoundedLoader(yaml.CSafeLoader):
             return items
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
             if any(k.tag == _MERGE for k, _ in node.value):
-                return self.construct_object(node, deep=True)
+                return self._construct(node)
             mapping: dict[Any, Any] = {}
             memo[key] = mapping
             for key_node, value_node in node.value:
@@ -136,6 +143,13 @@ class BoundedLoader(yaml.CSafeLoader):
                     raise _DuplicateKey(str(name), key_node.start_mark.line)
                 mapping[name] = self._build(value_node, memo)
             return mapping
+        return self._construct(node)
+
+    def _construct(self, node: yaml.Node) -> Any:
+        """PyYAML's own path (merge keys, explicit tags): its aliases are not seen one by
+        one, so the document's shape is checked first."""
+        if not self.check_shape:
+            raise _AliasFound
         return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -161,9 +175,18 @@ BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", BoundedLoader.const
 
 
 class _PlainLoader(BoundedLoader):
-    """For front matter with no anchors and no deep indentation: the shape check is moot."""
+    """For front matter with no deep indentation: the shape check waits for an alias.
+
+    Whether a document has aliases is seen in the nodes the parser composed (a list
+    or mapping met twice), never guessed from the text: YAML 1.1 line breaks
+    (U+0085, U+2028, U+2029) can stand before an ``&`` that a text scan would miss.
+    """
 
     check_shape = False
+
+
+class _AliasFound(Exception):
+    pass
 
 
 def _check_shape(root: yaml.Node) -> None:
@@ -517,26 +540,10 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
     return meta
 
 
-_ANCHOR_BEFORE = frozenset(" \t\r\n\f\v[{,:-")
-_ANCHOR_NOT_AFTER = frozenset(" \t\r\n\f\v,[]{}")
-
-
-def _has_anchor(front: str) -> bool:
-    """Whether the YAML has an anchor (``&name``): what :data:`_ANCHOR` matches, but
-    looking only at each ``&`` ("Q&A" in a title is not one)."""
-    at = front.find("&")
-    while at != -1:
-        before = front[at - 1] if at else "\n"
-        after = front[at + 1 : at + 2]
-        if before in _ANCHOR_BEFORE and after and after not in _ANCHOR_NOT_AFTER:
-            return True
-        at = front.find("&", at + 1)
-    return False
-
-
 def _needs_shape_check(front: str) -> bool:
-    """Whether the YAML could expand (anchors) or nest deeply (deep indentation)."""
-    return bool(_has_anchor(front) or _DEEP_INDENT.search(front))
+    """Whether the YAML could nest deeply (deep indentation): then its shape is checked
+    before anything is built. Aliases are found while building (:class:`_PlainLoader`)."""
+    return bool(_DEEP_INDENT.search(front))
 
 
 def _check_flow_depth(front: str, path: Path) -> None:
@@ -634,32 +641,19 @@ def read_answer(path: Path, rel: str, max_bytes: int, with_blob: bool = False) -
 
 
 def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
-    """Like :func:`read_answer`, but parses only the :data:`SUMMARY_FIELDS` of the front matter.
+    """Like :func:`read_answer`, but the answer keeps only its summary (:func:`summary_of`).
 
-    The other top-level fields (references, authors, legacy...) hold most of the
-    YAML and are skipped, which makes listing several times faster. Whenever the
-    shortcut might not apply (the cut YAML does not parse, or the layout is not
-    plain block style, or the front matter has anchors, deep nesting or a repeated
-    top-level key) the whole front matter is parsed instead, so a file
-    :func:`read_answer` refuses (an alias bomb in ``references``, say) is refused
-    here too, with the same error.
+    The whole front matter is parsed, by the same loader as :func:`read_answer`, so a
+    listing sees exactly the values and the errors the full reader sees: a cut of the
+    YAML could not promise that (a quoted value continued at column 0 hides the lines
+    after it from one reader and not the other; a bad tag, a bad date or an alias bomb in
+    a skipped field is an error only in full). Listings stay fast through the cache,
+    which revives what was read here without reading the file again.
     """
     data = read_bytes_checked(path, max_bytes)
     text = decode_text(data, path)
     front, body, body_line = split_front_matter(text, path)
-    meta: dict[str, Any] | None = None
-    if front.count("[") + front.count("{") > MAX_DEPTH:
-        _check_flow_depth(front, path)
-    cut = None if _needs_shape_check(front) else _summary_yaml(front)
-    if cut is not None:
-        try:
-            meta = load_front_matter(cut, path)
-            facts = _summary_yaml(front, FACT_FIELDS)
-            meta[FACTS_KEY] = summary_facts(load_front_matter(facts, path) if facts else {})
-        except AnswerFileError:
-            meta = None
-    if meta is None:
-        meta = summary_of(load_front_matter(front, path))
+    meta = summary_of(load_front_matter(front, path))
     digest = text_digest(meta.get("title"), body)
     blob = (git_blob_id(data), *blob_text_key(front, body))
     return Answer(
@@ -674,29 +668,3 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
         git_blob=blob,
         max_bytes=max_bytes,
     )
-
-
-def _summary_yaml(front: str, fields: tuple[str, ...] = SUMMARY_FIELDS) -> str | None:
-    """The top-level blocks of ``fields``, or None when the layout is unusual.
-
-    Unusual means anything but plain block style (every line a top-level
-    ``key:``, an indented line, a ``- `` item, a comment or blank), or anything
-    the limits watch for (anchors, deep nesting): then the whole front matter is
-    parsed, so a hostile or broken file is reported as it would be in full.
-    """
-    if _ODD_LINE.search(front) or front.count("[") + front.count("{") > MAX_DEPTH:
-        return None
-    if _needs_shape_check(front):  # callers usually checked already; cheap when clean
-        return None
-    starts = [(m.start(), m.group(1)) for m in _TOP_LEVEL_KEY.finditer(front)]
-    if not starts or starts[0][0] != len(front) - len(front.lstrip("\n")):
-        return None
-    if len({key for _, key in starts}) != len(starts):  # a repeated key: let the parser say so
-        return None
-    pieces = []
-    for n, (start, key) in enumerate(starts):
-        if key in fields:
-            end = starts[n + 1][0] if n + 1 < len(starts) else len(front)
-            pieces.append(front[start:end])
-    cut = "".join(pieces)
-    return cut if cut.endswith("\n") or not cut else cut + "\n"

@@ -370,7 +370,7 @@ def _render_citation(self: Any, tokens: Sequence[Any], idx: int, options: Any, e
 def _plain(inline: Any) -> tuple[str, list[str]]:
     """The text of an inline token without markup or citations, and its citation keys."""
     parts: list[str] = []
-    keys: list[str] = []
+    keys: dict[str, None] = {}  # in order, each once, in linear time
     for child in inline.children or ():
         kind = child.type
         if kind in ("text", "code_inline"):
@@ -379,13 +379,13 @@ def _plain(inline: Any) -> tuple[str, list[str]]:
             parts.append(" ")
         elif kind == "citation":
             parts.append(_CITE_MARK)
-            keys.extend(k for k in child.meta["keys"] if k not in keys)
+            keys.update(dict.fromkeys(child.meta["keys"]))
         elif kind == "image":
             parts.append(child.content)
     text = "".join(parts)
     if _CITE_MARK in text:
         text = _MARK_BEFORE_PUNCT.sub("", text).replace(_CITE_MARK, " ")
-    return " ".join(text.split()), keys
+    return " ".join(text.split()), list(keys)
 
 
 @dataclass

@@ -209,7 +209,7 @@ def _due_by_month(scope: _Scope) -> tuple[dict[str, Any], Counter]:
     """What falls due after the as-of date in each of the next 12 months, by topic; and how
     much of it each reviewer reviewed last."""
     from qa_tool.stale import _months as forecast_months
-    from qa_tool.stale import due_date, reviewer_names
+    from qa_tool.stale import known_due_date, reviewer_names
 
     months = forecast_months(scope.as_of)  # the 12 calendar months of qa stale's forecast
     index = {m: n for n, m in enumerate(months)}
@@ -218,7 +218,7 @@ def _due_by_month(scope: _Scope) -> tuple[dict[str, Any], Counter]:
     for a in scope.answers:
         if a.meta.get("status") in (Status.draft, Status.retired):
             continue
-        due = due_date(a.meta, scope.config)
+        due = known_due_date(a.meta, scope.config)
         n = index.get(f"{due.year:04d}-{due.month:02d}") if due and due > scope.as_of else None
         if n is None:
             continue

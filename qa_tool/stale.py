@@ -46,7 +46,7 @@ from typing import Any
 
 from qa_tool.config import Config
 from qa_tool.dates import Interval, as_date
-from qa_tool.errors import AnswerFileError, GitError, UsageError
+from qa_tool.errors import AnswerFileError, DateOutOfRange, GitError, UsageError
 from qa_tool.library import LoadResult, relative
 from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey, Status, choices
 from qa_tool.reader import (
@@ -176,6 +176,8 @@ def _text(value: object) -> str | None:
 def due_date(meta: dict, config: Config) -> dt.date | None:
     """``review_due`` when set, else ``last_reviewed`` plus the interval; None when neither.
 
+    A due date past the year 9999 is :class:`~qa_tool.errors.DateOutOfRange`.
+
     >>> import tempfile
     >>> from qa_tool.config import load_config
     >>> with tempfile.TemporaryDirectory() as folder:  # no qa.toml: every interval is 6m
@@ -185,13 +187,45 @@ def due_date(meta: dict, config: Config) -> dt.date | None:
     >>> due_date({"last_reviewed": dt.date(2026, 5, 22), "review_due": "2026-07-01"}, config)
     datetime.date(2026, 7, 1)
     """
-    due = as_date(meta.get("review_due"))
-    if due is not None:
-        return due
-    last = as_date(meta.get("last_reviewed"))
+    return due_from(
+        as_date(meta.get("last_reviewed")),
+        as_date(meta.get("review_due")),
+        _text(meta.get("topic")),
+        _text(meta.get("confidence")),
+        config,
+    )
+
+
+def known_due_date(meta: dict, config: Config) -> dt.date | None:
+    """:func:`due_date`, but None for a due date past the year 9999, for listings that
+    show dates (``qa list``, ``qa report``, ``qa export``); ``qa stale`` names it."""
+    try:
+        return due_date(meta, config)
+    except DateOutOfRange:
+        return None
+
+
+def due_from(
+    last: dt.date | None,
+    review_due: dt.date | None,
+    topic: str | None,
+    confidence: str | None,
+    config: Config,
+    intervals: dict[tuple[str | None, str | None], Interval] | None = None,
+) -> dt.date | None:
+    """The due-date rule, once: ``review_due``, else ``last`` plus the interval of the
+    topic and confidence (``intervals`` caches them over a listing), else None.
+    DateOutOfRange when that sum is past the year 9999."""
+    if review_due is not None:
+        return review_due
     if last is None:
         return None
-    interval = config.review.interval_for(_text(meta.get("topic")), _text(meta.get("confidence")))
+    key = (topic, confidence)
+    interval = intervals.get(key) if intervals is not None else None
+    if interval is None:
+        interval = config.review.interval_for(*key)
+        if intervals is not None:
+            intervals[key] = interval
     return _after(interval, last)
 
 
@@ -287,9 +321,8 @@ def find_stale(
     # Kept lean on purpose: this loop runs once per answer of the library.
     for answer in loaded.answers:
         fields = _fields(answer)
-        if admits(answer, fields):
+        if admits(answer, fields) and scan.add(answer, fields):
             report.checked += 1
-            scan.add(answer, fields)
     changed = scan.changed_in_git(loaded.answers)
     report.items = sort_items(scan.items(changed, with_lines, with_authors))
     report.due_by_month = list(scan.forecast.items())
@@ -341,7 +374,10 @@ class _Scan:
         notes: list[str],
     ):
         self.config, self.as_of, self.use_git, self.notes = config, as_of, use_git, notes
-        self.soon_until = within.after(as_of) if within is not None else None
+        try:
+            self.soon_until = within.after(as_of) if within is not None else None
+        except DateOutOfRange as exc:
+            raise UsageError(f"--within {within}: {exc}") from None
         self.forecast = dict.fromkeys(_months(as_of), 0)
         self.intervals: dict[tuple[str | None, str | None], Interval] = {}
         self.rows: list[tuple[Answer, tuple, dt.date | None, dt.date | None, list[str]]] = []
@@ -364,18 +400,18 @@ class _Scan:
             )
         if due is None and due_value is not None:
             self.notes.append(f"{answer.rel}: review_due {due_value!r} is not a date; ignored")
-        if due is None and last is not None:
-            key = (fields[3], fields[4])
-            interval = self.intervals.get(key)
-            if interval is None:
-                interval = self.intervals[key] = self.config.review.interval_for(*key)
-            due = _after(interval, last)
+        due = due_from(last, due, fields[3], fields[4], self.config, self.intervals)
         return last, due
 
-    def add(self, answer: Answer, fields: tuple) -> None:
-        """Decide one answer's reasons (all but a change only git can see)."""
+    def add(self, answer: Answer, fields: tuple) -> bool:
+        """Decide one answer's reasons (all but a change only git can see); False when its
+        due date cannot be computed (past the year 9999: noted, not checked)."""
         as_of = self.as_of
-        last, due = self.dates(answer, fields)
+        try:
+            last, due = self.dates(answer, fields)
+        except DateOutOfRange as exc:
+            self.notes.append(f"{answer.rel}: the due date, {exc}; not checked")
+            return False
         reasons: list[str] = []
         if due is not None:
             if due <= as_of:
@@ -399,6 +435,7 @@ class _Scan:
             reasons.append(CITES_RETRACTED)
         if reasons or answer.rel in self.needs_git:
             self.rows.append((answer, fields, last, due, reasons))
+        return True
 
     def changed_in_git(self, answers: Iterable[Answer]) -> set[str]:
         """The held answers whose text git shows changed since their review (one git pass)."""

@@ -419,12 +419,3 @@ def test_summary_reader_agrees_with_the_full_reader(tmp_path, pairs, max_bytes):
         assert summary == full
     elif isinstance(full, dict) and isinstance(summary, dict):
         assert summary == summary_of(full)
-
-
-@SETTINGS
-@given(text=st.text(alphabet=st.sampled_from(list("a&b: -[]{},\n\t#*Q")), max_size=60))
-def test_anchor_scan_matches_the_anchor_pattern(text):
-    """The character scan finds an anchor exactly where the reference pattern does."""
-    from qa_tool.reader import _ANCHOR, _has_anchor
-
-    assert _has_anchor(text) == bool(_ANCHOR.search(text))

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from qa_tool.answerfile import front_matter_text, inline_value
 from qa_tool.config import load_config
+from qa_tool.errors import AnswerFileError
 from qa_tool.legacy import parse_legacy
-from qa_tool.reader import load_front_matter, read_answer
+from qa_tool.reader import load_front_matter, read_answer, read_summary
 from qa_tool.review import Reviewer, review_answers
 from qa_tool.validate import ERROR, check_answer
 
@@ -274,3 +275,182 @@ def test_review_that_would_pass_max_file_bytes_is_refused_and_writes_nothing(lib
     assert "over the" in result.output and "nothing written" in result.output
     assert (library / "answers/oncology/sample-answer.md").read_bytes() == before
     assert qa("validate").exit_code == 0
+
+
+# --- the alias guard sees every anchor the parser sees (item 8) -----------------------
+
+
+def _hidden_anchor_bomb(separator: str) -> str:
+    items = [f"{separator}&l0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+    items += [f"{separator}&l{n} [" + ",".join([f"*l{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    return f"---\nid: bomb\ntags: [{', '.join(items)}]\n---\nBody\n"
+
+
+@pytest.mark.parametrize("separator", ["\u0085", "\u2028", "\u2029"])
+def test_alias_bomb_behind_a_yaml_11_line_break_is_refused_by_every_reader(
+    library, qa, tmp_path, separator
+):
+    build_tree(
+        library,
+        {
+            "answers/oncology/sample-answer.md": answer_text(),
+            "answers/oncology/bomb.md": _hidden_anchor_bomb(separator),
+        },
+    )
+    path = library / "answers/oncology/bomb.md"
+    for read in (read_answer, read_summary):
+        with pytest.raises(AnswerFileError) as caught:
+            read(path, "bomb.md", 1024 * 1024)
+        assert caught.value.rule == "yaml-too-complex"
+    result, data = qa.json("validate", "--format", "json")
+    assert {f["rule"] for f in data["findings"] if "bomb" in f["path"]} == {"yaml-too-complex"}
+    result, data = qa.json("stale", "--format", "json", "--as-of", "2030-01-01")
+    assert [i["id"] for i in data] == ["sample-answer"]
+    assert "bomb.md" in result.stderr
+    result = qa("export", "--out", str(tmp_path / "out"), "--format", "json")
+    assert result.exit_code == 1 and "bomb.md" in result.output
+
+
+# --- dates that leave the calendar (item 7) --------------------------------------------
+
+
+def test_a_due_date_past_9999_is_a_note_on_that_answer_only(library, qa, tmp_path):
+    build_tree(
+        library,
+        {
+            "answers/oncology/sample-answer.md": answer_text(last_reviewed="2026-01-01"),
+            "answers/oncology/far.md": answer_text("far", last_reviewed="9999-12-01"),
+        },
+    )
+    result, data = qa.json("stale", "--format", "json", "--as-of", "2027-01-01")
+    assert result.exit_code == 1
+    assert [i["id"] for i in data] == ["sample-answer"]
+    assert (
+        "answers/oncology/far.md: the due date, 9999-12-01 plus 6m is past the year 9999; "
+        "not checked"
+    ) in result.stderr
+    result = qa("export", "--out", str(tmp_path / "out"), "--format", "json")
+    assert "internal error" not in result.output
+    assert (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "toml", "message"),
+    [
+        (["--within", "9000y"], "", "'9000y' is longer than 100 years"),
+        (["--as-of", "9999-12-30", "--within", "30d"], "", "--within 30d: 9999-12-30 plus 30d"),
+        ([], '[review]\ndefault = "9000y"\n', "review.default: '9000y' is longer than 100"),
+    ],
+)
+def test_out_of_range_options_and_settings_are_usage_errors(library, qa, args, toml, message):
+    build_tree(library, {"answers/oncology/sample-answer.md": answer_text(), "qa.toml": toml})
+    result = qa("stale", *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("epoch", ["4354819200", "100000000000000000000"])
+def test_source_date_epoch_past_2107_is_a_usage_error(library, qa, tmp_path, epoch):
+    build_tree(library, {"answers/oncology/sample-answer.md": answer_text()})
+    result = qa("export", "--out", str(tmp_path / "out"), env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.exit_code == 2, result.output
+    assert "after 2107-12-31" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# --- a listing reads the values the full reader reads (item 15) ------------------------
+
+LINES = st.sampled_from(
+    [
+        "id: sample-answer",
+        "title: Is this a question?",
+        'title: "A title continued',
+        "title: 'A title continued",
+        "last_reviewed: 2026-02-10",
+        'last_reviewed: 2020-01-01"',
+        "last_reviewed: 2020-01-01'",
+        "review_due: 2026-03-01",
+        "review_due: 2026-13-45",
+        "status: published",
+        "status: !!python/object:os.system published",
+        "topic: !bad Oncology",
+        "references:",
+        "  - id: '1'",
+        '  - note: "continued',
+        "    PMID: !!int x",
+        "legacy:",
+        "  converted: 2026-99-01",
+        "k" * 2000 + ": x",
+        "tags: [a, b",
+        "]",
+        "x: &a [1]",
+        "y: *a",
+        "# a comment",
+        "",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(LINES, min_size=1, max_size=8))
+def test_summary_reader_gives_the_full_readers_values_or_its_error(tmp_path_factory, lines):
+    from qa_tool.reader import summary_of
+
+    path = tmp_path_factory.mktemp("a") / "a.md"
+    path.write_text("---\n" + "\n".join(lines) + "\n---\nBody\n", encoding="utf-8")
+    outcomes = []
+    for read in (read_answer, read_summary):
+        try:
+            outcomes.append(read(path, "a.md", 1024 * 1024).meta)
+        except AnswerFileError as exc:
+            outcomes.append((exc.rule, exc.line))
+    full, summary = outcomes
+    assert summary == (summary_of(full) if isinstance(full, dict) else full)
+
+
+def test_stale_and_validate_agree_on_a_value_continued_at_column_0(library, qa):
+    text = answer_text(
+        last_reviewed=None, title='"Is this a sample question?\nlast_reviewed: 2020-01-01"'
+    )
+    build_tree(library, {"answers/oncology/sample-answer.md": text})
+    meta = read_answer(library / "answers/oncology/sample-answer.md", "x", 1 << 20).meta
+    assert "last_reviewed" not in meta
+    result, data = qa.json("stale", "--format", "json", "--as-of", "2026-03-01")
+    assert [i["reasons"] for i in data] == [["never-reviewed"]]
+
+
+def test_stale_names_a_file_validate_refuses_for_a_skipped_field(library, qa):
+    build_tree(
+        library,
+        {
+            "answers/oncology/sample-answer.md": answer_text(),
+            "answers/oncology/huge-key.md": answer_text("huge-key", extra="k" * 100_000 + ": x\n"),
+            "answers/oncology/bad-tag.md": answer_text(
+                "bad-tag", extra="legacy: !!python/name:os.system x\n"
+            ),
+        },
+    )
+    result, data = qa.json("validate", "--format", "json")
+    refused = {f["path"].rsplit("/", 1)[1] for f in data["findings"] if f["severity"] == "error"}
+    assert {"huge-key.md", "bad-tag.md"} <= refused
+    result, data = qa.json("stale", "--format", "json", "--as-of", "2030-01-01")
+    assert [i["id"] for i in data] == ["sample-answer"]
+    assert "huge-key.md" in result.stderr and "bad-tag.md" in result.stderr
+
+
+def test_export_of_a_huge_citation_group_is_linear(tmp_path):
+    from helpers import QA
+
+    def export(n: int) -> None:
+        root = tmp_path / f"lib{n}"
+        refs = tuple(str(k) for k in range(1, n + 1))
+        body = (
+            "A summary [" + "; ".join(f"@{k}" for k in refs) + "].\n\n"
+            "## What the research says\n\nA claim [@1].\n\n"
+            "## What to ask your doctor\n\n- Is this right for me?\n"
+        )
+        build_tree(root, {"answers/oncology/sample-answer.md": answer_text(refs=refs, body=body)})
+        result = QA(root)("export", "--out", str(tmp_path / f"out{n}"), "--format", "json")
+        assert result.exit_code in (0, 1), result.output
+
+    assert_linear(export, 2000, 50000)
