@@ -59,9 +59,14 @@ def check_text(text: str, what: str) -> str:
     Such text comes from a file name or an argument that is not valid UTF-8; the
     message shows it with the bytes escaped (``caf\\xe9.txt``).
     """
-    if _SURROGATE_RE.search(text):
+    if has_undecodable(text):
         raise UnwritableText(f"{what} {shown(text)} is not valid UTF-8; rename it or retype it")
     return text
+
+
+def has_undecodable(text: str) -> bool:
+    """Whether ``text`` holds undecodable bytes (a name or argument that is not UTF-8)."""
+    return _SURROGATE_RE.search(text) is not None
 
 
 def escaped(text: str) -> str:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 PLACEHOLDER_MARKER = "qa:placeholder"
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
-_CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
-_CITE_KEY = re.compile(r"-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
+# The citation syntax ([@1; @2]): what qa validate checks and qa export renders.
+CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+CITE_KEY = re.compile(r"-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+(.*\S)\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
@@ -103,8 +104,8 @@ def citations(body: str) -> list[Citation]:
     for n, line in enumerate(body.split("\n")):
         if "@" not in line:
             continue
-        for group in _CITE_GROUP.finditer(line):
-            for key in _CITE_KEY.finditer(group.group(1)):
+        for group in CITE_GROUP.finditer(line):
+            for key in CITE_KEY.finditer(group.group(1)):
                 found.append(Citation(key.group(1).rstrip(".,;:"), n))
     return found
 
@@ -112,8 +113,8 @@ def citations(body: str) -> list[Citation]:
 def citation_keys(text: str) -> list[str]:
     """Keys cited in one paragraph, in order, without repeats."""
     keys: list[str] = []
-    for group in _CITE_GROUP.finditer(text):
-        for key in _CITE_KEY.finditer(group.group(1)):
+    for group in CITE_GROUP.finditer(text):
+        for key in CITE_KEY.finditer(group.group(1)):
             k = key.group(1).rstrip(".,;:")
             if k not in keys:
                 keys.append(k)

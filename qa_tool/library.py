@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa_tool.answerfile import escaped, has_undecodable
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
 from qa_tool.fsutil import real_path
@@ -228,6 +229,8 @@ def load_answers(
         if config.answers_dir.is_dir():
             clean = clean_blobs(config.root, relative(config, config.answers_dir))
     slots: list[Answer | AnswerFileError | None] = []
+    files, undecodable = _split_undecodable(files)
+    result.failures.extend(undecodable)
     todo: list[tuple[int, Found, str]] = []
     rels: list[str] = []
     blobs: list[str] = []  # every version in use, so the cache keeps exactly these
@@ -320,6 +323,26 @@ def _record(cache: Any, rel: str, found: Found, answer: Answer, clean: dict[str,
     if vouched or st is not None:
         key = stat_key(st) if st is not None else None
         cache.put(rel, key, answer.meta, answer.body_line, answer.digest, answer.git_blob)
+
+
+def _split_undecodable(files: Iterable[Found]) -> tuple[list[Found], list[AnswerFileError]]:
+    """The files to read, and a finding for each file whose name is not UTF-8 (its path
+    shown with escapes): such a name could be neither shown, cached nor written into an
+    answer, so the file is not read; the rest of the library is."""
+    named: list[Found] = []
+    refused: list[AnswerFileError] = []
+    for found in files:
+        if has_undecodable(found.name):
+            refused.append(
+                AnswerFileError(
+                    Path(escaped(found.name)),
+                    "the file name is not valid UTF-8; rename it (it is not read until then)",
+                    rule="name-not-utf8",
+                )
+            )
+        else:
+            named.append(found)
+    return named, refused
 
 
 def load_library(

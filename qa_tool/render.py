@@ -35,6 +35,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from qa_tool.body import CITE_GROUP, CITE_KEY
 from qa_tool.dates import as_date
 from qa_tool.model import SectionTitle
 from qa_tool.reader import Answer
@@ -42,9 +43,6 @@ from qa_tool.schema import to_json_value
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
-# The same citation syntax as qa_tool.body (what qa validate checks), anchored at a '['.
-_CITE_GROUP = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
-_CITE_KEY = re.compile(r"-?@([A-Za-z0-9_][A-Za-z0-9_:.#$%&+?<>~/-]*)")
 _CITE_MARK = "\x00"
 _MARK_BEFORE_PUNCT = re.compile(r"[ \t]*\x00+(?=[.,;:!?)\]]|$)")
 _MONTHS = (
@@ -320,12 +318,10 @@ def _citation_rule(state: Any, silent: bool) -> bool:
     """Inline rule: ``[@a; @b]`` becomes one ``citation`` token with ``meta["keys"]``."""
     if state.src[state.pos] != "[":
         return False
-    match = _CITE_GROUP.match(state.src, state.pos)
+    match = CITE_GROUP.match(state.src, state.pos)
     if not match:
         return False
-    keys = list(
-        dict.fromkeys(k.group(1).rstrip(".,;:") for k in _CITE_KEY.finditer(match.group(1)))
-    )
+    keys = list(dict.fromkeys(k.group(1).rstrip(".,;:") for k in CITE_KEY.finditer(match.group(1))))
     if not keys:
         return False
     if not silent:

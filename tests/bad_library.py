@@ -3,9 +3,9 @@
 Used by tests/test_bad_inputs.py and by bench/bad_corpus.py (which measures the
 memory of a run over it), so both look at the same files. The committed corpus
 is tests/fixtures/bad/; what cannot be committed as is is made here: a 50 MB
-file, a folder named like an answer, a symlink out of the library and a named
-pipe. An unreadable file is simulated by the tests (they run as root, which
-reads any file whatever its mode): see :func:`deny_reading`.
+file, a folder named like an answer, a symlink out of the library, a named
+pipe and a file whose name is not UTF-8. An unreadable file is simulated by the
+tests (they run as root, which reads any file whatever its mode): see :func:`deny_reading`.
 
 Example::
 
@@ -25,6 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "bad"
 ONCOLOGY = "answers/oncology"
 BIG_BYTES = 50 * 1024 * 1024
+
+NOT_UTF8_NAME = "caf\\xe9.md"
+"""A file named with the byte 0xE9 (Latin-1 'é'), not UTF-8: shown with escapes, as here."""
 
 # file name -> the rule of its `qa validate` finding (None: a tricky but valid file)
 EXPECTED: dict[str, str | None] = {
@@ -51,6 +54,7 @@ EXPECTED: dict[str, str | None] = {
     "x.md": "not-a-file",
     "link.md": "outside-library",
     "pipe.md": "unreadable",
+    NOT_UTF8_NAME: "name-not-utf8",
 }
 
 READER_RULES = frozenset(
@@ -66,6 +70,7 @@ READER_RULES = frozenset(
         "too-large",
         "outside-library",
         "unreadable",
+        "name-not-utf8",
     }
 )
 """Rules that mean the file cannot be read as an answer at all (every command names it)."""
@@ -105,6 +110,9 @@ def add_corpus(folder: Path, outside: Path) -> None:
     outside.write_text("---\nid: secret\n---\nsecret text\n", encoding="utf-8")
     (folder / "link.md").symlink_to(outside)
     os.mkfifo(folder / "pipe.md")
+    good = (REPO / ONCOLOGY).glob("*.md").__next__().read_bytes()
+    with open(os.fsencode(folder) + b"/caf\xe9.md", "wb") as handle:
+        handle.write(good.replace(b"\nid: ", b"\nid: x", 1))
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ import pytest
 from bad_library import (
     CORPUS,
     EXPECTED,
+    NOT_UTF8_NAME,
     ONCOLOGY,
     READABLE,
     UNREADABLE_AS_ANSWERS,
@@ -113,8 +114,8 @@ def test_validate_in_a_real_process(bad_library, fmt):
     assert result.returncode == 1
     no_traceback(result)
     for name, rule in EXPECTED.items():
-        if rule is not None:
-            assert name in result.stdout, name
+        if rule is not None:  # a name's backslash is doubled in JSON
+            assert name in result.stdout.replace("\\\\", "\\"), name
 
 
 # --- qa stale ---------------------------------------------------------------------------------
@@ -227,7 +228,10 @@ def test_export_in_a_real_process(bad_library, tmp_path):
 
 SCHEMA_PROBLEMS = sorted(n for n in READABLE if EXPECTED[n] is not None)
 VALID_DRAFTS = sorted(n for n in READABLE if EXPECTED[n] is None)
-REVIEW_REFUSED = [n for n in UNREADABLE_AS_ANSWERS if n != "link.md"] + SCHEMA_PROBLEMS
+# A path that is not UTF-8 cannot be typed as an argument (exit 2: test_safety_values.py).
+REVIEW_REFUSED = [
+    n for n in UNREADABLE_AS_ANSWERS if n not in ("link.md", NOT_UTF8_NAME)
+] + SCHEMA_PROBLEMS
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes | str]:
