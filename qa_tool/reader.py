@@ -284,14 +284,73 @@ _NEXT_TOP_LEVEL = re.compile(r"^[^\s#]", re.MULTILINE)
 
 
 def title_block(front: str) -> str:
-    """The lines of the ``title:`` entry (up to the next top-level key); all of it if not found."""
+    """The lines of the ``title:`` entry (up to the next top-level key); all of it when the
+    lines cannot be told apart without parsing.
+
+    The next line starting at column 0 (not a comment) is the next key, unless a quoted
+    value or a ``[...]``/``{...}`` runs over a line break (YAML lets its next lines start
+    at column 0): when anything up to the end of the block might, or ``title:`` is
+    there twice, the whole front matter is the block. So parsing the block alone gives
+    the full reader's title, or the block is the whole front matter.
+    """
     match = _TITLE_LINE.search(front)
-    if not match:
+    if not match or _TITLE_LINE.search(front, match.end()):
         return front
-    # Continuation lines are indented, so the next line starting at column 0 (not a
-    # comment) is the next key.
     following = _NEXT_TOP_LEVEL.search(front, match.end())
-    return front[match.start() : following.start() if following else len(front)]
+    end = following.start() if following else len(front)
+    if any(_may_continue(line) for line in front[:end].split("\n")):
+        return front
+    return front[match.start() : end]
+
+
+_OPENS_AFTER = frozenset(" \t[{,:")
+
+
+def _may_continue(line: str) -> bool:
+    """Whether a quoted scalar or a flow collection might run past the end of ``line``.
+
+    A quote opens a scalar only at the start of a token (the line's start, after a blank
+    or one of ``[{,:``); anything this cannot close on the line counts as open, so it errs only
+    towards True.
+    """
+    depth = 0
+    at = 0
+    size = len(line)
+    while at < size:
+        char = line[at]
+        start_of_token = at == 0 or line[at - 1] in _OPENS_AFTER
+        if char == "#" and start_of_token:
+            break
+        if char in "\"'" and start_of_token:
+            at = _closing_quote(line, at)
+            if at < 0:
+                return True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth < 0:
+                return True
+        at += 1
+    return depth != 0
+
+
+def _closing_quote(line: str, at: int) -> int:
+    """The index of the quote that closes the one at ``at``, or -1 when none on this line."""
+    quote = line[at]
+    at += 1
+    while at < len(line):
+        char = line[at]
+        if quote == '"' and char == "\\":
+            at += 2
+            continue
+        if char == quote:
+            if quote == "'" and line[at + 1 : at + 2] == "'":
+                at += 2
+                continue
+            return at
+        at += 1
+    return -1
 
 
 def blob_text_key(front: str, body: str) -> tuple[str, str]:

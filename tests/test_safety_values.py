@@ -477,3 +477,17 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_and_the_rest_is_served(librar
     assert "internal error" not in result.output
     result = qa("review", "sample-answer", "--by", "Jane Doe", "--date", "2026-03-01")
     assert result.exit_code == 0, result.output
+
+
+@settings(max_examples=800, deadline=None)
+@given(lines=st.lists(LINES, min_size=1, max_size=8), title=TEXT)
+def test_title_block_parses_to_the_full_readers_title(lines, title):
+    from qa_tool.reader import title_block
+
+    front = "\n".join([*lines, f"title: {inline_value(title)}"] if title else lines) + "\n"
+    try:
+        full = load_front_matter(front, Path("x.md")).get("title")
+    except AnswerFileError:
+        return  # a file the full reader refuses has no title to agree on
+    block = title_block(front)
+    assert load_front_matter(block, Path("x.md")).get("title") == full
