@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import doctest
+import time
 from pathlib import Path
 
 import pytest
@@ -1065,3 +1066,176 @@ def test_docstring_examples_hold() -> None:
 
     assert results.attempted > 0
     assert results.failed == 0
+
+
+# --- behaviours of the evidence model and the input forms --------------------------------
+
+
+def _hostile(n: int) -> str:
+    """A legacy text whose research paragraph repeats every shape the parser scans for."""
+    unit = (
+        "[1] [2, 3](x) (4) (5, 6 ¹²³ ^7^ <sup>8</sup> <b <i>x</i> &amp; &#99999999; "
+        "over 65 1, 2, 3 Home > A > B **Confidence:** x 03/04/2026 doi:10.1/x "
+    )
+    paragraph = (unit * n)[: n * len(unit)]
+    return legacy_text(research=(paragraph + " 1.",), doctor=("- Is it?",))
+
+
+def test_hostile_text_of_60_kb_converts_in_linear_time() -> None:
+    assert len(_hostile(600)) > 60_000
+    timings = []
+    for n in (60, 600):
+        started = time.perf_counter()
+        parse_legacy(_hostile(n))
+        timings.append(time.perf_counter() - started)
+    assert timings[1] < max(1.0, 10 * timings[0] * 10), timings
+
+
+def test_hostile_long_line_of_spaces_and_brackets_is_linear() -> None:
+    started = time.perf_counter()
+    parse_legacy(legacy_text(research=("x" + " " * 30_000 + "[" * 30_000 + " 1.",)))
+    assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "references", "expected", "doubted"),
+    [
+        # the References list decides; grammar keeps quantities as prose
+        ("It helps 1. Lower doses help too 2.", ("1. A.", "2. B."), "too [@2].", []),
+        ("It helps 1. It works at lower doses 2.", ("1. A.", "3. B."), "doses 2.", [2]),
+        ("It helps 1. It lasts 2. Most were over 65.", None, "over 65.", []),
+        ("It helps 1. It is given as dose 2.", ("1. A.", "2. B."), "dose 2.", [2]),
+        ("It helps 1. It lasts 2. In 2019.", None, "In 2019.", []),
+        ("It helps 1. Seen in stages 3 and 4.", ("1. A.", "4. B."), "3 and 4.", []),
+        # styles: parentheses, superscripts, <sup>, carets, brackets
+        ("It helps (1). It lasts (2).", None, "helps [@1]. It lasts [@2].", []),
+        ("Steps: (1) rest, (2) fluids. It helps (1).", ("1. A.",), "(1) rest, (2) fluids", []),
+        ("It helps¹. It lasts²˒³.", None, "helps [@1]. It lasts [@2; @3].", []),
+        ("Area of 10 m². It helps¹.", None, "10 m².", []),
+        ("It helps<sup>1</sup>. Also^2^.", None, "helps [@1]. Also [@2].", []),
+        ("It helps.[1] Also [2-3].", None, "helps [@1]. Also [@2; @3].", []),
+        # an explicit citation of an unlisted number is kept, with a doubt
+        ("It helps [1]. Also [4].", ("1. A.",), "Also [@4].", [4]),
+        # a single bare number in a text with no list: converted, with a doubt
+        ("It helps 1.", None, "helps [@1].", [1]),
+        # a bare number in a text that cites in brackets elsewhere
+        ("It helps [1]. It lasts 2.", None, "lasts [@2].", [2]),
+    ],
+)
+def test_citation_decisions_on_the_evidence(
+    paragraph: str, references: tuple[str, ...] | None, expected: str, doubted: list[int]
+) -> None:
+    answer = research_of(paragraph, references=references)
+
+    assert expected in answer.research[0]
+    assert [d.number for d in answer.doubts if d.kind == "citation"] == doubted
+    assert all(d.line == 4 for d in answer.doubts)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-32", b""),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16", b""),
+    ],
+)
+def test_encodings_by_bom_then_by_content(encoding: str, bom: bytes) -> None:
+    text = legacy_text(question="Is caf\u00e9 coffee safe?").replace("\n", "\r\n")
+
+    answer = parse_legacy(bom + text.encode(encoding))
+
+    assert answer.question == "Is caf\u00e9 coffee safe?"
+    assert answer.research == ["Walking lowers blood pressure [@1]."]
+
+
+def test_html_entities_and_stray_tags_are_decoded_or_removed() -> None:
+    text = legacy_text(
+        question="<h1>Is walking good for my heart?</h1>",
+        summary="<p>Yes &amp; it&#8217;s <b>cheap</b>.</p>",
+        research=("<p>Walking lowers blood pressure 1.</p>",),
+        doctor=("<ul><li>How far?</li><li>How fast?</li></ul>",),
+    )
+
+    answer = parse_legacy(text)
+
+    assert answer.question == "Is walking good for my heart?"
+    assert answer.summary == "Yes & it\u2019s cheap."
+    assert answer.doctor_questions == ["How far?", "How fast?"]
+    assert "<" not in answer.body_markdown()
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "Home > Health A-Z > Asthma",
+        "You are here: Home / Conditions / Heart",
+        "Home › Heart › Walking",
+        "Was this page helpful?",
+        "Yes | No",
+        "\u00a9 2026 Patient Answers. All rights reserved.",
+        "Share on Facebook | Tweet | Email",
+    ],
+)
+def test_breadcrumbs_and_more_chrome_are_never_the_question(chrome: str) -> None:
+    answer = parse_legacy(f"{chrome}\n" + legacy_text())
+
+    assert answer.question == "Is walking good for my heart?"
+    assert chrome not in answer.body_markdown()
+    assert [doubt.kind for doubt in answer.doubts] == ["citation"]  # the one bare citation
+
+
+def test_wrapped_question_is_joined() -> None:
+    answer = parse_legacy(legacy_text(question="Is walking good\nfor my heart?"))
+
+    assert answer.question == "Is walking good for my heart?"
+    assert answer.summary == "Yes, regular walking helps most hearts."
+
+
+def test_labelled_fields_give_question_topic_confidence_and_date() -> None:
+    text = (
+        "Question: Is walking good for my heart?\nTopic: Cardiology\n"
+        "**Confidence:** Moderate\nReviewed: 2025-11-03\nYes.\n"
+        "What the research says\nWalking helps 1. Running too 1.\n"
+        "What to ask your doctor\n- How far?\n"
+    )
+
+    answer = parse_legacy(text)
+
+    assert (answer.question, answer.topic, answer.confidence, answer.last_reviewed) == (
+        "Is walking good for my heart?",
+        "Cardiology",
+        "moderate",
+        datetime.date(2025, 11, 3),
+    )
+    assert answer.summary == "Yes."
+    assert answer.doubts == []
+
+
+def test_review_line_with_a_plain_hyphen_is_read_and_removed() -> None:
+    answer = parse_legacy(legacy_text(meta="low confidence  -  Last reviewed 14 March 2025"))
+
+    assert (answer.confidence, answer.last_reviewed) == ("low", datetime.date(2025, 3, 14))
+    assert "confidence" not in answer.summary
+
+
+def test_last_updated_is_not_a_review() -> None:
+    answer = parse_legacy(legacy_text(meta="Last updated: 2 February 2025"))
+
+    assert answer.last_reviewed is None
+    assert any("not a review date" in warning for warning in answer.warnings)
+
+
+def test_apa_authors_keep_initials_and_et_al() -> None:
+    answer = research_of(
+        "It helps 1. Also 1.",
+        references=("1. Chiu, H. Y., Lee, K., et al. (2020). Sleep. Sleep Med, 1(2), 3-4.",),
+    )
+
+    assert answer.references[0]["author"] == [
+        {"family": "Chiu", "given": "H. Y."},
+        {"family": "Lee", "given": "K."},
+        {"literal": "et al."},
+    ]

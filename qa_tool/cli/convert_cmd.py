@@ -127,6 +127,8 @@ def render_text(report: ConvertReport) -> None:
     """Dry-run files or diffs first, then one table row per input, then a summary line."""
     from rich.table import Table
 
+    from qa_tool.doubts import describe_stored
+
     console = stdout()
     if report.dry_run:
         for result in report.files:
@@ -146,6 +148,7 @@ def render_text(report: ConvertReport) -> None:
         for result in report.files:
             notes = [f"[red]{shown(result.error)}[/]"] if result.error else []
             notes += [f"[yellow]{shown(warning)}[/]" for warning in result.warnings]
+            notes += [f"[magenta]doubt, {shown(describe_stored(d))}[/]" for d in result.doubts]
             style = _STATUS_STYLES[result.status]
             table.add_row(
                 shown(result.source),
@@ -160,6 +163,13 @@ def render_text(report: ConvertReport) -> None:
         summary = f"dry run, nothing written: {summary}"
     if counts["skipped"]:
         summary += " (skipped: the answer exists; --force replaces it)"
+    doubtful = sum(1 for result in report.files if result.doubts)
+    if doubtful:
+        total = sum(len(result.doubts) for result in report.files)
+        summary += (
+            f"; {total} doubt{'s' if total != 1 else ''} in {doubtful} "
+            f"file{'s' if doubtful != 1 else ''} to check (kept in legacy.doubts until qa review)"
+        )
     style = "red" if counts["failed"] else ("yellow" if counts["skipped"] else "green")
     console.print(f"[{style}]{summary}[/]")
 
