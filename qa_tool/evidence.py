@@ -113,6 +113,7 @@ _POWER_BASE_RE = re.compile(
     r"(?:[0-9]|\b(?:m|cm|mm|km|µm|um|nm|ft|in|yd|mi|kg/m|g/m|mg/m|m/s|s|x10|×10))$",
     re.IGNORECASE,
 )
+_SUPERSCRIPT_DIGIT_RE = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 _NUMBER_LIST = r"[0-9]{1,4}(?:[ \u00a0]*[-–,;][ \u00a0]*[0-9]{1,4}){0,30}"
@@ -352,7 +353,7 @@ def _bracket_candidates(paragraph: Paragraph) -> list[_Candidate]:
 
 
 def _has_superscript_digit(text: str) -> bool:
-    return any(character in text for character in "⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return _SUPERSCRIPT_DIGIT_RE.search(text) is not None
 
 
 def _followed_by_link(text: str, end: int) -> bool:

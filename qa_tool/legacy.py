@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -295,6 +296,12 @@ _UPDATED_PART_RE = re.compile(
     r"^(?:(?:page\s+)?last\s+(?:updated|modified|edited|changed)(?:\s+on)?\s*:?"
     r"|(?:updated|modified|published|posted|date\s+published|first\s+published)\s*(?:on\s*)?:)\s*"
     r"(?P<date>[^0-9]{0,20}[0-9].{0,40}?)\.?$",
+    re.IGNORECASE,
+)
+# Every confidence, review, update or topic part has one of these words: a cheap first test.
+_REVIEW_WORDS_RE = re.compile(
+    r"confiden|certaint|review|updat|modif|edited|changed|publish|posted|topic|categor"
+    r"|subject|section|special|evidence|grade",
     re.IGNORECASE,
 )
 _REVIEWER_PART_RE = re.compile(
@@ -658,6 +665,7 @@ def _comparable(line: str) -> str:
     return _EMPHASIS_RE.sub("", line).strip().lower()
 
 
+@functools.lru_cache(maxsize=8192)
 def _is_chrome(line: str) -> bool:
     """Whether a whole line is page chrome: buttons, menus, breadcrumbs, a cookie banner.
 
@@ -709,6 +717,7 @@ def _heading_kind(line: str) -> str | None:
     return _HEADING_KINDS.get(_heading_key(line))
 
 
+@functools.lru_cache(maxsize=8192)
 def _heading_key(line: str) -> str:
     """A short line as a lowercase label: "## **What to ask your doctor:**" → its words."""
     if not line or len(line) > _MAX_HEADING_LINE:
@@ -771,7 +780,7 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
     date, a reviewer or a topic label, so an ordinary sentence that mentions confidence
     is never taken for the line.
     """
-    if len(line) > _MAX_REVIEW_LINE:
+    if len(line) > _MAX_REVIEW_LINE or not _REVIEW_WORDS_RE.search(line):
         return None
     comparable = _WHITESPACE_RUN_RE.sub(" ", line).strip()
     if not comparable:
