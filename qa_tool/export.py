@@ -48,7 +48,7 @@ from qa_tool.bundle import (
 from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
 from qa_tool.fsutil import real_path
-from qa_tool.gitinfo import call_git, git_message
+from qa_tool.gitinfo import call_git, git_message, has_changes
 from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
 from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
 from qa_tool.reader import Answer, read_bytes_checked
@@ -162,17 +162,10 @@ def library_state(config: Config) -> LibraryState:
     if log.returncode != 0 or not log.stdout.strip():
         return LibraryState()
     commit, _, stamp = log.stdout.decode().strip().partition(" ")
-    status = call_git(
-        config.root,
-        "status",
-        "--porcelain",
-        "-z",
-        "--untracked-files=all",
-        "--",
-        _answers_pathspec(config),
-        CONFIG_NAME,
-    )
-    dirty = bool(status.stdout.strip()) if status.returncode == 0 else None
+    try:
+        dirty: bool | None = has_changes(config.root, _answers_pathspec(config), CONFIG_NAME)
+    except GitError:
+        dirty = None
     return LibraryState(commit, dirty, int(stamp))
 
 

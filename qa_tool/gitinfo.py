@@ -129,6 +129,15 @@ def run_git(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
     return out.stdout
 
 
+def has_changes(cwd: Path, *pathspecs: str) -> bool:
+    """Whether any file under ``pathspecs`` differs from HEAD, untracked files included.
+
+    GitError when git cannot answer (not a repository, git missing).
+    """
+    out = run_git(cwd, "status", "--porcelain", "-z", "--untracked-files=all", "--", *pathspecs)
+    return bool(out.strip(b"\0"))
+
+
 def open_repo(root: Path) -> Repo | None:
     """The repository holding ``root``, or None when ``root`` is not in a git work tree.
 

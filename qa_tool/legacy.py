@@ -50,6 +50,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qa_tool import evidence
+from qa_tool.dates import MONTH_NUMBERS
 from qa_tool.doubts import CONFIDENCE, QUESTION, REVIEW_DATE, TOPIC, Doubt
 from qa_tool.errors import LegacyFormatError
 from qa_tool.evidence import NUMBER_TAKING_WORDS, Paragraph
@@ -313,27 +314,6 @@ _TOPIC_PART_RE = re.compile(
     re.IGNORECASE,
 )
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
 _ORDINAL = r"(?:st|nd|rd|th)?"
 _DATE_ISO_RE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
@@ -875,7 +855,7 @@ def _review_date(raw: str, line: int, shown: str, doubts: list[Doubt]) -> dateti
 
 
 def _named_month_date(year: str, month_name: str, day: str) -> datetime.date | None:
-    month = _MONTHS.get(month_name.lower())
+    month = MONTH_NUMBERS.get(month_name.lower())
     return _date_or_none(year, str(month), day) if month else None
 
 

@@ -385,16 +385,7 @@ def _commit(
 
     paths = [config.root / (r.file or r.path) for r in outcome.reviewed]
     try:
-        pending = gitinfo.run_git(
-            config.root,
-            "status",
-            "--porcelain",
-            "-z",
-            "--untracked-files=all",
-            "--",
-            *map(str, paths),
-        )
-        if not pending.strip(b"\0"):
+        if not gitinfo.has_changes(config.root, *map(str, paths)):
             outcome.notes.append("nothing to commit: the reviews were already committed")
             return
         message = commit_message(outcome.reviewed, reviewers, note)
