@@ -299,6 +299,9 @@ def select_answers(config: Config, selection: Selection) -> Selected:
         safe = [a for a in safe if a.rel not in due]
     safe.sort(key=lambda a: a.rel)
     failures.sort(key=lambda e: str(e.path))
+    from qa_tool.references.check import export_notes
+
+    notes.extend(export_notes(config, safe))  # stub or retracted references on a live page
     return Selected(safe, failures, since_commit, excluded, notes)
 
 

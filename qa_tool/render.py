@@ -249,7 +249,8 @@ def resolve_reference(item: dict[str, Any], number: int, cited: bool) -> Referen
 
     authors = _names(item.get("author"))
     title = text_of(item.get("title")).strip()
-    container = text_of(item.get("container-title")).strip()
+    # Vancouver and AMA name the journal by its abbreviation (Nat Med) where there is one
+    container = text_of(item.get("container-title-short") or item.get("container-title")).strip()
     year = _year(item.get("issued"))
     volume, issue = text_of(item.get("volume")), text_of(item.get("issue"))
     page = text_of(item.get("page"))

@@ -380,3 +380,40 @@ def check_library(
         check_references(answer, config, add, index=index, malformed=True)
     report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
     return report
+
+
+# ---------------------------------------------------------------------------- qa export
+
+
+def export_notes(config: Any, answers: Sequence[Any]) -> list[str]:
+    """One line per exported published answer whose page shows stub references or cites a
+    retracted paper (the retractions file as configured), for ``qa export`` to say on stderr.
+
+    The answers may be summaries: the stub count is the summary's fact
+    (:data:`qa_tool.reader.FACTS_KEY`); retractions are found as ``qa stale`` finds them.
+    """
+    from qa_tool.reader import FACTS_KEY
+
+    published = [a for a in answers if a.status == Status.published]
+    notes = []
+    retracted: dict[str, list[Retracted]] = {}
+    if config.references.retractions and published:
+        from qa_tool.references.retractions import load_index
+
+        index = load_index(config)
+        retracted = answers_citing_retracted(config, [(a.rel, a.path) for a in published], index)
+    for answer in published:
+        facts = answer.meta.get(FACTS_KEY) or {}
+        stubs = int(facts.get("stubs", 0) or 0)
+        if stubs:
+            notes.append(
+                f"{answer.rel}: published with {stubs} stub reference{'s' if stubs != 1 else ''} "
+                "(the page says 'details not recorded'; qa refs check lists them)"
+            )
+        for hit in retracted.get(answer.rel, []):
+            when = f" {hit.date}" if hit.date else ""
+            notes.append(
+                f"{answer.rel}: published, cites a retracted paper: reference {hit.reference} "
+                f"({hit.nature}{when}, Retraction Watch record {hit.record_id})"
+            )
+    return notes
