@@ -37,6 +37,7 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from bad_library import (  # noqa: E402  (tests/ is not a package)
     EXPECTED,
+    NOT_UTF8_NAME,
     ONCOLOGY,
     READABLE,
     UNREADABLE_AS_ANSWERS,
@@ -103,7 +104,8 @@ def run_all(root: Path, scratch: Path) -> list[Run]:
 
     def validate(out: str, err: str) -> tuple[int, str]:
         report = json.loads(out)
-        return named(out, bad_for_validate), f"{report['files_checked']} files checked"
+        shown = out.replace("\\\\", "\\")  # JSON doubles the backslash of caf\xe9.md
+        return named(shown, bad_for_validate), f"{report['files_checked']} files checked"
 
     def stale(out: str, err: str) -> tuple[int, str]:
         return named(err, unreadable), f"{len(json.loads(out))} answers listed as due"
@@ -121,7 +123,13 @@ def run_all(root: Path, scratch: Path) -> list[Run]:
         failed = [Path(f["source"]).name for f in report["files"] if f["status"] == "failed"]
         return len(failed), f"{report['summary']['converted']} converted"
 
-    refused = [n for n in [*UNREADABLE_AS_ANSWERS, *READABLE] if n != "link.md"]
+    refused = [
+        n for n in [*UNREADABLE_AS_ANSWERS, *READABLE] if n not in ("link.md", NOT_UTF8_NAME)
+    ]
+
+    def undecodable(out: str, err: str) -> tuple[int, str]:
+        return int("is not valid UTF-8" in err), "refused before any file is read"
+
     statuses = ["--status", "draft", "--status", "in-review", "--status", "published"]
     formats = ["--format", "jsonl", "--format", "html", "--format", "md"]
     plan: list[tuple[str, list[str], int, Callable[[str, str], tuple[int, str]]]] = [
@@ -147,6 +155,12 @@ def run_all(root: Path, scratch: Path) -> list[Run]:
             + ["--by", "Jane Doe", "--format", "json"],
             len(refused) - 2,  # bom.md and crlf.md are valid drafts: recorded, not refused
             review,
+        ),
+        (
+            "qa review (a name not UTF-8)",
+            ["review", os.fsdecode(os.fsencode(f"{ONCOLOGY}/caf") + b"\xe9.md"), "--by", "J"],
+            1,
+            undecodable,
         ),
     ]
     runs = []
