@@ -42,6 +42,7 @@ from typing import Any
 
 from qa_tool import __version__
 from qa_tool.fsutil import real_folder_problem
+from qa_tool.model import SUMMARY_COLUMNS
 
 FORMAT = 9  # 9: renderings keyed by git blob id too (8: summary facts hold review_log)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
@@ -103,21 +104,10 @@ def stat_key(st: os.stat_result) -> StatKey:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-COLUMNS = (
-    "id",
-    "title",
-    "status",
-    "topic",
-    "confidence",
-    "last_reviewed",
-    "review_due",
-    "review_fingerprint",
-    "reviewers",
-)
-"""The summary facts kept as columns, so a listing needs no decoding of the front matter:
-text fields, dates (``datetime.date``) and ``reviewers`` (the names of ``reviewed_by``,
-see :func:`qa_tool.stale.reviewer_names`). Only answers whose values are all of those
-plain kinds (text or absent; dates as YAML dates) have columns."""
+COLUMNS = SUMMARY_COLUMNS
+"""The summary facts kept as columns (:data:`qa_tool.model.SUMMARY_COLUMNS`; reviewers
+by :func:`qa_tool.stale.reviewer_names`). Only answers whose values are all plain
+(text or absent; dates as YAML dates) have columns."""
 _TEXT_COLUMNS = COLUMNS[:5] + ("review_fingerprint",)
 _DATE_COLUMNS = ("last_reviewed", "review_due")
 _NAMES_SEP = "\x1f"

@@ -277,7 +277,7 @@ def select_answers(config: Config, selection: Selection) -> Selected:
     chosen = [
         a
         for a in loaded.answers
-        if a.status in statuses and (not topics or a.meta.get("topic") in topics)
+        if a.status in statuses and (not topics or a.text_field("topic") in topics)
     ]
     failures = list(loaded.failures)
     safe = []

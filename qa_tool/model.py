@@ -31,6 +31,7 @@ __all__ = [
     "NEW_STATUSES",
     "NOT_LISTED_BY_DEFAULT",
     "REQUIRED_SECTIONS",
+    "SUMMARY_COLUMNS",
     "SUMMARY_FIELDS",
     "Confidence",
     "NewStatus",
@@ -142,6 +143,21 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "authors",
 )
 """The front-matter fields a listing needs (``qa stale``, the cache): read without the rest."""
+
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "title",
+    "status",
+    "topic",
+    "confidence",
+    "last_reviewed",
+    "review_due",
+    "review_fingerprint",
+    "reviewers",
+)
+"""The summary facts the cache keeps as columns (``Answer.columns``), in this order:
+text fields, the two review dates (as dates) and ``reviewers`` (the names in
+``reviewed_by``). A listing reads them without decoding any front matter."""
 
 
 class OutputFormat(StrEnum):

@@ -28,7 +28,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from qa_tool.errors import AnswerFileError
-from qa_tool.model import SUMMARY_FIELDS
+from qa_tool.model import SUMMARY_COLUMNS, SUMMARY_FIELDS
 
 MAX_DEPTH = 64
 MAX_NODES = 50_000
@@ -366,6 +366,13 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+_TEXT_COLUMN = {
+    name: n
+    for n, name in enumerate(SUMMARY_COLUMNS)
+    if name in ("id", "title", "status", "topic", "confidence", "review_fingerprint")
+}
+
+
 class Answer:
     """One answer as read from disk.
 
@@ -470,15 +477,21 @@ class Answer:
             self._digest = text_digest(self.meta.get("title"), self.body)
         return self._digest
 
-    @property
-    def id(self) -> str | None:
-        value = self.meta.get("id")
+    def text_field(self, name: str) -> str | None:
+        """A text field of the front matter (None when absent or not text); from the cache's
+        columns when it has them, so nothing is decoded."""
+        if self.columns is not None and name in _TEXT_COLUMN:
+            return self.columns[_TEXT_COLUMN[name]]
+        value = self.meta.get(name)
         return value if isinstance(value, str) else None
 
     @property
+    def id(self) -> str | None:
+        return self.text_field("id")
+
+    @property
     def status(self) -> str | None:
-        value = self.meta.get("status")
-        return value if isinstance(value, str) else None
+        return self.text_field("status")
 
     def line_of(self, field_path: tuple[str | int, ...]) -> int | None:
         """The file line of a front-matter value, e.g. ``("references", 0, "PMID")``.
