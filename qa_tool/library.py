@@ -302,13 +302,13 @@ def _without_parsing(
 
 def _cached(cache: Any, rel: str, found: Found, clean: dict[str, str]) -> Any:
     """The cached summary of a file: by the blob git vouches for, else by its stat key."""
-    from qa_tool.cache import stat_key
-
     blob = clean.get(rel)
     if blob is not None and not found.is_link:
         hit = cache.get_blob(blob)
         if hit is not None:
             return hit
+    from qa_tool.cache import stat_key  # here: the path above runs once per answer
+
     st = found.stat
     return cache.get(rel, stat_key(st)) if st is not None else None
 
