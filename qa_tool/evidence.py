@@ -420,11 +420,13 @@ def _explicit(
         if _is_enumerator(before, after, previous):
             candidate.prose = "numbers a list item ('(1) rest, (2) ...')"
             candidate.firm = True
-        elif _QUANTITY_TOKEN_RE.match(previous) or previous.lower() in _STRONG_PROSE_WORDS:
+        elif _QUANTITY_TOKEN_RE.match(previous):
+            # "about 10% (1, 2)." cites; "12 (2) weeks" is unclear
+            if not candidate.clause_final:
+                candidate.weak_prose = f"after the number {previous!r}"
+        elif previous.lower() in _STRONG_PROSE_WORDS:
             candidate.prose = f"after {previous!r}"
-            candidate.firm = previous.lower() in _QUANTITY_WORDS or bool(
-                _QUANTITY_TOKEN_RE.match(previous)
-            )
+            candidate.firm = previous.lower() in _QUANTITY_WORDS
         elif previous.lower() in _WEAK_PROSE_WORDS:
             candidate.weak_prose = f"after {previous!r}"
         elif not candidate.clause_final:

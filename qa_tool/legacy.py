@@ -287,6 +287,24 @@ _CONFIDENCE_PART_RES = (
         re.IGNORECASE,
     ),
 )
+_LEVEL_LIKE_WORDS = frozenset(
+    [
+        "verylow",
+        "medium",
+        "moderate-high",
+        "moderate-low",
+        "very-high",
+        "limited",
+        "strong",
+        "weak",
+        "insufficient",
+        "unclear",
+        "uncertain",
+        "good",
+        "fair",
+        "poor",
+    ]
+)
 _REVIEWED_PART_RE = re.compile(
     r"^(?:(?:last|medically|clinically|expert)\s+)?(?:reviewed|review\s+date|date\s+reviewed"
     r"|date\s+of\s+(?:last\s+)?review|last\s+review(?:ed)?\s+(?:date|on))(?!\s+by\b)"
@@ -778,9 +796,10 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
 
 
 def _review_part(part: str) -> tuple[str, str] | None:
-    for pattern in _CONFIDENCE_PART_RES:
+    for index, pattern in enumerate(_CONFIDENCE_PART_RES):
         match = pattern.match(part)
-        if match:
+        # "Walking helps confidence." is prose: a word before "confidence" must be a level.
+        if match and (index or _level_like(match["word"])):
             return ("confidence", match["word"])
     if match := _REVIEWER_PART_RE.match(part):
         return ("reviewer", match["who"].strip())
@@ -791,6 +810,12 @@ def _review_part(part: str) -> tuple[str, str] | None:
     if match := _TOPIC_PART_RE.match(part):
         return ("topic", match["topic"].strip().rstrip("."))
     return None
+
+
+def _level_like(word: str) -> bool:
+    """A GRADE level, or a word that a page would put in its place ("medium", "very high")."""
+    level = re.sub(r"[\s_-]+", "-", word.strip().lower())
+    return level in set(Confidence) or level in _LEVEL_LIKE_WORDS
 
 
 def _confidence_level(word: str, line: int, shown: str, doubts: list[Doubt]) -> str | None:

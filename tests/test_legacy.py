@@ -1109,6 +1109,7 @@ def test_hostile_long_line_of_spaces_and_brackets_is_linear() -> None:
         ("It helps 1. Seen in stages 3 and 4.", ("1. A.", "4. B."), "3 and 4.", []),
         # styles: parentheses, superscripts, <sup>, carets, brackets
         ("It helps (1). It lasts (2).", None, "helps [@1]. It lasts [@2].", []),
+        ("It helps 10% (1,2). It lasts (3).", ("1. A.", "2. B.", "3. C."), "10% [@1; @2].", []),
         ("Steps: (1) rest, (2) fluids. It helps (1).", ("1. A.",), "(1) rest, (2) fluids", []),
         ("It helps¹. It lasts²˒³.", None, "helps [@1]. It lasts [@2; @3].", []),
         ("Area of 10 m². It helps¹.", None, "10 m².", []),
@@ -1219,6 +1220,15 @@ def test_review_line_with_a_plain_hyphen_is_read_and_removed() -> None:
 
     assert (answer.confidence, answer.last_reviewed) == ("low", datetime.date(2025, 3, 14))
     assert "confidence" not in answer.summary
+
+
+def test_a_sentence_ending_in_confidence_is_not_a_review_line() -> None:
+    text = legacy_text(research=("Walking builds confidence.", "Walking helps 1. Running too 1."))
+
+    answer = parse_legacy(text)
+
+    assert answer.research[0] == "Walking builds confidence."
+    assert answer.confidence is None
 
 
 def test_last_updated_is_not_a_review() -> None:
