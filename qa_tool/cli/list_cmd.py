@@ -19,7 +19,7 @@ from qa_tool.cli.common import (
     terminal_width,
 )
 from qa_tool.errors import EXIT_OK
-from qa_tool.model import TableFormat
+from qa_tool.model import Status, TableFormat, choices
 
 if TYPE_CHECKING:
     from qa_tool.inventory import Inventory
@@ -49,7 +49,7 @@ def list_answers(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="Only this status: draft, in-review, published, retired (repeatable, or "
+            help=f"Only this status: {choices(Status)} (repeatable, or "
             "comma-separated; default: all).",
             show_default=False,
         ),

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa_tool.cli.common import RootOption, errors_to_exit, fail, load, print_json, stdout
+from qa_tool.cli.common import (
+    LockTimeoutOption,
+    RootOption,
+    errors_to_exit,
+    fail,
+    load,
+    print_json,
+    stdout,
+)
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
 from qa_tool.model import ReportFormat
@@ -43,15 +51,6 @@ ByOption = Annotated[
         show_default=False,
     ),
 ]
-LockOption = Annotated[
-    float,
-    typer.Option(
-        "--lock-timeout",
-        metavar="SECONDS",
-        min=0,
-        help="How long to wait for another qa process editing the same file.",
-    ),
-]
 FormatOption = Annotated[
     ReportFormat,
     typer.Option("--format", "-f", help="Output: text or json.", case_sensitive=False),
@@ -64,7 +63,7 @@ def publish(
         bool, typer.Option("--dry-run", help="Show the verdicts; change nothing.")
     ] = False,
     by: ByOption = None,
-    lock_timeout: LockOption = LOCK_TIMEOUT_SECONDS,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT_SECONDS,
     fmt: FormatOption = ReportFormat.text,
     root: RootOption = None,
 ) -> None:
@@ -97,7 +96,7 @@ def retire(
         ),
     ] = None,
     by: ByOption = None,
-    lock_timeout: LockOption = LOCK_TIMEOUT_SECONDS,
+    lock_timeout: LockTimeoutOption = LOCK_TIMEOUT_SECONDS,
     fmt: FormatOption = ReportFormat.text,
     root: RootOption = None,
 ) -> None:
