@@ -62,7 +62,14 @@ def demo(extra: list[str]) -> int:
     # qa stale exits 1 when answers are due, as the shipped ones are: that is its answer,
     # not a failure of the demo.
     status = run(str(BIN / "qa"), "stale", *extra)
-    return 0 if status in (0, 1) else status
+    if status not in (0, 1):
+        return status
+    print(
+        "\nNext: record a review (.venv/bin/qa review ID --by 'NAME, CREDENTIALS'), see the "
+        "inventory (.venv/bin/qa list), or follow a page from draft to published in "
+        "docs/workflow.md."
+    )
+    return 0
 
 
 def test(extra: list[str]) -> int:

@@ -679,7 +679,7 @@ def test_dry_run_shows_the_file_and_writes_nothing(library, qa, tmp_path):
     assert result.exit_code == 0, result.output
     assert files_under(library) == []
     assert f"would write {rel}\n---\nid: is-walking-good-for-my-heart\n" in result.stdout
-    assert "dry run, nothing written: 1 converted, 0 unchanged, 0 skipped, 0 failed" in (
+    assert "dry run, nothing written: would convert 1, 0 unchanged, would skip 0, 0 failed" in (
         result.stdout
     )
 

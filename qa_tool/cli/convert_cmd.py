@@ -158,7 +158,12 @@ def render_text(report: ConvertReport) -> None:
             )
         console.print(table)
     counts = report.summary()
-    summary = ", ".join(f"{counts[name]} {name}" for name in counts)
+    # A dry run converts nothing: it says what a real run would do.
+    words = {"converted": "would convert", "skipped": "would skip"} if report.dry_run else {}
+    summary = ", ".join(
+        f"{words[name]} {counts[name]}" if name in words else f"{counts[name]} {name}"
+        for name in counts
+    )
     if report.dry_run:
         summary = f"dry run, nothing written: {summary}"
     if counts["skipped"]:
@@ -176,4 +181,6 @@ def render_text(report: ConvertReport) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("convert")(convert)
+    from qa_tool.cli.examples import epilog
+
+    app.command("convert", epilog=epilog("convert"))(convert)

@@ -50,8 +50,8 @@ def export(
             "--format",
             "-f",
             metavar="FORMAT",
-            help=f"What to write: {choices(ExportFormat)} (repeatable, or comma-separated) "
-            "[default: jsonl].",
+            help=f"What to write: {choices(ExportFormat)} (repeatable, or comma-separated; "
+            "default: jsonl).",
             show_default=False,
         ),
     ] = None,
@@ -60,8 +60,8 @@ def export(
         typer.Option(
             "--status",
             metavar="STATUS",
-            help="Export answers with this status (repeatable, or comma-separated) "
-            f"[default: {choices(DEFAULT_EXPORT_STATUSES)}]. "
+            help="Export answers with this status (repeatable, or comma-separated; "
+            f"default: {choices(DEFAULT_EXPORT_STATUSES)}). "
             f"Drafts come out only with --status {Status.draft}.",
             show_default=False,
         ),
@@ -110,7 +110,7 @@ def export(
         typer.Option(
             "--as-of",
             metavar="DATE",
-            help="The date --exclude-due judges by (YYYY-MM-DD) [default: today].",
+            help="The date --exclude-due judges by (YYYY-MM-DD; default: today).",
             show_default=False,
         ),
     ] = None,
@@ -249,4 +249,6 @@ def _report(config: Config, result: ExportReport, quiet: bool, report: ReportFor
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("export")(export)
+    from qa_tool.cli.examples import epilog
+
+    app.command("export", epilog=epilog("export"))(export)

@@ -25,15 +25,6 @@ if TYPE_CHECKING:
     from qa_tool.inventory import Inventory
 
 
-EXAMPLES = (
-    "Examples:\n\n"
-    "  qa list --topic oncology --status published,in-review\n\n"
-    "  qa list --reviewer 'Jane Doe' --format csv > jane.csv\n\n"
-    "Exit codes: 0 listed (also when nothing matches), "
-    "2 usage error (unknown topic, status or confidence)."
-)
-
-
 def list_answers(
     topic: Annotated[
         list[str] | None,
@@ -189,4 +180,6 @@ def render_text(inventory: Inventory) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("list", epilog=EXAMPLES)(list_answers)
+    from qa_tool.cli.examples import epilog
+
+    app.command("list", epilog=epilog("list"))(list_answers)

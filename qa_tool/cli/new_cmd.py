@@ -196,4 +196,6 @@ def _render(planned: list[PlannedAnswer], fmt: ReportFormat, *, batch: bool, qui
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("new")(new)
+    from qa_tool.cli.examples import epilog
+
+    app.command("new", epilog=epilog("new"))(new)

@@ -22,20 +22,6 @@ from qa_tool.model import ReportFormat
 if TYPE_CHECKING:
     from qa_tool.publish import Outcome
 
-PUBLISH_EPILOG = (
-    "Examples:\n\n"
-    "  qa publish can-i-drink-coffee --dry-run\n\n"
-    "  qa publish answers/oncology/can-i-drink-coffee.md --by 'Jane Doe' --format json\n\n"
-    "Exit codes: 0 every answer published (or would be, with --dry-run) or already published, "
-    "1 an answer refused (every reason is listed), 2 usage error (unknown id, bad option)."
-)
-RETIRE_EPILOG = (
-    "Examples:\n\n"
-    "  qa retire old-vaccine-schedule --reason 'Replaced by vaccine-schedule-2027'\n\n"
-    "Exit codes: 0 retired (or already retired), 1 an answer could not be changed "
-    "(unreadable, locked), 2 usage error (unknown id, no --reason)."
-)
-
 AnswersArgument = Annotated[
     list[str] | None,
     typer.Argument(
@@ -169,5 +155,7 @@ def render_text(outcome: Outcome) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add ``qa publish`` and ``qa retire`` to the app."""
-    app.command("publish", epilog=PUBLISH_EPILOG)(publish)
-    app.command("retire", epilog=RETIRE_EPILOG)(retire)
+    from qa_tool.cli.examples import epilog
+
+    app.command("publish", epilog=epilog("publish"))(publish)
+    app.command("retire", epilog=epilog("retire"))(retire)

@@ -209,4 +209,6 @@ def render_github(report: ReadabilityReport) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("readability")(readability)
+    from qa_tool.cli.examples import epilog
+
+    app.command("readability", epilog=epilog("readability"))(readability)

@@ -20,6 +20,7 @@ from qa_tool.cli.common import (
     stderr,
     stdout,
 )
+from qa_tool.cli.examples import epilog
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS
 from qa_tool.model import OutputFormat, ReportFormat
@@ -43,7 +44,7 @@ class SourceFormat(StrEnum):
     medline = "medline"
 
 
-@refs_app.command("import")
+@refs_app.command("import", epilog=epilog("refs import"))
 def import_command(
     files: Annotated[
         list[Path] | None,

@@ -157,4 +157,6 @@ def _check_target(target: Path, force: bool) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add ``qa report`` to the application."""
-    app.command("report")(report)
+    from qa_tool.cli.examples import epilog
+
+    app.command("report", epilog=epilog("report"))(report)

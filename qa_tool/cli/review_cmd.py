@@ -35,7 +35,7 @@ def review(
         typer.Option(
             "--by",
             metavar="'NAME[, CREDENTIALS]'",
-            help="Who reviewed (repeatable), e.g. --by 'Jane Doe, MD, medical oncologist'.",
+            help="Who reviewed (required; repeatable), e.g. --by 'Jane Doe, MD, oncologist'.",
             show_default=False,
         ),
     ] = None,
@@ -153,4 +153,6 @@ def render_text(outcome: ReviewOutcome) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("review")(review)
+    from qa_tool.cli.examples import epilog
+
+    app.command("review", epilog=epilog("review"))(review)

@@ -355,4 +355,6 @@ def render_github(report: StaleReport) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("stale")(stale)
+    from qa_tool.cli.examples import epilog
+
+    app.command("stale", epilog=epilog("stale"))(stale)

@@ -149,4 +149,6 @@ def render_github(report: ValidationReport) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("validate")(validate)
+    from qa_tool.cli.examples import epilog
+
+    app.command("validate", epilog=epilog("validate"))(validate)

@@ -69,4 +69,6 @@ def render_text(report: VerifyReport) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add this command to the ``qa`` app."""
-    app.command("verify")(verify)
+    from qa_tool.cli.examples import epilog
+
+    app.command("verify", epilog=epilog("verify"))(verify)
