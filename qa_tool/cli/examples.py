@@ -77,6 +77,11 @@ _EXAMPLES: dict[str, tuple[tuple[str, ...], str]] = {
         ("qa refs import refs.bib --answer can-i-drink-coffee",),
         "0 imported (or nothing to change); 1 a conflict or a failed write; 2 usage error.",
     ),
+    "refs check": (
+        ("qa refs check", "qa refs check --retractions retraction_watch.csv --format json"),
+        "0 no errors; 1 an error (or a warning with --strict); 2 usage error, or a "
+        "retractions file that cannot be read.",
+    ),
 }
 
 

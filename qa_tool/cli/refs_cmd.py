@@ -176,7 +176,7 @@ def render_import(outcome: ImportOutcome) -> None:
         out.print(f"{shown(outcome.path)} unchanged", soft_wrap=True)
 
 
-@refs_app.command("check")
+@refs_app.command("check", epilog=epilog("refs check"))
 def check_command(
     answers: Annotated[
         list[str] | None,
