@@ -135,6 +135,25 @@ _CHROME_PHRASES = frozenset((
     "contact", "contact us", "about", "about us", "accessibility", "sitemap", "site map",
 ))
 # fmt: on
+_RELATED_HEADINGS = frozenset(
+    (
+        "related",
+        "related articles",
+        "related questions",
+        "related pages",
+        "related answers",
+        "related topics",
+        "see also",
+        "more from us",
+        "more questions",
+        "popular questions",
+        "you may also like",
+        "you might also like",
+        "read more",
+        "read next",
+        "other questions",
+    )
+)
 _ANY_EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 _CHROME_ANSWERS = frozenset(("yes", "no", "ok"))
 """Chrome only beside other chrome ("Yes | No" under "Was this page helpful?")."""
@@ -622,14 +641,24 @@ def _clean_lines(text: str) -> list[_Line]:
     reads; entities (``&amp;``, ``&#8217;``, ``&nbsp;``) become their characters.
     """
     lines: list[_Line] = []
+    in_section = False
+    in_related = False
     for number, raw in enumerate(text.split("\n"), start=1):
         pieces = _html_pieces(raw) if "<" in raw else [raw]
         for piece in pieces:
             if "&" in piece:
                 piece = html.unescape(piece)
             piece = piece.rstrip()
-            if not _is_chrome(piece):
-                lines.append((number, piece))
+            kind = _heading_kind(piece) if len(piece) <= _MAX_HEADING_LINE else None
+            if kind is not None:
+                in_section, in_related = True, False
+            elif in_section and _heading_key(piece) in _RELATED_HEADINGS:
+                # "Related questions" after the answer: a list of links, up to the next section.
+                in_related = True
+                continue
+            if in_related or _is_chrome(piece):
+                continue
+            lines.append((number, piece))
     return lines
 
 

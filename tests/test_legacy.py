@@ -1249,3 +1249,14 @@ def test_apa_authors_keep_initials_and_et_al() -> None:
         {"family": "Lee", "given": "K."},
         {"literal": "et al."},
     ]
+
+
+def test_related_links_after_the_answer_are_chrome_not_questions() -> None:
+    text = legacy_text(
+        doctor=("- How far should I walk?", "Related questions", "- Is coffee bad for me?")
+    )
+
+    answer = parse_legacy(text)
+
+    assert answer.doctor_questions == ["How far should I walk?"]
+    assert "coffee" not in answer.body_markdown()
