@@ -679,6 +679,7 @@ def has_command(qa_path: str | None, name: str) -> bool:
 # Start-up: the fixed cost of each command, on the shipped library
 
 REPO = BENCH.parent
+SHIPPED_ANSWER = "answers/oncology/what-new-treatments-for-autoimmune-diseases-are-emerging.md"
 STARTUP: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("`qa --version`", ("--version",)),
     ("`qa validate`", ("validate",)),
@@ -687,6 +688,9 @@ STARTUP: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("`qa readability`", ("readability",)),
     ("`qa refs check`", ("refs", "check")),
     ("`qa report --format json`", ("report", "--format", "json")),
+    ("`qa export`", ("export", "--format", "jsonl", "--out", "bundle.tar.gz", "--force")),
+    ("`qa verify`", ("verify", "bundle.tar.gz")),
+    ("`qa publish --dry-run`", ("publish", SHIPPED_ANSWER, "--dry-run")),
 )
 STARTUP_TARGETS = ("`qa validate`", "`qa stale`", "`qa list`")
 STARTUP_LIMIT = 0.20
