@@ -42,6 +42,10 @@ def ensure_venv() -> None:
             "install",
             "--quiet",
             "--disable-pip-version-check",
+            # A path entry, not setuptools' import hook: the hook costs every qa start
+            # about 15 ms before any work (see docs/performance.md).
+            "--config-settings",
+            "editable_mode=compat",
             "-e",
             f"{HERE}[test]",
         ],
