@@ -312,6 +312,18 @@ def qa(*words: str) -> Callable[[Setting], list[str]]:
     return lambda s: [s.qa or "qa", *words]
 
 
+def retractions_argv(s: Setting) -> list[str]:
+    """``qa refs check`` against a generated Retraction Watch CSV of the real size (65,000
+    rows, about 60 MB; some of the library's DOIs in it), written once per library."""
+    csv_path = s.scratch / "retraction_watch.csv"
+    if not csv_path.exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import retractions  # bench/retractions.py
+
+        retractions.write_csv(csv_path, 65_000, 1, retractions.library_identifiers(s.library))
+    return [s.qa or "qa", "refs", "check", "--retractions", str(csv_path), "--format", "json"]
+
+
 def export_argv(s: Setting) -> list[str]:
     """The measured export: every answer as JSON lines, into a .tar.gz."""
     out = str(s.scratch / "export.tar.gz")
@@ -409,6 +421,15 @@ COMMANDS: tuple[Command, ...] = (
         qa("refs", "check", "--format", "json"),
         "qa",
         "cold",
+        findings_exit=True,
+        requires="refs check",
+    ),
+    Command(
+        "refs-retractions",
+        "`qa refs check --retractions RW.csv --format json` (65,000 rows, 60 MB; index built)",
+        retractions_argv,
+        "qa",
+        "warm",
         findings_exit=True,
         requires="refs check",
     ),

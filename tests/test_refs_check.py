@@ -316,3 +316,26 @@ def test_shipped_library_check(tmp_path, qa):
     assert result.exit_code == 0, result.output  # stubs are warnings
     assert {f["rule"] for f in out["findings"]} == {"reference-stub"}
     assert len(out["findings"]) == 8
+
+
+def test_bench_generator_writes_a_file_the_index_reads(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_retractions", Path(__file__).resolve().parents[1] / "bench" / "retractions.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "rw.csv"
+    module.write_csv(out, 300, 1, [("10.5555/cited.1", "30000001")])
+    assert out.read_bytes() == (module.write_csv(tmp_path / "b.csv", 300, 1, [
+        ("10.5555/cited.1", "30000001")]) and (tmp_path / "b.csv").read_bytes())  # fmt: skip
+    config = load_config(tmp_path)
+    index = load_index(config, out)
+    assert index.rows == 300
+    assert index.recoded_fields == 1  # one title in Windows-1252
+    (odd,) = index.lookup(doi="10.5555/CITED.1")
+    assert odd.title.startswith("Université ")
+    assert [r.record_id for r in index.lookup(doi="10.5555/CITED.1")] == ["10000"]
+    assert [r.record_id for r in index.lookup(pmid="30000001")] == ["10000"]

@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
-import io
 import os
 import re
 import sqlite3
@@ -244,8 +243,9 @@ def iso_date(cell: str) -> str | None:
 
 def _build(source: Path, target: Path) -> None:
     """Read the CSV and write the index to a temporary file, then rename it into place."""
-    reader, columns = _open_csv(source)
-    records, hits, rows, recoded = _collect(reader, columns, source)
+    handle, reader, columns = _open_csv(source)
+    with handle:
+        records, hits, rows, recoded = _collect(reader, columns, source)
     target.parent.mkdir(parents=True, exist_ok=True)
     for old in target.parent.glob("retractions-*.sqlite"):
         with contextlib.suppress(OSError):
@@ -282,32 +282,40 @@ def _build(source: Path, target: Path) -> None:
             temp.unlink()
 
 
-def _open_csv(source: Path) -> tuple[Any, dict[str, int]]:
-    """A CSV reader past the header, and the column of each required name."""
+def _open_csv(source: Path) -> tuple[Any, Any, dict[str, int]]:
+    """The open file, a CSV reader past the header, and the column of each required name.
+
+    The file is streamed (a 60 MB file is never held whole), decoded as UTF-8 with
+    ``surrogateescape`` so that :func:`_field` can re-read odd bytes as cp1252.
+    """
     try:
-        data = source.read_bytes()
+        with open(source, "rb") as probe:
+            head = probe.read(8192)
+        handle = open(source, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
     except OSError as exc:
         raise RetractionsFileError(
             f"retractions file {source}: cannot be read: {exc.strerror or exc}"
         ) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\0" in data[:8192]:
+    if b"\0" in head:
+        handle.close()
         raise RetractionsFileError(f"retractions file {source}: is a binary file, not a CSV")
-    reader = csv.reader(io.StringIO(data.decode("utf-8", "surrogateescape"), newline=""))
+    reader = csv.reader(handle)
     try:
         header = [_field(h)[0].strip() for h in next(reader)]
     except StopIteration:
+        handle.close()
         raise RetractionsFileError(f"retractions file {source}: is empty") from None
     except csv.Error as exc:
+        handle.close()
         raise RetractionsFileError(f"retractions file {source}:1: {exc}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
+        handle.close()
         raise RetractionsFileError(
             f"retractions file {source}: not the Retraction Watch CSV: no column "
             + ", ".join(repr(c) for c in missing)
         )
-    return reader, {name: header.index(name) for name in REQUIRED_COLUMNS}
+    return handle, reader, {name: header.index(name) for name in REQUIRED_COLUMNS}
 
 
 def _collect(reader: Any, columns: dict[str, int], source: Path) -> tuple[list, list, int, int]:
