@@ -232,3 +232,18 @@ def test_is_stub():
     assert is_stub({"id": "6", "title": "  "})
     assert not is_stub({"id": "6", "PMID": "123"})
     assert not is_stub({"id": "6", "URL": "https://example.org"})
+
+
+def test_medline_with_crlf_an_empty_tag_and_a_leading_blank_line(tmp_path):
+    nbib = tmp_path / "citation.nbib"
+    nbib.write_bytes(
+        b"\r\nPMID- 12345\r\nTI  - A title that goes on\r\n      over two lines.\r\n"
+        b"AB  -\r\nFAU - Smith, Jane\r\nAU  - Smith J\r\nDP  - 2020 Spring\r\n"
+        b"AID - 10.5555/x.1 [doi]\r\n"
+    )
+    (entry,) = read_entries(nbib)
+    assert entry.line == 2
+    assert entry.item["title"] == "A title that goes on over two lines"
+    assert entry.item["author"] == [{"family": "Smith", "given": "Jane"}]
+    assert entry.item["issued"] == 2020
+    assert entry.item["DOI"] == "10.5555/x.1"

@@ -677,7 +677,7 @@ def _ris_entry(rec: dict[str, Any], source: str, line: int) -> Entry:
 
 # ---------------------------------------------------------------------------- PubMed MEDLINE
 
-_MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$")
+_MEDLINE_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3}) {0,3}-(?: (.*))?$")
 
 
 def parse_medline(text: str, source: str) -> list[Entry]:
@@ -695,7 +695,7 @@ def parse_medline(text: str, source: str) -> list[Entry]:
         if match:
             if not current:
                 start = n
-            current.append((match.group(1), match.group(2).strip()))
+            current.append((match.group(1), (match.group(2) or "").strip()))
         elif line.startswith("      ") and current:
             tag, value = current[-1]
             current[-1] = (tag, f"{value} {line.strip()}")
