@@ -34,6 +34,7 @@ import shutil
 import stat
 import tempfile
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,7 +62,14 @@ MAX_EPOCH = 4354819199
 FILE_MODE = 0o644
 GZIP_LEVEL = 6  # gzip's and tar czf's default; level 9 costs twice the time for ~1% smaller
 CHUNK = 1 << 20
-MAX_TAG_FILE_BYTES = 256 * 1024 * 1024
+MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
+"""manifest.json is read whole up to this size (a 100,000-answer bundle's is about 30 MB)."""
+MAX_SMALL_TAG_BYTES = 64 * 1024
+"""bagit.txt and bag-info.txt: a few lines each."""
+MAX_BAG_LINE = 16 * 1024
+"""A BagIt manifest line longer than this is not one qa wrote (nor any path a system allows)."""
+MAX_TRAILING_ZEROS = 64 * 1024
+"""What may follow a tar's end-of-archive blocks: zero padding up to a record, nothing else."""
 ARCHIVE_SUFFIXES = {".zip": "zip", ".tar.gz": "tar.gz"}
 REFUSED_SUFFIXES = (".tgz", ".tar", ".tar.bz2", ".tar.xz", ".tar.zst", ".gz", ".7z", ".rar")
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "bundle-manifest.schema.json"
@@ -586,7 +594,9 @@ class VerifyReport:
 class _Seen:
     size: int
     sha256: str
-    data: bytes | None  # kept for tag files only
+    data: bytes | None = None  # manifest.json, bagit.txt, bag-info.txt, within their caps
+    entries: dict[str, str] | None = None  # the two BagIt manifests, parsed as they stream
+    too_large: bool = False
 
 
 def member_problem(name: str) -> str | None:
@@ -608,26 +618,72 @@ def _normal(name: str) -> str:
     return "/".join(p for p in name.split("/") if p not in ("", "."))
 
 
-def _hash_stream(handle: IO[bytes], keep: bool) -> _Seen:
+class _BagLines:
+    """A BagIt manifest parsed chunk by chunk: ``{path: digest}``, never the whole text held.
+
+    A line past :data:`MAX_BAG_LINE` marks the file as not one qa wrote (``entries`` None).
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, str] | None = {}
+        self._rest = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if self.entries is None:
+            return
+        lines = (self._rest + chunk).split(b"\n")
+        self._rest = lines.pop()
+        if len(self._rest) > MAX_BAG_LINE:
+            self.entries = None
+            return
+        for line in lines:
+            self._line(line)
+
+    def _line(self, raw: bytes) -> None:
+        line = raw.decode("utf-8", "replace").strip()
+        if line and self.entries is not None:
+            digest, _sep, name = line.partition(" ")
+            name = name.strip().replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+            self.entries[name] = digest.lower()
+
+    def close(self) -> dict[str, str] | None:
+        self._line(self._rest)
+        return self.entries
+
+
+def _hash_stream(handle: IO[bytes], name: str) -> _Seen:
+    """Size and SHA-256 of one member, read as a stream; tag files kept or parsed, capped."""
     digest = hashlib.sha256()
     size = 0
-    kept: list[bytes] | None = [] if keep else None
+    cap = {MANIFEST: MAX_TAG_FILE_BYTES, BAGIT_TXT: MAX_SMALL_TAG_BYTES}.get(
+        name, MAX_SMALL_TAG_BYTES if name == BAG_INFO else 0
+    )
+    kept: list[bytes] | None = [] if cap else None
+    bag = _BagLines() if name in (BAG_MANIFEST, TAG_MANIFEST) else None
     while chunk := handle.read(CHUNK):
         digest.update(chunk)
         size += len(chunk)
         if kept is not None:
-            if size > MAX_TAG_FILE_BYTES:
+            if size > cap:
                 kept = None
-                keep = False
             else:
                 kept.append(chunk)
-    return _Seen(size, digest.hexdigest(), b"".join(kept) if kept is not None else None)
+        if bag is not None:
+            bag.feed(chunk)
+    seen = _Seen(size, digest.hexdigest())
+    if cap:
+        seen.data = b"".join(kept) if kept is not None else None
+        seen.too_large = kept is None
+    if bag is not None:
+        seen.entries = bag.close()
+    return seen
 
 
 class _Scan:
     def __init__(self, report: VerifyReport):
         self.report = report
         self.seen: dict[str, _Seen] = {}
+        self.folded: dict[str, str] = {}
 
     def problem(self, kind: str, path: str, message: str) -> None:
         self.report.problems.append(Problem(kind, path, message))
@@ -641,8 +697,17 @@ class _Scan:
         if name in self.seen:
             self.problem(UNSAFE, name, "appears more than once in the archive")
             return
+        folded = unicodedata.normalize("NFC", name).casefold()
+        twin = self.folded.setdefault(folded, name)
+        if twin != name:
+            self.problem(
+                UNSAFE,
+                name,
+                f"differs from {twin} only in letter case or Unicode normalisation "
+                "(the two are one file on many systems)",
+            )
         with opener() as handle:
-            self.seen[name] = _hash_stream(handle, name in TAG_FILES)
+            self.seen[name] = _hash_stream(handle, name)
 
 
 def _scan_folder(root: Path, scan: _Scan) -> None:
@@ -662,13 +727,17 @@ def _scan_folder(root: Path, scan: _Scan) -> None:
             scan.member(rel, functools.partial(_open_binary, path))
 
 
-def _scan_zip(path: Path, scan: _Scan) -> None:
+def _scan_zip(raw: IO[bytes], scan: _Scan) -> None:
     import zipfile
 
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(raw) as archive:
         for info in archive.infolist():
             mode = info.external_attr >> 16
             if info.is_dir():
+                if info.file_size or info.compress_size:
+                    scan.problem(
+                        UNSAFE, info.filename, "a folder entry that carries data; not read"
+                    )
                 continue
             kind = stat.S_IFMT(mode)
             if info.create_system == 3 and kind and kind != stat.S_IFREG:
@@ -678,21 +747,49 @@ def _scan_zip(path: Path, scan: _Scan) -> None:
             scan.member(info.filename, functools.partial(archive.open, info))
 
 
-def _scan_tar(path: Path, scan: _Scan) -> None:
+def _scan_tar(raw: IO[bytes], scan: _Scan) -> None:
+    import gzip
     import tarfile
 
-    with tarfile.open(path, mode="r|gz") as archive:
-        for member in archive:
-            if member.isdir():
-                continue
-            if not member.isfile():
-                what = "a link" if member.issym() or member.islnk() else "not a regular file"
-                scan.problem(UNSAFE, member.name, f"is {what}; not read")
-                continue
-            handle = archive.extractfile(member)
-            if handle is None:  # pragma: no cover - isfile() members always have data
-                continue
-            scan.member(member.name, functools.partial(_same, handle))
+    with gzip.GzipFile(fileobj=raw, mode="rb") as gz:
+        with tarfile.open(fileobj=gz, mode="r|") as archive:
+            for member in archive:
+                if member.isdir():
+                    continue
+                if not member.isfile():
+                    what = "a link" if member.issym() or member.islnk() else "not a regular file"
+                    scan.problem(UNSAFE, member.name, f"is {what}; not read")
+                    continue
+                handle = archive.extractfile(member)
+                if handle is None:  # pragma: no cover - isfile() members always have data
+                    continue
+                scan.member(member.name, functools.partial(_same, handle))
+        # tarfile stops at the end-of-archive blocks; whatever follows (a second archive,
+        # another gzip member) would be unpacked by other tools, so it must be only padding
+        rest = gz.read(MAX_TRAILING_ZEROS + 1)
+        if rest.strip(b"\0") or len(rest) > MAX_TRAILING_ZEROS:
+            scan.problem(
+                UNSAFE,
+                "(end of archive)",
+                "data after the tar's end-of-archive blocks (a second archive?); not read",
+            )
+
+
+def _open_regular(path: Path) -> IO[bytes]:
+    """``path`` opened for reading only if it is a regular file (a link to one is fine).
+
+    Opened without blocking and checked on the open descriptor, so a pipe or a
+    device named ``x.zip`` (``/dev/zero``) is refused at once instead of hanging
+    or reading for ever: UsageError.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be opened ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UsageError(f"{path}: not a regular file (a pipe or a device); not read")
+    return os.fdopen(fd, "rb")
 
 
 def _same(handle: IO[bytes]) -> IO[bytes]:
@@ -740,10 +837,13 @@ def verify_bundle(path: Path) -> VerifyReport:
     try:
         if kind == "folder":
             _scan_folder(path, scan)
-        elif kind == "zip":
-            _scan_zip(path, scan)
         else:
-            _scan_tar(path, scan)
+            with _open_regular(path) as raw:
+                (_scan_zip if kind == "zip" else _scan_tar)(raw, scan)
+    except RecursionError:  # pragma: no cover - archives are read iteratively
+        scan.problem(UNREADABLE, path.name, "the archive cannot be read: nested too deeply")
+        _sort(report)
+        return report
     except _archive_errors() as exc:
         scan.problem(UNREADABLE, path.name, f"the archive cannot be read: {exc}")
         _sort(report)
@@ -766,8 +866,8 @@ def _check_against_manifest(scan: _Scan) -> None:
         return
     try:
         if entry.data is None:
-            raise ValueError("too large")
-        manifest = json.loads(entry.data.decode("utf-8"))
+            raise ValueError(f"larger than {MAX_TAG_FILE_BYTES:,} bytes; not read")
+        manifest = load_json_capped(entry.data)
     except (ValueError, UnicodeDecodeError) as exc:
         scan.problem(MANIFEST_PROBLEM, MANIFEST, f"not readable JSON: {exc}")
         return
@@ -810,16 +910,6 @@ def _difference(got: _Seen, size: int, sha256: str) -> str:
     return f"altered: SHA-256 {got.sha256[:12]}… where the manifest says {sha256[:12]}…"
 
 
-def _parse_bag_manifest(data: bytes) -> dict[str, str]:
-    entries: dict[str, str] = {}
-    for line in data.decode("utf-8", "replace").splitlines():
-        if line.strip():
-            digest, _sep, name = line.strip().partition(" ")
-            name = name.strip().replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
-            entries[name] = digest.lower()
-    return entries
-
-
 def _check_bagit(scan: _Scan, listed: dict[str, dict[str, Any]]) -> None:
     """The BagIt files must be there and agree: with manifest.json and with the tag files."""
     seen = scan.seen
@@ -829,9 +919,13 @@ def _check_bagit(scan: _Scan, listed: dict[str, dict[str, Any]]) -> None:
     bagit = seen.get(BAGIT_TXT)
     if bagit is not None and bagit.data != BAGIT_DECLARATION:
         scan.problem(ALTERED, BAGIT_TXT, "altered: not the BagIt 1.0 declaration qa writes")
+    for name in (BAG_INFO, BAG_MANIFEST, TAG_MANIFEST):
+        got = seen.get(name)
+        if got is not None and (got.too_large or (got.data is None and got.entries is None)):
+            scan.problem(ALTERED, name, "altered: too large, or a line too long, for a tag file")
     bag_manifest = seen.get(BAG_MANIFEST)
-    if bag_manifest is not None and bag_manifest.data is not None:
-        entries = _parse_bag_manifest(bag_manifest.data)
+    if bag_manifest is not None and bag_manifest.entries is not None:
+        entries = bag_manifest.entries
         expected = {name: item["sha256"] for name, item in listed.items()}
         if entries != expected:
             differing = sorted(set(entries.items()) ^ set(expected.items()))
@@ -842,8 +936,8 @@ def _check_bagit(scan: _Scan, listed: dict[str, dict[str, Any]]) -> None:
                 f"altered: disagrees with manifest.json (first about {first})",
             )
     tag_manifest = seen.get(TAG_MANIFEST)
-    if tag_manifest is not None and tag_manifest.data is not None:
-        for name, digest in sorted(_parse_bag_manifest(tag_manifest.data).items()):
+    if tag_manifest is not None and tag_manifest.entries is not None:
+        for name, digest in sorted(tag_manifest.entries.items()):
             got = seen.get(name)
             if name not in TAG_FILES or name == TAG_MANIFEST:
                 scan.problem(ALTERED, TAG_MANIFEST, f"altered: lists {name}, not a tag file")

@@ -341,3 +341,107 @@ def test_plain_escapes_every_control_character():
     assert plain("line\n\ttab\x1b", keep="\n\t") == "line\n\ttab\\x1b"
     assert shown("[red]x\x1b") == "\\[red]x\\x1b"
     assert plain("café — ok") == "café — ok"
+
+
+# ---------------------------------------------------------------------------
+# 9. qa verify opens only regular files, caps JSON depth and sizes, hashes as streams
+
+
+@pytest.mark.parametrize("name", ["x.zip", "x.tar.gz"])
+def test_verify_never_waits_on_a_pipe_or_reads_a_device(tmp_path, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    zero = tmp_path / f"zero-{name}"
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):
+        result = run_qa("verify", str(path), cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "not a regular file" in result.stderr
+
+
+def test_verify_a_deep_manifest_is_a_problem_not_a_crash(lib, qa, tmp_path):
+    out = tmp_path / "b"
+    _bundle(qa, out)
+    (out / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    result, data = qa.json("verify", str(out), "--format", "json", root=False)
+    assert result.exit_code == 1
+    assert any("levels deep" in p["message"] for p in data["problems"])
+
+
+def test_verify_a_tag_file_bomb_stays_small(lib, qa, tmp_path):
+    import resource
+    import time
+
+    bundle = tmp_path / "b.zip"
+    _bundle(qa, bundle)
+    rebuilt = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bundle) as old, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename == "manifest-sha256.txt":
+                chunk = (b"0" * 64 + b"  data/x\n") * 14_000  # about 1 MiB
+                with new.open("manifest-sha256.txt", "w") as handle:
+                    for _ in range(200):  # 200 MiB of one repeated line, about 1 MB zipped
+                        handle.write(chunk)
+            else:
+                new.writestr(info, old.read(info))
+    start = time.monotonic()
+    result = run_qa("verify", str(rebuilt), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert time.monotonic() - start < 60
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 150 * 1024  # KiB
+    kinds = {(p["kind"], p["path"]) for p in json.loads(result.stdout)["problems"]}
+    assert ("altered", "manifest-sha256.txt") in kinds
+
+
+# ---------------------------------------------------------------------------
+# 14. qa verify names what other tools would unpack differently
+
+
+def _rezip(src: Path, dest: Path, extra: list[tuple[zipfile.ZipInfo | str, bytes]]) -> None:
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dest, "w") as new:
+        for info in old.infolist():
+            new.writestr(info, old.read(info))
+        for info, data in extra:
+            new.writestr(info, data)
+
+
+@pytest.mark.parametrize(
+    "extra, path",
+    [
+        ([(zipfile.ZipInfo("data/html/"), b"hidden payload")], "data/html/"),
+        ([("data/ANSWERS.jsonl", b"{}\n")], "data/ANSWERS.jsonl"),
+        ([("data/caf\u00e9.txt", b"a"), ("data/cafe\u0301.txt", b"b")], "data/cafe\u0301.txt"),
+    ],
+)
+def test_verify_names_folder_entries_with_data_and_name_twins(lib, qa, tmp_path, extra, path):
+    bundle = tmp_path / "b.zip"
+    _bundle(qa, bundle)
+    crafted = tmp_path / "crafted.zip"
+    _rezip(bundle, crafted, extra)
+    result, data = qa.json("verify", str(crafted), "--format", "json", root=False)
+    assert result.exit_code == 1
+    unsafe = [p for p in data["problems"] if p["kind"] == "unsafe"]
+    assert [p["path"] for p in unsafe] == [path], data["problems"]
+
+
+def test_verify_names_a_second_tar_after_the_end_of_archive(lib, qa, tmp_path):
+    import gzip
+    import io
+
+    bundle = tmp_path / "b.tar.gz"
+    _bundle(qa, bundle)
+    second = io.BytesIO()
+    with tarfile.open(fileobj=second, mode="w") as tar:
+        info = tarfile.TarInfo("data/evil.html")
+        info.size = 4
+        tar.addfile(info, io.BytesIO(b"evil"))
+    joined = gzip.decompress(bundle.read_bytes()) + second.getvalue()
+    crafted = tmp_path / "crafted.tar.gz"
+    crafted.write_bytes(gzip.compress(joined))
+    result, data = qa.json("verify", str(crafted), "--format", "json", root=False)
+    assert result.exit_code == 1
+    assert any("end-of-archive" in p["message"] for p in data["problems"]), data
+    assert qa("verify", str(bundle), root=False).exit_code == 0  # qa's own padding is fine
+    twice = tmp_path / "twice.tar.gz"  # a second gzip member holding the second tar
+    twice.write_bytes(bundle.read_bytes() + gzip.compress(second.getvalue()))
+    assert qa("verify", str(twice), root=False).exit_code == 1
