@@ -152,7 +152,8 @@ def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Foun
     """Answer files named on the command line (files or folders); all answers when none.
 
     Returns ``(files, folders_named_like_files)``. UsageError for a path that does
-    not exist. Files named directly are checked against the library root later.
+    not exist, PathOutsideLibrary for a folder outside the root. Files named
+    directly are checked against the library root later.
     """
     roots = [Path(p) for p in given] if given else [config.answers_dir]
     files: list[Found] = []
@@ -163,6 +164,10 @@ def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Foun
                 raise UsageError(f"{root}: no such file or folder")
             continue
         if root.is_dir() and not root.is_symlink():
+            if not inside_root(config, root):  # as a file outside is refused: nothing read
+                raise PathOutsideLibrary(
+                    f"{root}: a folder outside the library at {config.root}; not read"
+                )
             found, folders = scan_markdown(root.absolute())
             files.extend(found)
             odd.extend(folders)

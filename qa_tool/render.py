@@ -95,7 +95,7 @@ _HEAD = (
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
     '<meta http-equiv="Content-Security-Policy" '
-    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src https: http:\">\n"
+    "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
     '<meta name="referrer" content="no-referrer">\n'
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -127,15 +128,36 @@ def quick_valid(data: Any) -> bool:
 
 def check_front_matter(meta: dict[str, Any]) -> list[SchemaIssue]:
     """Every schema violation of one answer's front matter, in document order."""
+    issues = list(_foreign_values(meta, ()))
     data = to_json_value(meta)
-    if quick_valid(data):
+    if not issues and quick_valid(data):
         return []
-    issues = []
     for error in _validator().iter_errors(data):
         for leaf in _leaves(error):
             issues.extend(_issues(leaf))
     issues.sort(key=lambda i: tuple(str(p) for p in i.field_path))
     return issues
+
+
+_FOREIGN = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
+
+
+def _foreign_values(value: Any, parts: tuple[str | int, ...]) -> Iterator[SchemaIssue]:
+    """Values no answer field can hold, whatever the schema says of their JSON form:
+    ``!!binary`` and ``!!set`` (shown in JSON as text and as a list, they are neither)."""
+    kind = _FOREIGN.get(type(value))
+    if kind is not None:
+        yield SchemaIssue(
+            parts, "type", f"{_field_name(parts)} is {kind}; write plain text or a list"
+        )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if type(item) not in _SCALARS:
+                yield from _foreign_values(item, (*parts, str(key)))
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            if type(item) not in _SCALARS:
+                yield from _foreign_values(item, (*parts, n))
 
 
 def _leaves(error: Any) -> list[Any]:

@@ -445,3 +445,35 @@ def test_verify_names_a_second_tar_after_the_end_of_archive(lib, qa, tmp_path):
     twice = tmp_path / "twice.tar.gz"  # a second gzip member holding the second tar
     twice.write_bytes(bundle.read_bytes() + gzip.compress(second.getvalue()))
     assert qa("verify", str(twice), root=False).exit_code == 1
+
+
+# ---------------------------------------------------------------------------
+# 16. Smaller: an outside folder, !!binary and !!set, remote images, stale temporaries
+
+
+def test_validate_refuses_a_folder_outside_the_library(lib, qa, tmp_path):
+    build_tree(tmp_path, {"outside/secret.md": answer_text("secret", title="Secret title?")})
+    for folder in (tmp_path / "outside", lib / "answers" / ".." / ".." / "outside"):
+        result = qa("validate", str(folder))
+        assert result.exit_code == 2, result.output
+        assert "outside the library" in result.stderr
+        assert "Secret" not in result.output
+
+
+@pytest.mark.parametrize(
+    "extra", ["tags: [!!binary aGVsbG8=]", "tags: !!set {a: null}", "title2: !!binary aGVsbG8="]
+)
+def test_binary_and_set_values_fail_validation(library, qa, extra):
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", extra=extra)})
+    result, data = qa.json("validate", "--format", "json")
+    assert result.exit_code == 1, result.output
+    messages = [f["message"] for f in data["findings"] if f["severity"] == "error"]
+    assert any("!!binary" in m or "!!set" in m for m in messages), messages
+
+
+def test_exported_pages_load_nothing_from_elsewhere(lib, qa, tmp_path):
+    _bundle(qa, tmp_path / "b", "-f", "html")
+    page = (tmp_path / "b" / "data" / "html" / "oncology" / "a.html").read_text()
+    policy = page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    assert "default-src 'none'" in policy
+    assert "http" not in policy and "img-src" not in policy
