@@ -139,7 +139,7 @@ def check_front_matter(meta: dict[str, Any]) -> list[SchemaIssue]:
     return issues
 
 
-_FOREIGN = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
+_FOREIGN: dict[type, str] = {bytes: "binary data (!!binary)", set: "a set (!!set)"}
 
 
 def _foreign_values(value: Any, parts: tuple[str | int, ...]) -> Iterator[SchemaIssue]:
