@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import answer_text, build_tree, git, git_init, run_qa
+from helpers import QA, answer_text, build_tree, git, git_init, run_qa
 
 from qa_tool import scaffold
 from qa_tool.answerfile import inline_value
@@ -323,8 +323,38 @@ def test_prompts_ask_for_question_and_topic(library, qa):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"id": "can-i-fly", "path": "answers/oncology/can-i-fly.md"}
     assert "Question" in result.stderr and "Topic" in result.stderr
-    assert "Please select one of the available options" in result.stderr
+    assert "unknown topic 'astrology'; known topics: Cardiology" in result.stderr
     assert read(library, "answers/oncology/can-i-fly.md").meta["topic"] == "Oncology"
+
+
+def test_topic_prompt_takes_folder_names_and_a_clashing_id_is_asked_again(library, qa):
+    first = qa("new", "Can I fly?", "--topic", "oncology")
+    assert first.exit_code == 0, first.output
+    result = qa(
+        "new", "--interactive", "-f", "json", input="Can I fly?\nwomens-health\n\ncan-i-fly-2\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "id": "can-i-fly-2",
+        "path": "answers/womens-health/can-i-fly-2.md",
+    }
+    assert "id 'can-i-fly' is already used by answers/oncology/can-i-fly.md" in result.stderr
+    assert "Id" in result.stderr
+
+
+def test_ctrl_c_at_a_prompt_ends_the_line(library, monkeypatch):
+    from rich.prompt import Prompt
+
+    from qa_tool.cli import new_cmd
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Prompt, "ask", interrupted)
+    monkeypatch.setattr(new_cmd, "stdin_is_terminal", lambda: True)
+    result = QA(library)("new")
+    assert result.exit_code == 130
+    assert result.stderr.startswith("\n")  # the prompt's line ended before qa stops
 
 
 def test_prompt_only_for_what_is_missing(library, qa):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -15,8 +17,9 @@ from qa_tool.cli.common import (
     load,
     plain,
     print_json,
+    shown,
 )
-from qa_tool.errors import UsageError
+from qa_tool.errors import AnswerExists, UsageError
 from qa_tool.model import Confidence, NewStatus, ReportFormat
 
 if TYPE_CHECKING:
@@ -128,8 +131,20 @@ def new(
                         "(without --no-input) to be asked"
                     )
                 question, topic = _ask(config, question, topic)
-            request = scaffold.NewAnswer(question, topic, answer_id, level, author, status.value)
-            planned = [scaffold.plan_answer(config, request, scaffold.taken_ids(config))]
+                asked = True
+            else:
+                asked = False
+            while True:
+                request = scaffold.NewAnswer(
+                    question, topic, answer_id, level, author, status.value
+                )
+                try:
+                    planned = [scaffold.plan_answer(config, request, scaffold.taken_ids(config))]
+                    break
+                except AnswerExists as exc:
+                    if not asked:
+                        raise
+                    answer_id = _ask_id(exc)  # a clash found after the prompts: ask again
         if git_add:
             scaffold.check_git_work_tree(config)
         scaffold.write_answers(planned)
@@ -154,25 +169,58 @@ def _read_input(from_file: str) -> bytes:
 
 
 def _ask(config: Config, question: str | None, topic: str | None) -> tuple[str, str]:
-    """Rich prompts on stderr, so stdout keeps only the result."""
+    """Rich prompts on stderr, so stdout keeps only the result.
+
+    The topic is taken as ``--topic`` takes it (a name or a folder, any case); an unknown
+    one is said, with the known ones, and asked again.
+    """
     from rich.prompt import Prompt
 
     from qa_tool.cli.common import stderr
 
     console = stderr()
-    try:
+    names = ", ".join(t.name for t in config.topics)
+    with _prompting(console, "the question and topic were"):
         while not question or not question.strip():
             question = Prompt.ask("[bold]Question[/]", console=console)
-        if topic is None:
-            topic = Prompt.ask(
-                "[bold]Topic[/]",
-                console=console,
-                choices=[t.name for t in config.topics],
-                case_sensitive=False,
-            )
-    except EOFError:
-        raise UsageError("input ended before the question and topic were given") from None
+        while topic is None:
+            answer = Prompt.ask(f"[bold]Topic[/] [dim]({shown(names)})[/]", console=console)
+            try:
+                topic = config.topic_named(answer).name
+            except UsageError as exc:
+                console.print(f"[red]{shown(str(exc))}[/]", soft_wrap=True)
     return question, topic
+
+
+def _ask_id(clash: AnswerExists) -> str:
+    """Another id, after the one made from the question (or given) turned out to be taken."""
+    from rich.prompt import Prompt
+
+    from qa_tool.cli.common import stderr
+
+    console = stderr()
+    console.print(f"[yellow]{shown(str(clash))}[/]", soft_wrap=True)
+    with _prompting(console, "a free id was"):
+        while True:
+            answer = Prompt.ask(
+                "[bold]Id[/] [dim](lowercase words joined by '-')[/]", console=console
+            )
+            if answer.strip():
+                return answer.strip()
+
+
+@contextlib.contextmanager
+def _prompting(console: Any, what: str) -> Iterator[None]:
+    """End of input is a usage error; Ctrl-C ends the prompt's line before qa stops, so the
+    shell's prompt starts on a line of its own."""
+    try:
+        yield
+    except EOFError:
+        raise UsageError(f"input ended before {what} given") from None
+    except KeyboardInterrupt:
+        console.file.write("\n")
+        console.file.flush()
+        raise
 
 
 def _render(planned: list[PlannedAnswer], fmt: ReportFormat, *, batch: bool, quiet: bool) -> None:
