@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qa_tool.errors import OutputExists, RefusedTarget, UsageError
-from qa_tool.fsutil import current_umask, fsync_dir, real_path
+from qa_tool.fsutil import current_umask, fsync_dir, real_path, remove_stale_temporaries
 
 BUNDLE_FORMAT = 1
 PAYLOAD_DIR = "data"
@@ -410,6 +410,7 @@ def write_bundle(
     protected = tuple(protected)
     check_target(out, force, protected)
     out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out.parent, out.name)
     staging_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     archive_tmp: Path | None = None
     try:

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     folder = path.parent
     if path.is_symlink():
         raise OSError(errno.ELOOP, "is a symbolic link; not replaced", str(path))
+    remove_stale_temporaries(folder, path.name)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:
@@ -97,6 +99,45 @@ def write_new_small(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
+
+
+STALE_TEMPORARY_SECONDS = 3600
+"""A temporary of qa's older than this was left by a process killed outright (SIGKILL,
+power loss): no write of one file or bundle takes an hour."""
+
+
+_CLEANED: set[Path] = set()
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.(tmp|old)")  # tempfile's names for qa's prefixes
+
+
+def remove_stale_temporaries(
+    folder: Path, name: str, older_than: float = STALE_TEMPORARY_SECONDS
+) -> None:
+    """Remove ``.*.tmp`` and ``.*.old`` entries (qa's temporaries) that a killed run left in
+    ``folder``, where ``name`` is about to be written; fresh ones may be another
+    process's, and are kept.
+
+    Readers never see them: scans skip hidden entries.
+    """
+    import shutil
+    import time
+
+    if folder in _CLEANED:  # one look per folder and process: a batch stays linear
+        return
+    _CLEANED.add(folder)
+    limit = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not _TEMPORARY.match(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if st.st_mtime >= limit:
+                    continue
+                if stat.S_ISDIR(st.st_mode):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
 
 
 def current_umask() -> int:

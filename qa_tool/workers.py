@@ -20,6 +20,7 @@ is large (the library's id table); only the chunks and the results travel.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -75,6 +76,38 @@ def _fork_context() -> Any:
         return None
 
 
+def die_with_parent(parent: int) -> None:
+    """In a worker process: be killed when the qa process that started it dies.
+
+    On Linux the kernel does it (``prctl(PR_SET_PDEATHSIG, SIGKILL)``), so even a
+    SIGKILL of qa leaves no worker running; elsewhere a daemon thread notices
+    that the parent is gone and exits.
+    """
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's cleanup handler
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+    if not sys.platform.startswith("linux"):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
 def map_chunks(
     func: Callable[[Any, Sequence[Item]], Sequence[Result]],
     items: Sequence[Item],
@@ -103,7 +136,12 @@ def map_chunks(
     done = 0
     global _SHARED
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             _SHARED = shared
             try:
                 # Forked workers all start on the first submit, so they have

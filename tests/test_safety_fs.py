@@ -484,3 +484,94 @@ def test_exported_pages_load_nothing_from_elsewhere(lib, qa, tmp_path):
     policy = page.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
     assert "default-src 'none'" in policy
     assert "http" not in policy and "img-src" not in policy
+
+
+def test_sigterm_midway_leaves_no_temporaries(library, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    build_tree(library, {f"{ONC}/a{n}.md": answer_text(f"a{n}") for n in range(600)})
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "qa_tool",
+            "export",
+            "--root",
+            str(library),
+            "-f",
+            "html",
+            "-f",
+            "md",
+            "--out",
+            str(out_dir / "b.tar.gz"),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") for p in out_dir.iterdir()):
+        assert proc.poll() is None and time.monotonic() < deadline, "export ended too soon"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_killed_runs_stale_temporaries_are_removed_by_the_next_write(lib, qa, tmp_path):
+    import time
+
+    old = time.time() - 7200
+    stale = [lib / ONC / ".a.md.abcd1234.tmp", tmp_path / ".b.tar.gz.x1y2z3w4.tmp"]
+    fresh = lib / ONC / ".b.md.zzzz9999.tmp"
+    mine = lib / ONC / ".notes.tmp"  # not one of qa's names
+    for path in [*stale, fresh, mine]:
+        path.write_text("x")
+    for path in [*stale, mine]:
+        os.utime(path, (old, old))
+    assert qa("review", "a", "--by", "Ann Lee").exit_code == 0
+    _bundle(qa, tmp_path / "b.tar.gz")
+    assert not any(p.exists() for p in stale)
+    assert fresh.exists() and mine.exists()
+    result, data = qa.json("validate", "--format", "json")
+    assert all(".tmp" not in f["path"] for f in data["findings"])
+
+
+def test_workers_die_with_their_parent(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from qa_tool.workers import die_with_parent\n"
+        "parent = os.getpid()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    die_with_parent(parent)\n"
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    time.sleep(0.5)
+    proc.kill()  # SIGKILL: no handler of the parent runs
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(child, 9)
+    pytest.fail("the worker outlived its parent")

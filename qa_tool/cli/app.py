@@ -13,6 +13,7 @@ what the modules register.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -148,10 +149,28 @@ def _root(
     """Editorial toolkit for a library of patient-facing medical answers."""
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: raised where qa is, so every ``finally`` and cleanup of a
+    temporary file or folder runs (as for Ctrl-C), then qa exits 143."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def run() -> None:
     """Run the app; an unexpected exception becomes one line on stderr, not a traceback."""
+    import signal
+
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, _terminated)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, _terminated)
     try:
         app()
+    except Terminated:
+        sys.stderr.write("qa: terminated; what was being written is removed\n")
+        sys.exit(143)
     except KeyboardInterrupt:
         sys.stderr.write("qa: interrupted\n")
         sys.exit(130)

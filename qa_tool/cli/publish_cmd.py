@@ -13,6 +13,7 @@ from qa_tool.cli.common import (
     fail,
     load,
     print_json,
+    shown,
     stdout,
 )
 from qa_tool.errors import EXIT_FINDINGS, EXIT_OK, UsageError
@@ -128,8 +129,6 @@ def _render(outcome: Outcome, fmt: ReportFormat) -> None:
 
 def render_text(outcome: Outcome) -> None:
     """One line per answer (each reason of a refusal below it), then the counts."""
-    from rich.markup import escape
-
     from qa_tool.publish import PUBLISHED, REFUSED, RETIRED
 
     verbs = _verbs()
@@ -137,16 +136,16 @@ def render_text(outcome: Outcome) -> None:
     for r in outcome.results:
         was = f" (was {r.status})" if r.status and r.result in (PUBLISHED, RETIRED) else ""
         if r.message:
-            console.print(f"[bold red]failed:[/] {escape(r.message)}")
+            console.print(f"[bold red]failed:[/] {shown(r.message)}")
             continue
         if r.result == REFUSED:
             count = f"{len(r.reasons)} reason{'s' if len(r.reasons) != 1 else ''}"
-            console.print(f"[bold red]not published:[/] {escape(r.path)}: {count}")
+            console.print(f"[bold red]not published:[/] {shown(r.path)}: {count}")
             for reason in r.reasons:
                 where = f"line {reason.line}" if reason.line else "file"
-                console.print(f"  {where}: \\[{reason.check}] {escape(reason.message)}")
+                console.print(f"  {where}: \\[{reason.check}] {shown(reason.message)}")
         else:
-            console.print(f"{verbs[r.result]}: {escape(r.path)}{was}")
+            console.print(f"{verbs[r.result]}: {shown(r.path)}{was}")
     counts: dict[str, int] = {}
     for r in outcome.results:
         counts[r.result] = counts.get(r.result, 0) + 1
