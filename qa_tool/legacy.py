@@ -156,6 +156,8 @@ _RELATED_HEADINGS = frozenset(
 )
 _ANY_EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 _CHROME_ANSWERS = frozenset(("yes", "no", "ok"))
+_CHROME_BUTTONS = frozenset(("a", "a-", "a+", "aa", "aaa", "+", "-", "–"))
+"""Size buttons and toggles: chrome only after a chrome phrase ("Text size A A A")."""
 """Chrome only beside other chrome ("Yes | No" under "Was this page helpful?")."""
 _CHROME_ICONS_RE = re.compile(r"[↑↓←→▲▼△▽⬆⬇✕✖×☰⋮…]+")
 _BREADCRUMB_SPLIT_RE = re.compile(r"\s+(?:>|/|\\|::|\|)\s+|\s*[›»→]\s*|\s*>\s*(?=[a-z])")
@@ -717,8 +719,38 @@ def _is_chrome(line: str) -> bool:
         if piece.strip(" :!?.")
     ]
     if len(pieces) > 1:
-        return all(piece in _CHROME_PHRASES or piece in _CHROME_ANSWERS for piece in pieces)
-    return bool(pieces) and pieces[0] in _CHROME_PHRASES
+        return all(_chrome_words(piece, _CHROME_ANSWERS) for piece in pieces)
+    return bool(pieces) and _chrome_words(pieces[0])
+
+
+_MAX_CHROME_PHRASE_WORDS = max(len(phrase.split()) for phrase in _CHROME_PHRASES)
+
+
+def _chrome_words(piece: str, also: frozenset[str] = frozenset()) -> bool:
+    """Whether ``piece`` is chrome phrases written one after another without separators.
+
+    "text size a a a" (a label and its size buttons) and "share print back to top" are
+    chrome; a single phrase ("cookie settings") is too. Checked by splitting the words
+    into known phrases (short lines only, so the search stays small).
+    """
+    if piece in _CHROME_PHRASES or piece in also:
+        return True
+    words = piece.split()
+    if len(words) < 2:
+        return False
+    # reached[i]: words[:i] split into phrases: 0 no, 1 only buttons, 2 with a phrase.
+    reached = [1] + [0] * len(words)
+    for end in range(1, len(words) + 1):
+        for size in range(1, min(_MAX_CHROME_PHRASE_WORDS, end) + 1):
+            start = reached[end - size]
+            if not start:
+                continue
+            phrase = " ".join(words[end - size : end])
+            if phrase in _CHROME_PHRASES or phrase in also:
+                reached[end] = 2
+            elif phrase in _CHROME_BUTTONS:
+                reached[end] = max(reached[end], start)
+    return reached[-1] == 2
 
 
 def _is_breadcrumb(comparable: str) -> bool:
@@ -1028,7 +1060,7 @@ def _take_question(
         first = _plain_heading(line)
         words = first.split()
         marked = first != line
-        asks = bool(words) and (marked or words[0].lower().strip("\"'“‘") in _QUESTION_WORDS)
+        asks = bool(words) and (marked or _starts_like_question(first))
         if asks and len(first) <= _MAX_QUESTION_LENGTH and not first.endswith((".", "!")):
             doubts.append(
                 Doubt(QUESTION, number, first, "taken as the question although it has no '?'")
@@ -1057,6 +1089,8 @@ def _join_question(first: str, preamble: list[_Line], index: int) -> tuple[set[i
         following = _plain_heading(preamble[position][1])
         if not following or _heading_kind(following) is not None:
             break
+        if _is_own_question(following) and not _starts_like_question(parts[0]):
+            break  # "Text size" or a site name, then the question on a line of its own
         if sum(len(part) + 1 for part in parts) + len(following) > _MAX_QUESTION_LENGTH:
             break
         parts.append(following)
@@ -1066,6 +1100,16 @@ def _join_question(first: str, preamble: list[_Line], index: int) -> tuple[set[i
     if not question.endswith("?"):
         return {index}, first
     return used, question
+
+
+def _starts_like_question(line: str) -> bool:
+    words = line.split()
+    return bool(words) and words[0].lower().strip("\"'“‘¿") in _QUESTION_WORDS
+
+
+def _is_own_question(line: str) -> bool:
+    """ "Does acupuncture help?": a line that asks a whole question by itself."""
+    return line.endswith("?") and line[:1].isupper() and _starts_like_question(line)
 
 
 def _without(preamble: list[_Line], used: set[int]) -> list[_Line]:

@@ -236,6 +236,10 @@ CHROME_LINES = [
     "We use cookies to improve your experience on this site. Accept",
     "This website uses cookies. Accept all",
     "  TEXT\u00a0SIZE  ",
+    "Text Size  A  A  A",
+    "Text size A- A A+",
+    "Share Print Back to top",
+    "Dark mode Log in Sign up",
 ]
 
 
@@ -254,6 +258,38 @@ def test_page_chrome_is_removed_wherever_it_stands(chrome: str, position: str) -
     assert [(doubt.kind, doubt.number) for doubt in answer.doubts] == [
         (doubt.kind, doubt.number) for doubt in expected.doubts
     ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["Text Size  A  A  A", "Font size A A A", "Share Print", "Health Library", "Patient answers"],
+)
+@pytest.mark.parametrize("marked", [False, True])
+def test_a_line_before_the_question_is_never_joined_into_it(first: str, marked: bool) -> None:
+    question = "Does acupuncture help with migraine?"
+    shown = f"**{question}**" if marked else question
+
+    answer = parse_legacy(legacy_text(question=f"{first}\n{shown}"))
+
+    assert answer.question == question
+    assert not [doubt for doubt in answer.doubts if doubt.kind == "question"]
+
+
+def test_a_wrapped_question_is_still_joined() -> None:
+    answer = parse_legacy(
+        legacy_text(
+            question="What should I know about the vaccine if I am over 50 and\nhave had it?"
+        )
+    )
+
+    assert (
+        answer.question == "What should I know about the vaccine if I am over 50 and have had it?"
+    )
+
+
+def test_chrome_buttons_alone_or_inside_text_are_not_chrome() -> None:
+    for line in ("A A", "Print a leaflet", "Contact us about your care"):
+        assert not legacy._is_chrome(line)
 
 
 def test_chrome_words_inside_sentences_are_kept() -> None:
