@@ -76,3 +76,17 @@ def test_text_and_csv(due, qa):
 def test_unknown_grouping_is_a_usage_error(due, qa):
     result = qa("stale", "--group-by", "colour")
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("width", ["50", "80", "100"])
+def test_stale_table_never_cuts_a_path_and_has_no_trailing_spaces(due, qa, width):
+    result = qa("stale", "--as-of", "2026-11-22", "--no-git", env={"COLUMNS": width})
+    lines = result.stdout.split("\n")
+    assert all(line == line.rstrip() for line in lines)
+    # Each path is whole on a line, or broken only right after a '/'.
+    for name in ("jane-only.md", "two-reviewers.md", "nobody.md"):
+        assert any(line.strip().endswith(name) for line in lines), name
+    for line in lines:
+        part = line.strip().split("  ")[-1]
+        if part.startswith("answers") and not part.endswith(".md"):
+            assert part.endswith("/"), part

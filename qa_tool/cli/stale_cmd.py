@@ -179,36 +179,35 @@ def bar(count: int, largest: int, width: int = BAR_WIDTH) -> str:
 
 def render_text(report: StaleReport) -> None:
     """The answers due as a table, with the reasons and a forecast by month."""
-    from rich import box
-    from rich.table import Table
+    from qa_tool.cli.table import Column, render
 
     console = stdout()
     if report.items:
         # The short columns come first and never wrap; the answer (title, then topic,
         # status and reviewers, then the path, which holds the id) takes the rest of
-        # the width and wraps at words, so the table reads well even at 80 columns.
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-        table.add_column("Days\noverdue", justify="right", no_wrap=True)
-        table.add_column("Due", no_wrap=True)
-        table.add_column("Last\nreviewed", no_wrap=True)
-        table.add_column("Reasons", no_wrap=True)
-        table.add_column("Answer", ratio=1, min_width=20, overflow="fold")
-        for n, item in enumerate(report.items):
+        # the width, its text wrapped between words and its path only after a '/'.
+        columns = [
+            Column("Days\noverdue", align="right"),
+            Column("Due"),
+            Column("Last\nreviewed"),
+            Column("Reasons"),
+            Column("Answer", "words"),
+        ]
+        rows = []
+        for item in report.items:
             about = " · ".join(x for x in (item.topic, item.status) if x)
             if item.reviewers:
                 about += f" · reviewed by {', '.join(item.reviewers)}"
-            cell = f"[bold]{shown(item.title or item.id)}[/]\n{shown(about)}"
-            cell += f"\n[dim]{shown(item.path)}[/]"
-            table.add_row(
-                "-" if item.days_overdue is None else str(item.days_overdue),
-                _iso(item.due_date) or "-",
-                _iso(item.last_reviewed) or "never",
-                "\n".join(item.reasons),
-                cell,
-                end_section=n < len(report.items) - 1,
+            rows.append(
+                [
+                    "-" if item.days_overdue is None else str(item.days_overdue),
+                    _iso(item.due_date) or "-",
+                    _iso(item.last_reviewed) or "never",
+                    "\n".join(item.reasons),
+                    f"{item.title or item.id}\n{about}\n{item.path}",
+                ]
             )
-        console.print(table)
-        console.print()
+        sys.stdout.write(render(columns, rows, terminal_width(), gap_rows=True) + "\n")
     due = len(report.due)
     soon = len(report.items) - due
     headline = (

@@ -3,7 +3,8 @@
 Rich's tables fold a long path anywhere (``answers/oncol`` / ``ogy/x.md``) and pad
 every line to the full width. Here a column is one of three kinds: ``fixed`` (never
 wrapped: dates, counts, statuses), ``words`` (wrapped between words) or ``path``
-(wrapped only after a ``/``). The flexible columns share what the fixed ones leave;
+(wrapped only after a ``/``; in a ``words`` column, a line that is one path is
+wrapped as a path). The flexible columns share what the fixed ones leave;
 a word or path part longer than its column makes the line longer instead of being
 cut, and no line ends in spaces. Example::
 
@@ -40,9 +41,13 @@ def printable(text: str) -> str:
     return plain(text, keep="\n")
 
 
+def _is_path(line: str) -> bool:
+    return "/" in line and not any(c.isspace() for c in line)
+
+
 def _pieces(text: str, kind: str) -> list[str]:
     """The unbreakable parts of a cell, each with the separator that follows it."""
-    if kind == "path":
+    if kind == "path" or (kind == "words" and _is_path(text)):
         return _PATH_PARTS.findall(text) or [""]
     return text.split() or [""]
 
@@ -57,7 +62,7 @@ def wrap(text: str, width: int, kind: str) -> list[str]:
     for line in text.split("\n"):
         if kind == "fixed" or len(line) <= width:
             lines.append(line.rstrip())
-        elif kind == "words":
+        elif kind == "words" and not _is_path(line):
             lines.extend(
                 textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""]
             )
