@@ -142,7 +142,7 @@ class FileResult:
     doubts: list[dict[str, Any]] = field(default_factory=list)
     """The conversion's doubts (``legacy.doubts`` of the answer), each a map."""
     kept: list[str] = field(default_factory=list)
-    """Review fields that ``--force`` kept from the answer it replaced."""
+    """Review fields, then ``reference ID``s, that ``--force`` kept from the answer it replaced."""
 
     def to_dict(self, dry_run: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -599,8 +599,13 @@ class _Change:
             raise WriteFailed(f"cannot write {rel}: {error.strerror or error}") from None
 
     def _keep_review(self, meta: dict[str, Any]) -> None:
-        """Carry the review history of the answer being replaced into the new text."""
+        """Carry the review history, and references added since, into the new text."""
         kept = review_history(meta, self.answer)
+        names = list(kept)
+        merged = kept_references(meta.get("references"), self.answer.references)
+        if merged.kept:
+            kept["references"] = merged.references
+            names += merged.kept
         if not kept:
             return
         try:
@@ -610,10 +615,13 @@ class _Change:
                 f"{self.rel}: cannot carry its review fields over ({error}); fix them or "
                 "move the file away"
             ) from None
-        self.result.kept = list(kept)
-        self.result.warnings.append(
-            f"kept from the existing answer: {', '.join(kept)} (its review history)"
-        )
+        self.result.kept = names
+        history = [name for name in kept if name != "references"]
+        if history:
+            self.result.warnings.append(
+                f"kept from the existing answer: {', '.join(history)} (its review history)"
+            )
+        self.result.warnings.extend(merged.notes)
 
 
 REVIEW_FIELDS = ("reviewed_by", "review_fingerprint", "review_log", "review_due")
@@ -635,6 +643,90 @@ def review_history(meta: dict[str, Any], answer: LegacyAnswer) -> dict[str, Any]
         if meta.get(name) not in (None, [], ""):
             kept[name] = meta[name]
     return kept
+
+
+@dataclass
+class KeptReferences:
+    """The references a re-conversion writes, and what it kept of the replaced answer's."""
+
+    references: list[dict]
+    kept: list[str] = field(default_factory=list)
+    """``reference ID`` for each reference that keeps something added after conversion."""
+    notes: list[str] = field(default_factory=list)
+    """One line per kept reference (what was kept) and per conflict with the legacy text."""
+
+
+def kept_references(existing: Any, converted: list[dict]) -> KeptReferences:
+    """Merge the replaced answer's references into the ones the legacy text gives.
+
+    A person may have filled a stub or added a reference since the conversion (by hand
+    or with ``qa refs import``); that is never lost. For a reference of the same id,
+    the legacy text's fields are the base and each field the existing one has and the
+    text does not is kept; where both have a field and the values differ, the existing
+    (a person's) value is kept and the conflict is noted. An existing reference with
+    details whose id the text does not give is kept after the converted ones; a bare
+    stub the text no longer cites is not (the conversion made it).
+
+    >>> merged = kept_references(
+    ...     [{"id": "1", "DOI": "10.1/x"}, {"id": "t1", "title": "Added"}, {"id": "9"}],
+    ...     [{"id": "1"}, {"id": "2", "title": "Two"}],
+    ... )
+    >>> merged.references
+    [{'id': '1', 'DOI': '10.1/x'}, {'id': '2', 'title': 'Two'}, {'id': 't1', 'title': 'Added'}]
+    >>> merged.kept
+    ['reference 1', 'reference t1']
+    """
+    from qa_tool.references import is_stub
+
+    previous = {
+        str(ref.get("id")): ref
+        for ref in (existing if isinstance(existing, list) else [])
+        if isinstance(ref, dict) and ref.get("id") not in (None, "")
+    }
+    result = KeptReferences(references=[])
+    for ref in converted:
+        ref_id = str(ref.get("id"))
+        old = previous.pop(ref_id, None)
+        if old is None:
+            result.references.append(ref)
+            continue
+        merged = dict(ref)
+        added: list[str] = []
+        for key, value in old.items():
+            if key == "id" or value in (None, "", [], {}):
+                continue
+            if key not in ref or ref[key] in (None, "", [], {}):
+                merged[key] = value
+                added.append(key)
+            elif ref[key] != value:
+                merged[key] = value
+                result.notes.append(
+                    f"reference {ref_id}: kept its {key} {_shown(value)}; the legacy text "
+                    f"now gives {_shown(ref[key])} (check which is right)"
+                )
+                added.append(key)
+        result.references.append(merged)
+        if added:
+            result.kept.append(f"reference {ref_id}")
+            result.notes.append(
+                f"kept from the existing answer: reference {ref_id}'s {', '.join(added)} "
+                "(added after conversion)"
+            )
+    for ref_id, old in previous.items():
+        if is_stub(old):
+            continue
+        result.references.append(old)
+        result.kept.append(f"reference {ref_id}")
+        result.notes.append(
+            f"kept from the existing answer: reference {ref_id} (not in the legacy text)"
+        )
+    return result
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A field's value in a note: quoted, cut to ``limit`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text if len(text) <= limit else text[: limit - 1] + "\u2026")
 
 
 def _diff(target: Path, rel: str, text: str) -> str:
@@ -684,7 +776,7 @@ def answer_file_text(
     for name in ("review_due", "reviewed_by", "review_fingerprint", "review_log"):
         if name in kept:
             meta[name] = kept[name]
-    meta["references"] = answer.references
+    meta["references"] = kept.get("references", answer.references)
     meta["legacy"] = {
         "source": source,
         "sha256": sha256,
