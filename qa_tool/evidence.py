@@ -136,6 +136,9 @@ _ITEM_RE = re.compile(r"([0-9]+)(?:\s*[-–⁻]\s*([0-9]+))?")
 _THOUSANDS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _WORD_BEFORE_RE = re.compile(r"(\S+)\s*$")
 _CLAUSE_END = ".,;:!?)]"
+_UNCITED = " and nothing else cites it"
+_COUNT_JOINS = ("and", "or", "to", "of", "in")
+"""Between two numbers these make a range or a count: "6 to 12.", "2 of 3.", "1 in 5."."""
 _STOPS = ".!?;:,"
 _ENUMERATOR_BEFORE = ("", ":", ";", ",", "and", "or", "(")
 _QUANTITY_TOKEN_RE = re.compile(r"^[-+±~≈<>≤≥]?[0-9][0-9.,/:]*%?$|^%$")
@@ -184,7 +187,10 @@ class _Candidate:
     prose: str | None = None
     """Why the grammar says prose ("after 'over'"): not a citation."""
     firm: bool = False
-    """The prose reading is a plain quantity ("over 65", "12 000"): never doubted."""
+    """The prose reading is a plain quantity ("over 65", "2 of 3"): doubted only when the
+    References list has the number."""
+    after_number: bool = False
+    """Right after another number ("week 6 2."): a listed number nothing else cites cites."""
     weak_prose: str | None = None
     """Why the grammar leans to prose, though a References number there is a doubt."""
     clause_final: bool = True
@@ -267,14 +273,16 @@ def decide_citations(
             _decide(candidate, evidence)
             if candidate.doubt is not None:
                 paragraph = candidate.paragraph
-                doubts.append(
+                # One doubt per number, so that each can be found and resolved on its own.
+                doubts.extend(
                     Doubt(
                         CITATION,
                         paragraph.line_at(candidate.start),
                         snippet(paragraph.text, candidate.start, candidate.end),
                         f"{candidate.decision}: {candidate.doubt}",
-                        candidate.numbers[0],
+                        number,
                     )
+                    for number in dict.fromkeys(candidate.numbers)
                 )
     by_paragraph: dict[int, list[_Candidate]] = {}
     for candidate in candidates:
@@ -467,6 +475,7 @@ def _bare(paragraph: Paragraph, match: re.Match[str]) -> _Candidate | None:
     if _QUANTITY_TOKEN_RE.match(previous):
         candidate.prose = f"after the number {previous!r}"
         candidate.firm = True
+        candidate.after_number = True
     elif previous.endswith(tuple(_CLAUSE_END)) or previous.endswith(("'", "’", '"', "”")):
         pass  # "(see above) 2." / "'Stop' 2.": the word before closed a phrase
     elif word in _STRONG_PROSE_WORDS:
@@ -476,7 +485,7 @@ def _bare(paragraph: Paragraph, match: re.Match[str]) -> _Candidate | None:
         candidate.prose = f"after {previous!r}"
     elif word in _JOINING_WORDS:
         number_before = _QUANTITY_TOKEN_RE.match(_previous_word(before[: -len(previous)]))
-        if word in ("and", "or", "to") and number_before:
+        if word in _COUNT_JOINS and number_before:
             candidate.prose = f"after '{_previous_word(before[: -len(previous)])} {previous}'"
             candidate.firm = True
         else:
@@ -524,7 +533,12 @@ def _decide(candidate: _Candidate, evidence: _Evidence) -> None:
 
     if candidate.prose:
         # The grammar says prose; a number that the list or the style backs is doubted.
-        if candidate.firm:
+        uncited = not evidence.confident.intersection(numbers)
+        if candidate.firm and in_list and candidate.after_number and uncited:
+            cite(f"{candidate.prose}, but the References list has {shown}{_UNCITED}")
+        elif candidate.firm and in_list and style == BARE:
+            prose(f"{candidate.prose}, although the References list has {shown}")
+        elif candidate.firm:
             prose()
         elif in_list and (uses_style or style != BARE):
             prose(f"{candidate.prose}, although the References list has {shown}")
@@ -592,6 +606,8 @@ def _decide_bare(candidate, evidence, in_list, uses_style, shown, cite, prose) -
         if candidate.weak_prose:
             if uses_style and evidence.fits_sequence(numbers):
                 cite(f"{candidate.weak_prose}, but the References list has {shown}")
+            elif not evidence.confident.intersection(numbers):
+                cite(f"{candidate.weak_prose}, but the References list has {shown}{_UNCITED}")
             else:
                 prose(f"{candidate.weak_prose}, although the References list has {shown}")
             return

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 
 from qa_tool import evidence
 from qa_tool.dates import MONTH_NUMBERS
-from qa_tool.doubts import CONFIDENCE, QUESTION, REVIEW_DATE, TOPIC, Doubt
+from qa_tool.doubts import CONFIDENCE, QUESTION, REFERENCE, REVIEW_DATE, TOPIC, Doubt, snippet
 from qa_tool.errors import LegacyFormatError
 from qa_tool.evidence import NUMBER_TAKING_WORDS, Paragraph
 from qa_tool.model import Confidence, SectionTitle
@@ -583,7 +583,8 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     question, summary_lines = _take_question(preamble, source, warnings, doubts)
     topic = _topic(footer_topics, facts.topics, warnings, doubts)
 
-    listed = _parse_reference_list(sections.get(_REFERENCES), warnings)
+    entry_lines: dict[int, int] = {}
+    listed = _parse_reference_list(sections.get(_REFERENCES), warnings, entry_lines)
     summary_paragraphs, research = evidence.decide_citations(
         [_paragraphs(summary_lines), _paragraphs(sections.get(_RESEARCH, []))],
         frozenset(listed) if listed else None,
@@ -599,6 +600,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
 
     citations = evidence.cited_in_order([*summary_paragraphs, *research])
     references = _references(citations, listed, warnings)
+    _uncited_doubts(citations, listed, entry_lines, doubts)
     doubts.sort(key=lambda doubt: doubt.line)
     return LegacyAnswer(
         question=question,
@@ -1204,17 +1206,20 @@ def _doctor_questions(lines: list[_Line], warnings: list[str]) -> list[str]:
 # --- references -----------------------------------------------------------------------
 
 
-def _parse_reference_list(lines: list[_Line] | None, warnings: list[str]) -> dict[int, dict] | None:
+def _parse_reference_list(
+    lines: list[_Line] | None, warnings: list[str], entry_lines: dict[int, int]
+) -> dict[int, dict] | None:
     """Read a numbered References list into CSL items keyed by number.
 
     Returns None when there is no usable list (no heading, or no numbered entries), so
-    that the citation rule falls back to its no-list form.
+    that the citation rule falls back to its no-list form. ``entry_lines`` gets the
+    legacy line each numbered entry starts on.
     """
     if lines is None:
         return None
     entries: dict[int, str] = {}
     current: int | None = None
-    for _number, line in lines:
+    for line_number, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
@@ -1226,6 +1231,7 @@ def _parse_reference_list(lines: list[_Line] | None, warnings: list[str]) -> dic
                 current = None
                 continue
             entries[number] = entry["text"].strip()
+            entry_lines[number] = line_number
             current = number
         elif _BULLET_RE.match(stripped) or current is None:
             warnings.append(f"a References entry has no number and was not used: {stripped!r}")
@@ -1371,6 +1377,28 @@ def _apa_fields(text: str) -> dict:
                 if source[key]:
                     fields[key] = source[key].strip()
     return fields
+
+
+def _uncited_doubts(
+    citations: list[int],
+    listed: dict[int, dict] | None,
+    entry_lines: dict[int, int],
+    doubts: list[Doubt],
+) -> None:
+    """A listed reference that nothing cites: kept, and a doubt, as validate rejects it."""
+    cited = set(citations)
+    for number, item in (listed or {}).items():
+        if number not in cited:
+            doubts.append(
+                Doubt(
+                    REFERENCE,
+                    entry_lines.get(number, 0),
+                    snippet(str(item.get("title") or item.get("note") or ""), 0, 0),
+                    "kept in the references, but the text cites it nowhere: qa validate "
+                    "reports it (reference-uncited, an error) until it is cited or removed",
+                    number,
+                )
+            )
 
 
 def _references(

@@ -821,8 +821,81 @@ def test_reference_list_decides_which_sentence_final_numbers_are_citations() -> 
             "number": 12,
             "text": "Vaccines work 1. The trial enrolled 12. It is given in stages 3 and 4.",
             "decision": "kept as prose: the References list has no 12",
-        }
+        },
+        {
+            "kind": "citation",
+            "line": 4,
+            "number": 4,
+            "text": "Vaccines work 1. The trial enrolled 12. It is given in stages 3 and 4.",
+            "decision": "kept as prose: after '3 and', although the References list has 4",
+        },
+        {
+            "kind": "reference",
+            "line": 9,
+            "number": 4,
+            "text": "Walking",
+            "decision": "kept in the references, but the text cites it nowhere: qa validate "
+            "reports it (reference-uncited, an error) until it is cited or removed",
+        },
     ]
+
+
+def test_a_number_right_after_a_number_cites_a_listed_reference_nothing_else_cites() -> None:
+    references = (VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1.")
+
+    answer = research_of(
+        "Rest helps 1. Patients walked on day 2. Pain eased by week 6 2. Most were well.",
+        references=references,
+    )
+
+    assert answer.research == [
+        "Rest helps [@1]. Patients walked on day 2. Pain eased by week 6 [@2]. Most were well."
+    ]
+    assert [(d.number, d.decision.split(":")[0]) for d in answer.doubts] == [
+        (2, "kept as prose"),
+        (2, "converted to [@2]"),
+    ]
+    assert not [d for d in answer.doubts if d.kind == "reference"]
+
+
+def test_a_number_after_a_number_stays_prose_when_its_reference_is_cited_elsewhere() -> None:
+    references = (VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1.")
+
+    answer = research_of("Rest helps [1]. Walking helps [2]. Pain eased by week 6 2.", references)
+
+    assert answer.research == ["Rest helps [@1]. Walking helps [@2]. Pain eased by week 6 2."]
+    assert [(d.number, d.decision) for d in answer.doubts] == [
+        (2, "kept as prose: after the number '6', although the References list has 2")
+    ]
+
+
+@pytest.mark.parametrize("count", ["2 of 3", "1 in 3", "2 to 3", "2 or 3"])
+def test_a_count_between_two_numbers_stays_prose_with_a_doubt(count: str) -> None:
+    references = (VANCOUVER_ENTRY, "3. Roe R. Walking. Lancet. 2020;1:1.")
+
+    answer = research_of(f"Rest helps 1. Symptoms improved in {count}.", references)
+
+    assert answer.research == [f"Rest helps [@1]. Symptoms improved in {count}."]
+    citation_doubts = [d for d in answer.doubts if d.kind == "citation"]
+    assert [d.number for d in citation_doubts] == [3]
+    assert citation_doubts[0].decision.startswith("kept as prose: after ")
+
+
+def test_a_listed_reference_nothing_cites_is_a_doubt_naming_the_validate_error() -> None:
+    references = (VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1.")
+
+    answer = research_of("Rest helps 1.", references)
+
+    assert [(d.kind, d.number, d.line) for d in answer.doubts] == [("reference", 2, 9)]
+    assert "reference-uncited" in answer.doubts[0].decision
+
+
+def test_each_number_of_a_doubtful_citation_has_its_own_doubt() -> None:
+    references = (VANCOUVER_ENTRY,)
+
+    answer = research_of("Rest helps 1. Boosters help [7, 8].", references)
+
+    assert [(d.kind, d.number) for d in answer.doubts] == [("citation", 7), ("citation", 8)]
 
 
 def test_reference_list_without_heading_is_found_after_the_questions() -> None:
@@ -1142,7 +1215,7 @@ def test_hostile_long_line_of_spaces_and_brackets_is_linear() -> None:
         ("It helps 1. It lasts 2. Most were over 65.", None, "over 65.", []),
         ("It helps 1. It is given as dose 2.", ("1. A.", "2. B."), "dose 2.", [2]),
         ("It helps 1. It lasts 2. In 2019.", None, "In 2019.", []),
-        ("It helps 1. Seen in stages 3 and 4.", ("1. A.", "4. B."), "3 and 4.", []),
+        ("It helps 1. Seen in stages 3 and 4.", ("1. A.", "4. B."), "3 and 4.", [4]),
         # styles: parentheses, superscripts, <sup>, carets, brackets
         ("It helps (1). It lasts (2).", None, "helps [@1]. It lasts [@2].", []),
         ("It helps 10% (1,2). It lasts (3).", ("1. A.", "2. B.", "3. C."), "10% [@1; @2].", []),
@@ -1166,7 +1239,7 @@ def test_citation_decisions_on_the_evidence(
 
     assert expected in answer.research[0]
     assert [d.number for d in answer.doubts if d.kind == "citation"] == doubted
-    assert all(d.line == 4 for d in answer.doubts)
+    assert all(d.line == 4 for d in answer.doubts if d.kind == "citation")
 
 
 @pytest.mark.parametrize(
