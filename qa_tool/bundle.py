@@ -42,7 +42,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from qa_tool.errors import OutputExists, RefusedTarget, UsageError
-from qa_tool.fsutil import current_umask, fsync_dir, real_path, remove_stale_temporaries
+from qa_tool.fsutil import (
+    NotRegularFile,
+    current_umask,
+    fsync_dir,
+    open_regular,
+    real_path,
+    remove_stale_temporaries,
+)
 
 BUNDLE_FORMAT = 1
 PAYLOAD_DIR = "data"
@@ -784,13 +791,11 @@ def _open_regular(path: Path) -> IO[bytes]:
     or reading for ever: UsageError.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        return open_regular(path)
+    except NotRegularFile:
+        raise UsageError(f"{path}: not a regular file (a pipe or a device); not read") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot be opened ({exc.strerror})") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise UsageError(f"{path}: not a regular file (a pipe or a device); not read")
-    return os.fdopen(fd, "rb")
 
 
 def _same(handle: IO[bytes]) -> IO[bytes]:

@@ -43,9 +43,11 @@ from pathlib import Path
 
 from qa_tool.dates import Interval, parse_interval
 from qa_tool.errors import ConfigError, GitError, UsageError
-from qa_tool.fsutil import real_folder_problem, real_path, write_new_small
+from qa_tool.fsutil import read_regular, real_folder_problem, real_path, write_new_small
 
 CONFIG_NAME = "qa.toml"
+MAX_CONFIG_BYTES = 1024 * 1024
+"""The largest qa.toml read (a settings file is a few hundred bytes)."""
 STATE_DIR = ".qa"
 
 DEFAULT_TOPICS = (
@@ -211,14 +213,18 @@ def load_config(root: Path | None = None) -> Config:
         root = find_root()
     path = root / CONFIG_NAME
     data: dict = {}
-    if path.is_file():
+    present = os.path.lexists(path)
+    if present:
         import tomllib  # here: most libraries have no qa.toml, and start-up counts
 
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+            data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: {exc}") from None
-    return _config_from(root, data, path if path.is_file() else None)
+        except OSError as exc:
+            raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    return _config_from(root, data, path if present else None)
 
 
 def _config_from(root: Path, data: dict, path: Path | None) -> Config:

@@ -731,7 +731,8 @@ def _shown(value: Any, limit: int = 60) -> str:
 
 def _diff(target: Path, rel: str, text: str) -> str:
     try:
-        old = target.read_bytes().decode("utf-8", errors="replace")
+        with fsutil.open_regular(target) as handle:
+            old = handle.read().decode("utf-8", errors="replace")
     except OSError:
         old = ""
     return "".join(

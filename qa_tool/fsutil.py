@@ -17,6 +17,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from qa_tool.errors import LockError, LockTimeout
 
@@ -58,6 +59,58 @@ def atomic_write(path: Path, data: bytes, *, overwrite: bool = True) -> None:
             tmp.unlink()
         raise
     fsync_dir(folder)
+
+
+class NotRegularFile(OSError):
+    """A path that leads to a device, a pipe or a socket: never read."""
+
+
+class FileTooLarge(OSError):
+    """A regular file over the size limit of what reads it."""
+
+
+def open_regular(path: Path | str, max_bytes: int | None = None) -> BinaryIO:
+    """``path`` opened for reading in binary, only if it leads to a regular file.
+
+    The one way qa opens a file a user names (an answer, a legacy text, qa.toml, a
+    template, a reference or retractions file, a bundle): it is opened without
+    blocking and checked on the open descriptor, so a pipe cannot hold the open
+    waiting for a writer and a device (``/dev/zero``) is never read for ever.
+    A link to a regular file is fine. Raises IsADirectoryError for a folder,
+    :class:`NotRegularFile` for anything else that is not a regular file, and
+    :class:`FileTooLarge` when ``max_bytes`` is given and the file is larger
+    (callers reading it whole still read at most ``max_bytes + 1`` bytes, see
+    :func:`read_regular`). Example::
+
+        with open_regular(Path("qa.toml"), 1 << 20) as handle:
+            data = handle.read()
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(
+                errno.EINVAL, "not a regular file (a device or a pipe); not read", str(path)
+            )
+        if max_bytes is not None and st.st_size > max_bytes:
+            limit = f"is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit"
+            raise FileTooLarge(errno.EFBIG, limit, str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path | str, max_bytes: int) -> bytes:
+    """The whole of a regular file of at most ``max_bytes`` (:func:`open_regular`);
+    at most ``max_bytes + 1`` bytes are read, so a file that grows is still refused."""
+    with open_regular(path, max_bytes) as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileTooLarge(errno.EFBIG, f"is over the {max_bytes:,}-byte limit", str(path))
+    return data
 
 
 def real_path(path: Path | str) -> Path:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from qa_tool.errors import AnswerFileError
+from qa_tool.fsutil import NotRegularFile, open_regular
 from qa_tool.model import SUMMARY_COLUMNS, SUMMARY_FIELDS
 
 MAX_DEPTH = 64
@@ -654,21 +654,18 @@ def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
         data = read_bytes_checked(Path("answers/oncology/x.md"), 1024 * 1024)
     """
     try:
-        # O_NONBLOCK: opening a FIFO named like an answer must not wait for a writer.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb", buffering=0) as handle:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise IsADirectoryError(21, "Is a directory", str(path))
-            if not stat.S_ISREG(st.st_mode):
-                raise AnswerFileError(
-                    path, "is not a regular file (a device or pipe?); not read", rule="unreadable"
-                )
-            if st.st_size > max_bytes:
-                raise _too_large(path, st.st_size, max_bytes)
-            data = _read_up_to(handle, st.st_size, max_bytes + 1)
+        # A FIFO named like an answer must not wait for a writer, nor a device be read.
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise _too_large(path, size, max_bytes)
+            data = _read_up_to(handle, size, max_bytes + 1)
         if len(data) > max_bytes:
             raise _too_large(path, len(data), max_bytes, more=True)
+    except NotRegularFile:
+        raise AnswerFileError(
+            path, "is not a regular file (a device or pipe?); not read", rule="unreadable"
+        ) from None
     except PermissionError:
         raise AnswerFileError(
             path, "cannot be read: permission denied", rule="unreadable"

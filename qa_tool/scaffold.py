@@ -52,7 +52,7 @@ from qa_tool.errors import (
     UsageError,
     WriteFailed,
 )
-from qa_tool.fsutil import atomic_write, real_path
+from qa_tool.fsutil import FileTooLarge, NotRegularFile, atomic_write, read_regular, real_path
 from qa_tool.gitinfo import call_git, run_git
 from qa_tool.ids import check_id, make_id
 from qa_tool.library import answer_paths, inside_root, relative
@@ -152,9 +152,13 @@ def text_value(value: Any) -> str:
 def load_template(path: Path, shown: str, max_bytes: int) -> AnswerTemplate:
     """Read and check one template; TemplateError for anything that would stop it rendering."""
     try:
-        if path.stat().st_size > max_bytes:
-            raise TemplateError(f"{shown}: over the {max_bytes:,}-byte limit (max_file_bytes)")
-        data = path.read_bytes()
+        data = read_regular(path, max_bytes)
+    except FileTooLarge:
+        raise TemplateError(
+            f"{shown}: over the {max_bytes:,}-byte limit (max_file_bytes)"
+        ) from None
+    except NotRegularFile:
+        raise TemplateError(f"{shown}: not a regular file (a device or a pipe); not read") from None
     except OSError as exc:
         raise TemplateError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     try:

@@ -157,15 +157,26 @@ def new(
             scaffold.git_add(config, paths)
 
 
+MAX_BATCH_BYTES = 16 * 1024 * 1024
+"""The largest --from-file batch read (a thousand questions are well under 1 MB)."""
+
+
 def _read_input(from_file: str) -> bytes:
+    """The batch: standard input for ``-``, else a regular file (never a pipe or device)."""
+    from qa_tool.fsutil import NotRegularFile, read_regular
+
     if from_file == "-":
         stream = sys.stdin
         buffer = getattr(stream, "buffer", None)
-        return buffer.read() if buffer is not None else stream.read().encode("utf-8")
+        data = buffer.read(MAX_BATCH_BYTES + 1) if buffer is not None else stream.read().encode()
+        if len(data) > MAX_BATCH_BYTES:
+            raise UsageError(f"--from-file -: over the {MAX_BATCH_BYTES:,}-byte limit")
+        return data
     try:
-        return Path(from_file).read_bytes()
+        return read_regular(Path(from_file), MAX_BATCH_BYTES)
     except OSError as exc:
-        raise UsageError(f"--from-file {from_file}: {exc.strerror or exc}") from None
+        hint = " (use - to read standard input)" if isinstance(exc, NotRegularFile) else ""
+        raise UsageError(f"--from-file {from_file}: {exc.strerror or exc}{hint}") from None
 
 
 def _ask(config: Config, question: str | None, topic: str | None) -> tuple[str, str]:

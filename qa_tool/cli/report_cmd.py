@@ -134,6 +134,7 @@ def report(
 def _check_target(target: Path, force: bool) -> None:
     """Refuse to replace a file that is not an earlier report, unless --force."""
     from qa_tool.errors import UsageError
+    from qa_tool.fsutil import open_regular
 
     if not target.parent.is_dir():
         raise UsageError(f"{target.parent}: no such folder")
@@ -142,7 +143,7 @@ def _check_target(target: Path, force: bool) -> None:
     if not target.exists() or force:
         return
     try:
-        with target.open("rb") as handle:
+        with open_regular(target) as handle:
             head = handle.read(4096)
     except OSError:
         head = b""

@@ -281,12 +281,13 @@ def answers_citing_retracted(
     identifier in the index is read in full.
     """
     from qa_tool.errors import AnswerFileError
+    from qa_tool.fsutil import open_regular
     from qa_tool.reader import read_answer
 
     out: dict[str, list[Retracted]] = {}
     for rel, path in paths:
         try:
-            with open(path, "rb") as handle:
+            with open_regular(path) as handle:
                 head = handle.read(config.max_file_bytes)
         except OSError:
             continue  # reported by the summary pass

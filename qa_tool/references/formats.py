@@ -37,6 +37,7 @@ from typing import Any
 
 from qa_tool.dates import MONTH_NUMBERS
 from qa_tool.errors import ReferenceFileError
+from qa_tool.fsutil import FileTooLarge, NotRegularFile, read_regular
 from qa_tool.model import REFERENCE_FIELD_ORDER
 from qa_tool.references.identifiers import is_url, normal_doi, normal_pmcid, normal_pmid
 
@@ -241,16 +242,19 @@ def detect_format(path: Path, text: str) -> str:
 def read_text(path: Path) -> str:
     """The file as text: UTF-8 (a BOM is fine); anything else is an error naming the line."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_REFERENCE_FILE_BYTES + 1)
+        data = read_regular(path, MAX_REFERENCE_FILE_BYTES)
     except FileNotFoundError:
         raise ReferenceFileError(path, "no such file") from None
     except IsADirectoryError:
         raise ReferenceFileError(path, "is a folder, not a reference file") from None
+    except NotRegularFile:
+        raise ReferenceFileError(
+            path, "not a regular file (a device or a pipe); not read"
+        ) from None
+    except FileTooLarge:
+        raise ReferenceFileError(path, f"is larger than {MAX_REFERENCE_FILE_BYTES} bytes") from None
     except OSError as exc:
         raise ReferenceFileError(path, f"cannot be read: {exc.strerror or exc}") from None
-    if len(data) > MAX_REFERENCE_FILE_BYTES:
-        raise ReferenceFileError(path, f"is larger than {MAX_REFERENCE_FILE_BYTES} bytes")
     if b"\0" in data[:8192]:
         raise ReferenceFileError(path, "is a binary file, not a reference file")
     try:

@@ -35,15 +35,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import io
 import os
 import re
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from qa_tool.errors import RetractionsFileError
+from qa_tool.fsutil import FileTooLarge, NotRegularFile, open_regular
 from qa_tool.references.identifiers import doi_key, normal_doi, normal_pmid
 
 INDEX_VERSION = 1
@@ -59,6 +61,8 @@ REQUIRED_COLUMNS = (
 )
 MISSING = {"", "0", "unavailable", "na", "n/a", "none", "null"}
 RETRACTION = "Retraction"
+MAX_RETRACTIONS_BYTES = 1 << 30
+"""The largest retractions file read (the real one is about 60 MB)."""
 
 
 @dataclass(frozen=True)
@@ -185,16 +189,36 @@ def _load(source: Path, state_dir: Path) -> RetractionIndex:
 
 def file_digest(source: Path) -> str:
     """The SHA-256 of the file's content: what its index is keyed by."""
+    with open_retractions(source) as handle:
+        digest = hashlib.sha256()
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            if handle.tell() > MAX_RETRACTIONS_BYTES:
+                raise RetractionsFileError(
+                    f"retractions file {source}: is over the {MAX_RETRACTIONS_BYTES:,}-byte limit"
+                )
+        return digest.hexdigest()
+
+
+def open_retractions(source: Path) -> BinaryIO:
+    """The retractions file opened for reading: only a regular file of at most
+    :data:`MAX_RETRACTIONS_BYTES` (a pipe or a device would hang every command that
+    reads it); RetractionsFileError naming the file otherwise."""
     try:
-        if source.is_dir():
-            raise RetractionsFileError(f"retractions file {source}: is a folder")
-        with open(source, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return open_regular(source, MAX_RETRACTIONS_BYTES)
     except FileNotFoundError:
         raise RetractionsFileError(
             f"retractions file {source}: no such file (set [references] retractions in "
             "qa.toml, or --retractions, to the Retraction Watch CSV)"
         ) from None
+    except IsADirectoryError:
+        raise RetractionsFileError(f"retractions file {source}: is a folder") from None
+    except NotRegularFile:
+        raise RetractionsFileError(
+            f"retractions file {source}: not a regular file (a device or a pipe); not read"
+        ) from None
+    except FileTooLarge as exc:
+        raise RetractionsFileError(f"retractions file {source}: {exc.strerror}") from None
     except OSError as exc:
         raise RetractionsFileError(
             f"retractions file {source}: cannot be read: {exc.strerror or exc}"
@@ -288,14 +312,16 @@ def _open_csv(source: Path) -> tuple[Any, Any, dict[str, int]]:
     The file is streamed (a 60 MB file is never held whole), decoded as UTF-8 with
     ``surrogateescape`` so that :func:`_field` can re-read odd bytes as cp1252.
     """
+    raw = open_retractions(source)
     try:
-        with open(source, "rb") as probe:
-            head = probe.read(8192)
-        handle = open(source, encoding="utf-8-sig", errors="surrogateescape", newline="")  # noqa: SIM115
+        head = raw.read(8192)
+        raw.seek(0)
     except OSError as exc:
+        raw.close()
         raise RetractionsFileError(
             f"retractions file {source}: cannot be read: {exc.strerror or exc}"
         ) from None
+    handle = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
     if b"\0" in head:
         handle.close()
         raise RetractionsFileError(f"retractions file {source}: is a binary file, not a CSV")

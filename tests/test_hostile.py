@@ -1,0 +1,97 @@
+"""Hostile inputs: paths that are devices or pipes, empty option values, CSV cells a
+spreadsheet would run, malformed citation keys, long values in messages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import answer_text, build_tree, run_qa
+
+ONC = "answers/oncology"
+
+
+@pytest.fixture
+def lib(library: Path) -> Path:
+    build_tree(library, {f"{ONC}/a.md": answer_text("a"), f"{ONC}/b.md": answer_text("b")})
+    return library
+
+
+def _specials(folder: Path) -> list[Path]:
+    """A FIFO, a link to /dev/zero and a link to a FIFO: none may be opened or read."""
+    fifo = folder / "fifo.csv"
+    os.mkfifo(fifo)
+    zero = folder / "zero.csv"
+    zero.symlink_to("/dev/zero")
+    linked = folder / "linked.csv"
+    linked.symlink_to(fifo)
+    return [fifo, zero, linked, Path("/dev/zero")]
+
+
+# ---------------------------------------------------------------------------
+# H1: only regular files are opened, for every path a user names
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate",),
+        ("stale",),
+        ("stale", "--format", "csv"),
+        ("report", "--format", "json"),
+        ("refs", "check"),
+    ],
+)
+def test_a_retractions_setting_that_is_a_device_or_pipe_is_refused(lib, qa, tmp_path, command):
+    for special in _specials(tmp_path):
+        (lib / "qa.toml").write_text(f'[references]\nretractions = "{special}"\n')
+        result = qa(*command)
+        assert result.exit_code == 2, (special, result.output)
+        assert f"retractions file {special}: not a regular file" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_retractions_option_that_is_a_device_or_pipe_is_refused(lib, tmp_path):
+    """In a process of its own: a FIFO that blocked on open would hang, not fail."""
+    for special in _specials(tmp_path):
+        result = run_qa("refs", "check", "--retractions", str(special), cwd=lib)
+        assert result.returncode == 2, (special, result.stderr)
+        assert "not a regular file" in result.stderr
+
+
+def test_qa_toml_template_and_input_files_that_are_devices_or_pipes_are_refused(lib, qa, tmp_path):
+    fifo, zero, _, _ = _specials(tmp_path)
+    result = qa("new", "--from-file", str(fifo))
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    assert "use - to read standard input" in result.stderr
+    result = qa("new", "--from-file", str(zero))
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    for special in (fifo, zero):
+        result = qa("refs", "import", str(special), "--answer", "a", "--from", "ris")
+        assert result.exit_code == 2, result.stderr
+        assert "not a regular file" in result.stderr
+        result = qa("convert", str(special), "--topic", "oncology")
+        assert result.exit_code == 1, result.output
+        assert "is not a regular file" in result.output
+        assert "Traceback" not in result.stderr
+    (lib / "qa.toml").symlink_to(zero)
+    result = qa("validate")
+    assert result.exit_code == 2
+    assert "qa.toml: not a regular file" in result.stderr
+    (lib / "qa.toml").unlink()
+    (lib / "qa.toml").symlink_to(fifo)
+    result = qa("list")
+    assert result.exit_code == 2
+    assert "qa.toml: not a regular file" in result.stderr
+
+
+def test_retractions_file_over_the_cap_is_refused(lib, monkeypatch, tmp_path):
+    from qa_tool.errors import RetractionsFileError
+    from qa_tool.references import retractions
+
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 4096)
+    monkeypatch.setattr(retractions, "MAX_RETRACTIONS_BYTES", 1024)
+    with pytest.raises(RetractionsFileError, match="over the 1,024-byte limit"):
+        retractions.file_digest(big)
