@@ -85,6 +85,13 @@ def open_regular(path: Path | str, max_bytes: int | None = None) -> BinaryIO:
         with open_regular(Path("qa.toml"), 1 << 20) as handle:
             data = handle.read()
     """
+    return open_regular_stat(path, max_bytes)[0]
+
+
+def open_regular_stat(
+    path: Path | str, max_bytes: int | None = None
+) -> tuple[BinaryIO, os.stat_result]:
+    """:func:`open_regular`, with the status taken from the open file (its size as checked)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         st = os.fstat(fd)
@@ -100,7 +107,7 @@ def open_regular(path: Path | str, max_bytes: int | None = None) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
-    return os.fdopen(fd, "rb")
+    return os.fdopen(fd, "rb"), st
 
 
 def read_regular(path: Path | str, max_bytes: int) -> bytes:

@@ -17,7 +17,6 @@ the line where known, and a stable rule name.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -27,7 +26,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from qa_tool.errors import AnswerFileError
-from qa_tool.fsutil import NotRegularFile, open_regular
+from qa_tool.fsutil import NotRegularFile, open_regular_stat
 from qa_tool.model import SUMMARY_COLUMNS, SUMMARY_FIELDS
 
 MAX_DEPTH = 64
@@ -655,8 +654,9 @@ def read_bytes_checked(path: Path, max_bytes: int) -> bytes:
     """
     try:
         # A FIFO named like an answer must not wait for a writer, nor a device be read.
-        with open_regular(path) as handle:
-            size = os.fstat(handle.fileno()).st_size
+        handle, st = open_regular_stat(path)
+        with handle:
+            size = st.st_size
             if size > max_bytes:
                 raise _too_large(path, size, max_bytes)
             data = _read_up_to(handle, size, max_bytes + 1)
