@@ -149,6 +149,10 @@ class LibraryState:
     commit_time: int | None = None
 
 
+_NOT_CONTENT = (":(exclude,glob)**/.*.tmp", ":(exclude,glob)**/.*.old")
+"""qa's own temporaries (one a killed run left behind) are not changes to the library."""
+
+
 def library_state(config: Config) -> LibraryState:
     """HEAD and the dirty flag from two git calls; all None outside git or without git.
 
@@ -163,7 +167,9 @@ def library_state(config: Config) -> LibraryState:
         return LibraryState()
     commit, _, stamp = log.stdout.decode().strip().partition(" ")
     try:
-        dirty: bool | None = has_changes(config.root, _answers_pathspec(config), CONFIG_NAME)
+        dirty: bool | None = has_changes(
+            config.root, _answers_pathspec(config), CONFIG_NAME, *_NOT_CONTENT
+        )
     except GitError:
         dirty = None
     return LibraryState(commit, dirty, int(stamp))

@@ -575,3 +575,15 @@ def test_workers_die_with_their_parent(tmp_path):
         time.sleep(0.05)
     os.kill(child, 9)
     pytest.fail("the worker outlived its parent")
+
+
+def test_a_killed_runs_temporary_does_not_make_the_library_dirty(lib, qa, tmp_path):
+    git_init(lib)
+    commit_all(lib, "answers", "2026-03-01T12:00:00+00:00")
+    (lib / ONC / ".a.md.abcd1234.tmp").write_text("half an answer")
+    _bundle(qa, tmp_path / "b")
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["library"]["dirty"] is False
+    (lib / ONC / "new.md").write_text(answer_text("new"))
+    _bundle(qa, tmp_path / "c")
+    assert json.loads((tmp_path / "c" / "manifest.json").read_text())["library"]["dirty"] is True
