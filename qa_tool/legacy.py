@@ -94,6 +94,22 @@ _BOMS = (
 _LINE_SEPARATORS = ("\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE_RUN_RE = re.compile(r"\s+")
+# Invisible characters of CMS and word-processor exports that never carry meaning in
+# running text: zero-width space, word joiner, a BOM after the start, soft hyphen,
+# invisible operators, bidi embeddings, overrides and isolates. (No-break, narrow and
+# thin spaces stay: every rule reads them as spaces, and "30\u00a0minutes" is meant.)
+_INVISIBLE = {
+    **dict.fromkeys(map(ord, "\u00ad\u180e\u200b\ufeff"), None),
+    **dict.fromkeys(range(0x2060, 0x2065), None),
+    **dict.fromkeys(range(0x202A, 0x202F), None),
+    **dict.fromkeys(range(0x2066, 0x206A), None),
+}
+# Joiners and direction marks matter inside a word of the scripts that use them
+# (Persian and Indic spelling, emoji sequences, right-to-left names): kept between two
+# such characters, dropped elsewhere (next to a space, punctuation, ASCII or a line's
+# edge), where they only stop a line being recognised.
+_MARK_RUN_RE = re.compile(r"[\u200c-\u200f\u061c]+")
+_MARKS = frozenset("\u200c\u200d\u200e\u200f\u061c")
 
 # --- footer, chrome, headings ---------------------------------------------------------
 
@@ -545,7 +561,38 @@ def _normalise_text(text: str, source: str) -> str:
     control_count = len(_CONTROL_RE.findall(text))
     if control_count and control_count > len(text) * _BINARY_CONTROL_SHARE:
         raise LegacyFormatError(f"{source}: looks binary (mostly control characters), not a text")
-    return _CONTROL_RE.sub("", text) if control_count else text
+    return visible(_CONTROL_RE.sub("", text) if control_count else text)
+
+
+def visible(text: str) -> str:
+    """``text`` with its invisible characters normalised, so that lines are recognised.
+
+    Zero-width spaces, word joiners, BOMs, soft hyphens and bidi controls go; joiners
+    and direction marks stay only inside a word of a script that uses them. Applied to
+    the decoded text and again to what HTML entities decode to.
+
+    >>> visible("\u200bLow confidence\u200e \u2014 last re\u00adviewed\u2060")
+    'Low confidence \u2014 last reviewed'
+    >>> visible("\u0645\u06cc\u200c\u062e\u0648\u0627\u0645 ")  # ZWNJ spells the word
+    '\u0645\u06cc\u200c\u062e\u0648\u0627\u0645 '
+    """
+    text = text.translate(_INVISIBLE)
+    if not _MARKS.isdisjoint(text):
+        text = _MARK_RUN_RE.sub(_mark_in_word, text)
+    return text
+
+
+def _mark_in_word(match: re.Match[str]) -> str:
+    """A run of joiners or direction marks: kept inside a word of a non-Latin script."""
+    text, start, end = match.string, match.start(), match.end()
+    if start == 0 or end == len(text):
+        return ""
+    before, after = text[start - 1], text[end]
+    if not (before.isalnum() or before > "\x7f") or not (after.isalnum() or after > "\x7f"):
+        return ""
+    if before.isspace() or after.isspace() or (before.isascii() and after.isascii()):
+        return ""
+    return match[0]
 
 
 # --- parsing --------------------------------------------------------------------------
@@ -651,7 +698,7 @@ def _clean_lines(text: str) -> list[_Line]:
         pieces = _html_pieces(raw) if "<" in raw else [raw]
         for piece in pieces:
             if "&" in piece:
-                piece = html.unescape(piece)
+                piece = visible(html.unescape(piece))
             piece = piece.rstrip()
             kind = _heading_kind(piece) if len(piece) <= _MAX_HEADING_LINE else None
             if kind is not None:
