@@ -339,3 +339,17 @@ def test_bench_generator_writes_a_file_the_index_reads(tmp_path):
     assert odd.title.startswith("Université ")
     assert [r.record_id for r in index.lookup(doi="10.5555/CITED.1")] == ["10000"]
     assert [r.record_id for r in index.lookup(pmid="30000001")] == ["10000"]
+
+
+def test_ris_pmid_from_accession_number_finds_the_expression_of_concern(lib, qa):
+    """EndNote keeps the PMID in AN (or an N1 note); the concern is found by it."""
+    build_tree(lib, {"answers/oncology/stub.md": answer("stub", '  - id: "1"', "[@1]")})
+    ris = lib / "endnote.ris"
+    ris.write_text("TY  - JOUR\r\nTI  - Cafe-au-lait spots\r\nAN  - 29000222\r\nER  - \r\n")
+    result = qa("refs", "import", str(ris), "--answer", "stub", "--as", "1")
+    assert result.exit_code == 0, result.output
+    result, out = qa.json("refs", "check", "stub", "--retractions", str(RW), "--format", "json")
+    (hit,) = by_rule(out["findings"], "reference-retracted")
+    assert (hit["reference"], hit["severity"]) == ("1", "warning")
+    assert hit["retraction"]["nature"] == "Expression of concern"
+    assert hit["retraction"]["matched"] == {"PMID": "29000222"}

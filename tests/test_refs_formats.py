@@ -247,3 +247,85 @@ def test_medline_with_crlf_an_empty_tag_and_a_leading_blank_line(tmp_path):
     assert entry.item["author"] == [{"family": "Smith", "given": "Jane"}]
     assert entry.item["issued"] == 2020
     assert entry.item["DOI"] == "10.5555/x.1"
+
+
+RIS_PUBMED_IDS = """TY  - JOUR\r
+ID  - noted\r
+AU  - Sattar, Naveed\r
+T1  - Statins and risk of incident diabetes\r
+N1  - PMID: 20167359\r
+ER  - \r
+\r
+TY  - JOUR\r
+AU  - ASCEND Study Collaborative Group\r
+TI  - Effects of aspirin\r
+AN  - 30146931\r
+ER  - \r
+\r
+TY  - JOUR\r
+ID  - misc\r
+AU  - WHO\r
+TI  - A report\r
+M1  - PMID:31000000; PMCID: PMC2949384\r
+ER  - \r
+\r
+TY  - JOUR\r
+ID  - embase\r
+AU  - Writing Committee for the Trial\r
+TI  - From Embase\r
+DB  - Embase\r
+AN  - 2004567890\r
+C2  - PMC7000001\r
+ER  - \r
+"""
+
+
+def test_ris_pmid_and_pmcid_from_accession_number_and_notes(tmp_path):
+    ris = tmp_path / "endnote.ris"
+    ris.write_bytes(RIS_PUBMED_IDS.encode())
+    noted, accession, misc, embase = read_entries(ris)
+    assert noted.item["PMID"] == "20167359"  # N1 "PMID: n", as EndNote writes it
+    assert accession.item["PMID"] == "30146931"  # AN: digits, no other database named
+    assert (misc.item["PMID"], misc.item["PMCID"]) == ("31000000", "PMC2949384")  # M1
+    assert "PMID" not in embase.item  # an Embase accession number is not a PMID
+    assert embase.item["PMCID"] == "PMC7000001"
+
+
+def test_group_and_single_word_authors_are_literal_in_every_format(tmp_path):
+    group = "ASCEND Study Collaborative Group"
+    want = [{"family": "Sattar", "given": "Naveed"}, {"literal": group}, {"literal": "WHO"}]
+    ris = tmp_path / "a.ris"
+    ris.write_text(f"TY  - JOUR\nAU  - Sattar, Naveed\nAU  - {group}\nAU  - WHO\nTI  - T\nER  - \n")
+    bib = tmp_path / "a.bib"
+    bib.write_text(f"@article{{k, author = {{Sattar, Naveed and {group} and WHO}}, title={{T}}}}")
+    csl = tmp_path / "a.json"
+    csl.write_text(
+        '[{"id": "k", "title": "T", "author": [{"family": "Sattar", "given": "Naveed"},'
+        ' {"family": "Group", "given": "ASCEND Study Collaborative"}, {"family": "WHO"}]}]'
+    )
+    nbib = tmp_path / "a.nbib"
+    nbib.write_text(
+        f"PMID- 123\nTI  - T\nFAU - Sattar, Naveed\nAU  - Sattar N\nAU  - {group}\nAU  - WHO\n"
+    )
+    for path in (ris, bib, csl, nbib):
+        (entry,) = read_entries(path)
+        assert entry.item["author"] == want, path.name
+    assert split_name("Smith JA") == {"family": "Smith", "given": "JA"}
+    assert split_name("John A. Smith") == {"family": "Smith", "given": "John A."}
+
+
+def test_csl_note_gives_pmid_and_pmcid(tmp_path):
+    csl = tmp_path / "z.json"
+    csl.write_text('[{"id": "z", "title": "T", "note": "PMID: 33627334\\nPMCID: PMC7903384"}]')
+    (entry,) = read_entries(csl)
+    assert (entry.item["PMID"], entry.item["PMCID"]) == ("33627334", "PMC7903384")
+
+
+def test_leading_zero_pmid_message(tmp_path):
+    csl = tmp_path / "t.json"
+    csl.write_text('[{"id": "t", "title": "T", "PMID": "0123"}]')
+    with pytest.raises(ReferenceFileError, match="a PubMed id does not start with 0"):
+        read_entries(csl)
+    csl.write_text('[{"id": "t", "title": "T", "PMID": "12a"}]')
+    with pytest.raises(ReferenceFileError, match="a PubMed id is 1 to 9 digits"):
+        read_entries(csl)

@@ -166,7 +166,13 @@ class _Builder:
             return
         pmid = normal_pmid(value)
         if pmid is None:
-            raise self.fail(f"PMID {value!r} is not a PubMed id (digits only)")
+            digits = str(value).strip()
+            why = (
+                "a PubMed id does not start with 0"
+                if digits.isdigit() and digits.startswith("0")
+                else "a PubMed id is 1 to 9 digits"
+            )
+            raise self.fail(f"PMID {value!r} is not a PubMed id ({why})")
         self.item["PMID"] = pmid
 
     def pmcid(self, value: object) -> None:
@@ -193,13 +199,91 @@ class _Builder:
         return Entry(self.source, self.line, self.label, key, ordered, self.notes)
 
 
+# Words that mark an author as a group or body, not a person ("ASCEND Study
+# Collaborative Group", "Cochrane Consortium"): such a name is kept whole, as a
+# CSL literal, since splitting it into family and given makes "Group ASC".
+_GROUP_WORDS = frozenset(
+    [
+        "group",
+        "groups",
+        "collaborative",
+        "collaboration",
+        "collaborators",
+        "consortium",
+        "committee",
+        "investigators",
+        "investigator",
+        "trialists",
+        "society",
+        "association",
+        "organization",
+        "organisation",
+        "institute",
+        "institutes",
+        "council",
+        "board",
+        "agency",
+        "department",
+        "ministry",
+        "centre",
+        "center",
+        "centers",
+        "centres",
+        "university",
+        "college",
+        "foundation",
+        "federation",
+        "network",
+        "team",
+        "panel",
+        "taskforce",
+        "task",
+        "study",
+        "studies",
+        "program",
+        "programme",
+        "registry",
+        "alliance",
+        "working",
+        "writing",
+        "coalition",
+        "commission",
+        "office",
+        "services",
+        "authority",
+        "academy",
+        "league",
+        "partnership",
+        "initiative",
+        "unit",
+        "hospital",
+        "clinic",
+    ]
+)
+
+
+def is_group_name(text: str) -> bool:
+    """Whether a name without a comma names a group or body rather than a person.
+
+    >>> is_group_name("ASCEND Study Collaborative Group")
+    True
+    >>> is_group_name("John A. Smith")
+    False
+    """
+    return any(word.casefold() in _GROUP_WORDS for word in re.findall(r"[^\W\d_]+", text))
+
+
 def split_name(text: str) -> dict[str, str]:
     """``"Smith, John A."`` / ``"Smith JA"`` / ``"John A. Smith"`` as a CSL name.
+
+    A single word, or a name without a comma that names a group, is kept whole:
 
     >>> split_name("Smith JA")
     {'family': 'Smith', 'given': 'JA'}
     >>> split_name("van der Berg, Hans")
     {'family': 'van der Berg', 'given': 'Hans'}
+    >>> split_name("ASCEND Study Collaborative Group")
+    {'literal': 'ASCEND Study Collaborative Group'}
     """
     text = " ".join(text.split())
     if "," in text:
@@ -207,12 +291,34 @@ def split_name(text: str) -> dict[str, str]:
         given = given.strip()
         return {"family": family.strip(), "given": given} if given else {"literal": family}
     words = text.split(" ")
-    if len(words) == 1:
+    if len(words) == 1 or is_group_name(text):
         return {"literal": text}
     last = words[-1]
     if re.fullmatch(r"(?:[A-Z]\.?){1,4}", last):  # Vancouver: family first, then initials
         return {"family": " ".join(words[:-1]), "given": last}
     return {"family": last, "given": " ".join(words[:-1])}
+
+
+_NOTE_PMID = re.compile(r"\b(?:PMID|PubMed\s*ID)\s*[:=]?\s*(\d+)", re.IGNORECASE)
+_NOTE_PMCID = re.compile(r"\bPMC(?:ID)?\s*[:=]?\s*((?:PMC)?\d+)", re.IGNORECASE)
+
+
+def ids_in_note(text: object) -> tuple[str | None, str | None]:
+    """The PMID and PMCID a free-text note gives (``PMID: 20167359``, ``PMCID: PMC2949384``).
+
+    Reference managers keep them there: EndNote in ``N1``/``M1``, Zotero in
+    *Extra* (CSL ``note``), BibTeX exports in ``note``/``annote``.
+
+    >>> ids_in_note("PMID: 20167359; PMCID: PMC2949384")
+    ('20167359', 'PMC2949384')
+    >>> ids_in_note("PMC2949384")
+    (None, 'PMC2949384')
+    """
+    if not isinstance(text, str):
+        return None, None
+    pmid = _NOTE_PMID.search(text)
+    pmcid = _NOTE_PMCID.search(text)
+    return (pmid.group(1) if pmid else None), (normal_pmcid(pmcid.group(1)) if pmcid else None)
 
 
 # ---------------------------------------------------------------------------- format detection
@@ -329,8 +435,9 @@ def parse_csl_json(text: str, source: str) -> list[Entry]:
         b.text("issue", raw.get("issue"))
         b.pages(raw.get("page"))
         b.doi(raw.get("DOI"))
-        b.pmid(raw.get("PMID"))
-        b.pmcid(raw.get("PMCID"))
+        note_pmid, note_pmcid = ids_in_note(raw.get("note"))
+        b.pmid(raw.get("PMID") or note_pmid)
+        b.pmcid(raw.get("PMCID") or note_pmcid)
         b.url(raw.get("URL"))
         entries.append(b.entry(key))
     return entries
@@ -374,6 +481,9 @@ def _csl_name(person: dict) -> dict[str, str]:
         for k in ("given", "dropping-particle")
         if isinstance(person.get(k), str) and person[k]
     )
+    whole = " ".join(part for part in (given, family) if part)
+    if whole and (not given or is_group_name(family)):
+        return {"literal": whole}  # a family name alone, or a group split in two
     name = {"family": family, "given": given}
     if isinstance(person.get("suffix"), str) and person["suffix"]:
         name["suffix"] = person["suffix"]
@@ -500,7 +610,10 @@ def _bib_entry(entry: Any, source: str, decode: Callable[[str], str]) -> Entry:
     b.text("container-title-short", values.get("shortjournal") or values.get("journalabbr"))
     people = []
     for name in split_multiple_persons_names(fields.get("author", "")):
-        people.append(_bib_name(parse_single_name_into_parts(name), decode))
+        if "," not in name and not name.strip().startswith("{") and is_group_name(name):
+            people.append({"literal": decode(" ".join(name.split()))})
+        else:
+            people.append(_bib_name(parse_single_name_into_parts(name), decode))
     b.authors(people)
     date = values.get("date")
     if date:
@@ -518,12 +631,8 @@ def _bib_entry(entry: Any, source: str, decode: Callable[[str], str]) -> Entry:
     pmid = values.get("pmid") or (values.get("eprint") if pubmed else None)
     pmcid = values.get("pmcid") or (values.get("eprint") if eprint_type == "pmc" else None)
     extra = " ".join(str(values.get(k, "")) for k in ("note", "annote", "extra"))
-    if not pmid:
-        found = re.search(r"\bPMID:\s*(\d+)", extra)
-        pmid = found.group(1) if found else None
-    if not pmcid:
-        found = re.search(r"\bPMCID:\s*(PMC\d+)", extra)
-        pmcid = found.group(1) if found else None
+    note_pmid, note_pmcid = ids_in_note(extra)
+    pmid, pmcid = pmid or note_pmid, pmcid or note_pmcid
     b.pmid(pmid)
     b.pmcid(pmcid)
     b.url(values.get("url"))
@@ -548,8 +657,8 @@ def _latex_decoder() -> Callable[[str], str]:
 
 def _bib_name(parts: Any, decode: Callable[[str], str]) -> dict[str, str]:
     last = " ".join(parts.last)
-    if not parts.first and not parts.von and last.startswith("{") and last.endswith("}"):
-        return {"literal": decode(last)}
+    if not parts.first and not parts.von and not parts.jr:
+        return {"literal": decode(last)}  # "{World Health Organization}", or one word: "WHO"
     name = {
         "family": decode(" ".join([*parts.von, *parts.last])),
         "given": decode(" ".join(parts.first)),
@@ -666,17 +775,44 @@ def _ris_entry(rec: dict[str, Any], source: str, line: int) -> Entry:
     database = " ".join(
         str(_first(rec.get(k)) or "") for k in ("name_of_database", "database_provider")
     ).lower()
-    accession = _first(rec.get("accession_number"))
-    if accession and ("pubmed" in database or "medline" in database):
-        b.pmid(accession)
-    for tag in ("custom2", "custom1", "note", "notes"):
-        value = _first(rec.get(tag))
-        if value and re.fullmatch(r"PMC\d+", value.strip()):
-            b.pmcid(value)
-            break
+    pmid, pmcid = _ris_pubmed_ids(rec, database)
+    b.pmid(pmid)
+    b.pmcid(pmcid)
     web = [u for u in urls if not normal_doi(u)]
     b.url(web[0] if web else None)
     return b.entry(key)
+
+
+# Databases whose accession numbers (AN) are digits but not PubMed ids.
+_NOT_PUBMED_DATABASES = ("embase", "scopus", "web of science", "wos", "cinahl", "psycinfo")
+
+
+def _ris_pubmed_ids(rec: dict[str, Any], database: str) -> tuple[str | None, str | None]:
+    """PMID and PMCID of a RIS record, wherever EndNote and others put them.
+
+    The PMID: ``AN`` (the accession number, which is the PMID of a record from
+    PubMed) when it is digits and the record names no other database, else a
+    ``PMID: n`` in ``N1``/``M1``/``C1``/``C2``. The PMCID: ``C2`` (EndNote's
+    "PMCID" field) or a note, as ``PMC123`` or ``PMCID: PMC123``.
+    """
+    notes = [
+        v.strip()
+        for key in ("custom2", "custom1", "note", "notes")
+        for v in (rec.get(key) if isinstance(rec.get(key), list) else [rec.get(key)])
+        if isinstance(v, str) and v.strip()
+    ]
+    pmid = pmcid = None
+    accession = _first(rec.get("accession_number"))
+    if accession:
+        accession = re.sub(r"^(?:PMID|PubMed)\s*[:=]?\s*", "", accession, flags=re.IGNORECASE)
+        named_other = any(name in database for name in _NOT_PUBMED_DATABASES)
+        if accession.isdigit() and not named_other:
+            pmid = accession
+    for note in notes:
+        note_pmid, note_pmcid = ids_in_note(note)
+        pmid = pmid or note_pmid
+        pmcid = pmcid or note_pmcid or (note if re.fullmatch(r"PMC\d+", note) else None)
+    return pmid, pmcid
 
 
 # ---------------------------------------------------------------------------- PubMed MEDLINE
@@ -765,7 +901,9 @@ def _medline_entry(fields: list[tuple[str, str]], source: str, line: int) -> Ent
             break
     b.doi(doi)
     b.pmid(pmid)
-    pmc = one("PMC")
+    pmc = one("PMC") or next(
+        (v[: -len("[pmc]")].strip() for v in tags.get("AID", []) if v.endswith("[pmc]")), None
+    )
     b.pmcid(pmc)
     return b.entry(f"pmid:{pmid}")
 
