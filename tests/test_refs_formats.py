@@ -154,7 +154,12 @@ def test_publisher_ris_with_header_lines():
 @pytest.mark.parametrize(
     ("name", "line", "words"),
     [
-        ("bad_unclosed.bib", 6, "malformed BibTeX entry"),
+        (
+            "bad_unclosed.bib",
+            6,
+            "entry broken2021: malformed BibTeX entry: a brace or quote is not closed "
+            "before the next entry",
+        ),
         ("bad_no_er.ris", 5, "no 'ER  -' line"),
         ("bad_doi.json", 3, "item 2 (nodoi): DOI 'see the journal site' is not a DOI"),
         ("bad_syntax.json", 1, "not valid JSON"),
@@ -329,3 +334,15 @@ def test_leading_zero_pmid_message(tmp_path):
     csl.write_text('[{"id": "t", "title": "T", "PMID": "12a"}]')
     with pytest.raises(ReferenceFileError, match="a PubMed id is 1 to 9 digits"):
         read_entries(csl)
+
+
+def test_malformed_bibtex_at_the_end_names_its_entry(tmp_path):
+    bib = tmp_path / "end.bib"
+    bib.write_text("@article{ok, title={T}}\n\n@article{open2021,\n title = {Never closed\n")
+    with pytest.raises(ReferenceFileError) as caught:
+        read_entries(bib)
+    assert caught.value.line == 3
+    assert caught.value.message == (
+        "entry open2021: malformed BibTeX entry: a brace or quote is not closed before the "
+        "file ends"
+    )

@@ -106,12 +106,19 @@ def test_match_by_doi_case_insensitive_conflict_then_force(library, qa):
     target = library / "answers/oncology/car-t.md"
     before = target.read_text(encoding="utf-8")
     result = qa("refs", "import", str(FIXTURES / "publisher.ris"), "--answer", "car-t")
-    # [@2] has the same DOI in capitals and a different title: a conflict, nothing written
+    # [@2] has the same DOI in capitals and a different title: that one field is a
+    # conflict and kept; the fields [@2] lacks are added
     assert result.exit_code == 1
-    assert "conflict: [@2]" in result.stderr
-    assert "title: has 'Kept as written'" in result.stderr
-    assert "use --force" in result.stderr
-    assert target.read_text(encoding="utf-8") == before
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("conflict:")]
+    assert "conflict: [@2]" in line
+    assert "title has 'Kept as written', the file says 'Anti-CD19 CAR T" in line
+    assert "--force replaces it" in line
+    assert "updated [@2]" in result.stdout
+    ref = refs_of(target)[1]
+    assert ref["title"] == "Kept as written"
+    assert ref["container-title"] == "Nature Medicine"
+    assert ref["DOI"] == "10.1038/S41591-022-02017-5"
+    target.write_text(before, encoding="utf-8")
 
     result, out = qa.json(
         "refs",
@@ -146,7 +153,10 @@ def test_unmatched_entries_are_added_under_their_key_and_reported_uncited(librar
     assert ids == ["1", "2", "whoCancer2020", "smith2019"]
     result = qa("refs", "import", str(FIXTURES / "pubmed.nbib"), "--answer", "car-t")
     assert result.exit_code == 1  # the first record matches [@2] by DOI again
-    assert "not cited in the body yet: [@pmid:30000001]" in result.stderr
+    assert (
+        "warning: [@pmid:30000001] is not cited in the body yet: qa validate reports it "
+        "(reference-uncited" in result.stderr
+    )
     assert "pmid:30000001" in [r["id"] for r in refs_of(target)]
 
 
@@ -248,3 +258,88 @@ def test_values_read_back_the_same(library, qa):
         item = json.loads(json.dumps(written[entry["reference"]]))
         for change in entry["changes"]:
             assert item[change["field"]] == change["new"]
+
+
+LEGACY = """---
+id: aspirin
+title: Is aspirin safe?
+topic: Cardiology
+status: in-review
+references:
+  - id: "2"
+    title: Effects of aspirin for primary prevention in persons with diabetes mellitus.
+    author: [{family: Bowman, given: L}, {literal: et al.}]
+    container-title: N Engl J Med
+    issued: 2018
+    volume: "379"
+    page: 1529-39
+    DOI: 10.1056/NEJMoa1804988
+---
+A summary.
+
+## What the research says
+
+A claim [@2].
+
+## What to ask your doctor
+
+- A question?
+"""
+
+ASCEND_RIS = """TY  - JOUR
+AU  - Bowman, Louise
+AU  - Mafham, Marion
+AU  - ASCEND Study Collaborative Group
+TI  - Effects of Aspirin for Primary Prevention in Persons with Diabetes Mellitus
+T2  - New England Journal of Medicine
+J2  - N Engl J Med
+Y1  - 2018
+VL  - {volume}
+IS  - 16
+SP  - 1529
+EP  - 1539
+DO  - 10.1056/NEJMOA1804988
+AN  - 30146931
+ER  -
+"""
+
+
+def test_doi_match_adds_what_is_lacking_and_reports_each_true_difference(library, qa):
+    build_tree(library, {"answers/cardiology/aspirin.md": LEGACY})
+    target = library / "answers/cardiology/aspirin.md"
+    ris = library / "ascend.ris"
+    ris.write_text(ASCEND_RIS.format(volume="379"))
+    # the journal as its abbreviation, "1529-39", "et al.", a title's case and full stop:
+    # the same details, so no conflict; what the reference lacks is added
+    result, out = qa.json("refs", "import", str(ris), "--answer", "aspirin", "-f", "json")
+    assert result.exit_code == 0, result.output
+    (entry,) = out["entries"]
+    assert (entry["action"], entry["matched_by"], entry["conflicts"]) == ("updated", "DOI", [])
+    assert [c["field"] for c in entry["changes"]] == [
+        "type",
+        "author",
+        "container-title-short",
+        "issue",
+        "PMID",
+    ]
+    ref = refs_of(target)[0]
+    assert ref["container-title"] == "N Engl J Med"  # kept as written
+    assert ref["container-title-short"] == "N Engl J Med"
+    assert ref["page"] == "1529-39"
+    assert ref["PMID"] == "30146931"
+    assert ref["author"][2] == {"literal": "ASCEND Study Collaborative Group"}
+
+    build_tree(library, {"answers/cardiology/aspirin.md": LEGACY})
+    ris.write_text(ASCEND_RIS.format(volume="380"))
+    result, out = qa.json("refs", "import", str(ris), "--answer", "aspirin", "-f", "json")
+    assert result.exit_code == 1
+    (entry,) = out["entries"]
+    assert entry["action"] == "conflict"
+    assert entry["conflicts"] == [{"field": "volume", "old": "379", "new": "380"}]
+    assert "PMID" in [c["field"] for c in entry["changes"]]
+    ref = refs_of(target)[0]
+    assert (ref["volume"], ref["PMID"]) == ("379", "30146931")  # kept; the lacking one added
+    result = qa("refs", "import", str(ris), "--answer", "aspirin")
+    assert result.exit_code == 1
+    assert result.stderr.count("conflict:") == 1
+    assert "volume has '379', the file says '380'; kept (--force replaces it)" in result.stderr

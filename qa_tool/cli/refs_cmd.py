@@ -143,29 +143,30 @@ def render_import(outcome: ImportOutcome) -> None:
     for e in outcome.entries:
         where = shown(e.entry.where)
         ref = shown(f"[@{e.reference}]")
-        if e.action == "conflict":
+        for c in e.conflicts:
             err.print(
-                f"[bold red]conflict:[/] {ref} from {where}: details differ, nothing of this "
-                "entry written (use --force to replace them):",
+                f"[bold red]conflict:[/] {ref} from {where}: {shown(c.field)} has "
+                f"{shown(_show(c.old))}, the file says {shown(_show(c.new))}; kept "
+                "(--force replaces it)",
                 soft_wrap=True,
             )
-            for c in e.conflicts:
-                err.print(
-                    f"  {shown(c.field)}: has {shown(_show(c.old))}, "
-                    f"file says {shown(_show(c.new))}",
-                    soft_wrap=True,
-                )
+        if e.action == "conflict" and not e.changes:
             continue
         how = f", matched by {e.matched_by}" if e.matched_by and e.matched_by != "as" else ""
         fields = ", ".join(c.field for c in e.changes)
         detail = f": {shown(fields)}" if fields else ""
-        out.print(f"{e.action} {ref} from {where}{how}{detail}", soft_wrap=True)
+        action = "updated" if e.action == "conflict" else e.action
+        out.print(f"{action} {ref} from {where}{how}{detail}", soft_wrap=True)
         for note in e.entry.notes:
             err.print(f"[yellow]note:[/] {where}: {shown(note)}", soft_wrap=True)
-    uncited = [e.reference for e in outcome.entries if not e.cited and e.action != "conflict"]
-    if uncited:
-        keys = ", ".join(f"[@{k}]" for k in uncited)
-        err.print(f"[yellow]note:[/] not cited in the body yet: {shown(keys)}", soft_wrap=True)
+    uncited = [e.reference for e in outcome.entries if not e.cited and e.action == "added"]
+    for key in uncited:
+        err.print(
+            f"[yellow]warning:[/] {shown(f'[@{key}]')} is not cited in the body yet: "
+            f"qa validate reports it (reference-uncited, an error outside drafts) until the "
+            f"body cites it as {shown(f'[@{key}]')} or it is removed",
+            soft_wrap=True,
+        )
     if outcome.dry_run:
         if outcome.diff:
             sys.stdout.write(outcome.diff)

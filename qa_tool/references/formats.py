@@ -585,8 +585,18 @@ def _bib_failure(block: Any, source: str) -> ReferenceFileError:
         error = getattr(block, "error", None)
         detail = str(getattr(error, "abort_reason", None) or error or "").strip()
         detail = detail.splitlines()[0] if detail else ""
-        message = "malformed BibTeX entry" + (f": {detail}" if detail else "")
+        key = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s{}()]+)\s*,", getattr(block, "raw", "") or "")
+        named = f"entry {key.group(1)}: " if key else ""
+        cause = _BIB_CAUSES.get(detail.split(":")[0].strip(), detail)
+        message = f"{named}malformed BibTeX entry" + (f": {cause}" if cause else "")
     return ReferenceFileError(source, message, line)
+
+
+# bibtexparser's reasons, said in the user's words ("the parser's text" otherwise).
+_BIB_CAUSES = {
+    "Unexpected block start": "a brace or quote is not closed before the next entry",
+    "Unexpectedly reached end of file.": "a brace or quote is not closed before the file ends",
+}
 
 
 def _bib_entry(entry: Any, source: str, decode: Callable[[str], str]) -> Entry:
@@ -795,12 +805,12 @@ def _ris_pubmed_ids(rec: dict[str, Any], database: str) -> tuple[str | None, str
     ``PMID: n`` in ``N1``/``M1``/``C1``/``C2``. The PMCID: ``C2`` (EndNote's
     "PMCID" field) or a note, as ``PMC123`` or ``PMCID: PMC123``.
     """
-    notes = [
-        v.strip()
-        for key in ("custom2", "custom1", "note", "notes")
-        for v in (rec.get(key) if isinstance(rec.get(key), list) else [rec.get(key)])
-        if isinstance(v, str) and v.strip()
-    ]
+    notes: list[str] = []
+    for key in ("custom2", "custom1", "note", "notes"):
+        value = rec.get(key)
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and v.strip():
+                notes.append(v.strip())
     pmid = pmcid = None
     accession = _first(rec.get("accession_number"))
     if accession:

@@ -5,8 +5,9 @@ references: with ``as_id``, the one entry fills reference ``as_id``; otherwise
 by DOI (case-insensitive), then PMID, then PMCID, then key (the entry's own key
 equal to a reference id). A match that is a stub is filled; one with details
 gets the fields it lacks; a field whose value differs is a *conflict*, left as
-it is unless ``force``. An entry that matches nothing is added under its own
-key (BibTeX key, RIS ``ID``, CSL id, else ``pmid:NNN``). Example::
+it is unless ``force`` (the lacking fields are added all the same). An entry
+that matches nothing is added under its own key (BibTeX key, RIS ``ID``, CSL id,
+else ``pmid:NNN``). Example::
 
     outcome = import_references(config, "what-new-treatments", [Path("ref1.nbib")], as_id="1")
 
@@ -246,11 +247,12 @@ def _apply(
         ref_id = str(target.get("id"))
         was_stub = is_stub(target)
         additions, conflicts = _compare(target, entry.item)
-        if conflicts and not force:
-            out.append(ImportedEntry(entry, ref_id, "conflict", matched_by, [], conflicts))
-            continue
-        for change in additions + conflicts:
+        written = additions + conflicts if force else additions
+        for change in written:
             set_in_order(target, change.field, _yaml_value(change.new), REFERENCE_FIELD_ORDER)
+        if conflicts and not force:  # the differing fields are kept; the lacking ones added
+            out.append(ImportedEntry(entry, ref_id, "conflict", matched_by, additions, conflicts))
+            continue
         if was_stub and (additions or conflicts):
             action = "filled"
         elif additions or conflicts:
@@ -295,16 +297,34 @@ def _same_id(key: str, a: str, b: str) -> bool:
 def _compare(ref: Any, item: dict[str, Any]) -> tuple[list[FieldChange], list[FieldChange]]:
     """Fields the reference lacks (additions) and fields whose values differ (conflicts)."""
     additions, conflicts = [], []
+    short = item.get("container-title-short")
     for key, new in item.items():
         old = ref.get(key)
         if old is None or old == "" or old == []:
             additions.append(FieldChange(key, None, new))
+        elif key == "container-title" and short and _same_value(key, old, short):
+            continue  # the journal written as its abbreviation ("N Engl J Med"): the same
+        elif key == "page" and _page_range(old) == _page_range(new) is not None:
+            continue  # "1529-39" is "1529-1539"
+        elif key == "author" and _completes(old, new):
+            additions.append(FieldChange(key, old, new))  # "Bowman L, et al." in full
         elif key == "issued" and _year(old) == _year(new):
             if isinstance(old, int) and not isinstance(new, int):
                 additions.append(FieldChange(key, old, new))  # the same year, more precisely
         elif not _same_value(key, old, new):
             conflicts.append(FieldChange(key, old, new))
     return additions, conflicts
+
+
+def _page_range(value: Any) -> tuple[str, str] | None:
+    """``("1529", "1539")`` from ``1529-1539`` or the shortened ``1529-39``; None otherwise."""
+    match = re.fullmatch(r"\s*(\w*?)(\d+)\s*[-–—]+\s*\1?(\d+)\s*", str(value))
+    if not match:
+        return None
+    prefix, first, last = match.groups()
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    return prefix + first, prefix + last
 
 
 def _year(value: Any) -> int | None:
@@ -317,11 +337,16 @@ def _year(value: Any) -> int | None:
 
 
 def _norm_text(value: Any) -> str:
-    """For comparing details: case, spacing, accents and a final full stop do not count."""
+    """For comparing details: case, accents, spacing and punctuation do not count.
+
+    >>> _norm_text("Statins: a meta-analysis.") == _norm_text("statins - a meta analysis")
+    True
+    """
     import unicodedata
 
-    text = unicodedata.normalize("NFKD", " ".join(str(value).split()).casefold())
-    return "".join(c for c in text if not unicodedata.combining(c)).rstrip(".")
+    text = unicodedata.normalize("NFKD", str(value).casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", text))
 
 
 def _same_value(key: str, old: Any, new: Any) -> bool:
@@ -332,6 +357,18 @@ def _same_value(key: str, old: Any, new: Any) -> bool:
     if isinstance(new, str | int):
         return _norm_text(old) == _norm_text(new)
     return _plain(old) == _plain(new)
+
+
+def _completes(old: Any, new: Any) -> bool:
+    """Whether ``new`` is the full list of authors that ``old`` cut short with "et al."."""
+    if not isinstance(old, list) or not old or not hasattr(old[-1], "get"):
+        return False
+    if _norm_text(old[-1].get("literal") or "") != "et al":
+        return False
+    shown = _author_keys(old[:-1])
+    return (
+        isinstance(new, list) and len(new) > len(shown) and _author_keys(new)[: len(shown)] == shown
+    )
 
 
 def _author_keys(people: Any) -> list[tuple[str, str]]:
