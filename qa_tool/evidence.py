@@ -118,7 +118,8 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "012345678
 
 _NUMBER_LIST = r"[0-9]{1,4}(?:[ \u00a0]*[-–,;][ \u00a0]*[0-9]{1,4}){0,30}"
 _BRACKET_GROUP = rf"\[[ \u00a0]*{_NUMBER_LIST}[ \u00a0]*\]"
-_BRACKET_RE = re.compile(rf"{_BRACKET_GROUP}(?:[ \u00a0]?{_BRACKET_GROUP}){{0,10}}")
+# "[2] [3]", "[2][3]" and "[2], [3]" are one citation of two numbers.
+_BRACKET_RE = re.compile(rf"{_BRACKET_GROUP}(?:[,;]?[ \u00a0]?{_BRACKET_GROUP}){{0,10}}")
 _PAREN_RE = re.compile(rf"\([ \u00a0]*{_NUMBER_LIST}[ \u00a0]*\)")
 _SUPERSCRIPT_RE = re.compile(
     rf"<sup>[ \u00a0]*(?P<tag>{_NUMBER_LIST})[ \u00a0]*</sup>"
@@ -408,7 +409,14 @@ def _explicit(
     probe = start
     while probe > 0 and text[probe - 1] in " \u00a0":
         probe -= 1
-    movable = style != PARENTHESIS and probe >= 2 and text[probe - 1] in _STOPS
+    # ... but not when a stop follows the citation too ("claim, [3]." stays as written).
+    follows = text[end : end + 1]
+    movable = (
+        style != PARENTHESIS
+        and probe >= 2
+        and text[probe - 1] in _STOPS
+        and not (follows and follows in _STOPS)
+    )
     if movable and not text[probe - 2].isdigit():
         punct = text[probe - 1]
         probe -= 1

@@ -1369,3 +1369,28 @@ def test_related_links_after_the_answer_are_chrome_not_questions() -> None:
 
     assert answer.doctor_questions == ["How far should I walk?"]
     assert "coffee" not in answer.body_markdown()
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        ("Rest helps [1]. One study [2], [3].", "Rest helps [@1]. One study [@2; @3]."),
+        ("Rest helps [1]. One study [2]; [3].", "Rest helps [@1]. One study [@2; @3]."),
+        (
+            "Rest helps [1]. One study [2],[3] shows it.",
+            "Rest helps [@1]. One study [@2; @3] shows it.",
+        ),
+        ("Rest helps [1]. One study, [3].", "Rest helps [@1]. One study, [@3]."),
+        (
+            "Rest helps [1]. One study.[2] Also, [3].",
+            "Rest helps [@1]. One study [@2]. Also, [@3].",
+        ),
+    ],
+)
+def test_a_comma_between_or_before_brackets_is_never_moved_into_a_stray_stop(
+    paragraph: str, expected: str
+) -> None:
+    answer = research_of(paragraph)
+
+    assert answer.research == [expected]
+    assert ",." not in answer.research[0]
