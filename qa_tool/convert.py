@@ -54,7 +54,7 @@ from qa_tool.errors import (
 from qa_tool.ids import check_id, make_id
 from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
 from qa_tool.library import answer_paths, relative, scan_markdown
-from qa_tool.model import Status, choices
+from qa_tool.model import Confidence, Status, choices
 from qa_tool.reader import read_answer, read_bytes_checked
 
 __all__ = [
@@ -621,6 +621,12 @@ class _Change:
             self.result.warnings.append(
                 f"kept from the existing answer: {', '.join(history)} (its review history)"
             )
+        if "confidence" in kept:
+            text_gives = self.answer.confidence or "none"
+            self.result.warnings.append(
+                f"kept confidence {kept['confidence']} set by the review of "
+                f"{kept['last_reviewed']}; the legacy text gives {text_gives}"
+            )
         self.result.warnings.extend(merged.notes)
 
 
@@ -633,12 +639,18 @@ def review_history(meta: dict[str, Any], answer: LegacyAnswer) -> dict[str, Any]
 
     ``reviewed_by``, ``review_fingerprint``, ``review_log`` and ``review_due`` are kept
     as they are; ``last_reviewed`` when it is later than the legacy text's (or the text
-    gives none).
+    gives none), and then ``confidence`` too when it differs from the text's: a review
+    after the text's set it.
     """
     kept: dict[str, Any] = {}
     previous = as_date(meta.get("last_reviewed"))
     if previous is not None and (answer.last_reviewed is None or previous > answer.last_reviewed):
         kept["last_reviewed"] = previous
+        confidence = meta.get("confidence")
+        reviewed = meta.get("reviewed_by") or meta.get("review_log")
+        levels = {level.value for level in Confidence}
+        if reviewed and confidence in levels and confidence != answer.confidence:
+            kept["confidence"] = confidence
     for name in REVIEW_FIELDS:
         if meta.get(name) not in (None, [], ""):
             kept[name] = meta[name]
@@ -769,8 +781,9 @@ def answer_file_text(
     kept = kept or {}
     meta: dict[str, Any] = {"id": answer_id, "title": answer.question, "topic": topic}
     meta["status"] = status
-    if answer.confidence:
-        meta["confidence"] = answer.confidence
+    confidence = kept.get("confidence") or answer.confidence
+    if confidence:
+        meta["confidence"] = confidence
     last_reviewed = kept.get("last_reviewed") or answer.last_reviewed
     if last_reviewed:
         meta["last_reviewed"] = last_reviewed

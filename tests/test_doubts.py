@@ -137,6 +137,43 @@ def test_force_keeps_the_review_history(library, qa):
     assert len(after["legacy"]["doubts"]) == 2  # the new text's doubts are open again
 
 
+def test_force_keeps_a_confidence_set_by_a_later_review_and_says_so(library, qa):
+    convert(qa, library)
+    result = qa(
+        "review", "can-i-take-aspirin-for-my-heart", "--by", "Jane Doe, MD",
+        "--confidence", "moderate", "--note", "Downgraded.",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    changed = DOUBTFUL.replace("Bleeding is the main risk 3.", "Bleeding is the main harm 3.")
+    build_tree(library.parent, {"in/aspirin.txt": changed})
+
+    result, report = qa.json("convert", str(library.parent / "in"), "--format", "json", "--force")
+
+    assert result.exit_code == 0, result.output
+    (entry,) = report["files"]
+    assert "confidence" in entry["kept"]
+    assert any(
+        w.startswith("kept confidence moderate set by the review of ")
+        and w.endswith("the legacy text gives high")
+        for w in entry["warnings"]
+    )
+    after = read_answer(library / TARGET, TARGET, 1_000_000).meta
+    assert after["confidence"] == "moderate"
+
+
+def test_force_takes_the_text_confidence_when_no_review_came_after_it(library, qa):
+    convert(qa, library)
+    text = (library / TARGET).read_text().replace("confidence: high", "confidence: low")
+    (library / TARGET).write_text(text)
+    changed = DOUBTFUL.replace("Bleeding is the main risk 3.", "Bleeding is the main harm 3.")
+    build_tree(library.parent, {"in/aspirin.txt": changed})
+
+    result, _report = qa.json("convert", str(library.parent / "in"), "--format", "json", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert read_answer(library / TARGET, TARGET, 1_000_000).meta["confidence"] == "high"
+
+
 def test_open_doubts_tolerates_any_shape():
     assert open_doubts(None) == []
     assert open_doubts({"legacy": "x"}) == []
