@@ -155,6 +155,8 @@ def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Foun
     not exist, PathOutsideLibrary for a folder outside the root. Files named
     directly are checked against the library root later.
     """
+    if given and not all(given):  # Path("") is ".": an empty variable must not mean "here"
+        raise UsageError("an empty path ('') given; name a file or folder")
     roots = [Path(p) for p in given] if given else [config.answers_dir]
     files: list[Found] = []
     odd: list[Path] = []

@@ -95,3 +95,50 @@ def test_retractions_file_over_the_cap_is_refused(lib, monkeypatch, tmp_path):
     monkeypatch.setattr(retractions, "MAX_RETRACTIONS_BYTES", 1024)
     with pytest.raises(RetractionsFileError, match="over the 1,024-byte limit"):
         retractions.file_digest(big)
+
+
+# ---------------------------------------------------------------------------
+# H2: an empty value of a list option (or an empty path) is a usage error, not "everything"
+
+
+@pytest.mark.parametrize(
+    ("option", "args"),
+    [
+        ("--id", ("export", "--id", "", "--out", "OUT")),
+        ("--topic", ("export", "--topic", "", "--out", "OUT")),
+        ("--status", ("export", "--status", "", "--out", "OUT")),
+        ("--format", ("export", "--format", "", "--out", "OUT")),
+        ("--id", ("export", "--id", "a,,b", "--out", "OUT")),
+        ("--topic", ("list", "--topic", "")),
+        ("--status", ("list", "--status", "")),
+        ("--confidence", ("list", "--confidence", ",")),
+        ("--author", ("list", "--author", "x,")),
+        ("--reviewer", ("list", "--reviewer", "")),
+        ("--topic", ("stale", "--topic", "")),
+        ("--status", ("stale", "--status", " ")),
+        ("--reviewer", ("stale", "--reviewer", "")),
+        ("--topic", ("report", "--format", "json", "--topic", "")),
+        ("--topic", ("list", "--topic", "oncology", "--topic", "")),
+    ],
+)
+def test_an_empty_list_option_value_is_a_usage_error(lib, qa, tmp_path, option, args):
+    out = tmp_path / "out"
+    result = qa(*(str(out) if a == "OUT" else a for a in args))
+    assert result.exit_code == 2, result.output
+    assert f"{option}: an empty value" in result.stderr
+    assert not out.exists()
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["validate", "readability", "refs check"])
+def test_an_empty_path_argument_is_a_usage_error(lib, qa, command):
+    result = qa(*command.split(), "")
+    assert result.exit_code == 2
+    assert "an empty path ('') given" in result.stderr
+
+
+def test_a_list_option_with_values_still_filters(lib, qa):
+    result, data = qa.json("list", "--format", "json", "--topic", " oncology ", "--status", "draft")
+    assert (result.exit_code, data["total"]) == (0, 0)
+    result, data = qa.json("list", "--format", "json", "--status", "draft,published")
+    assert (result.exit_code, data["total"]) == (0, 2)

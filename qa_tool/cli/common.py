@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qa_tool.errors import QAError
+from qa_tool.errors import QAError, UsageError
 from qa_tool.model import OutputFormat
 
 if TYPE_CHECKING:
@@ -54,12 +54,21 @@ LockTimeoutOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
 
-def split_list(values: list[str] | None) -> list[str] | None:
+def split_list(values: list[str] | None, option: str) -> list[str] | None:
     """The one rule for list options: repeat the option, or give a comma-separated list, or
-    both (``--status published,in-review --status retired``); None when none was given."""
+    both (``--status published,in-review --status retired``); None when none was given.
+
+    An empty item (``--id ''``, ``--topic a,,b``, ``--status ,``) is a UsageError naming
+    ``option``: a script passing an empty variable must not lose its filter and get
+    the whole library.
+    """
     if not values:
         return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+    parts = [part.strip() for value in values for part in value.split(",")]
+    if not all(parts):
+        given = ", ".join(repr(value) for value in values)
+        raise UsageError(f"{option}: an empty value ({given}); give one or more names")
+    return parts
 
 
 def terminal_width(default: int = 100) -> int:

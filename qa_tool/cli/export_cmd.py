@@ -136,14 +136,14 @@ def export(
     with errors_to_exit():
         if as_of is not None and not exclude_due:
             raise UsageError("--as-of only applies with --exclude-due")
-        wanted = split_list(statuses) or [s.value for s in DEFAULT_EXPORT_STATUSES]
+        wanted = split_list(statuses, "--status") or [s.value for s in DEFAULT_EXPORT_STATUSES]
         if include_retired and Status.retired not in wanted:
             wanted.append(Status.retired.value)
         selection = make_selection(
             config,
             statuses=wanted,
-            topics=split_list(topics) or (),
-            ids=split_list(ids) or (),
+            topics=split_list(topics, "--topic") or (),
+            ids=split_list(ids, "--id") or (),
             since=since,
             exclude_due=exclude_due,
             as_of=parse_iso_date(as_of, "--as-of") if as_of is not None else None,
@@ -152,7 +152,7 @@ def export(
             result = export_bundle(
                 config,
                 selection,
-                split_list(formats) or [],
+                split_list(formats, "--format") or [],
                 out,
                 force=force,
                 progress=progress,

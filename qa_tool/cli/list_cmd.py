@@ -97,11 +97,11 @@ def list_answers(
         inventory = build(
             config,
             load_library(config, summary=True),
-            topics=split_list(topic),
-            statuses=split_list(status),
-            confidences=split_list(confidence),
-            authors=split_list(author),
-            reviewers=split_list(reviewer),
+            topics=split_list(topic, "--topic"),
+            statuses=split_list(status, "--status"),
+            confidences=split_list(confidence, "--confidence"),
+            authors=split_list(author, "--author"),
+            reviewers=split_list(reviewer, "--reviewer"),
         )
     if not quiet:
         console = stderr()

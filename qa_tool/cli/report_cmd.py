@@ -106,7 +106,9 @@ def report(
         target = out.absolute() if out is not None else None
         if target is not None:
             _check_target(target, force)
-        data = build_report(config, as_of=day, topics=split_list(topic), within=within, out=target)
+        data = build_report(
+            config, as_of=day, topics=split_list(topic, "--topic"), within=within, out=target
+        )
     if fmt == ReportOutput.json:
         data = {"generator": GENERATOR, **data}
         if target is None:
