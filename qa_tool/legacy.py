@@ -183,7 +183,8 @@ _COPYRIGHT_RE = re.compile(
     r"^(?:©|\(c\)|copyright\b).{0,120}$|^all\s+rights\s+reserved\.?$", re.IGNORECASE
 )
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,10})\b[^<>]{0,400}?(/?)>|<!--.{0,400}?-->")
-_LI_NUMBERED_RE = re.compile(r"^- (?=\s*(?:\[?[0-9]{1,3}[.)\]]|[-*•]\s))")
+_LI_NUMBERED_RE = re.compile(r"^(?:- |[0-9]{1,4}\. )(?=\s*(?:\[?[0-9]{1,3}[.)\]]|[-*•]\s))")
+_LIST_NUMBER_RE = re.compile(r"""\b(?:start|value)\s*=\s*["']?\s*([0-9]{1,4})\b""", re.IGNORECASE)
 _BLOCK_TAGS = frozenset(
     [
         "p",
@@ -694,8 +695,9 @@ def _clean_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     in_section = False
     in_related = False
+    open_lists: list[list[int]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        pieces = _html_pieces(raw) if "<" in raw else [raw]
+        pieces = _html_pieces(raw, open_lists) if "<" in raw else [raw]
         for piece in pieces:
             if "&" in piece:
                 piece = visible(html.unescape(piece))
@@ -713,8 +715,14 @@ def _clean_lines(text: str) -> list[_Line]:
     return lines
 
 
-def _html_pieces(line: str) -> list[str]:
-    """A line with its tags handled: split at block tags, other tags removed."""
+def _html_pieces(line: str, open_lists: list[list[int]]) -> list[str]:
+    """A line with its tags handled: split at block tags, other tags removed.
+
+    An ``<li>`` of an ``<ol>`` becomes "N. " with the number the page shows (``start=``
+    and ``<li value=>`` respected), any other ``<li>`` a "- " bullet. ``open_lists``
+    carries the lists still open from earlier lines: ``[next number]`` for an ``<ol>``,
+    ``[]`` for a ``<ul>``.
+    """
     pieces: list[str] = []
     current: list[str] = []
     position = 0
@@ -726,12 +734,41 @@ def _html_pieces(line: str) -> list[str]:
             current.append(f"<{match[1]}sup>")
         elif name in _BLOCK_TAGS:
             pieces.append("".join(current))
-            current = ["- "] if name == "li" and not match[1] else []
+            current = []
+            if name in ("ol", "ul"):
+                _list_tag(match, open_lists)
+            elif name == "li" and not match[1]:
+                current = [_list_item_marker(match, open_lists)]
     current.append(line[position:])
     pieces.append("".join(current))
     # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
     pieces = [_LI_NUMBERED_RE.sub("", piece, count=1) for piece in pieces]
     return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
+
+
+def _list_tag(match: re.Match[str], open_lists: list[list[int]]) -> None:
+    """``<ol>``/``<ul>`` opens a list (an ordered one counting from ``start=``), its end tag
+    closes the innermost one."""
+    if match[1]:
+        if open_lists:
+            open_lists.pop()
+        return
+    if match[2].lower() == "ul":
+        open_lists.append([])
+        return
+    start = _LIST_NUMBER_RE.search(match[0])
+    open_lists.append([int(start[1]) if start else 1])
+
+
+def _list_item_marker(match: re.Match[str], open_lists: list[list[int]]) -> str:
+    """What an ``<li>`` starts its line with: "N. " in an ordered list, else "- "."""
+    if not open_lists or not open_lists[-1]:
+        return "- "
+    counter = open_lists[-1]
+    value = _LIST_NUMBER_RE.search(match[0])
+    number = int(value[1]) if value else counter[0]
+    counter[0] = number + 1
+    return f"{number}. "
 
 
 def _comparable(line: str) -> str:
