@@ -116,7 +116,8 @@ _MARKS = frozenset("\u200c\u200d\u200e\u200f\u061c")
 _FOOTER_RE = re.compile(
     r"This\s+question\s+is\s+drawn\s+from\s+(?:common\s+)?patient\s+questions\s+about\s+"
     r"(?P<topic>[^.?!]{1,100}?)\s+and\s+answered(?:[^.\n]|\n(?![ \t]*\n)){0,200}\.?"
-    r"(?:\s*We\s+do\s+not\s+provide\s+individuali[sz]ed\s+(?:medical\s+)?advice\.?)?",
+    r"(?:\s*We\s+do\s+not\s+provide\s+individuali[sz]ed\s+(?:medical\s+)?advice\.?)?"
+    r"(?P<rest>[^\n]*)",
     re.IGNORECASE,
 )
 _DISCLAIMER_LINE_RE = re.compile(
@@ -619,8 +620,8 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
 
     warnings: list[str] = []
     doubts: list[Doubt] = []
-    text, footer_topics = _remove_footer(text)
-    lines = _clean_lines(text)
+    text, footer = _remove_footer(text)
+    lines = _after_footer(_clean_lines(text), footer, warnings)
     lines, facts = _extract_review_lines(lines, warnings, doubts)
     preamble, sections = _split_sections(lines, warnings)
     if _RESEARCH not in sections and _DOCTOR not in sections:
@@ -629,7 +630,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
             f"'{SectionTitle.doctor}' section"
         )
     question, summary_lines = _take_question(preamble, source, warnings, doubts)
-    topic = _topic(footer_topics, facts.topics, warnings, doubts)
+    topic = _topic(footer.topics, facts.topics, warnings, doubts)
 
     entry_lines: dict[int, int] = {}
     listed = _parse_reference_list(sections.get(_REFERENCES), warnings, entry_lines)
@@ -665,24 +666,50 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     )
 
 
-def _remove_footer(text: str) -> tuple[str, list[tuple[int, str]]]:
+@dataclass
+class _Footer:
+    topics: list[tuple[int, str]] = field(default_factory=list)
+    """(line, topic) of each footer."""
+    end_line: int = 0
+    """The line the last footer ends on: what follows it is not part of the answer."""
+    rest: str = ""
+    """Text after the last footer on its last line."""
+
+
+def _remove_footer(text: str) -> tuple[str, _Footer]:
     """Cut the standard footer (it may wrap over lines); return the topics it names.
 
-    The line breaks inside a footer stay, so every later line keeps its number.
+    The line breaks inside a footer stay, so every later line keeps its number; what
+    stands after the last footer is reported (:func:`_after_footer`), never dropped silently.
     """
-    topics: list[tuple[int, str]] = []
+    footer = _Footer()
 
     def cut(match: re.Match[str]) -> str:
         line = text.count("\n", 0, match.start()) + 1
-        topics.append((line, _WHITESPACE_RUN_RE.sub(" ", match["topic"]).strip()))
+        footer.topics.append((line, _WHITESPACE_RUN_RE.sub(" ", match["topic"]).strip()))
         breaks = match[0].count("\n")
-        return "\n" * breaks if breaks else "\n"
+        footer.end_line, footer.rest = line + breaks, match["rest"].strip()
+        return "\n" * breaks
 
     if "rawn" in text or "RAWN" in text:
         text = _FOOTER_RE.sub(cut, text)
     if "advice" in text.lower():
         text = _DISCLAIMER_LINE_RE.sub("", text)
-    return text, topics
+    return text, footer
+
+
+def _after_footer(lines: list[_Line], footer: _Footer, warnings: list[str]) -> list[_Line]:
+    """The lines up to the footer; each line of text after it is named in a warning."""
+    if not footer.end_line:
+        return lines
+    after = [(number, line) for number, line in lines if number > footer.end_line and line.strip()]
+    rest = " ".join(_html_pieces(footer.rest)) if "<" in footer.rest else footer.rest
+    rest = html.unescape(rest).strip() if "&" in rest else rest.strip()
+    if rest and not _is_chrome(rest):
+        after.insert(0, (footer.end_line, rest))
+    for number, line in after:
+        warnings.append(f"line {number}: text after the footer was not used: {line.strip()!r}")
+    return [(number, line) for number, line in lines if number <= footer.end_line]
 
 
 def _clean_lines(text: str) -> list[_Line]:

@@ -1394,3 +1394,27 @@ def test_a_comma_between_or_before_brackets_is_never_moved_into_a_stray_stop(
 
     assert answer.research == [expected]
     assert ",." not in answer.research[0]
+
+
+@pytest.mark.parametrize("joiner", ["\n", " ", "\n\n"])
+def test_text_after_the_footer_is_reported_never_dropped_silently(joiner: str) -> None:
+    text = legacy_text(references=(VANCOUVER_ENTRY,)).rstrip("\n") + joiner + "Extra line\n"
+
+    answer = parse_legacy(text)
+    lines = text.split("\n")
+    line = next(number for number, shown in enumerate(lines, 1) if "Extra line" in shown)
+
+    assert f"line {line}: text after the footer was not used: 'Extra line'" in answer.warnings
+    assert "Extra line" not in json_dump(answer)
+
+
+def test_chrome_and_closing_tags_after_the_footer_are_not_reported() -> None:
+    text = legacy_text(footer=f"<p>{FOOTER}</p>") + "Back to top\n</body>\n"
+
+    answer = parse_legacy(text)
+
+    assert not [w for w in answer.warnings if "after the footer" in w]
+
+
+def json_dump(answer: LegacyAnswer) -> str:
+    return repr(dataclasses.replace(answer, warnings=[]))
