@@ -44,7 +44,7 @@ from qa_tool import __version__
 from qa_tool.fsutil import real_folder_problem
 from qa_tool.model import SUMMARY_COLUMNS
 
-FORMAT = 9  # 9: renderings keyed by git blob id too (8: summary facts hold review_log)
+FORMAT = 10  # 10: facts count identified references (9: renderings keyed by blob id)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 

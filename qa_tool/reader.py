@@ -229,7 +229,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 FACTS_KEY = "qa:facts"
 """A summary's derived facts (not a front-matter field: a file's own key of this name is
 dropped with the other fields a summary does not hold): ``{"stubs": n, "doubts": n}``, the
-reference stubs and open conversion doubts that ``qa list`` counts, worked out from
+reference stubs and open conversion doubts that ``qa list`` counts, and
+``"identified"``/``"unidentified"``: the references with a DOI or PMID (that a
+retractions file can be searched for) and those without, worked out from
 ``references`` and ``legacy`` when the file is read, so a cached listing needs neither;
 ``"reviews": [[date, by], ...]`` from ``review_log`` when it has entries (``qa report``)."""
 FACT_FIELDS = ("references", "legacy", "review_log")
@@ -238,11 +240,18 @@ FACT_FIELDS = ("references", "legacy", "review_log")
 def summary_facts(meta: dict[str, Any]) -> dict[str, int]:
     """The derived facts of a full front matter (see :data:`FACTS_KEY`)."""
     from qa_tool.doubts import open_doubts
+    from qa_tool.references.identifiers import normal_doi, normal_pmid
     from qa_tool.validate import is_reference_stub
 
     refs = meta.get("references")
-    stubs = sum(1 for ref in refs if is_reference_stub(ref)) if isinstance(refs, list) else 0
+    refs = [r for r in refs if hasattr(r, "get")] if isinstance(refs, list) else []
+    stubs = sum(1 for ref in refs if is_reference_stub(ref))
     facts: dict[str, Any] = {"stubs": stubs, "doubts": len(open_doubts(meta))}
+    # references a retractions file can be searched for (a DOI or PMID), and the others
+    identified = sum(
+        1 for ref in refs if normal_doi(ref.get("DOI")) or normal_pmid(ref.get("PMID"))
+    )
+    facts["identified"], facts["unidentified"] = identified, len(refs) - identified
     log = meta.get("review_log")
     if isinstance(log, list):  # earlier reviews, for the reviewers' workload in qa report
         facts["reviews"] = [

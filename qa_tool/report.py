@@ -393,13 +393,8 @@ def _median(values: list[float]) -> float | None:
     return round(value, 2)
 
 
-def _retraction_figures(config: Config, answers: list[Any]) -> dict[str, Any] | None:
-    """References checked against retractions, when the references module offers them."""
-    try:
-        from qa_tool import references
-    except ImportError:
-        return None
-    summarise = getattr(references, "retraction_summary", None)
-    if summarise is None:
-        return None
-    return summarise(config, answers)
+def _retraction_figures(config: Config, answers: list[Any]) -> dict[str, Any]:
+    """References checked against the retractions file (see ``retraction_summary``)."""
+    from qa_tool.references.check import retraction_summary
+
+    return retraction_summary(config, answers)

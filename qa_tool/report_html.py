@@ -361,6 +361,30 @@ def _reviewer_section(data: dict[str, Any], figure: _Figures) -> str:
     return reviewer_html
 
 
+def _or_dash(value: Any) -> Any:
+    return "-" if value is None else value
+
+
+def _retraction_rows(r: dict[str, Any]) -> list[list[Any]]:
+    """The retraction screening rows of the evidence table; what is unknown says why."""
+    unchecked = ["References without a DOI or PMID (cannot be checked)", r["references_unchecked"]]
+    if not r["configured"]:
+        why = "no retractions file configured ([references] retractions in qa.toml)"
+        return [["References checked against retractions", why], unchecked]
+    if r["error"]:
+        return [["References checked against retractions", f"not checked: {r['error']}"], unchecked]
+    return [
+        [f"References checked against retractions ({r['file']})", r["references_checked"]],
+        unchecked,
+        ["References to retracted papers", r["retracted"]],
+        ["References with an expression of concern", r["expression_of_concern"]],
+        ["References with a correction", r["correction"]],
+        ["References with another notice", r["other_notices"]],
+        ["Notices acknowledged by a reviewer", r["acknowledged"]],
+        ["Answers citing a retracted paper (not acknowledged)", r["answers_citing_retracted"]],
+    ]
+
+
 def _evidence_section(data: dict[str, Any], figure: _Figures) -> str:
     """Reference stubs, doubts, retractions and the reading grades."""
     evidence = data["evidence"]
@@ -391,15 +415,7 @@ def _evidence_section(data: dict[str, Any], figure: _Figures) -> str:
         [[b["label"], b["count"]] for b in reading["bins"]],
         ["Total", reading["measured"]],
     )
-    retractions = evidence.get("retractions")
-    if retractions is None:
-        retraction_rows = [
-            ["References checked against retractions", "not available in this library"]
-        ]
-    else:
-        retraction_rows = [
-            [str(k).replace("_", " ").capitalize(), v] for k, v in retractions.items()
-        ]
+    retraction_rows = _retraction_rows(evidence["retractions"])
     health_table = _table(
         "Evidence health",
         ["Measure", "Count"],
@@ -526,6 +542,10 @@ def render_html(data: dict[str, Any], title: str = "Library report") -> str:
         (f"Due within {data['within']}", totals["due-soon"]),
         (f"Above grade {target:g}", reading["above_target"]),
         ("Open conversion doubts", evidence["open_doubts"]),
+        (
+            "Answers citing retracted papers",
+            _or_dash(evidence["retractions"]["answers_citing_retracted"]),
+        ),
     ]
     notes = "".join(f"<li>{_esc(n)}</li>" for n in data["notes"][:20])
     unreadable = "".join(

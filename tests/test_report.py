@@ -291,3 +291,95 @@ def test_every_chart_renders_in_chromium(history, qa, tmp_path):
         shapes = re.findall(r"<(?:rect|path)\b", svg)
         assert len(shapes) > 5, svg[:300]
         assert "No data" not in svg
+
+
+RW_HEADER = (
+    (REPO / "tests/fixtures/references/retraction_watch_sample.csv")
+    .read_text(encoding="latin-1")
+    .splitlines()[0]
+)
+
+
+def _rw_row(record: str, doi: str, nature: str) -> str:
+    cells = [record, "A title", "", "", "J", "P", "", "", "", "Research Article;"]
+    cells += ["4/15/2021 0:00", "0", "0", "3/2/2019 0:00", doi, "0", nature, "+Reason;", "No", ""]
+    return ",".join(cells)
+
+
+def test_retractions_in_the_evidence_section(history, qa, tmp_path):
+    result, data = qa.json("report", "--format", "json", "--as-of", AS_OF)
+    none = data["evidence"]["retractions"]
+    # no file configured: said, not a zero; what has no DOI or PMID is still counted
+    assert none == {
+        "configured": False,
+        "file": None,
+        "error": None,
+        "references_checked": None,
+        "references_unchecked": 2,  # b's references 1 and 2
+        "answers_checked": None,
+        "retracted": None,
+        "expression_of_concern": None,
+        "correction": None,
+        "other_notices": None,
+        "acknowledged": None,
+        "answers_citing_retracted": None,
+    }
+    out = tmp_path / "none.html"
+    assert qa("report", "--as-of", AS_OF, "-o", str(out)).exit_code == 0
+    assert "no retractions file configured" in out.read_text(encoding="utf-8")
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = next(history.glob(f"answers/*/{name}.md"))
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edit("c", "DOI: 10.1000/x.1\n", "DOI: 10.5555/retracted.1\n")
+    edit(
+        "d",
+        "DOI: 10.1000/x.1\n",
+        "DOI: 10.5555/RETRACTED.1\n    retraction_acknowledged: {by: Sam Lee, date: 2026-05-01}\n",
+    )
+    edit("e", "DOI: 10.1000/x.2\n", "DOI: 10.5555/concern.1\n")
+    edit("e", "DOI: 10.1000/x.3\n", "DOI: 10.5555/corrected.1\n")
+    edit("g", "DOI: 10.1000/x.1\n", "DOI: 10.5555/retracted.1\n")  # retired: not counted
+    rows = [
+        _rw_row("1", "10.5555/retracted.1", "Retraction"),
+        _rw_row("2", "10.5555/concern.1", "Expression of concern"),
+        _rw_row("3", "10.5555/corrected.1", "Correction"),
+        _rw_row("4", "10.5555/corrected.1", "Correction"),  # a second notice: one reference
+        _rw_row("5", "10.5555/nobody.1", "Retraction"),
+    ]
+    (history / "data").mkdir()
+    (history / "data/rw.csv").write_text("\n".join([RW_HEADER, *rows]) + "\n")
+    (history / "qa.toml").write_text(TOML + '[references]\nretractions = "data/rw.csv"\n')
+    result, data = qa.json("report", "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert data["evidence"]["retractions"] == {
+        "configured": True,
+        "file": "data/rw.csv",
+        "error": None,
+        "references_checked": 16,  # 3 in each of a, c, d, e, f; b's reference 3
+        "references_unchecked": 2,
+        "answers_checked": 6,
+        "retracted": 2,  # c's and d's reference 1
+        "expression_of_concern": 1,
+        "correction": 1,
+        "other_notices": 0,
+        "acknowledged": 1,  # d's
+        "answers_citing_retracted": 1,  # c
+    }
+    assert qa("report", "--as-of", AS_OF, "-o", str(out), "--force").exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    for label, value in [
+        ("References checked against retractions (data/rw.csv)", 16),
+        ("References to retracted papers", 2),
+        ("Notices acknowledged by a reviewer", 1),
+        ("Answers citing a retracted paper (not acknowledged)", 1),
+    ]:
+        assert re.search(rf"<th[^>]*>{re.escape(label)}</th><td[^>]*>{value}</td>", page), label
+
+    (history / "data/rw.csv").write_text("not,a,retraction,file\n")
+    result = qa("report", "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 2  # as every command that uses the file: a clear error
+    assert "rw.csv" in result.stderr and "Traceback" not in result.stderr

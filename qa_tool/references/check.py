@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,25 +282,11 @@ def answers_citing_retracted(
     identifier in the index is read in full.
     """
     from qa_tool.errors import AnswerFileError
-    from qa_tool.fsutil import open_regular
     from qa_tool.reader import read_answer
 
     out: dict[str, list[Retracted]] = {}
     for rel, path in paths:
-        try:
-            with open_regular(path) as handle:
-                head = handle.read(config.max_file_bytes)
-        except OSError:
-            continue  # reported by the summary pass
-        end = head.find(b"\n---", 3)
-        front = head[: end if end > 0 else len(head)]
-        if not any(
-            index.candidates(
-                normal_doi(value.decode("utf-8", "replace")) if kind == b"DOI" else None,
-                normal_pmid(value.decode("utf-8", "replace")) if kind == b"PMID" else None,
-            )
-            for kind, value in _ID_LINE.findall(front)
-        ):
+        if not _front_names_candidate(config, path, index):
             continue
         try:
             answer = read_answer(path, rel, config.max_file_bytes)
@@ -309,6 +296,27 @@ def answers_citing_retracted(
         if hits:
             out[rel] = hits
     return out
+
+
+def _front_names_candidate(config: Any, path: Path, index: Any) -> bool:
+    """Whether the front matter of the file at ``path`` has a DOI or PMID line that the
+    retraction index holds (a scan of its bytes; no YAML is parsed)."""
+    from qa_tool.fsutil import open_regular
+
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(config.max_file_bytes)
+    except OSError:
+        return False  # reported by the summary pass
+    end = head.find(b"\n---", 3)
+    front = head[: end if end > 0 else len(head)]
+    return any(
+        index.candidates(
+            normal_doi(value.decode("utf-8", "replace")) if kind == b"DOI" else None,
+            normal_pmid(value.decode("utf-8", "replace")) if kind == b"PMID" else None,
+        )
+        for kind, value in _ID_LINE.findall(front)
+    )
 
 
 # ---------------------------------------------------------------------------- qa refs check
@@ -418,3 +426,117 @@ def export_notes(config: Any, answers: Sequence[Any]) -> list[str]:
                 f"({hit.nature}{when}, Retraction Watch record {hit.record_id})"
             )
     return notes
+
+
+# ---------------------------------------------------------------------------- qa report
+
+
+def retraction_summary(config: Any, answers: Sequence[Any]) -> dict[str, Any]:
+    """References screened against the retractions file, counted over ``answers``.
+
+    The answers may be summaries: how many references have a DOI or PMID
+    (``identified``, searched for in the file) and how many have neither
+    (``unidentified``: they cannot be checked) are the summary's facts
+    (:data:`qa_tool.reader.FACTS_KEY`); the notices found are looked up as
+    ``qa stale`` does, reading in full only a file with an identifier in the index.
+    Each notice is counted once per reference; ``acknowledged`` counts the
+    references with a notice whose ``retraction_acknowledged`` is complete.
+
+    With no retractions file configured, ``configured`` is false and every count
+    that needs the file is None; a file that cannot be used gives ``error``.
+    """
+    from qa_tool.errors import RetractionsFileError
+    from qa_tool.reader import FACTS_KEY
+    from qa_tool.references.retractions import load_index, retractions_path
+
+    identified = unidentified = answers_identified = 0
+    for answer in answers:
+        facts = answer.meta.get(FACTS_KEY) or {}
+        n = int(facts.get("identified", 0) or 0)
+        identified += n
+        unidentified += int(facts.get("unidentified", 0) or 0)
+        answers_identified += n > 0
+    source = retractions_path(config)
+    out: dict[str, Any] = {
+        "configured": source is not None,
+        "file": _shown_path(config, source) if source is not None else None,
+        "error": None,
+        "references_checked": None,
+        "references_unchecked": unidentified,
+        "answers_checked": None,
+        "retracted": None,
+        "expression_of_concern": None,
+        "correction": None,
+        "other_notices": None,
+        "acknowledged": None,
+        "answers_citing_retracted": None,
+    }
+    if source is None:
+        return out
+    try:
+        index = load_index(config)
+    except RetractionsFileError as exc:
+        out["error"] = str(exc)
+        return out
+    assert index is not None
+    counts: Counter[str] = Counter()
+    acknowledged: set[tuple[str, str]] = set()
+    citing: set[str] = set()
+    for rel, meta in _answers_with_candidates(config, answers, index):
+        seen: dict[str, set[str]] = {}
+        for hit in retractions_in(meta, index):
+            kind = _notice_kind(hit.nature)
+            if hit.reference in seen.setdefault(kind, set()):
+                continue
+            seen[kind].add(hit.reference)
+            counts[kind] += 1
+            if hit.acknowledged:
+                acknowledged.add((rel, hit.reference))
+            elif kind == "retracted":
+                citing.add(rel)
+    out.update(
+        references_checked=identified,
+        answers_checked=answers_identified,
+        retracted=counts["retracted"],
+        expression_of_concern=counts["expression_of_concern"],
+        correction=counts["correction"],
+        other_notices=counts["other_notices"],
+        acknowledged=len(acknowledged),
+        answers_citing_retracted=len(citing),
+    )
+    return out
+
+
+def _notice_kind(nature: str) -> str:
+    folded = " ".join(nature.casefold().split())
+    if folded == "retraction":
+        return "retracted"
+    if folded == "expression of concern":
+        return "expression_of_concern"
+    if folded == "correction":
+        return "correction"
+    return "other_notices"
+
+
+def _shown_path(config: Any, path: Path) -> str:
+    try:
+        return path.relative_to(config.root.absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _answers_with_candidates(
+    config: Any, answers: Sequence[Any], index: Any
+) -> Iterator[tuple[str, Any]]:
+    """(rel, full front matter) of each answer whose front matter names a DOI or PMID
+    in the index: a scan of its bytes first, a full read only then."""
+    from qa_tool.errors import AnswerFileError
+    from qa_tool.reader import read_answer
+
+    for answer in answers:
+        if not _front_names_candidate(config, answer.path, index):
+            continue
+        try:
+            yield answer.rel, read_answer(answer.path, answer.rel, config.max_file_bytes).meta
+        except AnswerFileError:
+            continue
