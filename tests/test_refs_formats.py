@@ -229,6 +229,8 @@ def test_identifiers():
     assert normal_pmcid("PMCID: pmc9584816") == "PMC9584816"
     assert split_name("Mackensen A") == {"family": "Mackensen", "given": "A"}
     assert split_name("John A. Smith") == {"family": "Smith", "given": "John A."}
+    assert split_name("Michael Board") == {"family": "Board", "given": "Michael"}
+    assert split_name("Data Monitoring Board") == {"literal": "Data Monitoring Board"}
     assert split_name("WHO") == {"literal": "WHO"}
 
 

@@ -201,64 +201,20 @@ class _Builder:
 
 # Words that mark an author as a group or body, not a person ("ASCEND Study
 # Collaborative Group", "Cochrane Consortium"): such a name is kept whole, as a
-# CSL literal, since splitting it into family and given makes "Group ASC".
+# CSL literal, since splitting it into family and given makes "Group ASC". The
+# weaker words are also family names ("Michael Board"), so they count only in
+# a name of three words or more ("Data Monitoring Board").
 _GROUP_WORDS = frozenset(
-    [
-        "group",
-        "groups",
-        "collaborative",
-        "collaboration",
-        "collaborators",
-        "consortium",
-        "committee",
-        "investigators",
-        "investigator",
-        "trialists",
-        "society",
-        "association",
-        "organization",
-        "organisation",
-        "institute",
-        "institutes",
-        "council",
-        "board",
-        "agency",
-        "department",
-        "ministry",
-        "centre",
-        "center",
-        "centers",
-        "centres",
-        "university",
-        "college",
-        "foundation",
-        "federation",
-        "network",
-        "team",
-        "panel",
-        "taskforce",
-        "task",
-        "study",
-        "studies",
-        "program",
-        "programme",
-        "registry",
-        "alliance",
-        "working",
-        "writing",
-        "coalition",
-        "commission",
-        "office",
-        "services",
-        "authority",
-        "academy",
-        "league",
-        "partnership",
-        "initiative",
-        "unit",
-        "hospital",
-        "clinic",
-    ]
+    """group groups collaborative collaboration collaborators consortium committee
+    investigators investigator trialists society association organization organisation
+    institute institutes council agency department ministry university foundation
+    federation network study studies program programme registry alliance coalition
+    commission taskforce""".split()  # noqa: SIM905 (a word list reads better so)
+)
+_WEAK_GROUP_WORDS = frozenset(
+    """board centre center centers centres college team panel task working writing
+    office services authority academy league partnership initiative unit hospital
+    clinic""".split()  # noqa: SIM905
 )
 
 
@@ -267,10 +223,15 @@ def is_group_name(text: str) -> bool:
 
     >>> is_group_name("ASCEND Study Collaborative Group")
     True
-    >>> is_group_name("John A. Smith")
-    False
+    >>> is_group_name("John A. Smith"), is_group_name("Michael Board")
+    (False, False)
+    >>> is_group_name("Data Monitoring Board")
+    True
     """
-    return any(word.casefold() in _GROUP_WORDS for word in re.findall(r"[^\W\d_]+", text))
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text)]
+    return any(w in _GROUP_WORDS for w in words) or (
+        len(words) >= 3 and any(w in _WEAK_GROUP_WORDS for w in words)
+    )
 
 
 def split_name(text: str) -> dict[str, str]:
