@@ -703,7 +703,7 @@ def _after_footer(lines: list[_Line], footer: _Footer, warnings: list[str]) -> l
     if not footer.end_line:
         return lines
     after = [(number, line) for number, line in lines if number > footer.end_line and line.strip()]
-    rest = " ".join(_html_pieces(footer.rest)) if "<" in footer.rest else footer.rest
+    rest = " ".join(_html_pieces(footer.rest, [])) if "<" in footer.rest else footer.rest
     rest = html.unescape(rest).strip() if "&" in rest else rest.strip()
     if rest and not _is_chrome(rest):
         after.insert(0, (footer.end_line, rest))
