@@ -4,6 +4,7 @@ spreadsheet would run, malformed citation keys, long values in messages."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,79 @@ def test_a_list_option_with_values_still_filters(lib, qa):
     assert (result.exit_code, data["total"]) == (0, 0)
     result, data = qa.json("list", "--format", "json", "--status", "draft,published")
     assert (result.exit_code, data["total"]) == (0, 2)
+
+
+# ---------------------------------------------------------------------------
+# H3: one CSV writer for every --format csv: no formulas run, no control characters
+
+
+FORMULA = '=HYPERLINK("http://evil","x")?'
+ESCAPES = '"Evil \\e[2J\\e[31mred\\rOVER \\a \\u202e txt.exe \\x85 ok?"'
+
+
+@pytest.fixture
+def hostile(library: Path) -> Path:
+    build_tree(
+        library,
+        {
+            f"{ONC}/a.md": answer_text("a", title=FORMULA),
+            f"{ONC}/b.md": answer_text("b", title=ESCAPES),
+            f"{ONC}/c.md": answer_text("c", title='"@SUM(1+1)?"'),
+            f"{ONC}/d.md": answer_text("d", title='"\\tTab first?"'),
+            f"{ONC}/=cmd.md": answer_text("d2", title='"+ plus?"', status="bogus"),
+        },
+    )
+    return library
+
+
+def _cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("list", "--format", "csv"),
+        ("stale", "--format", "csv", "--status", "published,draft", "--as-of", "2030-01-01"),
+        ("stale", "--format", "csv", "--as-of", "2030-01-01", "--group-by", "topic"),
+        ("readability", "--format", "csv"),
+        ("validate", "--format", "csv"),
+    ],
+)
+def test_csv_cells_never_start_a_formula_nor_hold_control_characters(hostile, qa, command):
+    result = qa(*command)
+    assert result.exit_code in (0, 1), result.output
+    cells = _cells(result.stdout)
+    assert len(cells) > 10
+    for cell in cells:
+        if re.fullmatch(r"-?\d+(\.\d+)?", cell):
+            continue  # a number (a negative grade, days overdue) stays a number
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+        assert not any(c in cell for c in "\x1b\r\x07\x85\u202e\t\n"), repr(cell)
+
+
+def test_csv_keeps_the_value_visible_and_numbers_as_numbers(hostile, qa):
+    _, out = qa.json("list", "--format", "json")
+    titles = {a["id"]: a["title"] for a in out["answers"]}
+    cells = _cells(qa("list", "--format", "csv").stdout)
+    assert "'" + titles["a"] in cells
+    assert "'@SUM(1+1)?" in cells
+    assert "'\\tTab first?" in cells
+    assert "Evil \\x1b[2J\\x1b[31mred\\rOVER \\x07 \\u202e txt.exe \\x85 ok?" in cells
+    assert titles["b"].startswith("Evil \x1b")  # json carries the value as it is
+
+
+def test_csv_cell_rule():
+    from qa_tool.cli.common import csv_cell
+
+    assert csv_cell("=1+1") == "'=1+1"
+    assert csv_cell("-3 days") == "'-3 days"
+    assert csv_cell(-3) == -3
+    assert csv_cell(-1.5) == -1.5
+    assert csv_cell(None) is None
+    assert csv_cell("a=b") == "a=b"
+    assert csv_cell("\rx") == "'\\rx"
+    assert csv_cell("x\u202ey\x9b") == "x\\u202ey\\x9b"

@@ -180,12 +180,34 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula in a cell (OWASP's CSV-injection list)."""
+
+
+def csv_cell(value: Any) -> Any:
+    """One CSV cell, safe to open in a spreadsheet and to print on a terminal.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (so ``=HYPERLINK(...)`` is shown, not run), then every control
+    character (C0, C1, bidirectional overrides) is escaped as in text output
+    (:func:`plain`). Numbers, booleans and None are written as they are (``-3`` stays
+    a number). ``csv_cell("=1+1")`` -> ``"'=1+1"``.
+    """
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return plain(text)
+
+
 def print_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
-    """A header and rows as CSV on stdout (``\n`` line ends)."""
+    """A header and rows as CSV on stdout (``\n`` line ends): every cell through
+    :func:`csv_cell`. The one CSV writer of every ``--format csv``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(name) for name in header])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     sys.stdout.write(buffer.getvalue())
 
 
