@@ -286,8 +286,10 @@ def _without_parsing(
 ) -> Answer | AnswerFileError | None:
     """What can be said of a file without parsing it: a refusal, a cached summary, or None."""
     if found.is_link and not inside_root(config, found.path):
+        # a file named on the command line is checked like a link, but may be a plain file
+        what = "a link to a file outside" if found.path.is_symlink() else "outside"
         return AnswerFileError(
-            found.path, "is a link to a file outside the library; not read", rule="outside-library"
+            found.path, f"is {what} the library; not read", rule="outside-library"
         )
     hit = _cached(cache, rel, found, clean) if cache is not None else None
     if hit is None:

@@ -219,3 +219,20 @@ def test_csv_cell_rule():
     assert csv_cell("a=b") == "a=b"
     assert csv_cell("\rx") == "'\\rx"
     assert csv_cell("x\u202ey\x9b") == "x\\u202ey\\x9b"
+
+
+# ---------------------------------------------------------------------------
+# H5: a plain file outside the library is "outside", a link out is "a link"
+
+
+def test_an_outside_file_is_named_outside_and_an_outside_link_a_link(lib, qa, tmp_path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(answer_text("elsewhere"))
+    (lib / ONC / "out.md").symlink_to(outside)
+    result = qa("readability", str(outside))
+    assert f"{outside}: is outside the library; not read" in result.output, result.output
+    result = qa("refs", "check", str(outside))
+    assert "is outside the library; not read  (outside-library)" in result.output
+    assert "a link" not in result.output
+    result = qa("validate")
+    assert "is a link to a file outside the library; not read  (outside-library)" in result.output
