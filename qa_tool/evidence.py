@@ -190,6 +190,8 @@ class _Candidate:
     firm: bool = False
     """The prose reading is a plain quantity ("over 65", "2 of 3"): doubted only when the
     References list has the number."""
+    plural: bool = False
+    """Weak prose only for a plural noun before it ("lower doses 2."): still doubted."""
     after_number: bool = False
     """Right after another number ("week 6 2."): a listed number nothing else cites cites."""
     weak_prose: str | None = None
@@ -491,6 +493,15 @@ def _bare(paragraph: Paragraph, match: re.Match[str]) -> _Candidate | None:
         candidate.firm = word in _QUANTITY_WORDS
     elif word in _NAMING_WORDS:
         candidate.prose = f"after {previous!r}"
+    elif (
+        word.endswith("s")
+        and word[:-1] in _NAMING_WORDS
+        and not _QUANTITY_TOKEN_RE.match(_previous_word(before[: -len(previous)]))
+    ):
+        # "lower doses 2.", "both types 1.": a plural does not name one by its number, but
+        # the number may still belong to the prose.
+        candidate.weak_prose = f"after {previous!r}"
+        candidate.plural = True
     elif word in _JOINING_WORDS:
         number_before = _QUANTITY_TOKEN_RE.match(_previous_word(before[: -len(previous)]))
         if word in _COUNT_JOINS and number_before:
@@ -606,13 +617,15 @@ def _decide_bare(candidate, evidence, in_list, uses_style, shown, cite, prose) -
     elsewhere = f"the text cites in {_STYLE_WORDS[others[0]]} elsewhere" if others else None
     if listed is not None:
         if not in_list:
-            if candidate.weak_prose or not uses_style:
+            if (candidate.weak_prose and not candidate.plural) or not uses_style:
                 prose()
             else:
                 prose(f"the References list has no {_missing(numbers, listed)}")
             return
         if candidate.weak_prose:
-            if uses_style and evidence.fits_sequence(numbers):
+            if candidate.plural and uses_style and evidence.fits_sequence(numbers):
+                cite()  # "higher doses 2.": the list and the sequence settle it
+            elif uses_style and evidence.fits_sequence(numbers):
                 cite(f"{candidate.weak_prose}, but the References list has {shown}")
             elif not evidence.confident.intersection(numbers):
                 cite(f"{candidate.weak_prose}, but the References list has {shown}{_UNCITED}")
@@ -624,8 +637,18 @@ def _decide_bare(candidate, evidence, in_list, uses_style, shown, cite, prose) -
     if any(number > MAX_UNLISTED_CITATION for number in numbers):
         return
     if candidate.weak_prose:
-        if uses_style and evidence.fits_sequence(numbers):
+        fills_gap = all(
+            number not in evidence.confident and number < evidence.highest for number in numbers
+        )
+        if uses_style and fills_gap:
+            cite(
+                f"{candidate.weak_prose}, but it fills the sequence of the other citations; "
+                "no References list to check it against"
+            )
+        elif uses_style and evidence.fits_sequence(numbers):
             prose(f"{candidate.weak_prose}; the text cites bare numbers elsewhere")
+        elif candidate.plural or not evidence.confident:
+            prose(f"{candidate.weak_prose}; no References list or other citation to check it")
         return
     if not uses_style and elsewhere:
         cite(elsewhere)

@@ -1418,3 +1418,31 @@ def test_chrome_and_closing_tags_after_the_footer_are_not_reported() -> None:
 
 def json_dump(answer: LegacyAnswer) -> str:
     return repr(dataclasses.replace(answer, warnings=[]))
+
+
+@pytest.mark.parametrize("noun", ["lower doses", "both types", "later stages"])
+def test_a_bare_number_after_a_plural_noun_with_no_list_cites_with_a_doubt(noun: str) -> None:
+    answer = research_of(f"Statins help 1. Switch to {noun} 2. Diabetes rose over 4 years 3.")
+
+    assert answer.research == [
+        f"Statins help [@1]. Switch to {noun} [@2]. Diabetes rose over 4 years [@3]."
+    ]
+    assert [(d.number, d.decision.split(":")[0]) for d in answer.doubts] == [
+        (2, "converted to [@2]")
+    ]
+
+
+def test_a_lone_bare_number_after_a_plural_noun_with_no_list_is_a_doubt() -> None:
+    answer = research_of("Switch to lower doses 2.")
+
+    assert [d.number for d in answer.doubts if d.kind == "citation"] == [2]
+
+
+def test_a_plural_noun_number_the_list_and_sequence_confirm_has_no_doubt() -> None:
+    answer = research_of(
+        "Aspirin helps 1. It works at higher doses 2.",
+        references=(VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1."),
+    )
+
+    assert answer.research == ["Aspirin helps [@1]. It works at higher doses [@2]."]
+    assert not answer.doubts
