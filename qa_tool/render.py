@@ -7,6 +7,8 @@ answer contains can run in a reader's browser:
 - raw HTML in the body is shown as text (``{"html": False}``);
 - links and images keep only ``http``, ``https`` and ``mailto`` URLs
   (:func:`safe_link` replaces ``validateLink``); any other link stays text;
+- an image is never loaded: it becomes a link to its URL with its alt text
+  (:func:`_render_image`), so a page re-served under a looser policy fetches nothing;
 - every value taken from the front matter is passed through :func:`html.escape`;
 - JSON-LD escapes ``<``, ``>`` and ``&`` as ``\\u003c``... so no value can
   close the ``<script>`` element (or open an HTML comment inside it).
@@ -364,6 +366,35 @@ def _render_citation(self: Any, tokens: Sequence[Any], idx: int, options: Any, e
     return f'<sup class="cite">{",".join(parts)}</sup>'
 
 
+def _render_image(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: dict) -> str:
+    """An image as a link to it, its alt text (or "image") the link's text; never ``<img>``.
+
+    The page loads no external asset; a reader who wants the picture can follow the link.
+    Inside a link (a linked picture) only the alt text is shown: links never nest.
+    """
+    token = tokens[idx]
+    alt = escape(self.renderInlineAsText(token.children or [], options, env).strip() or "image")
+    if _link_depths(tokens, env)[idx] > 0:
+        return f'<span class="image">{alt}</span>'
+    href = escape(token.attrGet("src") or "")
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(title)}"' if title else ""
+    return f'<a class="image" href="{href}"{title_attr}>{alt}</a>'
+
+
+def _link_depths(tokens: Sequence[Any], env: dict) -> list[int]:
+    """How many links are open before each token of an inline run (once per run)."""
+    cache = env.setdefault("link_depths", {})
+    depths = cache.get(id(tokens))
+    if depths is None:
+        depths, depth = [], 0
+        for token in tokens:
+            depths.append(depth)
+            depth += (token.type == "link_open") - (token.type == "link_close")
+        cache[id(tokens)] = depths
+    return depths
+
+
 def _plain(inline: Any) -> tuple[str, list[str]]:
     """The text of an inline token without markup or citations, and its citation keys."""
     parts: list[str] = []
@@ -419,6 +450,7 @@ class Renderer:
         md.validateLink = safe_link  # type: ignore[method-assign]
         md.inline.ruler.before("link", "citation", _citation_rule)
         md.add_render_rule("citation", _render_citation)
+        md.add_render_rule("image", _render_image)
         self.md = md
 
     def render(self, answer: Answer) -> RenderedAnswer:
