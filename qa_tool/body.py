@@ -110,6 +110,26 @@ def citations(body: str) -> list[Citation]:
     return found
 
 
+def malformed_citations(body: str) -> list[tuple[int, str]]:
+    """``(0-based line, group)`` for each citation group with a part that holds no key.
+
+    Every part between ``;`` of ``[...@...]`` must cite a key (``[@1; @2]``):
+    ``[@]``, ``[@-]``, ``[@1; ]`` and ``[@1;; @2]`` cite nothing where a key is
+    expected, and Pandoc would print them as text.
+
+    >>> malformed_citations("Fine [@1; @2].\\nBad [@] and [@1; ].\\n")
+    [(1, '[@]'), (1, '[@1; ]')]
+    """
+    found = []
+    for n, line in enumerate(body.split("\n")):
+        if "@" not in line:
+            continue
+        for group in CITE_GROUP.finditer(line):
+            if not all(CITE_KEY.search(part) for part in group.group(1).split(";")):
+                found.append((n, group.group()))
+    return found
+
+
 def citation_keys(text: str) -> list[str]:
     """Keys cited in one paragraph, in order, without repeats."""
     keys: list[str] = []

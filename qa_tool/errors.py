@@ -19,6 +19,16 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 """The command was called wrongly."""
 
+MESSAGE_VALUE_WIDTH = 80
+"""The longest value a message quotes whole; a longer one is cut with an ellipsis."""
+
+
+def shorten(text: str, width: int = MESSAGE_VALUE_WIDTH) -> str:
+    """A value quoted in a message, cut with ``…`` past ``width`` characters, so a
+    200,000-character title never fills the terminal. ``shorten("abcdef", 4)`` -> ``'abc…'``.
+    """
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
 
 class QAError(Exception):
     """Base class: an expected failure with a message meant for a person."""

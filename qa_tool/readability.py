@@ -38,6 +38,7 @@ from typing import Any
 
 from qa_tool.body import parse_body
 from qa_tool.config import ReadabilityPolicy
+from qa_tool.errors import shorten
 from qa_tool.model import SectionTitle
 from qa_tool.syllables import count_syllables, number_syllables
 
@@ -650,7 +651,7 @@ class Assessment:
         text = f"reading grade {self.grade:.1f} ({name}) is above the target {self.target:g}"
         if self.accepted is not None:
             text += f" and the grade {self.accepted.grade:g} accepted by {self.accepted.by}"
-        worst = "; ".join(f"line {n}: {_shorten(h.text)}" for n, h in self.hardest_lines())
+        worst = "; ".join(f"line {n}: {shorten(h.text)}" for n, h in self.hardest_lines())
         if worst:
             text += f"; hardest sentences: {worst}"
         return text
@@ -674,10 +675,6 @@ class Assessment:
             **{k: v for k, v in self.measure.to_dict().items() if k != "hardest"},
             "hardest": [{**h.to_dict(), "line": n} for n, h in self.hardest_lines()],
         }
-
-
-def _shorten(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def assess(answer: Any, policy: ReadabilityPolicy, measure: Measure | None = None) -> Assessment:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from qa_tool.errors import shorten
 from qa_tool.model import Status
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -203,7 +204,7 @@ def _issues(error: Any) -> list[SchemaIssue]:
                 continue
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.75)
             advice = f"did you mean {close[0]}?" if close else "check the spelling or remove it"
-            message = f"unknown field {str(key)!r}; {advice}"
+            message = f"unknown field {shorten(repr(str(key)))}; {advice}"
             out.append(SchemaIssue((*parts, str(key)), "additionalProperties", message))
         if out:
             return out
@@ -220,7 +221,8 @@ def _issue(error: Any) -> SchemaIssue:
         missing = error.message.split("'")[1] if "'" in error.message else ""
         if missing:
             parts = (*parts, missing)
-    message = error.message
+    shown = shorten(repr(error.instance))
+    message = error.message.replace(repr(error.instance), shown)  # "'x…' is too long"
     if error.instance is None and error.validator in ("type", "enum"):
         if error.validator == "enum":
             allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
@@ -244,12 +246,12 @@ def _issue(error: Any) -> SchemaIssue:
         )
     elif error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
-        message = f"{error.instance!r} is not one of: {allowed}"
+        message = f"{shown} is not one of: {allowed}"
     elif error.validator == "format" and error.validator_value == "date":
-        message = f"{_field_name(parts)}: {error.instance!r} is not a real date"
+        message = f"{_field_name(parts)}: {shown} is not a real date"
     elif error.validator == "type" and _is_number(error.instance):
         kind = _KINDS.get(error.validator_value, error.validator_value)
-        message = f"{_field_name(parts)}: {error.instance!r} is a number, not {kind}"
+        message = f"{_field_name(parts)}: {shown} is a number, not {kind}"
     hint = _hint(error)
     if hint:
         message = f"{message}; {hint}"

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qa_tool.body import PLACEHOLDER_MARKER, parse_body, placeholder_lines
+from qa_tool.body import PLACEHOLDER_MARKER, malformed_citations, parse_body, placeholder_lines
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.doubts import describe_stored, open_doubts
-from qa_tool.errors import AnswerFileError
+from qa_tool.errors import AnswerFileError, shorten
 from qa_tool.library import (
     Found,
     LoadResult,
@@ -395,6 +395,14 @@ def placeholder_findings(answer: Answer) -> list[Finding]:
 
 
 def _check_body(answer: Answer, add) -> None:
+    for n, group in malformed_citations(answer.body):
+        add(
+            "citation-syntax",
+            f"malformed citation {shorten(group)}: each part between ';' needs a key, "
+            "as in [@1; @2]",
+            severity=WARNING,
+            line=answer.body_line + n,
+        )
     is_draft = answer.status == Status.draft
     body = parse_body(answer.body)
     if not is_draft:

@@ -236,3 +236,51 @@ def test_an_outside_file_is_named_outside_and_an_outside_link_a_link(lib, qa, tm
     assert "a link" not in result.output
     result = qa("validate")
     assert "is a link to a file outside the library; not read  (outside-library)" in result.output
+
+
+# ---------------------------------------------------------------------------
+# H6: long values in messages are cut with an ellipsis
+
+
+def test_a_long_title_is_cut_in_the_schema_message(library, qa):
+    build_tree(library, {f"{ONC}/long.md": answer_text("long", title="Why " + "x" * 200_000 + "?")})
+    result, data = qa.json("validate", "--format", "json")
+    messages = [f["message"] for f in data["findings"] if f["rule"] == "schema-maxLength"]
+    assert messages, data["findings"]
+    assert all(len(m) < 200 and "…" in m for m in messages), messages
+    text = qa("validate")
+    assert len(text.output) < 2_000
+    assert "is too long" in text.output
+
+
+def test_a_long_unknown_value_is_cut_in_the_enum_message(library, qa):
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", status="s" * 5_000)})
+    result, data = qa.json("validate", "--format", "json")
+    (message,) = [f["message"] for f in data["findings"] if f["rule"] == "schema-enum"]
+    assert message.startswith("'sss") and "…" in message and len(message) < 200
+    assert message.endswith("is not one of: draft, in-review, published, retired")
+
+
+# ---------------------------------------------------------------------------
+# H7: malformed citation keys are a citation-syntax warning with the line
+
+
+def test_malformed_citation_keys_are_a_warning_with_the_line(library, qa):
+    body = (
+        "A summary [@1].\n\n## What the research says\n\nFine [@1].\n"
+        "Empty [@] here.\nDash [@-] here.\nTrailing [@1; ] here.\n"
+        "Mail me@example.org is not a citation.\n\n"
+        "## What to ask your doctor\n\n- Is this right for me?\n"
+    )
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", body=body)})
+    text = (library / ONC / "a.md").read_text().split("\n")
+    result, data = qa.json("validate", "--format", "json")
+    found = [f for f in data["findings"] if f["rule"] == "citation-syntax"]
+    assert [(f["line"], f["severity"]) for f in found] == [
+        (text.index("Empty [@] here.") + 1, "warning"),
+        (text.index("Dash [@-] here.") + 1, "warning"),
+        (text.index("Trailing [@1; ] here.") + 1, "warning"),
+    ]
+    assert "malformed citation [@]" in found[0]["message"]
+    assert result.exit_code == 0  # warnings only
+    assert qa("validate", "--strict").exit_code == 1

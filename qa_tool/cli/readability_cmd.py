@@ -21,6 +21,7 @@ from qa_tool.cli.common import (
     stderr,
     stdout,
 )
+from qa_tool.errors import shorten
 
 if TYPE_CHECKING:
     from qa_tool.config import Config
@@ -156,7 +157,9 @@ def render_text(report: ReadabilityReport) -> None:
         if a.hardest_lines() and a.verdict != "ok":
             console.print("  [dim]hardest sentences (line, how much each raises the grade):[/]")
             for line, h in a.hardest_lines():
-                console.print(f"  [dim]{line:>5}[/]  +{h.raises_by:.2f}  {shown(_shorten(h.text))}")
+                console.print(
+                    f"  [dim]{line:>5}[/]  +{h.raises_by:.2f}  {shown(shorten(h.text, 110))}"
+                )
     n = len(report.assessments)
     above = len(report.above_target)
     style = "red" if above else "green"
@@ -164,10 +167,6 @@ def render_text(report: ReadabilityReport) -> None:
         f"\n[{style}]{n} answer{'s' if n != 1 else ''} measured: "
         f"{above} above target[/]" + (f"  [dim]{SMOG_NOTE}[/]" if caveat else "")
     )
-
-
-def _shorten(text: str, width: int = 110) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def render_csv(report: ReadabilityReport) -> None:
