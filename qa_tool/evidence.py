@@ -637,18 +637,7 @@ def _decide_bare(candidate, evidence, in_list, uses_style, shown, cite, prose) -
     if any(number > MAX_UNLISTED_CITATION for number in numbers):
         return
     if candidate.weak_prose:
-        fills_gap = all(
-            number not in evidence.confident and number < evidence.highest for number in numbers
-        )
-        if uses_style and fills_gap:
-            cite(
-                f"{candidate.weak_prose}, but it fills the sequence of the other citations; "
-                "no References list to check it against"
-            )
-        elif uses_style and evidence.fits_sequence(numbers):
-            prose(f"{candidate.weak_prose}; the text cites bare numbers elsewhere")
-        elif candidate.plural or not evidence.confident:
-            prose(f"{candidate.weak_prose}; no References list or other citation to check it")
+        _decide_bare_weak_unlisted(candidate, evidence, uses_style, cite, prose)
         return
     if not uses_style and elsewhere:
         cite(elsewhere)
@@ -658,6 +647,23 @@ def _decide_bare(candidate, evidence, in_list, uses_style, shown, cite, prose) -
         cite("out of the sequence of the other citations; no References list")
     else:
         cite()
+
+
+def _decide_bare_weak_unlisted(candidate, evidence, uses_style, cite, prose) -> None:
+    """A bare number the grammar leans to prose, in a text with no References list."""
+    numbers = candidate.numbers
+    fills_gap = all(
+        number not in evidence.confident and number < evidence.highest for number in numbers
+    )
+    if uses_style and fills_gap:
+        cite(
+            f"{candidate.weak_prose}, but it fills the sequence of the other citations; "
+            "no References list to check it against"
+        )
+    elif uses_style and evidence.fits_sequence(numbers):
+        prose(f"{candidate.weak_prose}; the text cites bare numbers elsewhere")
+    elif candidate.plural or not evidence.confident:
+        prose(f"{candidate.weak_prose}; no References list or other citation to check it")
 
 
 # --- rewriting ------------------------------------------------------------------------------
