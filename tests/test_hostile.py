@@ -284,3 +284,12 @@ def test_malformed_citation_keys_are_a_warning_with_the_line(library, qa):
     assert "malformed citation [@]" in found[0]["message"]
     assert result.exit_code == 0  # warnings only
     assert qa("validate", "--strict").exit_code == 1
+
+
+def test_a_template_that_is_a_pipe_is_refused(lib, qa):
+    (lib / "templates").mkdir()
+    os.mkfifo(lib / "templates" / "default.md")
+    result = qa("new", "Is this a question?", "--topic", "oncology")
+    assert result.exit_code == 2, result.output
+    assert "templates/default.md" in result.stderr
+    assert not list((lib / ONC).glob("is-this*"))
