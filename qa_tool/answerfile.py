@@ -188,19 +188,29 @@ def _emit(lines: list[str], key: str, value: Any, indent: int) -> None:
             lines.append(f"{pad}{name}: []")
             return
         lines.append(f"{pad}{name}:")
-        for item in value:
-            if isinstance(item, dict) and item:
-                item_lines: list[str] = []
-                for child_key, child in item.items():
-                    _emit(item_lines, child_key, child, indent + 4)
-                item_lines[0] = f"{pad}  - {item_lines[0][indent + 4 :]}"
-                lines.extend(item_lines)
-            elif isinstance(item, dict | list):
-                lines.append(f"{pad}  - {'{}' if isinstance(item, dict) else '[]'}")
-            else:
-                lines.append(f"{pad}  - {scalar(item)}")
+        _emit_items(lines, value, indent)
         return
     lines.append(f"{pad}{name}: {scalar(value)}")
+
+
+def _emit_items(lines: list[str], items: list[Any], indent: int) -> None:
+    """The items of a list whose key is at ``indent``; a list in a list (CSL's
+    ``date-parts: [[2022, 10]]``) is a block sequence in its item, never lost."""
+    pad = " " * indent
+    for item in items:
+        if isinstance(item, dict | list) and item:
+            item_lines: list[str] = []
+            if isinstance(item, dict):
+                for child_key, child in item.items():
+                    _emit(item_lines, child_key, child, indent + 4)
+            else:
+                _emit_items(item_lines, item, indent + 2)
+            item_lines[0] = f"{pad}  - {item_lines[0][indent + 4 :]}"
+            lines.extend(item_lines)
+        elif isinstance(item, dict | list):
+            lines.append(f"{pad}  - {'{}' if isinstance(item, dict) else '[]'}")
+        else:
+            lines.append(f"{pad}  - {scalar(item)}")
 
 
 def round_trip_dump(meta: Any, indent: tuple[int, int, int], stream: Any) -> None:

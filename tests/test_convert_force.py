@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import yaml
 from helpers import QA, build_tree, commit_all, git_init
 
+from qa_tool.answerfile import front_matter_text
 from qa_tool.reader import read_answer
 
 FOOTER = (
@@ -35,6 +37,7 @@ IMPORTED = {
     "title": "Statin therapy and muscle symptoms",
     "author": [{"family": "Herrett", "given": "E"}],
     "DOI": "10.1136/bmj.l6744",
+    "issued": {"date-parts": [[2019, 10, 2]]},
 }
 ADDED = {"id": "t1", "type": "report", "title": "A guideline a reviewer added"}
 
@@ -84,6 +87,7 @@ def test_force_keeps_references_filled_or_added_after_conversion(library, qa: QA
     assert by_id["1"] == {ref["id"]: ref for ref in before}["1"]
     assert by_id["1"]["DOI"] == "10.1136/bmj.l6744"
     assert by_id["1"]["author"] == [{"family": "Herrett", "given": "E"}]
+    assert by_id["1"]["issued"] == {"date-parts": [[2019, 10, 2]]}
     assert by_id["2"] == {"id": "2"}
     assert by_id["3"]["title"] == "Statins and risk of incident diabetes (meta-analysis)"
     assert by_id["3"]["DOI"] == "10.1016/x"
@@ -122,3 +126,14 @@ def test_force_drops_only_stubs_the_text_no_longer_cites(library, qa: QA):
     assert result.exit_code == 0, result.output
     assert report["files"][0]["kept"] == []
     assert [ref["id"] for ref in references(library)] == ["1", "3"]
+
+
+def test_lists_in_lists_are_written_whole():
+    meta = {
+        "references": [{"id": "1", "issued": {"date-parts": [[2022, 10], [2023]]}}],
+        "nested": [[["a, b", {"k": [1, [2]]}]], [], {}],
+    }
+
+    text = front_matter_text(meta)
+
+    assert yaml.safe_load(text) == meta
