@@ -55,6 +55,7 @@ from qa_tool.doubts import CONFIDENCE, QUESTION, REFERENCE, REVIEW_DATE, TOPIC, 
 from qa_tool.errors import LegacyFormatError
 from qa_tool.evidence import NUMBER_TAKING_WORDS, Paragraph
 from qa_tool.model import Confidence, SectionTitle
+from qa_tool.references.formats import is_group_name
 
 __all__ = [
     "NO_FOOTER_TOPIC",
@@ -424,17 +425,20 @@ _IDENTIFIER_TAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = r"(?:1[89]|20)[0-9]{2}"
+_PAGE = r"[A-Za-z0-9]+(?:[-–][A-Za-z0-9]+)?(?:\.e[0-9]{1,4}(?:[-–]e[0-9]{1,4})?)?"
+"""Pages as printed: "400-410", "e1234", "CD004366", "67-75.e5" (an online supplement)."""
 _VANCOUVER_RE = re.compile(
     rf"^(?P<head>.+?)\.\s+(?P<year>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}(?:\s+[0-9]{{1,2}})?)?"
     r"(?:\s*;\s*(?P<volume>[0-9A-Za-z]+)?(?:\s*\((?P<issue>[^)]{1,20})\))?"
-    r"(?::\s*(?P<page>[A-Za-z0-9]+(?:[-–][A-Za-z0-9]+)?))?)?(?=\s*[.;:]|\s*$)"
+    rf"(?::\s*(?P<page>{_PAGE}))?)?(?=\s*[.;:]|\s*$)"
 )
 _APA_RE = re.compile(
     rf"^(?P<authors>.+?)\s\((?P<year>{_YEAR})[a-z]?(?:,[^)]*)?\)\.\s+(?P<rest>.+)$"
 )
+# "Journal, 10(7), 400-410." and, with no volume, "Cochrane Database ..., (9), CD004366."
 _APA_SOURCE_RE = re.compile(
-    r"^(?P<container>[^,.]+?),\s*(?P<volume>[0-9]+)(?:\((?P<issue>[^)]{1,20})\))?"
-    r"(?:,\s*(?P<page>[0-9A-Za-z]+(?:[-–][0-9A-Za-z]+)?))?"
+    r"^(?P<container>[^,.]+?),\s*(?:(?P<volume>[0-9]+)\s*)?(?:\((?P<issue>[^)]{1,20})\))?"
+    rf"(?:,\s*(?P<page>{_PAGE}))?(?=\s*[.;]|\s*$)"
 )
 _SEGMENT_SPLIT_RE = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _VANCOUVER_AUTHOR_RE = re.compile(
@@ -1436,9 +1440,12 @@ def _vancouver_authors(text: str) -> list[dict] | None:
     authors: list[dict] = []
     for name in names:
         match = _VANCOUVER_AUTHOR_RE.match(name)
-        if not match:
+        if match:
+            authors.append({"family": match["family"], "given": match["given"]})
+        elif is_group_name(name):
+            authors.append({"literal": name})  # "ASCEND Study Collaborative Group"
+        else:
             return None
-        authors.append({"family": match["family"], "given": match["given"]})
     if authors and et_al:
         authors.append(dict(ET_AL))
     return authors or None
@@ -1462,7 +1469,9 @@ def _apa_authors(text: str) -> list[dict] | None:
             match = _APA_AUTHOR_RE.match(f"{family}, {given}")
             if not match:
                 return None
-            authors.append({"family": match["family"], "given": match["given"]})
+            # "T. A." is written "TA", as Vancouver writes it: one form of initials.
+            given = match["given"].replace(".", "").replace(" ", "")
+            authors.append({"family": match["family"], "given": given})
     if authors and et_al:
         authors.append(dict(ET_AL))
     return authors or None
@@ -1482,7 +1491,7 @@ def _apa_fields(text: str) -> dict:
     if len(segments) == 2:
         fields["title"] = segments[0].rstrip(".").strip()
         source = _APA_SOURCE_RE.match(segments[1])
-        if source:
+        if source and (source["volume"] or source["issue"]):
             fields["container-title"] = source["container"].strip()
             for key in ("volume", "issue", "page"):
                 if source[key]:

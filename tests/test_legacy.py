@@ -1354,8 +1354,8 @@ def test_apa_authors_keep_initials_and_et_al() -> None:
     )
 
     assert answer.references[0]["author"] == [
-        {"family": "Chiu", "given": "H. Y."},
-        {"family": "Lee", "given": "K."},
+        {"family": "Chiu", "given": "HY"},
+        {"family": "Lee", "given": "K"},
         {"literal": "et al."},
     ]
 
@@ -1446,3 +1446,51 @@ def test_a_plural_noun_number_the_list_and_sequence_confirm_has_no_doubt() -> No
 
     assert answer.research == ["Aspirin helps [@1]. It works at higher doses [@2]."]
     assert not answer.doubts
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "2. ASCEND Study Collaborative Group. Effects of aspirin. N Engl J Med. "
+            "2018;379(16):1529-1539.",
+            {"author": [{"literal": "ASCEND Study Collaborative Group"}], "page": "1529-1539"},
+        ),
+        (
+            "2. PALISADE Group of Clinical Investigators, Vickery BP, et al. AR101 oral "
+            "immunotherapy. N Engl J Med. 2018;379(21):1991-2001.",
+            {
+                "author": [
+                    {"literal": "PALISADE Group of Clinical Investigators"},
+                    {"family": "Vickery", "given": "BP"},
+                    {"literal": "et al."},
+                ]
+            },
+        ),
+        (
+            "2. Halmos EP, Muir JG. A diet low in FODMAPs. Gastroenterology. 2014;146(1):67-75.e5.",
+            {"page": "67-75.e5", "volume": "146", "issue": "1"},
+        ),
+        (
+            "2. Cooney, G. M., Dwan, K., et al. (2013). Exercise for depression. Cochrane "
+            "Database of Systematic Reviews, (9), CD004366.",
+            {
+                "container-title": "Cochrane Database of Systematic Reviews",
+                "issue": "9",
+                "page": "CD004366",
+                "author": [
+                    {"family": "Cooney", "given": "GM"},
+                    {"family": "Dwan", "given": "K"},
+                    {"literal": "et al."},
+                ],
+            },
+        ),
+    ],
+)
+def test_references_keep_group_authors_page_suffixes_and_apa_issue_only_sources(
+    entry: str, expected: dict
+) -> None:
+    answer = research_of("Aspirin helps [2].", references=(entry,))
+
+    (reference,) = answer.references
+    assert {key: reference.get(key) for key in expected} == expected
