@@ -174,6 +174,18 @@ def test_force_takes_the_text_confidence_when_no_review_came_after_it(library, q
     assert read_answer(library / TARGET, TARGET, 1_000_000).meta["confidence"] == "high"
 
 
+def test_the_text_report_lists_each_doubt_with_line_number_and_decision(library, qa):
+    build_tree(library.parent, {"in/aspirin.txt": DOUBTFUL})
+
+    result = qa("convert", str(library.parent / "in"), env={"COLUMNS": "400"})
+
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())
+    assert "doubt, legacy line 2: review-date? left empty: '03/04/2025' is ambiguous" in shown
+    assert "doubt, legacy line 5: citation 2? kept as prose: the References list has no 2" in shown
+    assert "2 doubts in 1 file to check" in shown
+
+
 def test_open_doubts_tolerates_any_shape():
     assert open_doubts(None) == []
     assert open_doubts({"legacy": "x"}) == []
