@@ -87,8 +87,11 @@ def list_answers(
     quiet: QuietOption = False,
     root: RootOption = None,
 ) -> None:
-    """List the answers: id, title, topic, status, confidence, review dates, reviewers,
-    reading grade, reference stubs and open conversion doubts; counts by topic and status."""
+    """List the answers, one row each, with counts by topic and status at the end.
+
+    A row: id, title, topic, status, confidence, review dates, reviewers, reading
+    grade, reference stubs and open conversion doubts.
+    """
     from qa_tool.inventory import list_answers as build
     from qa_tool.library import load_library
 

@@ -61,8 +61,10 @@ def readability(
     root: RootOption = None,
     fmt: FormatOption = OutputFormat.text,
 ) -> None:
-    """Reading grade (Flesch-Kincaid and SMOG) of each answer and section, with the hardest
-    sentences; exit 1 when any answer reads above its target grade.
+    """Reading grade (Flesch-Kincaid, SMOG) of each answer and section; exit 1 above target.
+
+    Each answer and section is measured with its word, sentence and polysyllable
+    counts and the hardest sentences, so a writer knows what to rewrite.
 
     The target is [readability] target in qa.toml (default 8, settable per topic);
     a reviewer can accept a higher grade in the answer's front matter (readability:

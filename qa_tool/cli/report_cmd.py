@@ -79,8 +79,10 @@ def report(
     ] = False,
     root: RootOption = None,
 ) -> None:
-    """The state of the library: review backlog, what falls due, reviewer workload,
-    evidence health and coverage, as one self-contained HTML page or JSON.
+    """The state of the library as one self-contained HTML page, or its numbers as JSON.
+
+    Sections: review backlog, what falls due, reviewer workload, evidence health
+    and coverage.
 
     Answers named in the page link to their exported pages when the report is written
     beside an exported HTML bundle (its html/ or data/html/ folder), else name their paths.
