@@ -14,8 +14,8 @@ reviewer all that is left to do:
 - ``readability``: the reading grade within the topic's target, or accepted by a reviewer;
 - ``review``: a review recorded after the last change of the title or body
   (``review_fingerprint``, else the git history);
-- ``four-eyes``: a reviewer who is not one of the authors (``[publish] four_eyes = false``
-  relaxes it).
+- ``four-eyes``: the current review (its ``review_log`` entry) had a reviewer who is not
+  one of the authors (``[publish] four_eyes = false`` relaxes it).
 
 A status change is a round-trip edit of the front matter under the file's edit lock
 (only ``status`` and a new ``review_log`` entry change; every other byte stays), and
@@ -205,7 +205,16 @@ def _same_person(name: str) -> str:
 
 
 def check_four_eyes(c: Candidate) -> list[Reason]:
-    """A reviewer who is not one of the authors ("four eyes"), unless qa.toml relaxes it."""
+    """The current review (the latest, on ``last_reviewed``) had a reviewer who is not an author.
+
+    ``reviewed_by`` gathers every reviewer there ever was, so it cannot show who did
+    the review that covers the current text; that review's ``review_log`` entry does.
+    Without the entry, ``reviewed_by`` settles it only when none of its people is an
+    author (whoever reviewed was independent); otherwise the check says it cannot tell.
+    ``qa.toml`` may relax the rule.
+    """
+    from qa_tool.dates import as_date
+    from qa_tool.review import entry_reviewers, review_entry
     from qa_tool.stale import person_names
 
     if not c.config.publish.four_eyes:
@@ -214,6 +223,10 @@ def check_four_eyes(c: Candidate) -> list[Reason]:
     meta = c.answer.meta
     reviewers = person_names(meta, "reviewed_by")
     authors = {_same_person(a) for a in person_names(meta, "authors")}
+    last = as_date(meta.get("last_reviewed"))
+    entry = review_entry(meta, last) if last is not None else None
+    if entry is not None:
+        reviewers = tuple(entry_reviewers(entry))
     if not reviewers:
         return [
             Reason(
@@ -232,12 +245,30 @@ def check_four_eyes(c: Candidate) -> list[Reason]:
                 c.answer.line_of(("authors",)),
             )
         ]
-    if all(_same_person(r) in authors for r in reviewers):
+    independent = [r for r in reviewers if _same_person(r) not in authors]
+    if not independent:
+        what = (
+            f"the current review ({last}) was by its author only"
+            if entry is not None
+            else "reviewed only by its author"
+        )
         return [
             Reason(
                 "four-eyes",
-                f"reviewed only by its author ({', '.join(reviewers)}); a reviewer who is not an "
+                f"{what} ({', '.join(reviewers)}); a reviewer who is not an "
                 f"author must review it{relax}",
+                c.answer.line_of(("review_log",) if entry is not None else ("reviewed_by",)),
+            )
+        ]
+    if entry is None and len(independent) < len(reviewers):
+        named = ", ".join(r for r in reviewers if r not in independent)
+        return [
+            Reason(
+                "four-eyes",
+                f"cannot tell who did the review of {last or 'this text'}: review_log has no "
+                f"entry for it, and reviewed_by names authors ({named}) "
+                "as well as others; a reviewer who is not an author records the review with "
+                f"qa review --by NAME{relax}",
                 c.answer.line_of(("reviewed_by",)),
             )
         ]

@@ -5,8 +5,11 @@ one, adds each reviewer to ``reviewed_by`` (an entry with the same name is kept,
 its credentials updated when new ones are given), optionally sets
 ``confidence``, and stores ``review_fingerprint``: the SHA-256 of the title and
 body as reviewed, which ``qa stale`` compares with the current text to tell
-whether the review still covers it. A ``note`` is kept in ``review_log`` (date,
-reviewers, note) and, with ``commit``, in the commit message too. Example::
+whether the review still covers it. Every review adds a ``review_log`` entry
+(date, ``event: reviewed``, reviewers, and the ``note`` when given), so the log
+tells who did the review that covers the current text (the four-eyes check of
+``qa publish`` reads it); the note goes in the commit message too with ``commit``.
+Example::
 
     outcome = review_answers(
         config, ["immunotherapy-side-effects"], [parse_reviewer("Jane Doe, MD")]
@@ -271,6 +274,8 @@ def _review_one(
         log_note = f"{log_note} ({cleared})" if log_note else cleared
 
     def change(front: Any) -> None:
+        # The same reviewers again, the same day, on the same text: already logged.
+        repeat = front.get("review_fingerprint") == fingerprint
         set_field(front, "last_reviewed", date)
         if new_due is not None:
             set_field(front, "review_due", new_due)
@@ -280,8 +285,9 @@ def _review_one(
         set_field(front, "review_fingerprint", fingerprint)
         if doubts:
             del front["legacy"]["doubts"]
-        if log_note is not None:
-            append_log(front, date, ", ".join(p.name for p in reviewers), log_note)
+        by = REVIEWERS_SEPARATOR.join(p.name for p in reviewers)
+        if log_note is not None or not (repeat and _logged(front, date, by)):
+            append_log(front, date, by, log_note, event=REVIEWED)
 
     changed = edit_front_matter(written, change, config.max_file_bytes)
     names = list(reviewer_names(meta))
@@ -343,8 +349,49 @@ def _add_reviewers(front: Any, reviewers: Sequence[Reviewer]) -> None:
             entry["credentials"] = person.credentials
 
 
-def append_log(front: Any, date: dt.date, by: str, note: str, event: str | None = None) -> None:
-    """Add one ``review_log`` entry (``event``: what happened, for a status change)."""
+REVIEWED = "reviewed"
+"""The ``review_log`` event of a review (``qa review``)."""
+REVIEWERS_SEPARATOR = ", "
+"""How a review's reviewers are joined in its ``review_log`` entry's ``by``."""
+
+
+def _logged(front: Any, date: dt.date, by: str) -> bool:
+    """Whether the last ``review_log`` entry already records this review (a repeat adds none)."""
+    log = front.get("review_log")
+    if not isinstance(log, list) or not log or not hasattr(log[-1], "get"):
+        return False
+    last = log[-1]
+    return last.get("event") == REVIEWED and last.get("date") == date and last.get("by") == by
+
+
+def review_entry(meta: dict[str, Any], date: dt.date) -> dict[str, Any] | None:
+    """The ``review_log`` entry of the review on ``date`` (the latest, when several).
+
+    A review entry has ``event: reviewed``, or (written before reviews named their
+    event) no event and a note. None when the log has no entry for that review.
+    """
+    from qa_tool.dates import as_date
+
+    log = meta.get("review_log")
+    if not isinstance(log, list):
+        return None
+    for entry in reversed(log):
+        if not isinstance(entry, dict) or as_date(entry.get("date")) != date:
+            continue
+        if entry.get("event", REVIEWED) == REVIEWED and isinstance(entry.get("by"), str):
+            return entry
+    return None
+
+
+def entry_reviewers(entry: dict[str, Any]) -> list[str]:
+    """The reviewers' names in one ``review_log`` entry's ``by``."""
+    return [name for name in (n.strip() for n in entry["by"].split(",")) if name]
+
+
+def append_log(
+    front: Any, date: dt.date, by: str, note: str | None, event: str | None = None
+) -> None:
+    """Add one ``review_log`` entry (``event``: what happened; ``note`` left out when None)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     log = front.get("review_log")
@@ -357,7 +404,8 @@ def append_log(front: Any, date: dt.date, by: str, note: str, event: str | None 
     if event is not None:
         entry["event"] = event
     entry["by"] = by
-    entry["note"] = note
+    if note is not None:
+        entry["note"] = note
     log.append(entry)
 
 

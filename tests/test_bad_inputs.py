@@ -306,6 +306,10 @@ def test_review_of_a_bom_or_crlf_file_changes_only_the_review_lines(bad_library,
         b"reviewed_by",
         b"- name",
         b"review_fingerprint",
+        b"review_log",
+        b"- date",
+        b"  event",
+        b"  by",
     ]
 
 

@@ -194,3 +194,69 @@ def test_reading_grade_over_target_is_a_reason_until_accepted(library, qa):
     build_tree(library, {f"{ONC}/ready.md": accepted})
     result, out = qa.json("publish", "ready", "--dry-run", "-f", "json")
     assert out["answers"][0]["result"] == "would-publish", out["answers"][0]["reasons"]
+
+
+def four_eyes_reasons(qa) -> list[dict]:
+    result, out = qa.json("publish", "ready", "--dry-run", "--format", "json")
+    return [r for r in out["answers"][0]["reasons"] if r["check"] == "four-eyes"]
+
+
+def test_an_earlier_independent_review_does_not_cover_the_authors_own_review(library, qa):
+    """reviewed_by keeps Jane Doe, but the review of the current text was the author's alone."""
+    build_tree(library, {f"{ONC}/ready.md": ready(reviewer="Sam Writer")})
+    assert qa("review", "ready", "--by", "Jane Doe, MD").exit_code == 0
+    assert four_eyes_reasons(qa) == []
+    assert qa("review", "ready", "--by", "Sam Writer", "--note", "Reworded").exit_code == 0
+    meta = meta_of(library / ONC / "ready.md")
+    assert [p["name"] for p in meta["reviewed_by"]] == ["Sam Writer", "Jane Doe"]
+    assert [(e["event"], e["by"]) for e in meta["review_log"]] == [
+        ("reviewed", "Jane Doe"),
+        ("reviewed", "Sam Writer"),
+    ]
+    (reason,) = four_eyes_reasons(qa)
+    assert reason["message"].startswith(
+        f"the current review ({dt.date.today()}) was by its author only (Sam Writer)"
+    )
+    result = qa("publish", "ready", "--by", "Ed Itor")
+    assert result.exit_code == 1
+    assert meta_of(library / ONC / "ready.md")["status"] == "in-review"
+
+
+def test_the_authors_review_then_an_independent_one_is_published(library, qa):
+    build_tree(library, {f"{ONC}/ready.md": ready(reviewer="Sam Writer")})
+    assert qa("review", "ready", "--by", "Sam Writer").exit_code == 0
+    (reason,) = four_eyes_reasons(qa)
+    assert "was by its author only (Sam Writer)" in reason["message"]
+    assert qa("review", "ready", "--by", "Jane Doe, MD").exit_code == 0
+    assert four_eyes_reasons(qa) == []
+    result, out = qa.json("publish", "ready", "--by", "Ed Itor", "--format", "json")
+    assert result.exit_code == 0, out
+    assert out["answers"][0]["result"] == "published"
+    assert [e["event"] for e in meta_of(library / ONC / "ready.md")["review_log"]] == [
+        "reviewed",
+        "reviewed",
+        "published",
+    ]
+
+
+def test_repeating_a_review_adds_no_log_entry(library, qa):
+    build_tree(library, {f"{ONC}/ready.md": ready()})
+    assert qa("review", "ready", "--by", "Jane Doe").exit_code == 0
+    before = (library / ONC / "ready.md").read_text(encoding="utf-8")
+    result, out = qa.json("review", "ready", "--by", "Jane Doe", "--format", "json")
+    assert out["reviewed"][0]["changed"] is False
+    assert (library / ONC / "ready.md").read_text(encoding="utf-8") == before
+
+
+def test_four_eyes_says_when_the_history_cannot_tell_who_reviewed(library, qa):
+    """No review_log entry for the review, and reviewed_by names the author and another."""
+    text = ready().replace("reviewed_by:\n", "reviewed_by:\n  - name: Sam Writer\n", 1)
+    build_tree(library, {f"{ONC}/ready.md": text})
+    (reason,) = four_eyes_reasons(qa)
+    assert reason["message"].startswith(
+        "cannot tell who did the review of 2026-02-10: review_log has no entry for it, "
+        "and reviewed_by names authors (Sam Writer) as well as others"
+    )
+    # Without the author among the reviewers, whoever reviewed was independent.
+    build_tree(library, {f"{ONC}/ready.md": ready()})
+    assert four_eyes_reasons(qa) == []

@@ -76,7 +76,8 @@ def test_round_trip_changes_only_the_lines_it_must(library, qa):
             '    credentials: "MD, medical oncologist"   # as on her badge\n',
             '    credentials: "MD, medical oncologist"   # as on her badge\n'
             "  - name: Sam Smith\n    credentials: RN\n"
-            f"review_fingerprint: {FINGERPRINT}\n",
+            f"review_fingerprint: {FINGERPRINT}\n"
+            "review_log:\n  - date: 2026-11-20\n    event: reviewed\n    by: Jane Doe, Sam Smith\n",
         )
     )
     assert (library / PATH).read_text(encoding="utf-8") == expected
@@ -113,7 +114,12 @@ def test_confidence_credentials_note_and_review_due_from_the_new_level(library, 
     assert meta["reviewed_by"] == [{"name": "Jane Doe", "credentials": "MD, PhD"}]
     assert meta["confidence"] == "high"
     assert meta["review_log"] == [
-        {"date": dt.date(2026, 11, 21), "by": "Jane Doe", "note": "Re-checked: dosing"}
+        {
+            "date": dt.date(2026, 11, 21),
+            "event": "reviewed",
+            "by": "Jane Doe",
+            "note": "Re-checked: dosing",
+        }
     ]
     assert "&" not in (library / PATH).read_text(encoding="utf-8")  # no YAML anchors
     assert qa("validate").exit_code == 0  # review_log is in the schema
@@ -133,7 +139,8 @@ def test_never_reviewed_answer_gets_the_fields_in_order(library, qa):
     ).replace(
         "created: 2026-01-05\n",
         f"created: 2026-01-05\nlast_reviewed: {today}\nreviewed_by:\n  - name: Jane Doe\n"
-        f"    credentials: MD\nreview_fingerprint: {fingerprint}\n",
+        f"    credentials: MD\nreview_fingerprint: {fingerprint}\n"
+        f"review_log:\n  - date: {today}\n    event: reviewed\n    by: Jane Doe\n",
     )
 
 

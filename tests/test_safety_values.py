@@ -212,6 +212,7 @@ def test_review_by_and_note_that_yaml_would_retype_stay_text(library, qa, by):
     assert meta["reviewed_by"][-1]["name"] == by.split(",")[0]
     assert meta["review_log"][-1] == {
         "date": dt.date(2026, 3, 1),
+        "event": "reviewed",
         "by": by.split(",")[0],
         "note": "No",
     }

@@ -76,7 +76,7 @@ def test_the_documented_session_from_an_empty_folder(tmp_path):
     assert answer["result"] == "refused"
     assert [(r["check"], r["line"]) for r in answer["reasons"]] == [
         ("rules", 6),
-        ("reference-stubs", 15),
+        ("reference-stubs", 19),
         ("review", 8),
     ]
     assert answer["reasons"][0]["message"].startswith("confidence is empty (null)")
@@ -110,10 +110,12 @@ def test_the_documented_session_from_an_empty_folder(tmp_path):
     meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
     assert meta["status"] == "retired"
     assert [(e["event"], e["by"]) for e in meta["review_log"]] == [
+        ("reviewed", "Jane Doe"),
+        ("reviewed", "Jane Doe"),
         ("published", "Ed Itor"),
         ("retired", "Ed Itor"),
     ]
-    assert meta["review_log"][1]["note"] == "Merged into caffeine-in-pregnancy"
+    assert meta["review_log"][3]["note"] == "Merged into caffeine-in-pregnancy"
     result, nothing = qa.json("stale", "-f", "json", "--as-of", due_day)
     assert nothing == []
     assert git(root, "ls-files", REL).strip() == REL  # kept in git
