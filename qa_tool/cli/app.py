@@ -103,7 +103,10 @@ class LazyGroup(TyperGroup):
         holder = typer.Typer(**SETTINGS)
         importlib.import_module(f"qa_tool.cli.{module}").register(holder)
         group = typer.main.get_group(holder)
+        from qa_tool.cli.common import name_values
+
         for name, command in group.commands.items():
+            name_values(command)
             self._commands.setdefault(name, command)
 
     def _load_all(self) -> None:

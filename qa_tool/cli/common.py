@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import io
 import json
@@ -234,3 +235,45 @@ def github_annotation(
     if title:
         props.append(f"title={prop(title)}")
     return f"::{level} {','.join(props)}::{data(message)}"
+
+
+METAVARS = {"root": "PATH", "out": "PATH", "topic": "TOPIC", "id": "ID", "author": "NAME"}
+"""The value an option takes, by its long name, where it declares no ``metavar`` of its own."""
+
+
+_UNLABELLED: dict[type, type] = {}
+
+
+def _unlabelled(kind: type) -> type:
+    """``kind`` (a parameter type) without its ``<str>``-like label in --help."""
+    if kind not in _UNLABELLED:
+        body = {"get_metavar": lambda *_a, **_k: ""}
+        _UNLABELLED[kind] = type(f"Unlabelled{kind.__name__}", (kind,), body)
+    return _UNLABELLED[kind]
+
+
+def name_values(command: Any) -> None:
+    """Give every option and argument of ``command`` (and its subcommands) a named value.
+
+    Without a ``metavar``, --help shows a type label (``<str>``, ``<directory>``): an
+    option is given the name :data:`METAVARS` has for it, else its long name in
+    capitals (``--reason`` -> ``REASON``); an argument keeps its metavar (``ID|PATH``,
+    else its name in capitals) and loses the label after it. Choices keep their list
+    (``<text|json>``), and the values are parsed as before.
+    """
+    for sub in getattr(command, "commands", {}).values():
+        name_values(sub)
+    for param in command.params:
+        if hasattr(param.type, "choices") or getattr(param, "is_flag", False):
+            continue
+        if param.param_type_name == "argument":
+            if param.metavar is None:
+                param.metavar = (param.name or "").upper()
+            if param.type.get_metavar(param=param, ctx=None) is None:
+                unlabelled = copy.copy(param.type)
+                unlabelled.__class__ = _unlabelled(type(param.type))
+                param.type = unlabelled
+        elif param.metavar is None:
+            long = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+            name = long.lstrip("-")
+            param.metavar = METAVARS.get(name, name.upper())

@@ -64,7 +64,7 @@ def convert(
         Path | None,
         typer.Option(
             "--out",
-            help="Write DIR/<topic-folder>/<id>.md instead of into the library.",
+            help="Write DIR/TOPIC-FOLDER/ID.md instead of into the library.",
             metavar="DIR",
             show_default=False,
         ),
