@@ -44,7 +44,7 @@ from qa_tool import __version__
 from qa_tool.fsutil import real_folder_problem
 from qa_tool.model import SUMMARY_COLUMNS
 
-FORMAT = 10  # 10: facts count identified references (9: renderings keyed by blob id)
+FORMAT = 11  # 11: facts hold only review entries (10: identified references counted)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
 

@@ -233,7 +233,8 @@ reference stubs and open conversion doubts that ``qa list`` counts, and
 ``"identified"``/``"unidentified"``: the references with a DOI or PMID (that a
 retractions file can be searched for) and those without, worked out from
 ``references`` and ``legacy`` when the file is read, so a cached listing needs neither;
-``"reviews": [[date, by], ...]`` from ``review_log`` when it has entries (``qa report``)."""
+``"reviews": [[date, by], ...]``: the reviews ``review_log`` records, not its publish or
+retire entries (``qa report``)."""
 FACT_FIELDS = ("references", "legacy", "review_log")
 
 
@@ -254,10 +255,16 @@ def summary_facts(meta: dict[str, Any]) -> dict[str, int]:
     facts["identified"], facts["unidentified"] = identified, len(refs) - identified
     log = meta.get("review_log")
     if isinstance(log, list):  # earlier reviews, for the reviewers' workload in qa report
+        from qa_tool.review import REVIEWED
+
+        # a review's entry (an older one may name no event); a publish or retire entry is not
         facts["reviews"] = [
             [str(e.get("date")), e.get("by")]
             for e in log
-            if isinstance(e, dict) and isinstance(e.get("by"), str) and e.get("date")
+            if isinstance(e, dict)
+            and e.get("event", REVIEWED) == REVIEWED
+            and isinstance(e.get("by"), str)
+            and e.get("date")
         ]
     return facts
 

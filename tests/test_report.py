@@ -383,3 +383,22 @@ def test_retractions_in_the_evidence_section(history, qa, tmp_path):
     result = qa("report", "--format", "json", "--as-of", AS_OF)
     assert result.exit_code == 2  # as every command that uses the file: a clear error
     assert "rw.csv" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_publish_and_retire_entries_are_not_counted_as_reviews(library, qa):
+    log = (
+        "review_log:\n"
+        "  - date: 2026-05-01\n    event: reviewed\n    by: Jane Doe\n"
+        "  - date: 2026-05-02\n    event: published\n    by: Ed Itor\n    note: published\n"
+        "  - date: 2026-05-03\n    event: retired\n    by: Ed Itor\n    note: superseded\n"
+    )
+    text = answer(
+        "p", "Oncology", "published", reviewed="2026-05-01", reviewers=("Jane Doe",), extra=log
+    )
+    build_tree(library, {"answers/oncology/p.md": text, "qa.toml": TOML})
+    git_init(library)
+    commit_all(library, "Library", "2026-05-03T12:00:00")
+    result, data = qa.json("report", "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    counts = {r["name"]: r["reviews_last_12_months"] for r in data["reviewers"]}
+    assert counts == {"Jane Doe": 1}
