@@ -499,6 +499,15 @@ class LegacyAnswer:
 # --- decoding -------------------------------------------------------------------------
 
 
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``data`` names, or None.
+
+    >>> bom_encoding("x".encode("utf-16"))
+    'utf-16'
+    """
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
 def decode_legacy(data: bytes, source: str = "<stdin>") -> str:
     """Turn the bytes of a legacy text into ``str`` with ``\\n`` line ends.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -348,3 +349,19 @@ def test_malformed_bibtex_at_the_end_names_its_entry(tmp_path):
         "entry open2021: malformed BibTeX entry: a brace or quote is not closed before the "
         "file ends"
     )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_file_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path, encoding):
+    text = (FIXTURES / "endnote.ris").read_text(encoding="utf-8").replace("\n", "\r\n")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    target = tmp_path / "endnote.ris"
+    target.write_bytes(data)
+    want = [e.item for e in read_entries(FIXTURES / "endnote.ris")]
+    assert [e.item for e in read_entries(target)] == want
+    broken = tmp_path / "broken.ris"
+    broken.write_bytes(codecs.BOM_UTF16_LE + b"T\x00Y\x00\x00\xd8")  # a lone surrogate
+    with pytest.raises(ReferenceFileError, match="byte-order mark but is not valid"):
+        read_entries(broken)

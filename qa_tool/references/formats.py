@@ -307,7 +307,7 @@ def detect_format(path: Path, text: str) -> str:
 
 
 def read_text(path: Path) -> str:
-    """The file as text: UTF-8 (a BOM is fine); anything else is an error naming the line."""
+    """The file as text: UTF-8, or the UTF-16/32 a byte-order mark names; else an error."""
     try:
         data = read_regular(path, MAX_REFERENCE_FILE_BYTES)
     except FileNotFoundError:
@@ -322,11 +322,20 @@ def read_text(path: Path) -> str:
         raise ReferenceFileError(path, f"is larger than {MAX_REFERENCE_FILE_BYTES} bytes") from None
     except OSError as exc:
         raise ReferenceFileError(path, f"cannot be read: {exc.strerror or exc}") from None
-    if b"\0" in data[:8192]:
+    from qa_tool.legacy import bom_encoding
+
+    # a byte-order mark names the encoding (EndNote and Windows tools write UTF-16 with one)
+    encoding = bom_encoding(data) or "utf-8-sig"
+    if encoding == "utf-8-sig" and b"\0" in data[:8192]:
         raise ReferenceFileError(path, "is a binary file, not a reference file")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-8-sig":
+            name = encoding.upper()
+            raise ReferenceFileError(
+                path, f"starts with a {name} byte-order mark but is not valid {name}"
+            ) from None
         line = data[: exc.start].count(b"\n") + 1
         raise ReferenceFileError(
             path, f"is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8", line
