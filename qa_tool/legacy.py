@@ -524,16 +524,16 @@ def decode_legacy(data: bytes, source: str = "<stdin>") -> str:
     'Is it safe?\\n'
     """
     data = bytes(data)
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as error:
-                name = encoding.removesuffix("-sig").upper()
-                raise LegacyFormatError(
-                    f"{source}: starts with a {name} byte-order mark but is not valid {name}"
-                ) from error
-            return _normalise_text(text, source)
+    encoding = bom_encoding(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            name = encoding.removesuffix("-sig").upper()
+            raise LegacyFormatError(
+                f"{source}: starts with a {name} byte-order mark but is not valid {name}"
+            ) from error
+        return _normalise_text(text, source)
     if b"\x00" in data:
         utf16 = _bomless_utf16(data)
         if utf16 is None:
