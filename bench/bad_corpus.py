@@ -1,7 +1,7 @@
 """Run every command that reads answers over the bad-input library; print exit code and memory.
 
 Why: the bad corpus holds files built to hurt a reader (a 50 MB file, an alias
-bomb, 5,000 levels of nesting, a pipe); the limits in qa_tool.reader must keep
+bomb, 5,000 levels of nesting, a pipe); the limits in qa_tool.answerfile.read must keep
 every command small on it. The target is a peak under 200 MB for each command.
 This is a measurement, not a test: it prints a Markdown table and exits 0
 (1 if a command printed a traceback or missed a bad file).

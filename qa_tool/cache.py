@@ -1,7 +1,7 @@
 """The metadata cache: a second run reads only the answers that changed.
 
 ``.qa/cache.sqlite3`` (ignored by git) keeps, per version of an answer file,
-its summary front matter (:data:`~qa_tool.reader.SUMMARY_FIELDS`), body line,
+its summary front matter (:data:`~qa_tool.answerfile.read.SUMMARY_FIELDS`), body line,
 text digest and git text key, keyed by the git blob id of the file's bytes:
 content-addressed, so an entry can never be stale, and a ``.qa/`` copied into
 another clone of the same repository (a CI cache) is as good there.

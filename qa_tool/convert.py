@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from qa_tool import __version__, fsutil
-from qa_tool.answerfile import check_text, escaped, front_matter_text
+from qa_tool.answerfile.read import read_answer, read_bytes_checked
+from qa_tool.answerfile.write import check_text, escaped, front_matter_text
 from qa_tool.config import Config, Topic
 from qa_tool.dates import as_date
 from qa_tool.errors import (
@@ -55,7 +56,6 @@ from qa_tool.ids import check_id, make_id
 from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
 from qa_tool.library import answer_paths, relative, scan_markdown
 from qa_tool.model import Confidence, Status, choices
-from qa_tool.reader import read_answer, read_bytes_checked
 
 __all__ = [
     "CONVERTED",

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qa_tool import __version__
+from qa_tool.answerfile.read import Answer, read_bytes_checked
 from qa_tool.bundle import (
     FIXED_EPOCH,
     MAX_EPOCH,
@@ -51,7 +52,6 @@ from qa_tool.fsutil import real_path
 from qa_tool.gitinfo import call_git, git_message, has_changes
 from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
 from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
-from qa_tool.reader import Answer, read_bytes_checked
 from qa_tool.schema import to_json_value
 from qa_tool.stale import find_stale, known_due_date
 from qa_tool.workers import map_chunks
@@ -412,7 +412,7 @@ def _render_chunk(
     Runs in a worker process for large exports (one MarkdownIt per process).
     A file that cannot be read in full comes back with its error.
     """
-    from qa_tool.reader import read_answer
+    from qa_tool.answerfile.read import read_answer
     from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line
 
     config, formats = shared

@@ -1,9 +1,9 @@
 """``qa list``: one row per answer, with counts by topic and status, from summaries.
 
-Everything a row shows comes from the summary read (:func:`qa_tool.reader.read_summary`),
+Everything a row shows comes from the summary read (:func:`qa_tool.answerfile.read.read_summary`),
 so a warm listing of a large library reads the cache and no answer file: the due
 date is worked out as ``qa stale`` does, and the counts of reference stubs and open
-conversion doubts are facts the summary carries (:data:`qa_tool.reader.FACTS_KEY`).
+conversion doubts are facts the summary carries (:data:`qa_tool.answerfile.read.FACTS_KEY`).
 Example::
 
     inventory = list_answers(config, load_library(config, summary=True), topics=["oncology"])
@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from qa_tool.answerfile.read import FACTS_KEY
 from qa_tool.config import Config
 from qa_tool.dates import as_date
 from qa_tool.errors import UsageError
 from qa_tool.library import LoadResult, relative
 from qa_tool.model import Confidence, choices
-from qa_tool.reader import FACTS_KEY
 from qa_tool.stale import known_due_date, person_names, status_filter
 
 CSV_FIELDS = (

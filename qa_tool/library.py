@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa_tool.answerfile import escaped, has_undecodable
+from qa_tool.answerfile.read import Answer, read_answer, read_summary
+from qa_tool.answerfile.write import escaped, has_undecodable
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
 from qa_tool.fsutil import real_path
-from qa_tool.reader import Answer, read_answer, read_summary
 from qa_tool.workers import map_chunks
 
 

@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa_tool.answerfile.read import Answer, read_answer
 from qa_tool.config import Config
 from qa_tool.doubts import describe_stored, open_doubts
 from qa_tool.errors import AnswerFileError, LockError, UsageError
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock
 from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.model import Status
-from qa_tool.reader import Answer, read_answer
 
 PUBLISHED = Status.published.value
 WOULD_PUBLISH = "would-publish"
@@ -355,7 +355,7 @@ def _by(by: str) -> str:
 def _change_status(
     path: Path, config: Config, status: str, today: dt.date, by: str, note: str
 ) -> None:
-    from qa_tool.edit import edit_front_matter
+    from qa_tool.answerfile.edit import edit_front_matter
     from qa_tool.review import append_log, set_field
 
     def change(front: Any) -> None:

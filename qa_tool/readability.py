@@ -678,7 +678,7 @@ class Assessment:
 
 
 def assess(answer: Any, policy: ReadabilityPolicy, measure: Measure | None = None) -> Assessment:
-    """Measure one :class:`~qa_tool.reader.Answer` (reading its body when needed)."""
+    """Measure one :class:`~qa_tool.answerfile.read.Answer` (reading its body when needed)."""
     meta = answer.meta
     topic = meta.get("topic") if isinstance(meta.get("topic"), str) else None
     return Assessment(

@@ -37,10 +37,10 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from qa_tool.answerfile.read import Answer
 from qa_tool.body import CITE_GROUP, CITE_KEY
 from qa_tool.dates import as_date
 from qa_tool.model import SectionTitle
-from qa_tool.reader import Answer
 from qa_tool.schema import to_json_value
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})

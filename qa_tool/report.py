@@ -270,7 +270,7 @@ def _reviewers(
 def _evidence(scope: _Scope, workers: int | None) -> dict[str, Any]:
     """Reference stubs, open conversion doubts, retractions and reading grades (answers not
     retired)."""
-    from qa_tool.reader import FACTS_KEY
+    from qa_tool.answerfile.read import FACTS_KEY
 
     live = [a for a in scope.answers if a.meta.get("status") != Status.retired]
     stub_answers = stubs = doubt_answers = doubts = 0
@@ -375,7 +375,7 @@ def _reviews(meta: dict, last_names: tuple[str, ...]) -> list[tuple[dt.date, lis
     last = as_date(meta.get("last_reviewed"))
     if last is not None and last_names:
         found.append((last, list(last_names)))
-    from qa_tool.reader import FACTS_KEY
+    from qa_tool.answerfile.read import FACTS_KEY
 
     for day_text, by in (meta.get(FACTS_KEY) or {}).get("reviews", ()):
         day = as_date(day_text)

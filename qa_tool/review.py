@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qa_tool.answerfile.read import read_answer, text_digest
 from qa_tool.body import PLACEHOLDER_MARKER
 from qa_tool.config import Config
 from qa_tool.doubts import describe_stored, open_doubts
@@ -39,7 +40,6 @@ from qa_tool.errors import AnswerFileError, GitError, LockError, PathOutsideLibr
 from qa_tool.fsutil import LOCK_TIMEOUT_SECONDS, edit_lock, real_path
 from qa_tool.library import answer_paths, find_answer, relative
 from qa_tool.model import FIELD_ORDER, Confidence, choices
-from qa_tool.reader import read_answer, text_digest
 from qa_tool.stale import reviewer_names
 from qa_tool.validate import ERROR, Finding, check_answer, placeholder_findings
 
@@ -230,8 +230,8 @@ def _review_one(
     force: bool,
 ) -> Reviewed | Refused:
     """Validate, then edit; called with the file's edit lock held, so it reads the file anew."""
+    from qa_tool.answerfile.edit import edit_front_matter
     from qa_tool.dates import as_date
-    from qa_tool.edit import edit_front_matter
 
     written = _edited_file(config, path, rel)
     answer = read_answer(path, rel, config.max_file_bytes)
@@ -316,7 +316,7 @@ def _cleared_note(doubts: Sequence[dict[str, Any]]) -> str:
 
 def set_field(front: Any, key: str, value: Any) -> None:
     """Set ``key``; a new key goes after the nearest key that precedes it in FIELD_ORDER."""
-    from qa_tool.edit import set_in_order
+    from qa_tool.answerfile.edit import set_in_order
 
     set_in_order(front, key, value, FIELD_ORDER)
 

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa_tool.answerfile import inline_value
+from qa_tool.answerfile.read import decode_text, front_matter_span, load_front_matter
+from qa_tool.answerfile.write import inline_value
 from qa_tool.config import Config, Topic
 from qa_tool.errors import (
     AnswerExists,
@@ -57,7 +58,6 @@ from qa_tool.gitinfo import call_git, run_git
 from qa_tool.ids import check_id, make_id
 from qa_tool.library import answer_paths, inside_root, relative
 from qa_tool.model import NEW_STATUSES, Confidence, Status, choices
-from qa_tool.reader import decode_text, front_matter_span, load_front_matter
 
 TEMPLATES_DIR = "templates"
 PACKAGE_TEMPLATE = Path(__file__).resolve().parent / "templates" / "default.md"

@@ -44,18 +44,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from qa_tool.config import Config
-from qa_tool.dates import Interval, as_date
-from qa_tool.errors import AnswerFileError, DateOutOfRange, GitError, UsageError
-from qa_tool.library import LoadResult, relative
-from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey, Status, choices
-from qa_tool.reader import (
+from qa_tool.answerfile.read import (
     Answer,
     blob_text_key,
     decode_text,
     front_matter_span,
     load_front_matter,
 )
+from qa_tool.config import Config
+from qa_tool.dates import Interval, as_date
+from qa_tool.errors import AnswerFileError, DateOutOfRange, GitError, UsageError
+from qa_tool.library import LoadResult, relative
+from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey, Status, choices
 
 OVERDUE = "overdue"
 NEVER_REVIEWED = "never-reviewed"

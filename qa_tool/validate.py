@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from qa_tool.answerfile.read import Answer
 from qa_tool.body import PLACEHOLDER_MARKER, malformed_citations, parse_body, placeholder_lines
 from qa_tool.config import Config
 from qa_tool.dates import as_date
@@ -31,7 +32,6 @@ from qa_tool.library import (
     select_paths,
 )
 from qa_tool.model import REQUIRED_SECTIONS, SectionTitle, Status
-from qa_tool.reader import Answer
 from qa_tool.references import is_stub
 from qa_tool.schema import SchemaIssue, check_front_matter, json_path
 from qa_tool.schema import prepare as prepare_schema

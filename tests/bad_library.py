@@ -122,7 +122,7 @@ def add_corpus(folder: Path, outside: Path) -> None:
 def deny_reading(victim: Path) -> Iterator[None]:
     """Opening ``victim`` fails with 'Permission denied', as ``chmod 000`` does for a user.
 
-    Every read of an answer goes through ``os.open`` (qa_tool.reader.read_bytes_checked),
+    Every read of an answer goes through ``os.open`` (qa_tool.answerfile.read.read_bytes_checked),
     so this is the one place to simulate it.
     """
     real_open = os.open

@@ -35,8 +35,8 @@ from bad_library import (
 from helpers import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
 
 from qa_tool import gitinfo
+from qa_tool.answerfile.read import read_answer
 from qa_tool.errors import AnswerFileError
-from qa_tool.reader import read_answer
 
 AS_OF = "2026-11-22"
 SECRET = "secret text"  # what the link out of the library points at: never shown

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from helpers import QA, build_tree
 
+from qa_tool.answerfile.read import read_answer
 from qa_tool.config import load_config
-from qa_tool.reader import read_answer
 from qa_tool.validate import validate_library
 
 RACE_ROUNDS = 20

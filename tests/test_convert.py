@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from qa_tool import __version__, convert, fsutil
-from qa_tool.answerfile import front_matter_text
+from qa_tool.answerfile.edit import load_round_trip
+from qa_tool.answerfile.read import read_answer
+from qa_tool.answerfile.write import front_matter_text
 from qa_tool.body import citations, parse_body
-from qa_tool.edit import load_round_trip
 from qa_tool.legacy import parse_legacy
 from qa_tool.model import SectionTitle
-from qa_tool.reader import read_answer
 
 TODAY = dt.date.today()
 TOOL = f"qa {__version__}"

@@ -7,8 +7,8 @@ import json
 import yaml
 from helpers import QA, build_tree, commit_all, git_init
 
-from qa_tool.answerfile import front_matter_text
-from qa_tool.reader import read_answer
+from qa_tool.answerfile.read import read_answer
+from qa_tool.answerfile.write import front_matter_text
 
 FOOTER = (
     "This question is drawn from common patient questions about Cardiology and answered "

@@ -8,8 +8,8 @@ import doctest
 from helpers import QA, build_tree
 
 from qa_tool import doubts
+from qa_tool.answerfile.read import read_answer
 from qa_tool.doubts import open_doubts
-from qa_tool.reader import read_answer
 
 FOOTER = (
     "This question is drawn from common patient questions about Cardiology and answered "

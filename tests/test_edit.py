@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from qa_tool.edit import edit_front_matter
+from qa_tool.answerfile.edit import edit_front_matter
 from qa_tool.errors import AnswerFileError
 
 ORIGINAL = """---

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import QA, build_tree
 
+from qa_tool.answerfile.read import read_answer
 from qa_tool.legacy import parse_legacy
-from qa_tool.reader import read_answer
 
 FOOTER = (
     "<footer>This question is drawn from common patient questions about Dermatology and "

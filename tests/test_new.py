@@ -13,9 +13,9 @@ import pytest
 from helpers import QA, answer_text, build_tree, git, git_init, run_qa
 
 from qa_tool import scaffold
-from qa_tool.answerfile import inline_value
+from qa_tool.answerfile.read import read_answer
+from qa_tool.answerfile.write import inline_value
 from qa_tool.ids import MAX_ID_LENGTH
-from qa_tool.reader import read_answer
 
 DRAFT_BODY = """\
 <!-- qa:placeholder --> Answer the question in one short paragraph of plain language, \

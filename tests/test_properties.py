@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa_tool.edit import edit_front_matter
+from qa_tool.answerfile.edit import edit_front_matter
+from qa_tool.answerfile.read import read_answer
 from qa_tool.errors import AnswerFileError, UsageError
 from qa_tool.ids import ID_PATTERN, MAX_ID_LENGTH, check_id, make_id
-from qa_tool.reader import read_answer
 
 SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -152,7 +152,7 @@ def test_front_matter_loader_agrees_with_pyyaml(pairs):
     """The direct node walk gives exactly PyYAML's values, and errors where PyYAML does."""
     import yaml
 
-    from qa_tool.reader import load_front_matter
+    from qa_tool.answerfile.read import load_front_matter
 
     text = "".join(f"{k}: {v}\n" for k, v in pairs)
     try:
@@ -281,7 +281,7 @@ def top_level_blocks(front: str) -> tuple[list[str], dict[str, list[str]], str]:
 
 def split_file(data: bytes) -> tuple[bool, str, str, str]:
     """(has a BOM, newline, front matter text with LF, body text as written)."""
-    from qa_tool.reader import front_matter_span
+    from qa_tool.answerfile.read import front_matter_span
 
     bom = data.startswith(b"\xef\xbb\xbf")
     text = data[3 if bom else 0 :].decode("utf-8")
@@ -306,8 +306,8 @@ def split_file(data: bytes) -> tuple[bool, str, str, str]:
 def test_review_of_a_generated_valid_answer_changes_only_the_review_fields(
     tmp_path, answer, reviewer, credentials, confidence, note, days_later, same_reviewer
 ):
+    from qa_tool.answerfile.read import text_digest
     from qa_tool.config import load_config
-    from qa_tool.reader import text_digest
     from qa_tool.review import Reviewer, review_answers
     from qa_tool.validate import ERROR, check_answer
 
@@ -404,7 +404,7 @@ front_keys = st.sampled_from(["id", "title", "status", "last_reviewed", "referen
     max_bytes=st.sampled_from([60, 1_000_000]),
 )
 def test_summary_reader_agrees_with_the_full_reader(tmp_path, pairs, max_bytes):
-    from qa_tool.reader import read_summary, summary_of
+    from qa_tool.answerfile.read import read_summary, summary_of
 
     path = tmp_path / "a.md"
     path.write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in pairs) + "---\nBody\n")

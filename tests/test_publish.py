@@ -8,7 +8,7 @@ import pytest
 import yaml
 from helpers import answer_text, build_tree, commit_all, git_init
 
-from qa_tool.reader import text_digest
+from qa_tool.answerfile.read import text_digest
 
 ONC = "answers/oncology"
 BODY = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers import QA, answer_text, build_tree
 
-from qa_tool.reader import read_answer
+from qa_tool.answerfile.read import read_answer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "references"

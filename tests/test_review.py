@@ -13,9 +13,9 @@ import pytest
 import yaml
 from helpers import answer_text, build_tree, commit_all, git, git_init, run_qa
 
+from qa_tool.answerfile.read import text_digest as text_fingerprint
 from qa_tool.config import load_config
 from qa_tool.fsutil import edit_lock
-from qa_tool.reader import text_digest as text_fingerprint
 from qa_tool.review import commit_message, parse_reviewer
 
 ONC = "answers/oncology"

@@ -18,11 +18,11 @@ from helpers import LEGACY_SAMPLES, answer_text, build_tree
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from qa_tool.answerfile import front_matter_text, inline_value
+from qa_tool.answerfile.read import load_front_matter, read_answer, read_summary
+from qa_tool.answerfile.write import front_matter_text, inline_value
 from qa_tool.config import load_config
 from qa_tool.errors import AnswerFileError
 from qa_tool.legacy import parse_legacy
-from qa_tool.reader import load_front_matter, read_answer, read_summary
 from qa_tool.review import Reviewer, review_answers
 from qa_tool.validate import ERROR, check_answer
 
@@ -395,7 +395,7 @@ LINES = st.sampled_from(
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=st.lists(LINES, min_size=1, max_size=8))
 def test_summary_reader_gives_the_full_readers_values_or_its_error(tmp_path_factory, lines):
-    from qa_tool.reader import summary_of
+    from qa_tool.answerfile.read import summary_of
 
     path = tmp_path_factory.mktemp("a") / "a.md"
     path.write_text("---\n" + "\n".join(lines) + "\n---\nBody\n", encoding="utf-8")
@@ -440,7 +440,7 @@ def test_stale_names_a_file_validate_refuses_for_a_skipped_field(library, qa):
 
 
 def test_rendering_a_huge_citation_group_is_linear():
-    from qa_tool.reader import Answer
+    from qa_tool.answerfile.read import Answer
     from qa_tool.render import Renderer
 
     renderer = Renderer()
@@ -483,7 +483,7 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_and_the_rest_is_served(librar
 @settings(max_examples=800, deadline=None)
 @given(lines=st.lists(LINES, min_size=1, max_size=8), title=TEXT)
 def test_title_block_parses_to_the_full_readers_title(lines, title):
-    from qa_tool.reader import title_block
+    from qa_tool.answerfile.read import title_block
 
     front = "\n".join([*lines, f"title: {inline_value(title)}"] if title else lines) + "\n"
     try:

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from helpers import QA, REPO, answer_text, build_tree, commit_all, git, git_init, run_qa
 
+from qa_tool.answerfile.read import reader_text
+from qa_tool.answerfile.read import text_digest as text_fingerprint
 from qa_tool.config import load_config
 from qa_tool.library import load_library
-from qa_tool.reader import reader_text
-from qa_tool.reader import text_digest as text_fingerprint
 from qa_tool.stale import (
     NOT_A_REPO,
     StaleItem,

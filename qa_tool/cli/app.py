@@ -74,7 +74,7 @@ class LazyGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """An argument that is not valid UTF-8 is a usage error (exit 2): it could be
         neither written to an answer nor shown as typed."""
-        from qa_tool.answerfile import check_text
+        from qa_tool.answerfile.write import check_text
         from qa_tool.errors import UnwritableText
 
         for arg in args:

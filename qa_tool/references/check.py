@@ -281,8 +281,8 @@ def answers_citing_retracted(
     front matter is scanned for DOI and PMID lines first, and only a file with an
     identifier in the index is read in full.
     """
+    from qa_tool.answerfile.read import read_answer
     from qa_tool.errors import AnswerFileError
-    from qa_tool.reader import read_answer
 
     out: dict[str, list[Retracted]] = {}
     for rel, path in paths:
@@ -399,9 +399,9 @@ def export_notes(config: Any, answers: Sequence[Any]) -> list[str]:
     retracted paper (the retractions file as configured), for ``qa export`` to say on stderr.
 
     The answers may be summaries: the stub count is the summary's fact
-    (:data:`qa_tool.reader.FACTS_KEY`); retractions are found as ``qa stale`` finds them.
+    (:data:`qa_tool.answerfile.read.FACTS_KEY`); retractions are found as ``qa stale`` finds them.
     """
-    from qa_tool.reader import FACTS_KEY
+    from qa_tool.answerfile.read import FACTS_KEY
 
     published = [a for a in answers if a.status == Status.published]
     notes = []
@@ -437,7 +437,7 @@ def retraction_summary(config: Any, answers: Sequence[Any]) -> dict[str, Any]:
     The answers may be summaries: how many references have a DOI or PMID
     (``identified``, searched for in the file) and how many have neither
     (``unidentified``: they cannot be checked) are the summary's facts
-    (:data:`qa_tool.reader.FACTS_KEY`); the notices found are looked up as
+    (:data:`qa_tool.answerfile.read.FACTS_KEY`); the notices found are looked up as
     ``qa stale`` does, reading in full only a file with an identifier in the index.
     Each notice is counted once per reference; ``acknowledged`` counts the
     references with a notice whose ``retraction_acknowledged`` is complete.
@@ -445,8 +445,8 @@ def retraction_summary(config: Any, answers: Sequence[Any]) -> dict[str, Any]:
     With no retractions file configured, ``configured`` is false and every count
     that needs the file is None; a file that cannot be used gives ``error``.
     """
+    from qa_tool.answerfile.read import FACTS_KEY
     from qa_tool.errors import RetractionsFileError
-    from qa_tool.reader import FACTS_KEY
     from qa_tool.references.retractions import load_index, retractions_path
 
     identified = unidentified = answers_identified = 0
@@ -530,8 +530,8 @@ def _answers_with_candidates(
 ) -> Iterator[tuple[str, Any]]:
     """(rel, full front matter) of each answer whose front matter names a DOI or PMID
     in the index: a scan of its bytes first, a full read only then."""
+    from qa_tool.answerfile.read import read_answer
     from qa_tool.errors import AnswerFileError
-    from qa_tool.reader import read_answer
 
     for answer in answers:
         if not _front_names_candidate(config, answer.path, index):

@@ -11,7 +11,7 @@ else ``pmid:NNN``). Example::
 
     outcome = import_references(config, "what-new-treatments", [Path("ref1.nbib")], as_id="1")
 
-The edit is a round-trip edit of the front matter (:mod:`qa_tool.edit`) under
+The edit is a round-trip edit of the front matter (:mod:`qa_tool.answerfile.edit`) under
 the file's edit lock; every file is read and checked before the answer is
 touched, so a bad file writes nothing.
 """
@@ -129,9 +129,9 @@ def import_references(
     lock_timeout: float = LOCK_TIMEOUT_SECONDS,
 ) -> ImportOutcome:
     """Import the entries of ``files`` into the answer ``answer`` (an id or a path)."""
+    from qa_tool.answerfile.edit import edit_front_matter, preview_front_matter_edit
+    from qa_tool.answerfile.read import read_answer
     from qa_tool.body import citations
-    from qa_tool.edit import edit_front_matter, preview_front_matter_edit
-    from qa_tool.reader import read_answer
 
     if not files:
         raise UsageError("name at least one reference file")
@@ -225,7 +225,7 @@ def _apply(
 ) -> list[ImportedEntry]:
     from ruamel.yaml.comments import CommentedSeq
 
-    from qa_tool.edit import set_in_order
+    from qa_tool.answerfile.edit import set_in_order
 
     refs = front.get("references")
     if not isinstance(refs, list):

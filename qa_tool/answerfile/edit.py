@@ -18,10 +18,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from qa_tool.answerfile import round_trip_dump
+from qa_tool.answerfile.read import (
+    DEFAULT_MAX_BYTES,
+    decode_text,
+    front_matter_span,
+    read_bytes_checked,
+)
+from qa_tool.answerfile.write import round_trip_dump
 from qa_tool.errors import AnswerFileError
 from qa_tool.fsutil import atomic_write
-from qa_tool.reader import DEFAULT_MAX_BYTES, decode_text, front_matter_span, read_bytes_checked
 
 
 def _explicit_start_sequence_indent(front: str) -> tuple[int, int] | None:

@@ -7,7 +7,7 @@ text through :func:`text_scalar`:
   fixed shape per file, written faster than PyYAML's pure-Python dumper could);
 - :func:`inline_value`, one value on one line (``qa new`` fills a template with it);
 - :func:`round_trip_dump`, ruamel.yaml's round trip (``qa review`` edits a file and keeps
-  its comments, key order and quoting: :mod:`qa_tool.edit`).
+  its comments, key order and quoting: :mod:`qa_tool.answerfile.edit`).
 
 The rule: text is written plain only when every YAML reader (1.1 like PyYAML, 1.2 like
 ruamel.yaml) reads it back as that same text; otherwise it is double-quoted, with every
@@ -15,8 +15,9 @@ character YAML would not keep as it is written as an escape. Text that cannot be
 written as UTF-8 at all (an undecodable file name or argument, held as surrogate
 escapes) is refused with :class:`~qa_tool.errors.UnwritableText`.
 
-Reading lives in :mod:`qa_tool.reader` (the full reader, and the fast readers that are
-checked against it); the round-trip parse that an edit starts from in :mod:`qa_tool.edit`.
+Reading lives in :mod:`qa_tool.answerfile.read` (the full reader, and the fast readers that are
+checked against it); the round-trip parse that an edit starts from in
+:mod:`qa_tool.answerfile.edit`.
 
 >>> text_scalar("Jane Doe"), text_scalar("Yes, NO"), text_scalar("1:20"), text_scalar("y")
 ('Jane Doe', 'Yes, NO', '"1:20"', '"y"')
