@@ -52,6 +52,18 @@ LockTimeoutOption = Annotated[
         help="How long to wait for another qa process editing the same file.",
     ),
 ]
+TopicsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--topic",
+        "-t",
+        metavar="NAME",
+        help="Only this topic, by name or folder (repeatable, or comma-separated).",
+        show_default=False,
+    ),
+]
+"""The topic filter of every listing (qa list, stale, export, report): names or
+folders, any case, checked against qa.toml."""
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")]
 
 

@@ -13,6 +13,7 @@ import typer
 from qa_tool.cli.common import (
     QuietOption,
     RootOption,
+    TopicsOption,
     errors_to_exit,
     load,
     print_json,
@@ -73,15 +74,7 @@ def export(
             help="Also export retired answers (left out unless asked, like drafts).",
         ),
     ] = False,
-    topics: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            metavar="NAME",
-            help="Only this topic, by name or folder (repeatable, or comma-separated).",
-            show_default=False,
-        ),
-    ] = None,
+    topics: TopicsOption = None,
     ids: Annotated[
         list[str] | None,
         typer.Option(

@@ -9,6 +9,7 @@ import typer
 from qa_tool.cli.common import (
     QuietOption,
     RootOption,
+    TopicsOption,
     errors_to_exit,
     load,
     print_csv,
@@ -26,15 +27,7 @@ if TYPE_CHECKING:
 
 
 def list_answers(
-    topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            metavar="NAME",
-            help="Only this topic, by name or folder (repeatable, or comma-separated).",
-            show_default=False,
-        ),
-    ] = None,
+    topic: TopicsOption = None,
     status: Annotated[
         list[str] | None,
         typer.Option(

@@ -11,6 +11,7 @@ import typer
 
 from qa_tool.cli.common import (
     RootOption,
+    TopicsOption,
     errors_to_exit,
     fail,
     load,
@@ -50,15 +51,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            "-t",
-            help="Only these topics (repeatable, or comma-separated).",
-            show_default=False,
-        ),
-    ] = None,
+    topic: TopicsOption = None,
     within: Annotated[
         str,
         typer.Option(

@@ -14,6 +14,7 @@ from qa_tool.cli.common import (
     OutputFormat,
     QuietOption,
     RootOption,
+    TopicsOption,
     errors_to_exit,
     github_annotation,
     load,
@@ -68,15 +69,7 @@ def stale(
             show_default=False,
         ),
     ] = None,
-    topic: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--topic",
-            metavar="NAME",
-            help="Only answers of this topic (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    topic: TopicsOption = None,
     status: Annotated[
         list[str] | None,
         typer.Option(
