@@ -57,7 +57,7 @@ TopicsOption = Annotated[
     typer.Option(
         "--topic",
         "-t",
-        metavar="NAME",
+        metavar="TOPIC",
         help="Only this topic, by name or folder (repeatable, or comma-separated).",
         show_default=False,
     ),
