@@ -46,8 +46,10 @@ import datetime
 import functools
 import html
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from qa_tool import evidence
 from qa_tool.dates import MONTH_NUMBERS
@@ -428,8 +430,10 @@ _YEAR = r"(?:1[89]|20)[0-9]{2}"
 _PAGE = r"[A-Za-z0-9]+(?:[-–][A-Za-z0-9]+)?(?:\.e[0-9]{1,4}(?:[-–]e[0-9]{1,4})?)?"
 """Pages as printed: "400-410", "e1234", "CD004366", "67-75.e5" (an online supplement)."""
 _VANCOUVER_RE = re.compile(
-    rf"^(?P<head>.+?)\.\s+(?P<year>{_YEAR})(?:\s+[A-Z][a-z]{{2,8}}(?:\s+[0-9]{{1,2}})?)?"
-    r"(?:\s*;\s*(?P<volume>[0-9A-Za-z]+)?(?:\s*\((?P<issue>[^)]{1,20})\))?"
+    rf"^(?P<head>.+?)\.\s+(?P<year>{_YEAR})"
+    r"(?:\s+(?P<month>[A-Z][a-z]{2,8})(?:\s+(?P<day>[0-9]{1,2}))?)?"
+    r"(?:\s*;\s*(?P<volume>[0-9A-Za-z]+)?(?:\s+(?P<supplement>Suppl\.?(?:\s?[0-9A-Za-z]{1,4})?))?"
+    r"(?:\s*\((?P<issue>[^)]{1,20})\))?"
     rf"(?::\s*(?P<page>{_PAGE}))?)?(?=\s*[.;:]|\s*$)"
 )
 _APA_RE = re.compile(
@@ -442,11 +446,13 @@ _APA_SOURCE_RE = re.compile(
 )
 _SEGMENT_SPLIT_RE = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _VANCOUVER_AUTHOR_RE = re.compile(
-    r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*)\s(?P<given>[A-Z]{1,4})$"
+    r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*)\s(?P<given>[A-Z]{1,4})"
+    r"(?:\s(?P<suffix>Jr|Sr|II|III|IV|2nd|3rd)\.?)?$"
 )
 _ET_AL_RE = re.compile(r"^(?:&\s*|and\s+)?et\.?\s+al\.?$", re.IGNORECASE)
 ET_AL = {"literal": "et al."}
 """How an "et al." ending a list of authors is kept: a name printed as written."""
+_WORD_RE = re.compile(r"\w+")
 _APA_AUTHOR_RE = re.compile(
     r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*),\s*"
     r"(?P<given>(?:[A-Z][a-z]?\.(?:[\s-]?[A-Z][a-z]?\.)*))$"
@@ -646,7 +652,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     topic = _topic(footer.topics, facts.topics, warnings, doubts)
 
     entry_lines: dict[int, int] = {}
-    listed = _parse_reference_list(sections.get(_REFERENCES), warnings, entry_lines)
+    listed = _parse_reference_list(sections.get(_REFERENCES), warnings, entry_lines, doubts)
     summary_paragraphs, research = evidence.decide_citations(
         [_paragraphs(summary_lines), _paragraphs(sections.get(_RESEARCH, []))],
         frozenset(listed) if listed else None,
@@ -1331,13 +1337,17 @@ def _doctor_questions(lines: list[_Line], warnings: list[str]) -> list[str]:
 
 
 def _parse_reference_list(
-    lines: list[_Line] | None, warnings: list[str], entry_lines: dict[int, int]
+    lines: list[_Line] | None,
+    warnings: list[str],
+    entry_lines: dict[int, int],
+    doubts: list[Doubt],
 ) -> dict[int, dict] | None:
     """Read a numbered References list into CSL items keyed by number.
 
     Returns None when there is no usable list (no heading, or no numbered entries), so
     that the citation rule falls back to its no-list form. ``entry_lines`` gets the
-    legacy line each numbered entry starts on.
+    legacy line each numbered entry starts on. An entry whose words are not all in the
+    fields read from it keeps its whole text in ``note`` and gets a doubt.
     """
     if lines is None:
         return None
@@ -1364,7 +1374,67 @@ def _parse_reference_list(
     if not entries:
         warnings.append("the References list has no numbered entries; it was not used")
         return None
-    return {number: _csl_item(number, text, warnings) for number, text in entries.items()}
+    items = {number: _csl_item(number, text, warnings) for number, text in entries.items()}
+    for number, item in items.items():
+        unread = unread_words(entries[number], item)
+        if unread and "note" not in item:
+            item["note"] = entries[number]
+            shown = " ".join(unread)
+            doubts.append(
+                Doubt(
+                    REFERENCE,
+                    entry_lines[number],
+                    snippet(entries[number], 0, 0),
+                    f"read in part (not in any field: {shown!r}); the whole entry is kept, "
+                    "word for word, as its note",
+                    number,
+                )
+            )
+    return items
+
+
+_IDENTIFIER_LABELS = frozenset({"doi", "pmid", "pmcid", "https", "http", "dx", "www", "org"})
+"""Words of an entry that only label an identifier the item keeps ("doi:", "PMID:")."""
+
+
+def unread_words(text: str, item: Mapping[str, Any]) -> list[str]:
+    """The words of a References entry that no field of its CSL item holds, in order.
+
+    Initials count as read when the ``given`` name holds their letters ("J. T." and
+    "JT"); "et al." when the names end with it; identifier labels always.
+
+    >>> unread_words("Doe J. Walks. Heart. 2020;12:45-67. Erratum in 2021.",
+    ...              {"author": [{"family": "Doe", "given": "J"}], "title": "Walks",
+    ...               "container-title": "Heart", "issued": 2020, "volume": "12",
+    ...               "page": "45-67"})
+    ['Erratum', 'in', '2021']
+    """
+    held: Counter[str] = Counter()
+
+    def hold(value: object) -> None:
+        if isinstance(value, Mapping):
+            for key, inner in value.items():
+                hold(inner)
+                if key == "given" and isinstance(inner, str) and len(inner) > 1:
+                    held.update(ch for ch in inner.casefold() if ch.isalnum())  # "J. T."
+                if key == "date-parts" and isinstance(inner, list) and inner:
+                    month = inner[0][1:2] if isinstance(inner[0], list) else []
+                    held.update(name for name, n in MONTH_NUMBERS.items() if [n] == month)
+        elif isinstance(value, list):
+            for inner in value:
+                hold(inner)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            held.update(_WORD_RE.findall(str(value).casefold()))
+
+    hold({key: value for key, value in item.items() if key != "id"})
+    unread = []
+    for word in _WORD_RE.findall(text):
+        folded = word.casefold()
+        if held[folded] > 0:
+            held[folded] -= 1
+        elif folded not in _IDENTIFIER_LABELS:
+            unread.append(word)
+    return unread
 
 
 def _csl_item(number: int, text: str, warnings: list[str]) -> dict:
@@ -1429,11 +1499,29 @@ def _vancouver_fields(text: str) -> dict:
             fields["author"] = authors
         fields["title"] = segments[1].rstrip(".").strip()
         fields["container-title"] = segments[2].rstrip(".").strip()
-    fields["issued"] = int(match["year"])
-    for key in ("volume", "issue", "page"):
-        if match[key]:
-            fields[key] = match[key].strip()
+    fields["issued"] = _issued(match["year"], match["month"], match["day"])
+    issue = match["issue"].strip() if match["issue"] else None
+    if match["supplement"]:  # "2019;39 Suppl 1:A24": the supplement is CSL's issue
+        issue = f"{match['supplement']} ({issue})" if issue else match["supplement"]
+    for key, value in (("volume", match["volume"]), ("issue", issue), ("page", match["page"])):
+        if value:
+            fields[key] = value.strip()
     return fields
+
+
+def _issued(year: str, month: str | None, day: str | None) -> int | dict:
+    """The year, or a CSL date with the month (and day) when the entry names a month.
+
+    >>> _issued("2020", "Mar", "5"), _issued("2020", None, None), _issued("2020", "Suppl", None)
+    ({'date-parts': [[2020, 3, 5]]}, 2020, 2020)
+    """
+    number = MONTH_NUMBERS.get(month.casefold()) if month else None
+    if number is None:
+        return int(year)  # "2020 Suppl": the word stays unread, and the entry kept as note
+    parts = [int(year), number]
+    if day and 1 <= int(day) <= 31:
+        parts.append(int(day))
+    return {"date-parts": [parts]}
 
 
 def _vancouver_authors(text: str) -> list[dict] | None:
@@ -1450,7 +1538,10 @@ def _vancouver_authors(text: str) -> list[dict] | None:
     for name in names:
         match = _VANCOUVER_AUTHOR_RE.match(name)
         if match:
-            authors.append({"family": match["family"], "given": match["given"]})
+            author = {"family": match["family"], "given": match["given"]}
+            if match["suffix"]:
+                author["suffix"] = match["suffix"]  # "Wright JT Jr"
+            authors.append(author)
         elif is_group_name(name):
             authors.append({"literal": name})  # "ASCEND Study Collaborative Group"
         else:

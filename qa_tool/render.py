@@ -223,8 +223,8 @@ def _names(authors: Any) -> str:
     for person in authors:
         if isinstance(person, dict):
             family, given = text_of(person.get("family")), text_of(person.get("given"))
-            initials = initials_of(given)
-            name = f"{family} {initials}".strip() or text_of(person.get("literal"))
+            parts = (family, initials_of(given), text_of(person.get("suffix")))
+            name = " ".join(p for p in parts if p) or text_of(person.get("literal"))
         else:
             name = text_of(person)
         if name:

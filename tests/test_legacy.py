@@ -736,6 +736,8 @@ def test_reference_entry_styles_and_wrapped_lines() -> None:
             "volume": "37",
             "issue": "5",
             "page": "100-110",
+            # "Author" reads as no name: the entry is kept whole, and doubted.
+            "note": "Author. Title of the study. Journal of Walking. 2019;37(5):100-110.",
         },
         {
             "id": "2",
@@ -747,7 +749,7 @@ def test_reference_entry_styles_and_wrapped_lines() -> None:
             ],
             "title": "Habitual exercise",
             "container-title": "Lancet",
-            "issued": 2020,
+            "issued": {"date-parts": [[2020, 3, 5]]},
             "volume": "395",
             "issue": "10227",
             "page": "e1",
@@ -766,6 +768,43 @@ def test_reference_entry_styles_and_wrapped_lines() -> None:
             "PMID": "28123456",
         },
     ]
+    assert [(d.kind, d.number, d.line) for d in answer.doubts] == [("reference", 1, 8)]
+
+
+@pytest.mark.parametrize(
+    ("entry", "unread"),
+    [
+        (
+            "1. Smith J, Doe A. Walking and the heart. J Heart Stud. 2020;12(3):45-67. "
+            "doi:10.1000/xyz123. Erratum in: J Heart Stud. 2021;13:1.",
+            "Erratum in J Heart Stud 2021 13 1",
+        ),
+        (
+            "1. Brown K. Short walks. Lancet. 2019;1:2. PMID: 12345678 [Retracted] "
+            "(accessed 3 March 2020)",
+            "Retracted accessed 3 March 2020",
+        ),
+        ("1. Brown Kate, Roe R. Short walks. Lancet. 2019;1:2.", "Brown Kate Roe R"),
+        ("1. Roe R. Walking. Lancet. 2019 Suppl;1:2.", "Suppl"),
+    ],
+)
+def test_a_reference_read_in_part_is_kept_whole_as_note_and_doubted(entry, unread) -> None:
+    # Whatever the entry says that no field holds (an erratum, a retraction, a name
+    # that does not read) is never dropped: the whole entry is its note, and a doubt
+    # asks a reviewer to look.
+    answer = research_of("Walking helps 1.", references=(entry,))
+
+    (item,) = answer.references
+    assert item["note"] == entry[3:]
+    (doubt,) = answer.doubts
+    assert (doubt.kind, doubt.number) == ("reference", 1)
+    assert f"not in any field: {unread!r}" in doubt.decision
+
+
+def test_a_reference_read_whole_has_no_note_and_no_doubt() -> None:
+    answer = research_of("Vaccines work 1.", references=(VANCOUVER_ENTRY,))
+
+    assert "note" not in answer.references[0] and answer.doubts == []
 
 
 def test_reference_without_readable_title_keeps_only_what_was_read() -> None:
