@@ -1376,20 +1376,19 @@ def _parse_reference_list(
         return None
     items = {number: _csl_item(number, text, warnings) for number, text in entries.items()}
     for number, item in items.items():
-        unread = unread_words(entries[number], item)
-        if unread and "note" not in item:
+        if "note" in item:  # no title read: the entry is its note already
+            decision = "title and journal could not be read; the whole entry is kept as its note"
+        elif unread := unread_words(entries[number], item):
             item["note"] = entries[number]
-            shown = " ".join(unread)
-            doubts.append(
-                Doubt(
-                    REFERENCE,
-                    entry_lines[number],
-                    snippet(entries[number], 0, 0),
-                    f"read in part (not in any field: {shown!r}); the whole entry is kept, "
-                    "word for word, as its note",
-                    number,
-                )
+            decision = (
+                f"read in part (not in any field: {' '.join(unread)!r}); the whole entry is "
+                "kept, word for word, as its note"
             )
+        else:
+            continue
+        doubts.append(
+            Doubt(REFERENCE, entry_lines[number], snippet(entries[number], 0, 0), decision, number)
+        )
     return items
 
 
@@ -1493,6 +1492,8 @@ def _vancouver_fields(text: str) -> dict:
         return {}
     fields: dict = {}
     segments = _SEGMENT_SPLIT_RE.split(match["head"].strip())
+    if len(segments) > 3:  # "Does it last? A review." is one title: join at "?" and "!"
+        segments = _join_questions(segments)
     if len(segments) == 3:
         authors = _vancouver_authors(segments[0].rstrip("."))
         if authors:
@@ -1522,6 +1523,21 @@ def _issued(year: str, month: str | None, day: str | None) -> int | dict:
     if day and 1 <= int(day) <= 31:
         parts.append(int(day))
     return {"date-parts": [parts]}
+
+
+def _join_questions(segments: list[str]) -> list[str]:
+    """Segments joined where one ends with "?" or "!" and a title goes on after it.
+
+    >>> _join_questions(["Doe J.", "Does it last?", "A review.", "BMJ."])
+    ['Doe J.', 'Does it last? A review.', 'BMJ.']
+    """
+    joined = [segments[0]]
+    for segment in segments[1:-1]:
+        if len(joined) > 1 and joined[-1].endswith(("?", "!")):
+            joined[-1] = f"{joined[-1]} {segment}"
+        else:
+            joined.append(segment)
+    return [*joined, segments[-1]]
 
 
 def _vancouver_authors(text: str) -> list[dict] | None:

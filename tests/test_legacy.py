@@ -820,6 +820,22 @@ def test_reference_without_readable_title_keeps_only_what_was_read() -> None:
         }
     ]
     assert answer.warnings == ["reference 1: title and journal could not be read; kept as note"]
+    (doubt,) = answer.doubts
+    assert (doubt.kind, doubt.number, doubt.decision) == (
+        "reference",
+        1,
+        "title and journal could not be read; the whole entry is kept as its note",
+    )
+
+
+def test_a_title_with_a_question_and_a_subtitle_is_read_whole() -> None:
+    entry = "1. Doe J, Roe R. Does it last? A review of trials. BMJ. 2013;11(1):5-13."
+
+    answer = research_of("Walking helps 1.", references=(entry,))
+
+    (item,) = answer.references
+    assert (item["title"], item["container-title"]) == ("Does it last? A review of trials", "BMJ")
+    assert "note" not in item and answer.doubts == []
 
 
 def test_listed_but_uncited_reference_is_kept_last_with_warning() -> None:
