@@ -444,6 +444,12 @@ _APA_SOURCE_RE = re.compile(
     r"^(?P<container>[^,.]+?),\s*(?:(?P<volume>[0-9]+)\s*)?(?:\((?P<issue>[^)]{1,20})\))?"
     rf"(?:,\s*(?P<page>{_PAGE}))?(?=\s*[.;]|\s*$)"
 )
+# Harvard: "Trauer, J.M. and Lee, K. (2015) 'Title', Journal, 163(3), pp. 191-204."
+_HARVARD_RE = re.compile(
+    rf"^(?P<authors>.+?)\s\((?P<year>{_YEAR})[a-z]?\)\.?\s+[‘'\"“](?P<title>.+?)[’'\"”],?\s+"
+    r"(?P<container>[^,]+?),\s*(?:(?:vol\.\s*)?(?P<volume>[0-9]+)\s*)?(?:\((?P<issue>[^)]{1,20})\))?"
+    rf"(?:,\s*(?:pp?\.\s*)?(?P<page>{_PAGE}))?(?=\s*[.;]|\s*$)"
+)
 _SEGMENT_SPLIT_RE = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _VANCOUVER_AUTHOR_RE = re.compile(
     r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*)\s(?P<given>[A-Z]{1,4})"
@@ -651,8 +657,8 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     question, summary_lines = _take_question(preamble, source, warnings, doubts)
     topic = _topic(footer.topics, facts.topics, warnings, doubts)
 
-    entry_lines: dict[int, int] = {}
-    listed = _parse_reference_list(sections.get(_REFERENCES), warnings, entry_lines, doubts)
+    found = _read_reference_list(sections.get(_REFERENCES) or [], warnings)
+    listed = _reference_items(found.numbered, found.lines, warnings, doubts) or None
     summary_paragraphs, research = evidence.decide_citations(
         [_paragraphs(summary_lines), _paragraphs(sections.get(_RESEARCH, []))],
         frozenset(listed) if listed else None,
@@ -667,8 +673,9 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     doctor_questions = _doctor_questions(sections.get(_DOCTOR, []), warnings)
 
     citations = evidence.cited_in_order([*summary_paragraphs, *research])
-    references = _references(citations, listed, warnings)
-    _uncited_doubts(citations, listed, entry_lines, doubts)
+    listed, kept_apart = _place_loose(found, listed, citations, warnings, doubts)
+    references = [*_references(citations, listed, warnings), *kept_apart]
+    _uncited_doubts(citations, listed, found.lines, doubts)
     doubts.sort(key=lambda doubt: doubt.line)
     return LegacyAnswer(
         question=question,
@@ -1336,64 +1343,151 @@ def _doctor_questions(lines: list[_Line], warnings: list[str]) -> list[str]:
 # --- references -----------------------------------------------------------------------
 
 
-def _parse_reference_list(
-    lines: list[_Line] | None,
-    warnings: list[str],
-    entry_lines: dict[int, int],
-    doubts: list[Doubt],
-) -> dict[int, dict] | None:
-    """Read a numbered References list into CSL items keyed by number.
+@dataclass
+class _ReferenceList:
+    """The entries of a References list: numbered ones by number, the others in order."""
 
-    Returns None when there is no usable list (no heading, or no numbered entries), so
-    that the citation rule falls back to its no-list form. ``entry_lines`` gets the
-    legacy line each numbered entry starts on. An entry whose words are not all in the
-    fields read from it keeps its whole text in ``note`` and gets a doubt.
+    numbered: dict[int, str] = field(default_factory=dict)
+    lines: dict[int, int] = field(default_factory=dict)
+    loose: list[tuple[int, str]] = field(default_factory=list)
+    """``(line, text)`` of each entry without a number (Harvard lists, bullets)."""
+
+
+def _read_reference_list(lines: list[_Line], warnings: list[str]) -> _ReferenceList:
+    """The entries of a References list, wrapped lines joined; nothing is left out.
+
+    A bullet under a numbered entry that does not look like a reference of its own
+    (no year;volume, DOI or PMID) goes on that entry. A line that is neither numbered
+    nor a bullet goes on the entry without a number
+    before it when that entry does not end with a full stop or a bracket (a wrapped
+    line); otherwise it is an entry of its own ("van Straten A" may start one).
     """
-    if lines is None:
-        return None
-    entries: dict[int, str] = {}
-    current: int | None = None
+    found = _ReferenceList()
+    current: int | None = None  # the numbered entry being read
+    loose_open = False  # whether the last loose entry may go on
     for line_number, line in lines:
         stripped = line.strip()
         if not stripped:
+            loose_open = False
             continue
         entry = _REFERENCE_ENTRY_RE.match(stripped)
         if entry:
             number = int(entry["bracketed"] or entry["dotted"] or entry["bare"])
-            if number in entries:
-                warnings.append(f"reference {number} is listed twice; kept the first")
-                current = None
+            text = entry["text"].strip()
+            if number in found.numbered:
+                warnings.append(f"reference {number} is listed twice; the second is kept apart")
+                found.loose.append((line_number, stripped))
+                current, loose_open = None, True
                 continue
-            entries[number] = entry["text"].strip()
-            entry_lines[number] = line_number
-            current = number
-        elif _BULLET_RE.match(stripped) or current is None:
-            warnings.append(f"a References entry has no number and was not used: {stripped!r}")
+            found.numbered[number], found.lines[number] = text, line_number
+            current, loose_open = number, False
+        elif (bullet := _BULLET_RE.match(stripped)) and (
+            current is None or _REFERENCE_LIKE_RE.search(stripped)
+        ):
+            found.loose.append((line_number, bullet["text"].strip()))
+            current, loose_open = None, True
+        elif bullet and current is not None:  # a note under an entry ("See also ...")
+            found.numbered[current] = f"{found.numbered[current]} {bullet['text'].strip()}"
+        elif current is not None:
+            found.numbered[current] = f"{found.numbered[current]} {stripped}"
+        elif loose_open and found.loose and _goes_on(found.loose[-1][1]):
+            line_of, text = found.loose[-1]
+            found.loose[-1] = (line_of, f"{text} {stripped}")
         else:
-            entries[current] = f"{entries[current]} {stripped}"
-    if not entries:
-        warnings.append("the References list has no numbered entries; it was not used")
-        return None
-    items = {number: _csl_item(number, text, warnings) for number, text in entries.items()}
-    for number, item in items.items():
+            found.loose.append((line_number, stripped))
+            loose_open = True
+    return found
+
+
+def _goes_on(entry: str) -> bool:
+    """Whether ``line`` continues a References entry without a number (wrapped)."""
+    return not entry.endswith((".", ")"))
+
+
+def _reference_items(
+    texts: Mapping[Any, str], lines: Mapping[Any, int], warnings: list[str], doubts: list[Doubt]
+) -> dict[Any, dict]:
+    """CSL items of entries keyed by number (or by another id), each read as far as it can
+    be. An entry whose words are not all in the fields read from it keeps its whole text
+    in ``note`` and gets a doubt."""
+    items: dict[Any, dict] = {}
+    for key, text in texts.items():
+        item = items[key] = _csl_item(key, text, warnings)
         if "note" in item:  # no title read: the entry is its note already
             decision = "title and journal could not be read; the whole entry is kept as its note"
-        elif unread := unread_words(entries[number], item):
-            item["note"] = entries[number]
+        elif unread := unread_words(text, item):
+            item["note"] = text
             decision = (
                 f"read in part (not in any field: {' '.join(unread)!r}); the whole entry is "
                 "kept, word for word, as its note"
             )
         else:
             continue
-        doubts.append(
-            Doubt(REFERENCE, entry_lines[number], snippet(entries[number], 0, 0), decision, number)
-        )
+        number = key if isinstance(key, int) else None
+        doubts.append(Doubt(REFERENCE, lines[key], snippet(text, 0, 0), decision, number))
     return items
 
 
-_IDENTIFIER_LABELS = frozenset({"doi", "pmid", "pmcid", "https", "http", "dx", "www", "org"})
-"""Words of an entry that only label an identifier the item keeps ("doi:", "PMID:")."""
+def _place_loose(
+    found: _ReferenceList,
+    listed: dict[int, dict] | None,
+    citations: list[int],
+    warnings: list[str],
+    doubts: list[Doubt],
+) -> tuple[dict[int, dict] | None, list[dict]]:
+    """The entries without numbers, matched or kept: ``(listed, kept apart)``.
+
+    A list with no numbered entry and as many entries as the text cites numbers gives
+    each cited number, in order, the entry at its place (a doubt each: the match is by
+    place only). Every other entry without a number is kept apart as a reference
+    ``unnumbered-K`` (a doubt: nothing cites it), never dropped.
+    """
+    cited = sorted(set(citations))
+    if not listed and found.loose and len(found.loose) == len(cited):
+        texts = {n: text for n, (_, text) in zip(cited, found.loose, strict=True)}
+        lines = {n: line for n, (line, _) in zip(cited, found.loose, strict=True)}
+        found.lines.update(lines)
+        placed = _reference_items(texts, lines, warnings, doubts)
+        for number, (line, text) in zip(cited, found.loose, strict=True):
+            doubts.append(
+                Doubt(
+                    REFERENCE,
+                    line,
+                    snippet(text, 0, 0),
+                    f"the list has no numbers: matched to citation {number} by its place; "
+                    "check that it is the work cited",
+                    number,
+                )
+            )
+        return placed, []
+    ids = {f"unnumbered-{k}": entry for k, entry in enumerate(found.loose, start=1)}
+    kept = _reference_items(
+        {i: text for i, (_, text) in ids.items()},
+        {i: line for i, (line, _) in ids.items()},
+        warnings,
+        doubts,
+    )
+    for ident, (line, text) in ids.items():
+        warnings.append(f"a References entry has no number; kept as reference {ident}")
+        doubts.append(
+            Doubt(
+                REFERENCE,
+                line,
+                snippet(text, 0, 0),
+                f"has no number and no citation could be matched to it: kept as reference "
+                f"{ident}, which qa validate reports (reference-uncited, an error) until it "
+                "is cited or removed",
+            )
+        )
+    return listed, list(kept.values())
+
+
+_IDENTIFIER_LABELS = frozenset(
+    {"doi", "pmid", "pmcid", "https", "http", "dx", "www", "org", "pp", "vol", "available"}
+    | {"at", "from", "and"}
+)
+"""Words of an entry that only label or join what the item keeps ("doi:", "PMID:", "pp.",
+"Available at:", "Lee, K. and Roe, R.")."""
 
 
 def unread_words(text: str, item: Mapping[str, Any]) -> list[str]:
@@ -1436,7 +1530,7 @@ def unread_words(text: str, item: Mapping[str, Any]) -> list[str]:
     return unread
 
 
-def _csl_item(number: int, text: str, warnings: list[str]) -> dict:
+def _csl_item(number: int | str, text: str, warnings: list[str]) -> dict:
     """A CSL item holding only what the entry text shows; nothing is filled in by guess.
 
     >>> _csl_item(1, "Schiller JT, Lowy DR. Vaccines. Nat Rev Clin Oncol. "
@@ -1459,7 +1553,7 @@ def _csl_item(number: int, text: str, warnings: list[str]) -> dict:
             identifiers["URL"] = _trim_identifier(url)
             break
     described = _IDENTIFIER_TAIL_RE.sub("", text).strip()
-    fields = _vancouver_fields(described) or _apa_fields(described)
+    fields = _vancouver_fields(described) or _apa_fields(described) or _harvard_fields(described)
     item: dict = {"id": str(number)}
     # Only a journal, a volume or a PubMed id shows the kind of work; otherwise CSL's
     # optional "type" stays unset rather than guessed.
@@ -1612,6 +1706,32 @@ def _apa_fields(text: str) -> dict:
             for key in ("volume", "issue", "page"):
                 if source[key]:
                     fields[key] = source[key].strip()
+    return fields
+
+
+def _harvard_fields(text: str) -> dict:
+    """Fields of "Authors (2015) 'Title', Journal, 163(3), pp. 191-204." (Harvard style).
+
+    >>> _harvard_fields("Lee, K. and Roe, R. (2015) 'Walks', BMJ, 3(1), pp. 4-9.")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'author': [{'family': 'Lee', 'given': 'K'}, {'family': 'Roe', 'given': 'R'}],
+     'title': 'Walks', 'container-title': 'BMJ', 'issued': 2015, 'volume': '3',
+     'issue': '1', 'page': '4-9'}
+    """
+    match = _HARVARD_RE.match(text)
+    if not match:
+        return {}
+    fields: dict = {}
+    names = match["authors"].replace(" and ", ", & ")
+    authors = _apa_authors(names) or _vancouver_authors(match["authors"])
+    if authors:
+        fields["author"] = authors
+    fields["title"] = match["title"].strip()
+    fields["container-title"] = match["container"].strip()
+    fields["issued"] = int(match["year"])
+    for key in ("volume", "issue", "page"):
+        if match[key]:
+            fields[key] = match[key].strip()
     return fields
 
 

@@ -977,15 +977,55 @@ def test_repeated_warning_is_reported_once() -> None:
     assert answer.warnings == ["reference 1 is listed but never cited"]
 
 
-def test_references_without_numbers_are_not_used() -> None:
-    answer = research_of("Walking helps 1.", references=("- Smith J. Walking. BMJ. 2001;1:1.",))
+def test_a_list_without_numbers_is_matched_to_the_citations_by_place_and_doubted() -> None:
+    references = (
+        "Lee, K. and Roe, R. (2015) 'Walks', BMJ, 3(1), pp. 4-9.",
+        "van Straten, A. et al. (2018) 'Sleep', Sleep Med Rev, 38, pp. 3-16.",
+    )
+    answer = research_of("Walking helps [1]. Sleep too [2].", references=references)
 
-    assert answer.references == [{"id": "1"}]
+    assert [r["title"] for r in answer.references] == ["Walks", "Sleep"]
+    assert answer.references[1]["author"][0] == {"family": "van Straten", "given": "A"}
+    assert [(d.number, d.decision) for d in answer.doubts] == [
+        (n, f"the list has no numbers: matched to citation {n} by its place; check that "
+         "it is the work cited")
+        for n in (1, 2)
+    ]  # fmt: skip
+
+
+def test_entries_without_numbers_that_match_no_citation_are_kept_apart() -> None:
+    references = ("- Smith J. Walking. BMJ. 2001;1:1.", "- Roe R. Running. BMJ. 2002;2:2.")
+    answer = research_of("Walking helps [1].", references=references)
+
+    assert answer.references == [
+        {"id": "1"},
+        {
+            "id": "unnumbered-1",
+            "type": "article-journal",
+            "author": [{"family": "Smith", "given": "J"}],
+            "title": "Walking",
+            "container-title": "BMJ",
+            "issued": 2001,
+            "volume": "1",
+            "page": "1",
+        },
+        {
+            "id": "unnumbered-2",
+            "type": "article-journal",
+            "author": [{"family": "Roe", "given": "R"}],
+            "title": "Running",
+            "container-title": "BMJ",
+            "issued": 2002,
+            "volume": "2",
+            "page": "2",
+        },
+    ]
     assert answer.warnings == [
-        "a References entry has no number and was not used: '- Smith J. Walking. BMJ. 2001;1:1.'",
-        "the References list has no numbered entries; it was not used",
+        "a References entry has no number; kept as reference unnumbered-1",
+        "a References entry has no number; kept as reference unnumbered-2",
         "reference 1 has no details (stub)",
     ]
+    assert [d.kind for d in answer.doubts] == ["reference", "reference"]
 
 
 # --- footer -------------------------------------------------------------------------------
