@@ -187,6 +187,7 @@ _COPYRIGHT_RE = re.compile(
     r"^(?:©|\(c\)|copyright\b).{0,120}$|^all\s+rights\s+reserved\.?$", re.IGNORECASE
 )
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,10})\b[^<>]{0,400}?(/?)>|<!--.{0,400}?-->")
+_HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _LI_NUMBERED_RE = re.compile(r"^(?:- |[0-9]{1,4}\. )(?=\s*(?:\[?[0-9]{1,3}[.)\]]|[-*•]\s))")
 _LIST_NUMBER_RE = re.compile(r"""\b(?:start|value)\s*=\s*["']?\s*([0-9]{1,4})\b""", re.IGNORECASE)
 _BLOCK_TAGS = frozenset(
@@ -646,7 +647,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     warnings: list[str] = []
     doubts: list[Doubt] = []
     text, footer = _remove_footer(text)
-    lines = _after_footer(_clean_lines(text), footer, warnings)
+    lines = _after_footer(_clean_lines(text, warnings), footer, warnings)
     lines, facts = _extract_review_lines(lines, warnings, doubts)
     preamble, sections = _split_sections(lines, warnings)
     if _RESEARCH not in sections and _DOCTOR not in sections:
@@ -738,19 +739,23 @@ def _after_footer(lines: list[_Line], footer: _Footer, warnings: list[str]) -> l
     return [(number, line) for number, line in lines if number <= footer.end_line]
 
 
-def _clean_lines(text: str) -> list[_Line]:
+def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:
     """Number the lines, decode HTML left by a bad export, and drop page chrome.
 
     Block tags (``<p>``, ``<br>``, ``<li>``...) split a line, ``<li>`` becoming a "- "
-    bullet; other tags go, except ``<sup>`` around numbers, which the citation rule
-    reads; entities (``&amp;``, ``&#8217;``, ``&nbsp;``) become their characters.
+    bullet; a link ``<a href>`` becomes a Markdown link (its target named in a warning
+    when it is not an http, https or mailto address, which a page may not link to);
+    other tags go, except ``<sup>`` around numbers, which the citation rule reads;
+    entities (``&amp;``, ``&#8217;``, ``&nbsp;``) become their characters.
     """
     lines: list[_Line] = []
     in_section = False
     in_related = False
     open_lists: list[list[int]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        pieces = _html_pieces(raw, open_lists) if "<" in raw else [raw]
+        dropped: list[tuple[str, str]] = []
+        pieces = _html_pieces(raw, open_lists, dropped) if "<" in raw else [raw]
+        kept_from = len(lines)
         for piece in pieces:
             if "&" in piece:
                 piece = visible(html.unescape(piece))
@@ -765,25 +770,51 @@ def _clean_lines(text: str) -> list[_Line]:
             if in_related or _is_chrome(piece):
                 continue
             lines.append((number, piece))
+        kept = " ".join(piece for _, piece in lines[kept_from:])
+        for url, label in dropped:  # a link of page chrome went with it
+            if html.unescape(label) in kept:
+                warnings.append(
+                    f"line {number}: the link target {html.unescape(url)!r} of "
+                    f"{html.unescape(label)!r} was not kept (not an http, https or mailto "
+                    "address)"
+                )
     return lines
 
 
-def _html_pieces(line: str, open_lists: list[list[int]]) -> list[str]:
+def _html_pieces(
+    line: str, open_lists: list[list[int]], dropped: list[tuple[str, str]] | None = None
+) -> list[str]:
     """A line with its tags handled: split at block tags, other tags removed.
 
     An ``<li>`` of an ``<ol>`` becomes "N. " with the number the page shows (``start=``
     and ``<li value=>`` respected), any other ``<li>`` a "- " bullet. ``open_lists``
     carries the lists still open from earlier lines: ``[next number]`` for an ``<ol>``,
-    ``[]`` for a ``<ul>``.
+    ``[]`` for a ``<ul>``. ``<a href="U">T</a>`` becomes ``[T](U)``; a target a page may
+    not link to is left out and put in ``dropped`` as ``(U, T)``.
     """
     pieces: list[str] = []
     current: list[str] = []
+    link: tuple[int, str] | None = None  # where the open link's text starts, its target
     position = 0
     for match in _HTML_TAG_RE.finditer(line):
         current.append(line[position : match.start()])
         position = match.end()
         name = (match[2] or "").lower()
-        if name == "sup":
+        if name == "a":
+            if not match[1]:
+                href = _HREF_RE.search(match[0])
+                link = (
+                    (len(current), next(g for g in href.groups() if g is not None))
+                    if href
+                    else None
+                )
+            elif link is not None:
+                at, url = link
+                link = None
+                if at <= len(current):
+                    text = "".join(current[at:])
+                    current[at:] = [_markdown_link(text, url.strip(), dropped)]
+        elif name == "sup":
             current.append(f"<{match[1]}sup>")
         elif name in _BLOCK_TAGS:
             pieces.append("".join(current))
@@ -797,6 +828,31 @@ def _html_pieces(line: str, open_lists: list[list[int]]) -> list[str]:
     # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
     pieces = [_LI_NUMBERED_RE.sub("", piece, count=1) for piece in pieces]
     return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
+
+
+def _markdown_link(text: str, url: str, dropped: list[tuple[str, str]] | None) -> str:
+    """``[text](url)`` for a target a page may link to; else the text alone, the target
+    put in ``dropped`` (an in-page ``#anchor`` is not a fact and goes quietly).
+
+    >>> _markdown_link("NIH fact sheet", "https://ods.od.nih.gov/x/", [])
+    '[NIH fact sheet](https://ods.od.nih.gov/x/)'
+    >>> lost = []; _markdown_link("the list", "/factsheets/", lost), lost
+    ('the list', [('/factsheets/', 'the list')])
+    """
+    from qa_tool.render import safe_link
+
+    label = text.strip()
+    if not url or url.startswith("#"):
+        return text
+    if not safe_link(url):
+        if dropped is not None:
+            dropped.append((url, label))
+        return text
+    if not label or label == url:
+        return f"<{url}>"
+    target = f"<{url}>" if any(c in url for c in " ()<>") else url
+    label = label.replace("[", "\\[").replace("]", "\\]")
+    return f"{text[: len(text) - len(text.lstrip())]}[{label}]({target})"
 
 
 def _list_tag(match: re.Match[str], open_lists: list[list[int]]) -> None:

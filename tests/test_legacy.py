@@ -1589,3 +1589,34 @@ def test_references_keep_group_authors_page_suffixes_and_apa_issue_only_sources(
 
     (reference,) = answer.references
     assert {key: reference.get(key) for key in expected} == expected
+
+
+# --- links in pasted HTML -------------------------------------------------------------------
+
+
+def test_a_link_in_pasted_html_keeps_its_target_as_a_markdown_link() -> None:
+    answer = research_of(
+        '<p>See the <a class="x" href="https://ods.od.nih.gov/VitaminD/?a=1&amp;b=2">NIH '
+        "fact sheet</a> and <a href='https://example.org/a (b)'>this</a> 1.</p>"
+    )
+
+    assert answer.research == [
+        "See the [NIH fact sheet](https://ods.od.nih.gov/VitaminD/?a=1&b=2) and "
+        "[this](<https://example.org/a (b)>) [@1]."
+    ]
+    assert answer.warnings == ["reference 1 has no details (stub)"]
+
+
+def test_a_link_target_a_page_may_not_link_to_is_named_in_a_warning() -> None:
+    answer = research_of(
+        '<p>Read <a href="/factsheets/">the list</a>, <a href="javascript:x()">this</a> '
+        'and <a href="#top">the top</a> [1].</p>'
+    )
+
+    assert answer.research == ["Read the list, this and the top [@1]."]
+    assert answer.warnings[:2] == [
+        "line 4: the link target '/factsheets/' of 'the list' was not kept (not an http, "
+        "https or mailto address)",
+        "line 4: the link target 'javascript:x()' of 'this' was not kept (not an http, "
+        "https or mailto address)",
+    ]
