@@ -166,10 +166,11 @@ class Config:
         return self.root / STATE_DIR
 
     def topic_named(self, name: str) -> Topic:
-        """The topic with this name or folder (any case); UsageError listing the known ones."""
-        wanted = name.strip().casefold()
+        """The topic with this name or folder (any case, any apostrophe: "Women’s Health"
+        is "Women's Health"); UsageError listing the known ones."""
+        wanted = topic_key(name)
         for topic in self.topics:
-            if wanted in (topic.name.casefold(), topic.folder.casefold()):
+            if wanted in (topic_key(topic.name), topic_key(topic.folder)):
                 return topic
         known = ", ".join(t.name for t in self.topics)
         raise UsageError(f"unknown topic {name!r}; known topics: {known}")
@@ -185,6 +186,19 @@ class Config:
             if topic.name == topic_name:
                 return topic.footer
         return DEFAULT_FOOTER.format(topic=topic_name)
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'"})
+
+
+def topic_key(name: str) -> str:
+    """How topic names compare: any case, typographic apostrophes as ``'``, spaces
+    collapsed.
+
+    >>> topic_key(" Women’s  Health") == topic_key("women's health")
+    True
+    """
+    return " ".join(name.translate(_APOSTROPHES).casefold().split())
 
 
 def find_root(start: Path | None = None) -> Path:

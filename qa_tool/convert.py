@@ -41,7 +41,7 @@ from typing import Any
 from qa_tool import __version__, fsutil
 from qa_tool.answerfile.read import read_answer, read_bytes_checked
 from qa_tool.answerfile.write import check_text, escaped, front_matter_text
-from qa_tool.config import Config, Topic
+from qa_tool.config import Config, Topic, topic_key
 from qa_tool.dates import as_date
 from qa_tool.errors import (
     AnswerExists,
@@ -444,7 +444,7 @@ def _topic(run: _Run, source: LegacySource, answer: LegacyAnswer, warnings: list
     """``--topic``, else the footer's topic, else the input's folder name when it is one."""
     config = run.config
     if run.topic is not None:
-        if answer.topic and answer.topic.casefold() != run.topic.name.casefold():
+        if answer.topic and topic_key(answer.topic) != topic_key(run.topic.name):
             warnings.append(
                 f"--topic {run.topic.name} replaces the footer's topic {answer.topic!r}"
             )

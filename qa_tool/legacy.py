@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa_tool import evidence
+from qa_tool.config import topic_key
 from qa_tool.dates import MONTH_NUMBERS
 from qa_tool.doubts import CONFIDENCE, QUESTION, REFERENCE, REVIEW_DATE, TOPIC, Doubt, snippet
 from qa_tool.errors import LegacyFormatError
@@ -1160,7 +1161,7 @@ def _topic(
         warnings.append(NO_FOOTER_TOPIC)
         return None
     line, topic = named[0]
-    others = [(where, name) for where, name in named[1:] if name.casefold() != topic.casefold()]
+    others = [(where, name) for where, name in named[1:] if topic_key(name) != topic_key(topic)]
     if others:
         where, other = others[0]
         doubts.append(

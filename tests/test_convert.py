@@ -885,3 +885,23 @@ def test_docstring_examples_hold():
 
     assert results.attempted > 0
     assert results.failed == 0
+
+
+def test_a_footer_topic_with_a_typographic_apostrophe_is_the_library_topic(tmp_path):
+    library = tmp_path / "lib"
+    build_tree(
+        library, {"qa.toml": '[[topics]]\nname = "Women\'s Health"\nfolder = "womens-health"\n'}
+    )
+    legacy = tmp_path / "old.txt"
+    legacy.write_text(
+        "Is ibuprofen safe in pregnancy?\nMostly not after 20 weeks.\nWhat the research says\n"
+        "Trials found risks [1].\nWhat to ask your doctor\n- What else can I take?\n"
+        "This question is drawn from common patient questions about Women\u2019s Health and "
+        "answered using cited medical research. We do not provide individualized advice.\n",
+        encoding="utf-8",
+    )
+    result = QA(library)("convert", str(legacy), "--format", "json")
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.stdout)["files"]
+    assert row["target"] == "answers/womens-health/is-ibuprofen-safe-in-pregnancy.md"
+    assert read_answer(library / row["target"], "x", 1_000_000).meta["topic"] == "Women's Health"
