@@ -828,7 +828,35 @@ def _html_pieces(
     pieces.append("".join(current))
     # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
     pieces = [_LI_NUMBERED_RE.sub("", piece, count=1) for piece in pieces]
+    if "<sup>" in line.lower():
+        pieces = [_superscripts(piece) for piece in pieces]
     return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
+
+
+_SUP_PAIR_RE = re.compile(r"<sup>(.*?)</sup>")
+_STRAY_SUP_RE = re.compile(r"</?sup>")
+_SUP_NUMBERS_RE = re.compile(
+    r"[ \u00a0]*[0-9]{1,4}(?:[ \u00a0]*[-–,;][ \u00a0]*[0-9]{1,4})*[ \u00a0]*"
+)
+
+
+def _superscripts(piece: str) -> str:
+    """``<sup>`` kept only around numbers (a citation to decide); else its text stays and
+    the tags go: ``<sup>[3]</sup>`` is "[3]", ``1<sup>st</sup>`` "1st".
+
+    >>> _superscripts("attacks<sup>[3]</sup>, 2<sup>nd</sup> dose<sup>4,5</sup>")
+    'attacks[3], 2nd dose<sup>4,5</sup>'
+    """
+
+    out: list[str] = []
+    position = 0
+    for match in _SUP_PAIR_RE.finditer(piece):
+        out.append(_STRAY_SUP_RE.sub("", piece[position : match.start()]))
+        numbers = _SUP_NUMBERS_RE.fullmatch(html.unescape(match[1]))  # "5&ndash;6"
+        out.append(match[0] if numbers else match[1])
+        position = match.end()
+    out.append(_STRAY_SUP_RE.sub("", piece[position:]))  # a tag left open or closed alone
+    return "".join(out)
 
 
 def _markdown_link(text: str, url: str, dropped: list[tuple[str, str]] | None) -> str:

@@ -1620,3 +1620,15 @@ def test_a_link_target_a_page_may_not_link_to_is_named_in_a_warning() -> None:
         "line 4: the link target 'javascript:x()' of 'this' was not kept (not an http, "
         "https or mailto address)",
     ]
+
+
+def test_a_bracketed_citation_in_a_superscript_leaves_no_tag_behind() -> None:
+    answer = research_of(
+        "<p>It was linked to fewer attacks<sup>[1]</sup>, from the 2<sup>nd</sup> week "
+        "on<sup>1&ndash;2</sup>.</p>",
+        references=(VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1."),
+    )
+
+    assert answer.research == [
+        "It was linked to fewer attacks [@1], from the 2nd week on [@1; @2]."
+    ]
