@@ -129,7 +129,7 @@ _SUPERSCRIPT_RE = re.compile(
 _BARE_RE = re.compile(
     r"(?<=\S)[ \u00a0](?P<numbers>[0-9]{1,4}(?:[-–][0-9]{1,4})?"
     r"(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4}(?:[-–][0-9]{1,4})?){0,20})"
-    r"(?=[.!?;](?:\s|\Z)|\Z)"
+    r"(?=[*†‡§¶]?[.!?;][*†‡§¶]*(?:\s|\Z)|[*†‡§¶]*\Z)"  # a footnote mark may follow: "1.†"
 )
 _PANDOC_RE = re.compile(r"\[(@[0-9]{1,4}(?:\s*;\s*@[0-9]{1,4}){0,50})\]")
 _PANDOC_KEY_RE = re.compile(r"@([0-9]+)")

@@ -672,7 +672,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
         warnings.append(f"no '{SectionTitle.research}' section")
     if _DOCTOR not in sections:
         warnings.append(f"no '{SectionTitle.doctor}' section")
-    doctor_questions = _doctor_questions(sections.get(_DOCTOR, []), warnings)
+    doctor_questions = _doctor_questions(sections.get(_DOCTOR, []), warnings, doubts)
 
     citations = evidence.cited_in_order([*summary_paragraphs, *research])
     listed, kept_apart = _place_loose(found, listed, citations, warnings, doubts)
@@ -1395,34 +1395,77 @@ def _is_wrapped_block(block: list[str]) -> bool:
     )
 
 
-def _doctor_questions(lines: list[_Line], warnings: list[str]) -> list[str]:
+def _doctor_questions(lines: list[_Line], warnings: list[str], doubts: list[Doubt]) -> list[str]:
     """The questions of "What to ask your doctor", without their bullets or numbers.
 
     A line without a bullet continues the previous question when that one has not ended
-    yet (wrapped text); otherwise it is a question of its own.
+    yet (wrapped text); otherwise it is a question of its own. A line led by a footnote
+    mark ("† Data from 2000", or "* In adults" in a list whose bullets are "-") that asks
+    nothing is a footnote, not a question: it is kept in the list, with a ``question``
+    doubt, as is any other line without a bullet and a question mark in a list that has
+    bullets.
     """
-    has_bullets = any(_BULLET_RE.match(line) for _number, line in lines)
+    styles = {b[0].strip()[:1] for _n, line in lines if (b := _BULLET_RE.match(line))}
+    has_bullets = bool(styles)
     questions: list[str] = []
     for number, line in lines:
         stripped = line.strip()
         if not stripped:
             continue
         bullet = _BULLET_RE.match(line)
-        if bullet:
+        mark = _footnote_mark(stripped, styles)
+        if bullet and not mark:
             text = bullet["text"].strip()
             if text:
                 questions.append(text)
             continue
-        if questions and not questions[-1].endswith(("?", ".", "!")):
+        if not mark and questions and not questions[-1].endswith(("?", ".", "!")):
             questions[-1] = f"{questions[-1]} {stripped}"
             continue
-        if has_bullets:
+        if mark or has_bullets:
+            text = stripped[len(mark) :].strip() if mark == "*" else stripped
+            what = "a footnote" if mark else "a line without a bullet"
+            if mark or not stripped.endswith("?"):
+                doubts.append(
+                    Doubt(
+                        QUESTION,
+                        number,
+                        snippet(stripped, 0, 0),
+                        f"{what} in '{SectionTitle.doctor}', kept as a question: check that "
+                        "it is one to ask, or move it to the sentence it explains",
+                    )
+                )
             warnings.append(
-                f"line {number}: a line in '{SectionTitle.doctor}' has no bullet; kept as "
+                f"line {number}: a footnote in '{SectionTitle.doctor}'; kept as a question: "
+                f"{stripped!r}"
+                if mark
+                else f"line {number}: a line in '{SectionTitle.doctor}' has no bullet; kept as "
                 f"a question: {stripped!r}"
             )
+            questions.append(text)
+            continue
         questions.append(stripped)
     return questions
+
+
+_FOOTNOTE_MARKS = ("*", "†", "‡", "§", "¶")
+
+
+def _footnote_mark(line: str, styles: set[str]) -> str:
+    """The footnote mark leading ``line`` when it asks nothing ("" otherwise): "†", "‡",
+    "§", "¶", or "*" in a list whose other bullets are not "*".
+
+    >>> _footnote_mark("† Data from 2000.", {"-"}), _footnote_mark("* In adults.", {"-", "*"})
+    ('†', '*')
+    >>> _footnote_mark("* Is it safe?", {"-", "*"}), _footnote_mark("* In adults.", {"*"})
+    ('', '')
+    """
+    mark = line[:1]
+    if mark not in _FOOTNOTE_MARKS or line.rstrip().endswith("?"):
+        return ""
+    if mark == "*" and styles <= {"*"}:
+        return ""  # the list's own bullet
+    return mark
 
 
 # --- references -----------------------------------------------------------------------

@@ -1632,3 +1632,28 @@ def test_a_bracketed_citation_in_a_superscript_leaves_no_tag_behind() -> None:
     assert answer.research == [
         "It was linked to fewer attacks [@1], from the 2nd week on [@1; @2]."
     ]
+
+
+def test_footnotes_after_the_doctor_questions_are_doubted_and_marked_numbers_cited() -> None:
+    text = legacy_text(
+        summary="Most sore throats get better within a week.*",
+        research=("It shortened a sore throat by 16 hours 1.† Strep causes 1 in 4 2‡.",),
+        doctor=("- Do I need a test?", "* In adults who are otherwise well.", "† Data from 2000."),
+        references=(VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1."),
+    )
+    answer = parse_legacy(text)
+
+    assert answer.research == [
+        "It shortened a sore throat by 16 hours [@1].† Strep causes 1 in 4 [@2]‡."
+    ]
+    assert answer.doctor_questions == [
+        "Do I need a test?",
+        "In adults who are otherwise well.",
+        "† Data from 2000.",
+    ]
+    # "1 in 4 2": the 2 after a number is doubted; each footnote too.
+    assert [(d.kind, d.line) for d in answer.doubts] == [
+        ("citation", 4),
+        ("question", 7),
+        ("question", 8),
+    ]
