@@ -97,6 +97,10 @@ _NAMING_WORDS = frozenset((
     "trisomy", "covid", "sars", "cov", "hiv", "omega", "vitamin", "factor", "day", "week",
     "month", "year", "hour", "minute", "arm", "cohort", "wave", "part", "unit",
 ))
+_NAMING_ABBREVIATIONS = frozenset(
+    ("no", "nos", "fig", "figs", "vol", "p", "pp", "ch", "sec", "ref")
+)
+"""Abbreviations that name a thing by the number after them ("No. 1", "Fig. 2")."""
 # Joining words ("of 10.", "in 2."): prose by default, a citation when the evidence backs it.
 _JOINING_WORDS = frozenset((
     "and", "or", "nor", "to", "of", "in", "at", "by", "from", "for", "on", "between",
@@ -131,6 +135,7 @@ _BARE_RE = re.compile(
     r"(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4}(?:[-–][0-9]{1,4})?){0,20})"
     r"(?=[*†‡§¶]?[.!?;][*†‡§¶]*(?:\s|\Z)|[*†‡§¶]*\Z)"  # a footnote mark may follow: "1.†"
 )
+_FOOTNOTE_REF_RE = re.compile(r"\[\^([0-9]{1,4})\](?!:)")
 _PANDOC_RE = re.compile(r"\[(@[0-9]{1,4}(?:\s*;\s*@[0-9]{1,4}){0,50})\]")
 _PANDOC_KEY_RE = re.compile(r"@([0-9]+)")
 _ITEM_RE = re.compile(r"([0-9]+)(?:\s*[-–⁻]\s*([0-9]+))?")
@@ -311,8 +316,12 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
                 _Candidate(paragraph, match.start(), match.end(), PANDOC, numbers, match[0])
             )
         found.extend(_bracket_candidates(paragraph))
+        for match in _FOOTNOTE_REF_RE.finditer(text):  # Markdown's "[^1]"
+            found.extend(_explicit(paragraph, match.start(), match.end(), BRACKET, match[1]))
     if "(" in text:
         for match in _PAREN_RE.finditer(text):
+            if match.start() > 0 and text[match.start() - 1].isdigit():
+                continue  # "2010;65(6):396": an issue number glued to its volume
             found.extend(_explicit(paragraph, match.start(), match.end(), PARENTHESIS, match[0]))
     if "^" in text or "<sup>" in text or _has_superscript_digit(text):
         for match in _SUPERSCRIPT_RE.finditer(text):
@@ -486,6 +495,8 @@ def _bare(paragraph: Paragraph, match: re.Match[str]) -> _Candidate | None:
         candidate.prose = f"after the number {previous!r}"
         candidate.firm = True
         candidate.after_number = True
+    elif previous.endswith(".") and previous[:-1].lower() in _NAMING_ABBREVIATIONS:
+        candidate.prose = f"after {previous!r}"  # "Paper No. 1.", "see Fig. 2."
     elif previous.endswith(tuple(_CLAUSE_END)) or previous.endswith(("'", "’", '"', "”")):
         pass  # "(see above) 2." / "'Stop' 2.": the word before closed a phrase
     elif word in _STRONG_PROSE_WORDS:

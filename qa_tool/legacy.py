@@ -407,8 +407,8 @@ _MAX_WRAPPED_LINE = 100
 # --- references -----------------------------------------------------------------------
 
 _REFERENCE_ENTRY_RE = re.compile(
-    r"^\s*(?:\[(?P<bracketed>[0-9]{1,3})\]|(?P<dotted>[0-9]{1,3})[.)]|(?P<bare>[0-9]{1,3})(?=\s))"
-    r"\s*(?P<text>.*)$"
+    r"^\s*(?:\[\^?(?P<bracketed>[0-9]{1,3})\]:?|(?P<dotted>[0-9]{1,3})[.)]|(?P<bare>[0-9]{1,3})(?=\s))"
+    r"\s*(?P<text>.*)$"  # "[^1]: ..." is a Markdown footnote's definition
 )
 # DOI, PMID, or the "2013;10(7):400" year;volume(issue):page run of a journal citation.
 _REFERENCE_LIKE_RE = re.compile(

@@ -1657,3 +1657,35 @@ def test_footnotes_after_the_doctor_questions_are_doubted_and_marked_numbers_cit
         ("question", 7),
         ("question", 8),
     ]
+
+
+def test_markdown_footnotes_are_citations_and_their_definitions_the_references() -> None:
+    text = legacy_text(
+        research=(
+            "Flying did not raise the risk of miscarriage[^1]. Long flights raise the risk "
+            "of clots slightly[^2].",
+            "",
+            "[^1]: Magann EF, et al. Air travel. Obstet Gynecol Surv. 2010;65(6):396-402.",
+            "[^2]: Royal College of Obstetricians. Air Travel. Scientific Impact Paper No. 1. "
+            "2013. doi:10.1000/rcog.1",
+        ),
+    )
+    answer = parse_legacy(text)
+
+    assert answer.research == [
+        "Flying did not raise the risk of miscarriage [@1]. Long flights raise the risk of "
+        "clots slightly [@2]."
+    ]
+    first, second = answer.references
+    assert (first["volume"], first["issue"], first["page"]) == ("65", "6", "396-402")
+    assert second["DOI"] == "10.1000/rcog.1" and "Paper No. 1" in second["note"]
+    assert [d.kind for d in answer.doubts] == ["reference"]  # the second reads in part
+
+
+def test_a_number_after_an_abbreviation_that_names_it_is_prose() -> None:
+    answer = research_of(
+        "It is set out in Paper No. 2. Walking helps 1.",
+        references=(VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1."),
+    )
+
+    assert answer.research[0].startswith("It is set out in Paper No. 2. Walking helps [@1].")
