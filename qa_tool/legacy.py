@@ -1387,12 +1387,25 @@ def _paragraphs(lines: Iterable[_Line]) -> list[Paragraph]:
 
 
 def _is_wrapped_block(block: list[str]) -> bool:
-    if len(block) < 2 or any(_BULLET_RE.match(line) for line in block):
+    if len(block) < 2 or any(_is_list_line(block, i) for i in range(len(block))):
         return False
     inner_lines = block[:-1]
     return all(len(line) <= _MAX_WRAPPED_LINE for line in inner_lines) and any(
         not _SENTENCE_END_RE.search(line) for line in inner_lines
     )
+
+
+_ORDERED_RE = re.compile(r"^\s*\(?[0-9]{1,3}[.)]\s")
+
+
+def _is_list_line(block: list[str], index: int) -> bool:
+    """Whether line ``index`` of a block is a list item: a bullet, or a number ("2. ")
+    unless the line before it has not ended its sentence ("... benefit in 2013" then
+    "2. Injections ...": a hand-wrapped line that starts with a citation number)."""
+    line = block[index]
+    if not _BULLET_RE.match(line):
+        return False
+    return not (index and _ORDERED_RE.match(line) and not _SENTENCE_END_RE.search(block[index - 1]))
 
 
 def _doctor_questions(lines: list[_Line], warnings: list[str], doubts: list[Doubt]) -> list[str]:

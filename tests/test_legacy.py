@@ -1689,3 +1689,18 @@ def test_a_number_after_an_abbreviation_that_names_it_is_prose() -> None:
     )
 
     assert answer.research[0].startswith("It is set out in Paper No. 2. Walking helps [@1].")
+
+
+def test_a_hand_wrapped_line_starting_with_a_citation_number_is_joined() -> None:
+    answer = research_of(
+        "Weight loss of at least 10% of body weight added to the\n"
+        "benefit in the trials\n"
+        "2. Injections of steroids gave short relief but were not better\n"
+        "than exercise 1.",
+        references=(VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1."),
+    )
+
+    assert answer.research == [
+        "Weight loss of at least 10% of body weight added to the benefit in the trials [@2]. "
+        "Injections of steroids gave short relief but were not better than exercise [@1]."
+    ]
