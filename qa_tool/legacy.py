@@ -522,15 +522,17 @@ def bom_encoding(data: bytes) -> str | None:
     return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
 
 
-def decode_legacy(data: bytes, source: str = "<stdin>") -> str:
+def decode_legacy(data: bytes, source: str = "<stdin>", notes: list[str] | None = None) -> str:
     """Turn the bytes of a legacy text into ``str`` with ``\\n`` line ends.
 
     Legacy archives mix encodings, so the order is: the byte-order mark when there is
     one (UTF-32, UTF-8 or UTF-16, either byte order); UTF-16 without a mark when every
     other byte is NUL (a text export from Windows); then by content: UTF-8, Windows-1252
     (curly quotes and dashes of old Windows exports), and Latin-1, which accepts any
-    byte. Binary data (NUL bytes, or mostly control characters) raises
-    :class:`LegacyFormatError` naming ``source``.
+    byte. A UTF-8 text with a few bytes that are not UTF-8 (Word text pasted into a
+    UTF-8 page) is read as UTF-8 but for those bytes, read as Windows-1252, and the
+    lines they are on are named in ``notes``. Binary data (NUL bytes, or mostly control
+    characters) raises :class:`LegacyFormatError` naming ``source``.
 
     >>> decode_legacy(b"\\x93Hello\\x94 \\x96 world\\r\\n")
     '“Hello” – world\\n'
@@ -558,12 +560,43 @@ def decode_legacy(data: bytes, source: str = "<stdin>") -> str:
             raise LegacyFormatError(
                 f"{source}: looks binary (contains NUL bytes), not a text"
             ) from None
-    for encoding in ("utf-8", "cp1252"):
+    mixed = data.decode("utf-8", "surrogateescape")
+    if _ESCAPED_BYTE_RE.search(mixed) is None:
+        return _normalise_text(mixed, source)
+    if _ESCAPED_BYTE_RE.sub("", mixed).isascii():  # no UTF-8 anywhere: one old encoding
         try:
-            return _normalise_text(data.decode(encoding), source)
+            return _normalise_text(data.decode("cp1252"), source)
         except UnicodeDecodeError:
-            continue
-    return _normalise_text(data.decode("latin-1"), source)
+            return _normalise_text(data.decode("latin-1"), source)
+    lines: list[int] = []
+    line, counted = 1, 0
+    for match in _ESCAPED_BYTE_RE.finditer(mixed):
+        line += mixed.count("\n", counted, match.start())
+        counted = match.start()
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    if notes is not None:
+        shown = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+        notes.append(
+            f"line{'s' if len(lines) > 1 else ''} {shown}: bytes that are not UTF-8 in a "
+            "UTF-8 text, read as Windows-1252"
+        )
+    return _normalise_text(_ESCAPED_BYTE_RE.sub(_windows_1252, mixed), source)
+
+
+_ESCAPED_BYTE_RE = re.compile("[\udc80-\udcff]+")
+"""Bytes that are not UTF-8, as ``surrogateescape`` keeps them."""
+
+
+def _windows_1252(match: re.Match[str]) -> str:
+    """The escaped bytes of ``match`` read as Windows-1252 (its five gaps as Latin-1)."""
+    raw = bytes(ord(c) - 0xDC00 for c in match[0])
+    return "".join(
+        chr(byte) if byte in _CP1252_GAPS else bytes((byte,)).decode("cp1252") for byte in raw
+    )
+
+
+_CP1252_GAPS = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -641,11 +674,14 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     >>> answer.question, answer.summary, answer.doctor_questions
     ('Is it safe?', 'Mostly.', ['Is it?'])
     """
-    text = _normalise_text(data, source) if isinstance(data, str) else decode_legacy(data, source)
+    warnings: list[str] = []
+    if isinstance(data, str):
+        text = _normalise_text(data, source)
+    else:
+        text = decode_legacy(data, source, warnings)
     if not text.strip():
         raise LegacyFormatError(f"{source}: empty input, no legacy answer to convert")
 
-    warnings: list[str] = []
     doubts: list[Doubt] = []
     text, footer = _remove_footer(text)
     lines = _after_footer(_clean_lines(text, warnings), footer, warnings)

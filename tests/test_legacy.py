@@ -1704,3 +1704,18 @@ def test_a_hand_wrapped_line_starting_with_a_citation_number_is_joined() -> None
         "Weight loss of at least 10% of body weight added to the benefit in the trials [@2]. "
         "Injections of steroids gave short relief but were not better than exercise [@1]."
     ]
+
+
+def test_a_few_windows_1252_bytes_in_a_utf8_text_leave_the_utf8_alone() -> None:
+    text = legacy_text(
+        meta="moderate confidence · Last reviewed 22 May 2025",
+        summary="Most hay fever \x00DASH the doctor\x00APOSs view, says Schünemann.",
+    )
+    data = text.encode("utf-8").replace(b"\x00DASH", b"\x96").replace(b"\x00APOS", b"\x92")
+    answer = parse_legacy(data)
+
+    assert answer.summary == "Most hay fever – the doctor’s view, says Schünemann."
+    assert answer.confidence == "moderate"
+    assert "line 3: bytes that are not UTF-8 in a UTF-8 text, read as Windows-1252" in (
+        answer.warnings
+    )
