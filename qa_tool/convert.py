@@ -43,6 +43,7 @@ from qa_tool.answerfile.read import read_answer, read_bytes_checked
 from qa_tool.answerfile.write import check_text, escaped, front_matter_text
 from qa_tool.config import Config, Topic, topic_key
 from qa_tool.dates import as_date
+from qa_tool.doubts import TOPIC, Doubt
 from qa_tool.errors import (
     AnswerExists,
     AnswerFileError,
@@ -466,6 +467,14 @@ def _topic(run: _Run, source: LegacySource, answer: LegacyAnswer, warnings: list
             topic = None
         if topic is not None:
             warnings.append(f"guessed topic {topic.name!r} from the folder name {folder!r}")
+            answer.doubts.append(
+                Doubt(
+                    TOPIC,
+                    0,
+                    folder,
+                    f"guessed {topic.name!r} from the folder name: the text names no topic",
+                )
+            )
             return topic
     raise LegacyFormatError("no topic: the text has no standard footer; pass --topic")
 

@@ -360,9 +360,18 @@ def test_topic_is_guessed_from_the_folder_name(library, qa, tmp_path):
         "reference 1 has no details (stub)",
         "guessed topic 'Neurology' from the folder name 'neurology'",
     ]
-    assert read(library, "answers/neurology/do-migraines-run-in-families.md").meta["topic"] == (
-        "Neurology"
-    )
+    answer = read(library, "answers/neurology/do-migraines-run-in-families.md")
+    assert answer.meta["topic"] == "Neurology"
+    # A guess is a doubt kept in the answer, so it is not published before a review.
+    assert report["files"][0]["doubts"] == [
+        {
+            "kind": "topic",
+            "line": 0,
+            "text": "neurology",
+            "decision": "guessed 'Neurology' from the folder name: the text names no topic",
+        }
+    ]
+    assert answer.meta["legacy"]["doubts"] == report["files"][0]["doubts"]
 
 
 def test_footer_topic_unknown_to_the_library_fails(library, qa, tmp_path):
