@@ -1448,7 +1448,10 @@ def _doctor_questions(lines: list[_Line], warnings: list[str], doubts: list[Doub
     """The questions of "What to ask your doctor", without their bullets or numbers.
 
     A line without a bullet continues the previous question when that one has not ended
-    yet (wrapped text); otherwise it is a question of its own. A line led by a footnote
+    yet (wrapped text); otherwise it is a question of its own. An indented bullet under a
+    question that has not ended stays nested under it ("When can I go back to:" /
+    "  - driving?"). A
+    line led by a footnote
     mark ("† Data from 2000", or "* In adults" in a list whose bullets are "-") that asks
     nothing is a footnote, not a question: it is kept in the list, with a ``question``
     doubt, as is any other line without a bullet and a question mark in a list that has
@@ -1465,7 +1468,11 @@ def _doctor_questions(lines: list[_Line], warnings: list[str], doubts: list[Doub
         mark = _footnote_mark(stripped, styles)
         if bullet and not mark:
             text = bullet["text"].strip()
-            if text:
+            stem = questions[-1].split("\n", 1)[0] if questions else ""
+            indented = len(line) - len(line.lstrip()) >= 2
+            if text and indented and stem and not stem.endswith(("?", ".", "!")):
+                questions[-1] = f"{questions[-1]}\n  - {text}"  # a sub-question stays under it
+            elif text:
                 questions.append(text)
             continue
         if not mark and questions and not questions[-1].endswith(("?", ".", "!")):

@@ -1719,3 +1719,24 @@ def test_a_few_windows_1252_bytes_in_a_utf8_text_leave_the_utf8_alone() -> None:
     assert "line 3: bytes that are not UTF-8 in a UTF-8 text, read as Windows-1252" in (
         answer.warnings
     )
+
+
+def test_indented_sub_questions_stay_under_their_question() -> None:
+    answer = parse_legacy(
+        legacy_text(
+            doctor=(
+                "- When can I go back to:",
+                "  - work or school?",
+                "  - driving?",
+                "- Do I need a scan?",
+                "Call 999 if you cannot stay awake.",
+            )
+        )
+    )
+
+    assert answer.doctor_questions == [
+        "When can I go back to:\n  - work or school?\n  - driving?",
+        "Do I need a scan?",
+        "Call 999 if you cannot stay awake.",
+    ]
+    assert [(d.kind, d.line) for d in answer.doubts if d.kind == "question"] == [("question", 10)]
