@@ -693,6 +693,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
             f"'{SectionTitle.doctor}' section"
         )
     question, summary_lines = _take_question(preamble, source, warnings, doubts)
+    _second_question(question, preamble, summary_lines, doubts)
     topic = _topic(footer.topics, facts.topics, warnings, doubts)
 
     found = _read_reference_list(sections.get(_REFERENCES) or [], warnings)
@@ -1303,6 +1304,20 @@ def _take_question(
                         "taken as the question: it is labelled 'Question' but has no '?'",
                     )
                 )
+            for _index, before_number, before in content[: content.index((index, number, line))]:
+                if len(before) <= _MAX_HEADING_LINE and not before.endswith(_SENTENCE_END_CHARS):
+                    warnings.append(f"line {before_number}: dropped {before!r} before the question")
+                    used.add(_index)
+                else:
+                    doubts.append(
+                        Doubt(
+                            QUESTION,
+                            before_number,
+                            snippet(before, 0, 0),
+                            "text before the labelled question, kept as the start of the "
+                            "summary: check where it belongs",
+                        )
+                    )
             return _checked_question(question, source), _without(preamble, used)
     for position, (index, _number, line) in enumerate(content[: _MAX_LINES_BEFORE_QUESTION + 1]):
         first = _plain_heading(line)
@@ -1330,6 +1345,37 @@ def _take_question(
         f"{source}: no question found: expected the page's question (a line ending with "
         "'?') before the summary"
     )
+
+
+def _second_question(
+    question: str, preamble: list[_Line], summary: list[_Line], doubts: list[Doubt]
+) -> None:
+    """A doubt when the page asks two questions: two on the question's line (both make
+    the title, and so the id), or a question of its own first in the summary."""
+    if _QUESTION_SPLIT_RE.search(question):
+        line = next((n for n, text in preamble if question.split("?", 1)[0] in text), 0)
+        doubts.append(
+            Doubt(
+                QUESTION,
+                line,
+                question,
+                "two questions, both taken as the question (the title and the id): check it",
+            )
+        )
+    first = next(((n, text.strip()) for n, text in summary if text.strip()), None)
+    if first is not None and _is_own_question(_plain_heading(first[1])):
+        doubts.append(
+            Doubt(
+                QUESTION,
+                first[0],
+                first[1],
+                "a second question, kept as the first line of the summary: check it",
+            )
+        )
+
+
+_QUESTION_SPLIT_RE = re.compile(r"\?\s+[\"“(]?[A-Z]")
+"""Where one question ends and another begins on the same line: "safe? How much"."""
 
 
 def _plain_heading(line: str) -> str:

@@ -1740,3 +1740,29 @@ def test_indented_sub_questions_stay_under_their_question() -> None:
         "Call 999 if you cannot stay awake.",
     ]
     assert [(d.kind, d.line) for d in answer.doubts if d.kind == "question"] == [("question", 10)]
+
+
+def test_a_page_that_asks_two_questions_is_doubted() -> None:
+    on_one_line = parse_legacy(legacy_text(question="Is coffee safe? How much is too much?"))
+    on_two_lines = parse_legacy(legacy_text(question="Is coffee safe?\nHow much is too much?"))
+
+    assert on_one_line.question == "Is coffee safe? How much is too much?"
+    assert [(d.kind, d.line) for d in on_one_line.doubts if d.kind == "question"] == [
+        ("question", 1)
+    ]
+    assert on_two_lines.question == "Is coffee safe?"
+    assert [(d.kind, d.line, d.text) for d in on_two_lines.doubts if d.kind == "question"] == [
+        ("question", 2, "How much is too much?")
+    ]
+
+
+def test_title_lines_before_a_labelled_question_are_dropped_with_a_warning() -> None:
+    answer = parse_legacy(
+        legacy_text(question="Health Answers - Women's Health\nQuestion: Is it safe?")
+    )
+
+    assert answer.question == "Is it safe?"
+    assert answer.summary == "Yes, regular walking helps most hearts."
+    assert """line 1: dropped "Health Answers - Women's Health" before the question""" in (
+        answer.warnings
+    )
