@@ -1619,14 +1619,35 @@ def _read_reference_list(lines: list[_Line], warnings: list[str]) -> _ReferenceL
         elif bullet and current is not None:  # a note under an entry ("See also ...")
             found.numbered[current] = f"{found.numbered[current]} {bullet['text'].strip()}"
         elif current is not None:
-            found.numbered[current] = f"{found.numbered[current]} {stripped}"
+            found.numbered[current] = _join_wrapped(found.numbered[current], stripped)
         elif loose_open and found.loose and _goes_on(found.loose[-1][1]):
             line_of, text = found.loose[-1]
-            found.loose[-1] = (line_of, f"{text} {stripped}")
+            found.loose[-1] = (line_of, _join_wrapped(text, stripped))
         else:
             found.loose.append((line_number, stripped))
             loose_open = True
     return found
+
+
+_CUT_IDENTIFIER_RE = re.compile(r"(?:\bdoi\s*:?\s*|https?://)\S*[./_-]$", re.IGNORECASE)
+
+
+def _join_wrapped(entry: str, line: str) -> str:
+    """``entry`` and its wrapped next ``line``: with a space, except where a DOI or a URL
+    was cut at a "." or "/" (neither ends with one), which goes on unbroken.
+
+    >>> _join_wrapped("Rev. 2019. doi:10.1002/14651858.", "CD012424.pub2")
+    'Rev. 2019. doi:10.1002/14651858.CD012424.pub2'
+    >>> _join_wrapped("Walking and the", "heart. BMJ.")
+    'Walking and the heart. BMJ.'
+    >>> _join_wrapped("doi:10.1/x.", "Accessed 3 March 2020.")
+    'doi:10.1/x. Accessed 3 March 2020.'
+    """
+    token = line.split(maxsplit=1)[0] if line.strip() else ""
+    goes_on = any(c.isdigit() or c in "./_-" for c in token)  # "CD012424.pub2", not "Accessed"
+    if _CUT_IDENTIFIER_RE.search(entry) and line[:1].isalnum() and goes_on:
+        return entry + line
+    return f"{entry} {line}"
 
 
 def _goes_on(entry: str) -> bool:

@@ -1766,3 +1766,21 @@ def test_title_lines_before_a_labelled_question_are_dropped_with_a_warning() -> 
     assert """line 1: dropped "Health Answers - Women's Health" before the question""" in (
         answer.warnings
     )
+
+
+def test_a_doi_or_url_wrapped_at_a_stop_or_slash_is_read_whole() -> None:
+    answer = research_of(
+        "Exercise prevents falls 1. Sleep helps 2.",
+        references=(
+            "1. Sherrington C. Exercise for falls. Cochrane Database Syst Rev. 2019;1:CD012424."
+            " doi:10.1002/14651858.",
+            "   CD012424.pub2",
+            "2. Roe R. Sleep. JAMA Intern Med. 2018;1:2. https://doi.org/10.1001/",
+            "   jamainternmed.2018.3915",
+        ),
+    )
+
+    assert [r["DOI"] for r in answer.references] == [
+        "10.1002/14651858.CD012424.pub2",
+        "10.1001/jamainternmed.2018.3915",
+    ]
