@@ -123,7 +123,11 @@ _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "012345678
 _NUMBER_LIST = r"[0-9]{1,4}(?:[ \u00a0]*[-–,;][ \u00a0]*[0-9]{1,4}){0,30}"
 _BRACKET_GROUP = rf"\[[ \u00a0]*{_NUMBER_LIST}[ \u00a0]*\]"
 # "[2] [3]", "[2][3]" and "[2], [3]" are one citation of two numbers.
-_BRACKET_RE = re.compile(rf"{_BRACKET_GROUP}(?:[,;]?[ \u00a0]?{_BRACKET_GROUP}){{0,10}}")
+_BRACKET_RE = re.compile(
+    rf"{_BRACKET_GROUP}(?:(?:[,;]?[ \u00a0]?|[ \u00a0]?[-–][ \u00a0]?){_BRACKET_GROUP}){{0,10}}"
+)
+_BRACKET_RANGE_RE = re.compile(r"\][ \u00a0]?([-–])[ \u00a0]?\[")
+"""The join of "[1]–[3]", a range written with two bracketed ends."""
 _PAREN_RE = re.compile(rf"\([ \u00a0]*{_NUMBER_LIST}[ \u00a0]*\)")
 _SUPERSCRIPT_RE = re.compile(
     rf"<sup>[ \u00a0]*(?P<tag>{_NUMBER_LIST})[ \u00a0]*</sup>"
@@ -292,6 +296,9 @@ def decide_citations(
                     )
                     for number in dict.fromkeys(candidate.numbers)
                 )
+    for paragraphs in groups:
+        for paragraph in paragraphs:
+            doubts.extend(_worded_citations(paragraph))
     by_paragraph: dict[int, list[_Candidate]] = {}
     for candidate in candidates:
         if candidate.replacement is not None:
@@ -299,6 +306,36 @@ def decide_citations(
     return [
         [_apply(paragraph, by_paragraph.get(id(paragraph), [])) for paragraph in paragraphs]
         for paragraphs in groups
+    ]
+
+
+# "[1, p. 12]", "[ref 2]", "[Ref. 3]", "(see ref. 4)", "(reference 5)": citations in words.
+_WORDED_RE = re.compile(
+    r"[\[(][ \u00a0]*(?:see[ \u00a0]+)?(?:refs?\.?|references?)[ \u00a0]*(?P<ref>[0-9]{1,3})"
+    r"[ \u00a0]*[\])]"
+    r"|\[[ \u00a0]*(?P<located>[0-9]{1,3})[ \u00a0]*,[ \u00a0]*"
+    r"(?:p|pp|pages?|para|ch|chap|fig|table)\.?[ \u00a0]*[0-9][^\]]{0,20}\]",
+    re.IGNORECASE,
+)
+
+
+def _worded_citations(paragraph: Paragraph) -> list[Doubt]:
+    """A doubt for each citation written in words or with a locator, kept as written.
+
+    >>> [d.number for d in _worded_citations(Paragraph("It fell [ref 2] (see ref. 4) [1, p. 12].",
+    ...                                                [(0, 3)]))]
+    [2, 4, 1]
+    """
+    return [
+        Doubt(
+            CITATION,
+            paragraph.line_at(match.start()),
+            snippet(paragraph.text, match.start(), match.end()),
+            f"kept as written: {match[0]!r} cites {int(match['ref'] or match['located'])} in "
+            "words or with a page; write it as a citation ([@N], or [@N, p. 12] with a page)",
+            int(match["ref"] or match["located"]),
+        )
+        for match in _WORDED_RE.finditer(paragraph.text)
     ]
 
 
@@ -368,7 +405,8 @@ def _bracket_candidates(paragraph: Paragraph) -> list[_Candidate]:
                 end -= 1
             if end <= start:
                 continue
-        found.extend(_explicit(paragraph, start, end, BRACKET, text[start:end]))
+        inner = _BRACKET_RANGE_RE.sub(r"\1", text[start:end])  # "[1]–[3]": 1 to 3
+        found.extend(_explicit(paragraph, start, end, BRACKET, inner))
     return found
 
 

@@ -1784,3 +1784,25 @@ def test_a_doi_or_url_wrapped_at_a_stop_or_slash_is_read_whole() -> None:
         "10.1002/14651858.CD012424.pub2",
         "10.1001/jamainternmed.2018.3915",
     ]
+
+
+def test_a_range_of_bracketed_numbers_cites_every_number_in_it() -> None:
+    refs = (
+        VANCOUVER_ENTRY,
+        "2. Roe R. Walking. Lancet. 2020;1:1.",
+        "3. Doe J. Sleep. BMJ. 2021;2:2.",
+    )
+    answer = research_of("Effects last about 2 weeks after stopping [1]–[3].", references=refs)
+
+    assert answer.research == ["Effects last about 2 weeks after stopping [@1; @2; @3]."]
+
+
+def test_citations_in_words_or_with_a_page_are_kept_as_written_with_a_doubt() -> None:
+    refs = (VANCOUVER_ENTRY, "2. Roe R. Walking. Lancet. 2020;1:1.")
+    answer = research_of("It acts in the liver [1, p. 12]. It fails (see ref. 2).", references=refs)
+
+    assert answer.research == ["It acts in the liver [1, p. 12]. It fails (see ref. 2)."]
+    assert [(d.kind, d.number) for d in answer.doubts if d.kind == "citation"] == [
+        ("citation", 1),
+        ("citation", 2),
+    ]
