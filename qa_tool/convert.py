@@ -52,6 +52,7 @@ from qa_tool.errors import (
     QAError,
     UsageError,
     WriteFailed,
+    shorten,
 )
 from qa_tool.ids import check_id, make_id
 from qa_tool.legacy import NO_FOOTER_TOPIC, LegacyAnswer, parse_legacy
@@ -568,8 +569,10 @@ class _Change:
         """Decide (and with ``force``, do) the conversion onto the existing target."""
         result, rel = self.result, self.rel
         meta: dict[str, Any] = {}
+        body = ""
         try:
-            meta = read_answer(self.target, rel, self.max_bytes).meta
+            existing = read_answer(self.target, rel, self.max_bytes)
+            meta, body = existing.meta, existing.body
             legacy = meta.get("legacy")
             reason = None
         except AnswerFileError as error:
@@ -586,6 +589,7 @@ class _Change:
             )
         if force:
             self._keep_review(meta)
+            self._name_replaced_lines(body)
         if dry_run:
             result.text = self.text
             result.diff = _diff(self.target, rel, self.text)
@@ -606,6 +610,19 @@ class _Change:
             fsutil.atomic_write(self.target, self.text.encode("utf-8"))
         except OSError as error:
             raise WriteFailed(f"cannot write {rel}: {error.strerror or error}") from None
+
+    def _name_replaced_lines(self, body: str) -> None:
+        """A warning naming the lines of the replaced answer's body that the new text does
+        not have (an edit made since the conversion), so that none goes unannounced."""
+        written = set(self.text.split("\n"))
+        gone = [line for line in body.split("\n") if line.strip() and line not in written]
+        if gone:
+            shown = "; ".join(repr(shorten(line)) for line in gone[:3])
+            more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+            self.result.warnings.append(
+                f"replaced {len(gone)} line{'s' if len(gone) != 1 else ''} of the answer's "
+                f"body that this conversion does not write (edited since?): {shown}{more}"
+            )
 
     def _keep_review(self, meta: dict[str, Any]) -> None:
         """Carry the review history, and references added since, into the new text."""

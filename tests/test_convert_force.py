@@ -137,3 +137,28 @@ def test_lists_in_lists_are_written_whole():
     text = front_matter_text(meta)
 
     assert yaml.safe_load(text) == meta
+
+
+def test_force_names_the_body_lines_it_replaces(library, qa: QA):
+    git_init(library)
+    build_tree(library.parent, {"in/statins.txt": LEGACY})
+    assert qa("convert", str(library.parent / "in/statins.txt")).exit_code == 0
+    path = library / TARGET
+    edited = path.read_text(encoding="utf-8").replace(
+        "Diabetes risk rose slightly [@3].",
+        "Diabetes risk rose slightly [@3]. A reviewer added: bleeding risk doubles over 70.",
+    )
+    path.write_text(edited, encoding="utf-8")
+    build_tree(library.parent, {"in/statins.txt": LEGACY.replace("most people", "nearly all")})
+
+    result, report = qa.json(
+        "convert", str(library.parent / "in/statins.txt"), "--force", "--format", "json"
+    )
+
+    assert result.exit_code == 0, result.output
+    (named,) = [w for w in report["files"][0]["warnings"] if w.startswith("replaced")]
+    assert named == (
+        "replaced 2 lines of the answer's body that this conversion does not write (edited "
+        "since?): 'Statins are safe for most people.'; 'Diabetes risk rose slightly [@3]. A "
+        "reviewer added: bleeding risk doubles over…'"
+    )
