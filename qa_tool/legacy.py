@@ -1379,7 +1379,14 @@ _QUESTION_SPLIT_RE = re.compile(r"\?\s+[\"“(]?[A-Z]")
 
 
 def _plain_heading(line: str) -> str:
-    return _EMPHASIS_RE.sub("", _HEADING_MARKUP_RE.sub("", line.strip())).strip()
+    """A heading or question line without its Markdown: "## **Is it safe?**" and
+    "*Starred* question?" are "Is it safe?" and "Starred question?"."""
+    text = _HEADING_MARKUP_RE.sub("", line.strip())
+    text = _EMPHASIS_PAIR_RE.sub(r"\2", text)
+    return _EMPHASIS_RE.sub("", text).strip()
+
+
+_EMPHASIS_PAIR_RE = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 
 
 def _join_question(first: str, preamble: list[_Line], index: int) -> tuple[set[int], str]:

@@ -1806,3 +1806,9 @@ def test_citations_in_words_or_with_a_page_are_kept_as_written_with_a_doubt() ->
         ("citation", 1),
         ("citation", 2),
     ]
+
+
+def test_emphasis_in_the_question_goes_whole() -> None:
+    answer = parse_legacy(legacy_text(question="*Starred* question: is it **really** safe?"))
+
+    assert answer.question == "Starred question: is it really safe?"
