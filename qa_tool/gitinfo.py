@@ -82,13 +82,70 @@ def call_git(cwd: Path, *args: str, input: bytes | None = None) -> subprocess.Co
 
     For callers that read a failure as an answer (``rev-parse --verify`` of a
     name that does not exist). GitError only when git cannot be run at all.
+    A command :func:`prefetch` started with the same arguments is not run again:
+    its result is taken.
     """
+    started = _STARTED.pop((str(cwd), args), None) if input is None else None
+    if started is not None:
+        started.join()
+        result = started.result
+        if isinstance(result, subprocess.CompletedProcess):
+            return result
+    return _run(cwd, args, input)
+
+
+def _run(cwd: Path | str, args: Sequence[str], input: bytes | None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(
             git_argv(*args), cwd=cwd, input=input, capture_output=True, env=git_env(), check=False
         )
     except OSError as exc:
         raise GitError(f"git could not be run: {exc.strerror or exc}") from None
+
+
+class _Started(threading.Thread):
+    """One git command running while this process does other work (see :func:`prefetch`)."""
+
+    def __init__(self, cwd: Path, args: tuple[str, ...]):
+        super().__init__(daemon=True)
+        self.cwd, self.args = cwd, args
+        self.result: subprocess.CompletedProcess | GitError | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = _run(self.cwd, self.args, None)
+        except GitError as exc:
+            self.result = exc
+
+
+_STARTED: dict[tuple[str, tuple[str, ...]], _Started] = {}
+
+
+@contextlib.contextmanager
+def prefetching(root: Path, folder: str, *, history: bool = False) -> Iterator[None]:
+    """Ask git now, in the background, what a listing of ``folder`` will ask it later:
+    :func:`clean_blobs`, and with ``history`` :func:`open_repo` and :func:`head_commit`.
+
+    Each git process then runs while the command scans the library and reads its cache,
+    instead of one after another. The first :func:`call_git` with the same arguments
+    waits for the result and takes it; what was not taken is dropped on leaving, so
+    nothing is ever answered from an earlier moment than the command's own.
+    """
+    commands = [_clean_args(folder)]
+    if history:
+        commands += [_REPO_ARGS, _HEAD_ARGS]
+    keys = []
+    for args in commands:
+        key = (str(root), args)
+        if key not in _STARTED:
+            started = _STARTED[key] = _Started(root, args)
+            started.start()
+            keys.append(key)
+    try:
+        yield
+    finally:
+        for key in keys:
+            _STARTED.pop(key, None)
 
 
 NOT_A_REPOSITORY = (
@@ -138,13 +195,21 @@ def has_changes(cwd: Path, *pathspecs: str) -> bool:
     return bool(out.strip(b"\0"))
 
 
+_REPO_ARGS = ("rev-parse", "--is-shallow-repository", "--show-prefix")
+_HEAD_ARGS = ("rev-parse", "-q", "--verify", "HEAD^{commit}")
+
+
+def _clean_args(folder: str) -> tuple[str, ...]:
+    return ("ls-files", "-z", "-v", "-s", "-m", "-d", "--", folder or ".")
+
+
 def open_repo(root: Path) -> Repo | None:
     """The repository holding ``root``, or None when ``root`` is not in a git work tree.
 
     GitError when git is missing or refuses the repository (e.g. unsafe ownership).
     """
     try:
-        out = run_git(root, "rev-parse", "--is-shallow-repository", "--show-prefix")
+        out = run_git(root, *_REPO_ARGS)
     except GitError as exc:
         if NOT_A_REPOSITORY in str(exc):
             return None
@@ -166,7 +231,7 @@ def clean_blobs(root: Path, folder: str) -> dict[str, str]:
     tree or git fails: then every file is looked at.
     """
     try:
-        out = run_git(root, "ls-files", "-z", "-v", "-s", "-m", "-d", "--", folder or ".")
+        out = run_git(root, *_clean_args(folder))
     except GitError:
         return {}
     clean: dict[str, str] = {}
@@ -190,7 +255,7 @@ def clean_blobs(root: Path, folder: str) -> dict[str, str]:
 def head_commit(repo: Repo) -> str | None:
     """The commit HEAD points at, or None in a repository with no commits yet."""
     try:
-        out = run_git(repo.cwd, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+        out = run_git(repo.cwd, *_HEAD_ARGS)
     except GitError:
         return None
     return out.decode("ascii", "replace").strip() or None

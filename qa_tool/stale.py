@@ -441,12 +441,16 @@ class _Scan:
         """The held answers whose text git shows changed since their review (one git pass)."""
         if not self.needs_git:
             return set()
-        seeds = {
-            a.git_blob[0]: _TextKey(a.git_blob[1], a.git_blob[2])
-            for a in answers
-            if a.git_blob is not None and a.rel in self.needs_git
-        }
-        return _changed_in_git(self.config, self.needs_git, self.notes, seeds)
+        needs_git = self.needs_git
+
+        def seeds() -> dict[str, _TextKey]:
+            return {
+                a.git_blob[0]: _TextKey(a.git_blob[1], a.git_blob[2])
+                for a in answers
+                if a.git_blob is not None and a.rel in needs_git
+            }
+
+        return _changed_in_git(self.config, needs_git, self.notes, seeds)
 
     def items(
         self, changed: set[str], with_lines: bool, with_authors: bool = False
@@ -555,10 +559,12 @@ def _changed_in_git(
     config: Config,
     last_reviewed: dict[str, dt.date],
     notes: list[str],
-    seeds: dict[str, _TextKey] | None = None,
+    seeds: Callable[[], dict[str, _TextKey]] | None = None,
 ) -> set[str]:
     """The answers (by path relative to the root) whose title or body a commit changed after
-    their last review. One ``git log`` pass; blobs only for the commits that qualify."""
+    their last review. One ``git log`` pass; blobs only for the commits that qualify.
+    ``seeds`` gives the text keys of the versions just read (by blob id), asked for only
+    when the verdicts of this HEAD are not cached."""
     from qa_tool import gitinfo
 
     try:
@@ -584,7 +590,7 @@ def _changed_in_git(
     known = verdicts.get(head, wanted)
     if known is not None:
         return known
-    changed = _changed_in_history(config, repo, last_reviewed, notes, seeds or {})
+    changed = _changed_in_history(config, repo, last_reviewed, notes, seeds() if seeds else {})
     if changed is not None and config.state_dir.parent.is_dir():
         from qa_tool.config import ensure_state_dir
 
