@@ -474,10 +474,8 @@ class GitVerdicts:
 
     @staticmethod
     def question(head: str, wanted: dict[str, str]) -> str:
-        digest = hashlib.sha256(head.encode())
-        for rel in sorted(wanted):
-            digest.update(f"\0{rel}\0{wanted[rel]}".encode())
-        return digest.hexdigest()
+        text = "".join([head, *(f"\0{rel}\0{wanted[rel]}" for rel in sorted(wanted))])
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def get(self, head: str, wanted: dict[str, str]) -> set[str] | None:
         """The changed paths among ``wanted`` ({path: ISO date}), or None when not known."""

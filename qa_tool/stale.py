@@ -68,6 +68,7 @@ FORECAST_MONTHS = 12
 GROUP_BY = ("reviewer", "topic", "author")
 
 NOT_A_REPO = "not a git repository: changed-since-review skipped"
+_DRAFT = str(Status.draft)
 
 
 @dataclass(frozen=True)
@@ -100,19 +101,22 @@ class StaleItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape (dates as ISO strings)."""
-        return {
+        last, due = self.last_reviewed, self.due_date
+        data = {
             "id": self.id,
             "title": self.title,
             "topic": self.topic,
             "status": self.status,
-            "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
-            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "last_reviewed": last.isoformat() if last else None,
+            "due_date": due.isoformat() if due else None,
             "days_overdue": self.days_overdue,
             "reasons": list(self.reasons),
             "reviewers": list(self.reviewers),
             "path": self.path,
-            **({"cites_retracted": list(self.cites_retracted)} if self.cites_retracted else {}),
         }
+        if self.cites_retracted:
+            data["cites_retracted"] = list(self.cites_retracted)
+        return data
 
 
 @dataclass
@@ -319,13 +323,18 @@ def find_stale(
     scan = _Scan(config, as_of, within, use_git, report.notes)
     scan.retracted = _citing_retracted(config, loaded)
     # Kept lean on purpose: this loop runs once per answer of the library.
+    add = scan.add
+    checked = 0
     for answer in loaded.answers:
-        fields = _fields(answer)
-        if admits(answer, fields) and scan.add(answer, fields):
-            report.checked += 1
+        fields = answer.columns
+        if fields is None:
+            fields = _fields(answer)
+        if admits(answer, fields) and add(answer, fields):
+            checked += 1
+    report.checked = checked
     changed = scan.changed_in_git(loaded.answers)
     report.items = sort_items(scan.items(changed, with_lines, with_authors))
-    report.due_by_month = list(scan.forecast.items())
+    report.due_by_month = scan.forecast()
     return report
 
 
@@ -378,8 +387,11 @@ class _Scan:
             self.soon_until = within.after(as_of) if within is not None else None
         except DateOutOfRange as exc:
             raise UsageError(f"--within {within}: {exc}") from None
-        self.forecast = dict.fromkeys(_months(as_of), 0)
+        self.first_month = as_of.year * 12 + as_of.month - 1
+        self.due_in_month = [0] * FORECAST_MONTHS
         self.intervals: dict[tuple[str | None, str | None], Interval] = {}
+        # due dates by (last review, topic, confidence): a library has far fewer of these
+        self.dues: dict[tuple[dt.date, str | None, str | None], dt.date | None] = {}
         self.rows: list[tuple[Answer, tuple, dt.date | None, dt.date | None, list[str]]] = []
         self.needs_git: dict[str, dt.date] = {}
         self.retracted: dict[str, tuple[str, ...]] = {}
@@ -403,12 +415,31 @@ class _Scan:
         due = due_from(last, due, fields[3], fields[4], self.config, self.intervals)
         return last, due
 
+    def forecast(self) -> list[tuple[str, int]]:
+        """``[("2026-12", 3), ...]``: the answers falling due after ``as_of``, by month."""
+        return list(zip(_months(self.as_of), self.due_in_month, strict=True))
+
+    def _due(self, answer: Answer, fields: tuple) -> tuple[dt.date | None, dt.date | None]:
+        """:meth:`dates`, with the due dates of plain dates remembered over the listing."""
+        last, due = fields[5], fields[6]
+        if due is None and type(last) is dt.date:
+            key = (last, fields[3], fields[4])
+            known = self.dues.get(key)
+            if known is None:
+                known = self.dues[key] = due_from(
+                    last, None, fields[3], fields[4], self.config, self.intervals
+                )
+            return last, known
+        if (last is None or type(last) is dt.date) and (due is None or type(due) is dt.date):
+            return last, due  # review_due as it is, or no dates at all
+        return self.dates(answer, fields)
+
     def add(self, answer: Answer, fields: tuple) -> bool:
         """Decide one answer's reasons (all but a change only git can see); False when its
         due date cannot be computed (past the year 9999: noted, not checked)."""
         as_of = self.as_of
         try:
-            last, due = self.dates(answer, fields)
+            last, due = self._due(answer, fields)
         except DateOutOfRange as exc:
             self.notes.append(f"{answer.rel}: the due date, {exc}; not checked")
             return False
@@ -417,23 +448,25 @@ class _Scan:
             if due <= as_of:
                 reasons.append(OVERDUE)
             else:
-                month = f"{due.year:04d}-{due.month:02d}"
-                if month in self.forecast:
-                    self.forecast[month] += 1
-        if last is None and fields[2] != Status.draft:
-            reasons.append(NEVER_REVIEWED)
-        if last is not None:
+                month = due.year * 12 + due.month - 1 - self.first_month
+                if month < FORECAST_MONTHS:
+                    self.due_in_month[month] += 1
+        rel = answer.rel
+        if last is None:
+            if fields[2] != _DRAFT:
+                reasons.append(NEVER_REVIEWED)
+        else:
             fingerprint = fields[7]
             if isinstance(fingerprint, str) and fingerprint:
                 if fingerprint != answer.digest:
                     reasons.append(CHANGED)
             elif self.use_git:
-                self.needs_git[answer.rel] = last
+                self.needs_git[rel] = last
         if self.soon_until is not None and due is not None and as_of < due <= self.soon_until:
             reasons.append(DUE_SOON)
-        if answer.rel in self.retracted:
+        if self.retracted and rel in self.retracted:
             reasons.append(CITES_RETRACTED)
-        if reasons or answer.rel in self.needs_git:
+        if reasons or rel in self.needs_git:
             self.rows.append((answer, fields, last, due, reasons))
         return True
 
@@ -462,7 +495,8 @@ class _Scan:
                 reasons.append(CHANGED)
             if not reasons:
                 continue
-            reasons.sort(key=REASONS.index)
+            if len(reasons) > 1:
+                reasons.sort(key=REASONS.index)
             if CITES_RETRACTED in reasons and (due is None or due > self.as_of):
                 due = self.as_of  # due now, whatever the review dates say
             out.append(

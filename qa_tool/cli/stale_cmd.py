@@ -142,7 +142,8 @@ def stale(
                 with_lines=fmt == OutputFormat.github,
                 with_authors=group_by == GroupBy.author,
             )
-            report.items = sort_items(report.items, sort.value)
+            if sort != SortKey.overdue:  # find_stale's own order
+                report.items = sort_items(report.items, sort.value)
         if report.notes and not quiet:
             notes = stderr()
             for note in report.notes:
