@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from qa_tool import __version__
+from qa_tool.answerfile.read import Answer
 from qa_tool.fsutil import real_folder_problem
 from qa_tool.model import SUMMARY_COLUMNS
 
@@ -222,6 +223,12 @@ _SUMMARIES = (
     + ")"
 )
 _SUMMARY_VALUES = "(" + ", ".join("?" * (7 + len(COLUMNS))) + ")"
+_SELECT_ROWS = (
+    "SELECT blob, body_line, digest, body_key, title_yaml, plain, "
+    + ", ".join(COLUMNS)
+    + " FROM summaries"
+)
+"""A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text."""
 
 
 def _current(con: sqlite3.Connection) -> bool:
@@ -257,14 +264,8 @@ class SummaryCache:
                 contextlib.closing(_connect(path)) as con,
             ):
                 if _current(con):
-                    summaries = {
-                        r[0]: r[1:]
-                        for r in con.execute(
-                            "SELECT blob, NULL, body_line, digest, body_key, title_yaml, plain, "
-                            + ", ".join(COLUMNS)
-                            + " FROM summaries"
-                        )
-                    }
+                    # Whole rows, in _ROW order: one tuple per version, nothing copied.
+                    summaries = {r[0]: r for r in con.execute(_SELECT_ROWS)}
                     valid = True
         return cls(path, summaries, valid)
 
@@ -290,21 +291,66 @@ class SummaryCache:
         if row is None:
             return None
         text_key = (blob, row[3], row[4]) if row[3] is not None else None
-        columns = None
-        if row[5]:
-            try:
-                dates = self._dates
-                last, due = row[11], row[12]
-                columns = (
-                    *row[6:11],
-                    dates.get(last) or dates.setdefault(last, _date(last)),
-                    dates.get(due) or dates.setdefault(due, _date(due)),
-                    row[13],
-                    tuple(row[14].split(_NAMES_SEP)) if row[14] else (),
-                )
-            except ValueError:
-                columns = None
-        return CachedSummary(partial(self.meta, blob), row[1], row[2], text_key, columns)
+        return CachedSummary(partial(self.meta, blob), row[1], row[2], text_key, self._columns(row))
+
+    def answer(self, blob: str, path: str, rel: str, max_bytes: int) -> Answer | None:
+        """The answer at ``path`` from the cached summary of its version ``blob`` (None when
+        not cached): :meth:`get_blob` made straight into an :class:`Answer`, as listings
+        need one per file."""
+        row = self._summaries.get(blob)
+        if row is None:
+            return None
+        return Answer(
+            path,
+            rel,
+            None,  # decoded on first use: listings read the columns
+            None,
+            row[1],
+            digest=row[2],
+            partial=True,
+            git_blob=(blob, row[3], row[4]) if row[3] is not None else None,
+            max_bytes=max_bytes,
+            load_meta=partial(self.meta, blob),
+            columns=self._columns(row),
+        )
+
+    def _columns(self, row: tuple) -> tuple | None:
+        """:data:`COLUMNS` of a row: dates as dates (each date text parsed once), reviewers as
+        a tuple; None for a row without columns or with a damaged date."""
+        if not row[5]:
+            return None
+        dates = self._dates
+        last, due = row[11], row[12]
+        try:
+            if last is not None:
+                last = dates.get(last) or dates.setdefault(last, _date(last))
+            if due is not None:
+                due = dates.get(due) or dates.setdefault(due, _date(due))
+        except ValueError:
+            return None
+        names = row[14]
+        return (
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            last,
+            due,
+            row[13],
+            tuple(names.split(_NAMES_SEP)) if names else (),
+        )
+
+    def blob_at(self, rel: str, key: StatKey) -> str | None:
+        """The version recorded for the file at ``rel`` if its stat key still matches (and
+        is not racy): the stat rule, for files git does not vouch for."""
+        row = self._load_files().pop(rel, None)  # each row is used once; let it go
+        if row is None or tuple(row[:4]) != key:
+            return None
+        recorded_ns = row[4]
+        if recorded_ns - key[1] < RACY_NS:
+            return None
+        return row[5]
 
     def meta(self, blob: str) -> dict[str, Any]:
         """The summary front matter of a cached version. The texts are read in one query, on
@@ -324,13 +370,8 @@ class SummaryCache:
 
     def get(self, rel: str, key: StatKey) -> CachedSummary | None:
         """The summary of the file at ``rel`` if its stat key still matches (and is not racy)."""
-        row = self._load_files().pop(rel, None)  # each row is used once; let it go
-        if row is None or tuple(row[:4]) != key:
-            return None
-        recorded_ns = row[4]
-        if recorded_ns - key[1] < RACY_NS:
-            return None
-        return self.get_blob(row[5])
+        blob = self.blob_at(rel, key)
+        return self.get_blob(blob) if blob is not None else None
 
     def put(
         self,

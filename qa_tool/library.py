@@ -7,6 +7,7 @@ lies outside the library root is reported instead of read.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -110,12 +111,13 @@ def scan_markdown(
         here = stack.pop()
         try:
             with os.scandir(here) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_entry_name)
         except OSError:
             continue
         subdirs = []
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[:1] == ".":
                 continue
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -123,13 +125,20 @@ def scan_markdown(
                 is_dir = False
             if is_dir:
                 subdirs.append(Path(entry.path))
-                if entry.name.endswith(suffixes):
+                if name.endswith(suffixes):
                     odd.append(Path(entry.path))
-            elif entry.name.endswith(suffixes):
-                files.append(Found(entry.path, is_link=entry.is_symlink(), entry=entry))
+            elif name.endswith(suffixes):
+                files.append(Found(entry.path, False, entry.is_symlink(), entry))
         stack.extend(reversed(subdirs))
-    files.sort(key=lambda f: f.path.parts if os.sep != "/" else f.name.split("/"))
+    if os.sep == "/":
+        # By path parts: NUL, in no file name, sorts before every character, as a part's end.
+        files.sort(key=lambda f: f.name.replace("/", "\0"))
+    else:
+        files.sort(key=lambda f: f.path.parts)
     return files, odd
+
+
+_entry_name = operator.attrgetter("name")
 
 
 def walk_markdown(folder: Path) -> Iterator[tuple[Path, bool]]:
@@ -291,35 +300,22 @@ def _without_parsing(
         return AnswerFileError(
             found.path, f"is {what} the library; not read", rule="outside-library"
         )
-    hit = _cached(cache, rel, found, clean) if cache is not None else None
-    if hit is None:
-        return None
-    return Answer(
-        found.name,
-        rel,
-        None,  # decoded on first use: listings read the cache's columns
-        None,
-        hit.body_line,
-        digest=hit.digest,
-        partial=True,
-        git_blob=hit.git_blob,
-        max_bytes=config.max_file_bytes,
-        load_meta=hit.load_meta,
-        columns=hit.columns,
-    )
+    return _cached(config, cache, rel, found, clean) if cache is not None else None
 
 
-def _cached(cache: Any, rel: str, found: Found, clean: dict[str, str]) -> Any:
-    """The cached summary of a file: by the blob git vouches for, else by its stat key."""
+def _cached(config: Config, cache: Any, rel: str, found: Found, clean: dict[str, str]) -> Any:
+    """The answer from the cached summary of a file: by the blob git vouches for, else by
+    its stat key; None when the cache does not have it."""
     blob = clean.get(rel)
     if blob is not None and not found.is_link:
-        hit = cache.get_blob(blob)
+        hit = cache.answer(blob, found.name, rel, config.max_file_bytes)
         if hit is not None:
             return hit
     from qa_tool.cache import stat_key  # here: the path above runs once per answer
 
     st = found.stat
-    return cache.get(rel, stat_key(st)) if st is not None else None
+    blob = cache.blob_at(rel, stat_key(st)) if st is not None else None
+    return cache.answer(blob, found.name, rel, config.max_file_bytes) if blob else None
 
 
 def _record(cache: Any, rel: str, found: Found, answer: Answer, clean: dict[str, str]) -> None:
