@@ -109,26 +109,29 @@ def scan_markdown(
     stack = [folder]
     while stack:
         here = stack.pop()
+        folders, here_files = [], []
         try:
             with os.scandir(here) as it:
-                entries = sorted(it, key=_entry_name)
+                for entry in it:  # in any order: the files are sorted once, at the end
+                    name = entry.name
+                    if name[:1] == ".":
+                        continue
+                    try:
+                        is_dir = entry.is_dir(follow_symlinks=False)
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        folders.append(entry)
+                    elif name.endswith(suffixes):
+                        here_files.append(Found(entry.path, False, entry.is_symlink(), entry))
         except OSError:
-            continue
+            continue  # a folder that cannot be listed whole is left out whole
+        files.extend(here_files)
         subdirs = []
-        for entry in entries:
-            name = entry.name
-            if name[:1] == ".":
-                continue
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                subdirs.append(Path(entry.path))
-                if name.endswith(suffixes):
-                    odd.append(Path(entry.path))
-            elif name.endswith(suffixes):
-                files.append(Found(entry.path, False, entry.is_symlink(), entry))
+        for entry in sorted(folders, key=_entry_name):
+            subdirs.append(Path(entry.path))
+            if entry.name.endswith(suffixes):
+                odd.append(Path(entry.path))
         stack.extend(reversed(subdirs))
     if os.sep == "/":
         # By path parts: NUL, in no file name, sorts before every character, as a part's end.
