@@ -228,7 +228,8 @@ _SELECT_ROWS = (
     + ", ".join(COLUMNS)
     + " FROM summaries"
 )
-"""A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text."""
+"""A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text. A
+row recorded in this run has the same shape, with the meta text in place of the blob id."""
 
 
 def _current(con: sqlite3.Connection) -> bool:
@@ -296,8 +297,8 @@ class SummaryCache:
     def answer(self, blob: str, path: str, rel: str, max_bytes: int) -> Answer | None:
         """The answer at ``path`` from the cached summary of its version ``blob`` (None when
         not cached): :meth:`get_blob` made straight into an :class:`Answer`, as listings
-        need one per file."""
-        row = self._summaries.get(blob)
+        need one per file. A version recorded in this run (:meth:`put`) is cached too."""
+        row = self._summaries.get(blob) or self._new_summaries.get(blob)
         if row is None:
             return None
         return Answer(

@@ -225,11 +225,15 @@ def load_answers(
     summary: bool = False,
     workers: int | None = None,
     full_scan: bool = False,
+    keep_meta: bool = True,
 ) -> LoadResult:
     """Read every file; failures are collected, never raised, so a batch always finishes.
 
     ``summary=True`` reads only the summary fields and goes through the cache
-    (``.qa/cache.sqlite3``), so unchanged files are not read at all.
+    (``.qa/cache.sqlite3``), so unchanged files are not read at all. With
+    ``keep_meta=False`` a file just read is kept as the cache will give it next time:
+    its columns, and its front matter as the cache's text, decoded on first use (for a
+    listing that reads only the columns: a dict per answer is most of a cold run's memory).
     """
     result = LoadResult()
     for folder in odd:
@@ -272,11 +276,12 @@ def load_answers(
         workers=workers,
     )
     for (index, found, rel), item in zip(todo, parsed, strict=True):
-        slots[index] = item
         if cache is not None and isinstance(item, Answer):
             _record(cache, rel, found, item, clean)
+            item = item if keep_meta else _as_cached(config, cache, item)
             if item.git_blob is not None:
                 blobs.append(item.git_blob[0])
+        slots[index] = item
     for slot in slots:
         if isinstance(slot, Answer):
             result.answers.append(slot)
@@ -321,6 +326,15 @@ def _cached(config: Config, cache: Any, rel: str, found: Found, clean: dict[str,
     return cache.answer(blob, found.name, rel, config.max_file_bytes) if blob else None
 
 
+def _as_cached(config: Config, cache: Any, answer: Answer) -> Answer:
+    """A file just read as the cache will give it next time (see :func:`load_answers`);
+    as it is when the cache could not hold it."""
+    blob = answer.git_blob[0] if answer.git_blob is not None else None
+    if blob is None:
+        return answer
+    return cache.answer(blob, str(answer.path), answer.rel, config.max_file_bytes) or answer
+
+
 def _record(cache: Any, rel: str, found: Found, answer: Answer, clean: dict[str, str]) -> None:
     """Cache a file just read; its stat key too unless git vouches for exactly these bytes."""
     from qa_tool.cache import stat_key
@@ -359,13 +373,23 @@ def load_library(
     *,
     summary: bool = False,
     workers: int | None = None,
+    keep_meta: bool = True,
 ) -> LoadResult:
     """The answers at ``given`` (files or folders; default: the whole library).
 
-    ``summary=True``: only the summary fields, through the cache (for listings).
+    ``summary=True``: only the summary fields, through the cache (for listings);
+    ``keep_meta``: see :func:`load_answers`.
     """
     files, odd = select_paths(config, given)
-    return load_answers(config, files, odd, summary=summary, workers=workers, full_scan=not given)
+    return load_answers(
+        config,
+        files,
+        odd,
+        summary=summary,
+        workers=workers,
+        full_scan=not given,
+        keep_meta=keep_meta,
+    )
 
 
 def find_answer(config: Config, ref: str) -> Path:
