@@ -413,7 +413,7 @@ _REFERENCE_ENTRY_RE = re.compile(
 # DOI, PMID, or the "2013;10(7):400" year;volume(issue):page run of a journal citation.
 _REFERENCE_LIKE_RE = re.compile(
     r"\bdoi\s*:|doi\.org/|\bPMID\b|\b(?:19|20)[0-9]{2}(?:\s[A-Z][a-z]{2,8}(?:\s[0-9]{1,2})?)?"
-    r";\s?[0-9]+(?:\([^)]{1,20}\))?:\s?[A-Za-z]?[0-9]",
+    r";\s?(?:[0-9]+(?:\([^)]{1,20}\))?|\([^)]{1,20}\)):\s?[A-Za-z]{0,3}[0-9]",
     re.IGNORECASE,
 )
 _DOI_RE = re.compile(
@@ -454,7 +454,8 @@ _HARVARD_RE = re.compile(
 )
 _SEGMENT_SPLIT_RE = re.compile(r"(?<=[.?!])\s+(?=\S)")
 _VANCOUVER_AUTHOR_RE = re.compile(
-    r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s[A-Z][\w'’\-]*)*)\s(?P<given>[A-Z]{1,4})"
+    r"^(?P<family>(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*(?:\s(?:[a-z]{1,3}\s)*[A-Z][\w'’\-]*)*)"
+    r"\s(?P<given>[A-Z]{1,4})"
     r"(?:\s(?P<suffix>Jr|Sr|II|III|IV|2nd|3rd)\.?)?$"
 )
 _ET_AL_RE = re.compile(r"^(?:&\s*|and\s+)?et\.?\s+al\.?$", re.IGNORECASE)
@@ -1253,6 +1254,12 @@ def _split_sections(
     current = preamble
     for number, line in lines:
         kind = _heading_kind(line)
+        inline = _INLINE_REFERENCES_RE.match(line) if kind is None else None
+        if inline and _REFERENCE_LIKE_RE.search(inline["entry"]):
+            # "Sources: Smith J. Title. BMJ. 2015;(10):1.": the list, on the heading's line
+            current = sections.setdefault(_REFERENCES, [])
+            current.append((number, inline["entry"]))
+            continue
         if kind is None:
             current.append((number, line))
             continue
@@ -1270,6 +1277,13 @@ def _split_sections(
                 warnings.append("the References list has no heading")
                 break
     return preamble, sections
+
+
+_INLINE_REFERENCES_RE = re.compile(
+    r"^\s*(?:\*\*)?(?:references?|sources?|key references)(?:\*\*)?\s*:\s*(?:\*\*)?\s*"
+    r"(?P<entry>\S.*)$",
+    re.IGNORECASE,
+)
 
 
 def _take_question(

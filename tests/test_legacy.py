@@ -1812,3 +1812,28 @@ def test_emphasis_in_the_question_goes_whole() -> None:
     answer = parse_legacy(legacy_text(question="*Starred* question: is it **really** safe?"))
 
     assert answer.question == "Starred question: is it really safe?"
+
+
+def test_an_inline_sources_line_is_the_references_list() -> None:
+    answer = parse_legacy(
+        legacy_text(
+            research=("Breastfeeding delays fertility [1].",),
+            doctor=(
+                "- Is it reliable for me?",
+                "Sources: Van der Wijden C, Manion C. Lactational amenorrhoea. Cochrane "
+                "Database Syst Rev. 2015;(10):CD001329.",
+            ),
+        )
+    )
+
+    assert answer.doctor_questions == ["Is it reliable for me?"]
+    (item,) = answer.references
+    assert item["author"] == [
+        {"family": "Van der Wijden", "given": "C"},
+        {"family": "Manion", "given": "C"},
+    ]
+    assert (item["issue"], item["page"]) == ("10", "CD001329")
+    assert [d.decision for d in answer.doubts] == [
+        "the list has no numbers: matched to citation 1 by its place; check that it is the "
+        "work cited"
+    ]
