@@ -117,6 +117,7 @@ _POWER_BASE_RE = re.compile(
     r"(?:[0-9]|\b(?:m|cm|mm|km|µm|um|nm|ft|in|yd|mi|kg/m|g/m|mg/m|m/s|s|x10|×10))$",
     re.IGNORECASE,
 )
+_YEAR_END_RE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}$")
 _SUPERSCRIPT_DIGIT_RE = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹]")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
@@ -477,10 +478,8 @@ def _explicit(
     candidate.clause_final = not after or after[0] in _CLAUSE_END
     previous = _previous_word(before)
     if style == SUPERSCRIPT:
-        if start > 0 and not text[start - 1].isspace() and _POWER_BASE_RE.search(window):
-            return []  # a power: m², 10⁶
-        if unicode and start > 0 and text[start - 1].isspace():
-            candidate.weak_prose = "a superscript standing apart from the word"
+        if not _superscript_cites(candidate, text, start, window, unicode):
+            return []
     elif style == PARENTHESIS:
         if _is_enumerator(before, after, previous):
             candidate.prose = "numbers a list item ('(1) rest, (2) ...')"
@@ -497,6 +496,20 @@ def _explicit(
         elif not candidate.clause_final:
             candidate.weak_prose = "inside the sentence"
     return [candidate]
+
+
+def _superscript_cites(
+    candidate: _Candidate, text: str, start: int, window: str, unicode: bool
+) -> bool:
+    """False for a power (m², 10⁶); a superscript after a year, or standing apart from
+    its word, is a citation that may be prose."""
+    if start > 0 and not text[start - 1].isspace() and _POWER_BASE_RE.search(window):
+        if not _YEAR_END_RE.search(window):
+            return False
+        candidate.weak_prose = "after a year"  # "in 2022⁴": nobody means a power of a year
+    if unicode and start > 0 and text[start - 1].isspace():
+        candidate.weak_prose = "a superscript standing apart from the word"
+    return True
 
 
 def _previous_word(before: str) -> str:

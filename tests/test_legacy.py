@@ -1837,3 +1837,13 @@ def test_an_inline_sources_line_is_the_references_list() -> None:
         "the list has no numbers: matched to citation 1 by its place; check that it is the "
         "work cited"
     ]
+
+
+def test_a_superscript_after_a_year_is_a_doubted_citation_not_a_power() -> None:
+    refs = tuple(f"{n}. Roe R. Walking {n}. Lancet. 2020;1:{n}." for n in range(1, 5))
+    answer = research_of(
+        "Weight returned after stopping in 2022⁴. It was 10⁶ cells 1.", references=refs
+    )
+
+    assert "10⁶ cells" in answer.research[0]
+    assert [(d.kind, d.number) for d in answer.doubts if d.kind == "citation"] == [("citation", 4)]
