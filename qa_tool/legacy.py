@@ -1635,7 +1635,9 @@ def _read_reference_list(lines: list[_Line], warnings: list[str]) -> _ReferenceL
         elif (bullet := _BULLET_RE.match(stripped)) and (
             current is None or _REFERENCE_LIKE_RE.search(stripped)
         ):
-            found.loose.append((line_number, bullet["text"].strip()))
+            # A letter label ("a. Smith J ...") is what a citation "[a]" points at: kept.
+            labelled = _LETTER_LABEL_RE.match(stripped) is not None
+            found.loose.append((line_number, stripped if labelled else bullet["text"].strip()))
             current, loose_open = None, True
         elif bullet and current is not None:  # a note under an entry ("See also ...")
             found.numbered[current] = f"{found.numbered[current]} {bullet['text'].strip()}"
@@ -1671,6 +1673,9 @@ def _join_wrapped(entry: str, line: str) -> str:
     return f"{entry} {line}"
 
 
+_LETTER_LABEL_RE = re.compile(r"^\(?[a-zA-Z][.)]\s")
+
+
 def _goes_on(entry: str) -> bool:
     """Whether ``line`` continues a References entry without a number (wrapped)."""
     return not entry.endswith((".", ")"))
@@ -1684,10 +1689,14 @@ def _reference_items(
     in ``note`` and gets a doubt."""
     items: dict[Any, dict] = {}
     for key, text in texts.items():
-        item = items[key] = _csl_item(key, text, warnings)
+        # "a. Smith J ...": read without its letter label, which stays in the note
+        label = _LETTER_LABEL_RE.match(text)
+        read = text[label.end() :] if label else text
+        item = items[key] = _csl_item(key, read, warnings)
         if "note" in item:  # no title read: the entry is its note already
+            item["note"] = text
             decision = "title and journal could not be read; the whole entry is kept as its note"
-        elif unread := unread_words(text, item):
+        elif unread := ([label[0].strip()] if label else []) + unread_words(read, item):
             item["note"] = text
             decision = (
                 f"read in part (not in any field: {' '.join(unread)!r}); the whole entry is "

@@ -1847,3 +1847,17 @@ def test_a_superscript_after_a_year_is_a_doubted_citation_not_a_power() -> None:
 
     assert "10⁶ cells" in answer.research[0]
     assert [(d.kind, d.number) for d in answer.doubts if d.kind == "citation"] == [("citation", 4)]
+
+
+def test_a_letter_label_of_a_reference_is_kept_in_its_note() -> None:
+    answer = research_of(
+        "Omega-3 did not help [a].",
+        references=(
+            "a. Abdelhamid AS, Brown TJ. Omega-3 fatty acids. Cochrane Database Syst Rev. "
+            "2020;3:CD003177.",
+        ),
+    )
+
+    (item,) = answer.references  # nothing cites by number: kept apart, as unnumbered-1
+    assert item["title"] == "Omega-3 fatty acids"
+    assert item["note"].startswith("a. Abdelhamid AS")
