@@ -344,6 +344,8 @@ def convert_sources(
                 job = _convert_one(run, source, result)
             except QAError as error:
                 _fail(result, str(error), source)
+            except Exception as error:  # a fault of the converter: this file fails, not the batch
+                _fail(result, internal_failure(source.name, error), source)
             report.files.append(result)
             write = writers.submit(_run_job, job, result, source) if job else None
             pending.append((result, write))
@@ -359,6 +361,18 @@ def _run_job(job: Callable[[], None], result: FileResult, source: LegacySource) 
         job()
     except QAError as error:
         _fail(result, str(error), source)
+
+
+def internal_failure(name: str, error: Exception) -> str:
+    """The message of a file that a fault of qa itself failed: named, and to report.
+
+    >>> internal_failure("old/a.txt", TypeError("boom"))  # doctest: +ELLIPSIS
+    'internal error while converting old/a.txt: TypeError: boom (please report it; ...)'
+    """
+    return (
+        f"internal error while converting {name}: {type(error).__name__}: {error} "
+        "(please report it; the other files go on)"
+    )
 
 
 def _finish(

@@ -914,3 +914,24 @@ def test_a_footer_topic_with_a_typographic_apostrophe_is_the_library_topic(tmp_p
     (row,) = json.loads(result.stdout)["files"]
     assert row["target"] == "answers/womens-health/is-ibuprofen-safe-in-pregnancy.md"
     assert read_answer(library / row["target"], "x", 1_000_000).meta["topic"] == "Women's Health"
+
+
+def test_a_fault_while_converting_one_file_fails_that_file_only(library, qa, tmp_path, monkeypatch):
+    build_tree(tmp_path, {"in/a.txt": legacy(), "in/b.txt": legacy("Does running help?")})
+    real = convert.parse_legacy
+
+    def parse(data, source="<stdin>"):
+        if source.endswith("a.txt"):
+            raise TypeError("'NoneType' object is not subscriptable")
+        return real(data, source)
+
+    monkeypatch.setattr(convert, "parse_legacy", parse)
+    result, report = convert_json(qa, str(tmp_path / "in"))
+
+    assert result.exit_code == 1
+    first, second = report["files"]
+    assert first["status"] == "failed" and first["error"] == (
+        f"internal error while converting {tmp_path / 'in' / 'a.txt'}: TypeError: 'NoneType' "
+        "object is not subscriptable (please report it; the other files go on)"
+    )
+    assert second["status"] == "converted"
