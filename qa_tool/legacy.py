@@ -417,12 +417,12 @@ _REFERENCE_LIKE_RE = re.compile(
     re.IGNORECASE,
 )
 _DOI_RE = re.compile(
-    r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.[0-9]{4,9}/[^\s\"<>]+)",
+    r"(?:\bdoi\s*:?\s*|https?://(?:dx\.)?doi\.org/)(?P<doi>10\.[0-9]{4,9}/[^\s\"<>\[\]]+)",
     re.IGNORECASE,
 )
 _PMID_RE = re.compile(r"\bPMID\s*:?\s*(?P<pmid>[1-9][0-9]{0,8})\b", re.IGNORECASE)
 _PMCID_RE = re.compile(r"\bPMCID\s*:?\s*(?P<pmcid>PMC[0-9]+)\b", re.IGNORECASE)
-_URL_RE = re.compile(r"https?://[^\s\"<>]+")
+_URL_RE = re.compile(r"https?://[^\s\"<>\[\]]+")
 _IDENTIFIER_TAIL_RE = re.compile(
     r"\s*(?:(?:Available\s+(?:from|at)\s*:?\s*)?https?://\S+|doi\s*:?\s*10\.\S+|"
     r"PMID\s*:?\s*[0-9]+|PMCID\s*:?\s*PMC[0-9]+)\.?",
@@ -812,10 +812,14 @@ def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:
         kept = " ".join(piece for _, piece in lines[kept_from:])
         for url, label in dropped:  # a link of page chrome went with it
             if html.unescape(label) in kept:
+                why = (
+                    "read as a citation"
+                    if _CITATION_LABEL_RE.fullmatch(label)
+                    else "not an http, https or mailto address"
+                )
                 warnings.append(
                     f"line {number}: the link target {html.unescape(url)!r} of "
-                    f"{html.unescape(label)!r} was not kept (not an http, https or mailto "
-                    "address)"
+                    f"{html.unescape(label)!r} was not kept ({why})"
                 )
     return lines
 
@@ -911,6 +915,13 @@ def _markdown_link(text: str, url: str, dropped: list[tuple[str, str]] | None) -
     label = text.strip()
     if not url or url.startswith("#"):
         return text
+    if _CITATION_LABEL_RE.fullmatch(label):
+        # "<sup><a href=pubmed>1</a></sup>": the number is the citation, read as one
+        if dropped is not None:
+            dropped.append((url, label))
+        return text
+    if _IDENTIFIER_LABEL_RE.search(label):
+        return text  # "<a href=https://doi.org/X>doi:X</a>": the text says it already
     if not safe_link(url):
         if dropped is not None:
             dropped.append((url, label))
@@ -920,6 +931,10 @@ def _markdown_link(text: str, url: str, dropped: list[tuple[str, str]] | None) -
     target = f"<{url}>" if any(c in url for c in " ()<>") else url
     label = label.replace("[", "\\[").replace("]", "\\]")
     return f"{text[: len(text) - len(text.lstrip())]}[{label}]({target})"
+
+
+_CITATION_LABEL_RE = re.compile(r"\[?[0-9]{1,3}(?:[ ,–-]{1,3}[0-9]{1,3})*\]?")
+_IDENTIFIER_LABEL_RE = re.compile(r"\bdoi\b|\b10\.[0-9]{4,9}/|https?://|\bPMID\b", re.IGNORECASE)
 
 
 def _list_tag(match: re.Match[str], open_lists: list[list[int]]) -> None:

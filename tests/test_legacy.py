@@ -1861,3 +1861,22 @@ def test_a_letter_label_of_a_reference_is_kept_in_its_note() -> None:
     (item,) = answer.references  # nothing cites by number: kept apart, as unnumbered-1
     assert item["title"] == "Omega-3 fatty acids"
     assert item["note"].startswith("a. Abdelhamid AS")
+
+
+def test_links_on_citation_numbers_and_identifiers_keep_the_citation_and_the_doi() -> None:
+    answer = research_of(
+        '<p>Cramps were no fewer<sup><a href="https://pubmed.ncbi.nlm.nih.gov/32956481/">1'
+        '</a></sup>. Results were mixed<a href="https://pubmed.ncbi.nlm.nih.gov/1/">[1]</a>.</p>',
+        references=(
+            "<ol><li>Roe R. Magnesium for cramps. Cochrane Database Syst Rev. 2020;9:CD009402. "
+            '<a href="https://doi.org/10.1002/14651858.CD009402.pub3">'
+            "doi:10.1002/14651858.CD009402.pub3</a></li></ol>",
+        ),
+    )
+
+    assert answer.research == ["Cramps were no fewer [@1]. Results were mixed [@1]."]
+    assert answer.references[0]["DOI"] == "10.1002/14651858.CD009402.pub3"
+    assert (
+        "line 4: the link target 'https://pubmed.ncbi.nlm.nih.gov/32956481/' of '1' was not "
+        "kept (read as a citation)"
+    ) in answer.warnings
