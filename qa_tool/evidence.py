@@ -140,6 +140,12 @@ _BARE_RE = re.compile(
     r"(?:[ \u00a0]?,[ \u00a0]?[0-9]{1,4}(?:[-–][0-9]{1,4})?){0,20})"
     r"(?=[*†‡§¶]?[.!?;][*†‡§¶]*(?:\s|\Z)|[*†‡§¶]*\Z)"  # a footnote mark may follow: "1.†"
 )
+# "trials1.", "symptoms2,3.", "children1-3.": a superscript that copying made plain, on a
+# lower-case word of three letters or more ("COVID19", "B12", "H2O", "CD4" are names).
+_GLUED_RE = re.compile(
+    r"(?<![\w-])(?P<word>[a-z]{3,})(?P<numbers>[0-9]{1,3}(?:[,–-][0-9]{1,3}){0,10})"
+    r"(?=[.,;:!?)]?(?:\s|\Z))"
+)
 _FOOTNOTE_REF_RE = re.compile(r"\[\^([0-9]{1,4})\](?!:)")
 _PANDOC_RE = re.compile(r"\[(@[0-9]{1,4}(?:\s*;\s*@[0-9]{1,4}){0,50})\]")
 _PANDOC_KEY_RE = re.compile(r"@([0-9]+)")
@@ -374,6 +380,15 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
                     unicode=bool(match["unicode"]),
                 )
             )
+    taken = sorted((candidate.start, candidate.end) for candidate in found)
+    for match in _GLUED_RE.finditer(text):
+        if _overlaps(taken, match.start("numbers"), match.end("numbers")):
+            continue
+        for candidate in _explicit(
+            paragraph, match.start("numbers"), match.end("numbers"), SUPERSCRIPT, match["numbers"]
+        ):
+            candidate.weak_prose = "glued to the word before it (a superscript lost in copying?)"
+            found.append(candidate)
     taken = sorted((candidate.start, candidate.end) for candidate in found)
     for match in _BARE_RE.finditer(text):
         start = match.start("numbers")

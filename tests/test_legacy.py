@@ -1880,3 +1880,17 @@ def test_links_on_citation_numbers_and_identifiers_keep_the_citation_and_the_doi
         "line 4: the link target 'https://pubmed.ncbi.nlm.nih.gov/32956481/' of '1' was not "
         "kept (read as a citation)"
     ) in answer.warnings
+
+
+def test_a_superscript_flattened_onto_its_word_is_a_doubted_citation() -> None:
+    refs = tuple(f"{n}. Roe R. Walking {n}. Lancet. 2020;1:{n}." for n in range(1, 4))
+    answer = research_of(
+        "Exercise helped in 21 trials1. It prevented symptoms2,3. COVID19 and B12 did not.",
+        references=refs,
+    )
+
+    assert answer.research == [
+        "Exercise helped in 21 trials [@1]. It prevented symptoms [@2; @3]. COVID19 and B12 "
+        "did not."
+    ]
+    assert [d.number for d in answer.doubts] == [1, 2, 3]
