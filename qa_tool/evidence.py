@@ -381,14 +381,7 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
                 )
             )
     taken = sorted((candidate.start, candidate.end) for candidate in found)
-    for match in _GLUED_RE.finditer(text):
-        if _overlaps(taken, match.start("numbers"), match.end("numbers")):
-            continue
-        for candidate in _explicit(
-            paragraph, match.start("numbers"), match.end("numbers"), SUPERSCRIPT, match["numbers"]
-        ):
-            candidate.weak_prose = "glued to the word before it (a superscript lost in copying?)"
-            found.append(candidate)
+    found.extend(_glued_candidates(paragraph, taken))
     taken = sorted((candidate.start, candidate.end) for candidate in found)
     for match in _BARE_RE.finditer(text):
         start = match.start("numbers")
@@ -404,6 +397,19 @@ def _candidates(paragraph: Paragraph) -> list[_Candidate]:
             continue
         kept.append(candidate)
     return kept
+
+
+def _glued_candidates(paragraph: Paragraph, taken: list[tuple[int, int]]) -> list[_Candidate]:
+    """Numbers glued to their word ("trials1."): candidates that are always doubted."""
+    found: list[_Candidate] = []
+    for match in _GLUED_RE.finditer(paragraph.text):
+        start, end = match.start("numbers"), match.end("numbers")
+        if _overlaps(taken, start, end):
+            continue
+        for candidate in _explicit(paragraph, start, end, SUPERSCRIPT, match["numbers"]):
+            candidate.weak_prose = "glued to the word before it (a superscript lost in copying?)"
+            found.append(candidate)
+    return found
 
 
 def _bracket_candidates(paragraph: Paragraph) -> list[_Candidate]:
