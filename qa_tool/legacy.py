@@ -686,6 +686,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     doubts: list[Doubt] = []
     text, footer = _remove_footer(text)
     lines = _after_footer(_clean_lines(text, warnings), footer, warnings)
+    lines = _inline_link_definitions(lines)
     lines, facts = _extract_review_lines(lines, warnings, doubts)
     preamble, sections = _split_sections(lines, warnings)
     if _RESEARCH not in sections and _DOCTOR not in sections:
@@ -740,6 +741,40 @@ class _Footer:
     """The line the last footer ends on: what follows it is not part of the answer."""
     rest: str = ""
     """Text after the last footer on its last line."""
+
+
+_LINK_DEFINITION_RE = re.compile(
+    r"^\s{0,3}\[(?P<label>[^\]^\[][^\]\[]*)\]:\s*<?(?P<url>https?://[^\s>]+)>?"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*$"
+)
+_LINK_USE_RE = re.compile(r"\[(?P<text>[^\]\[]+)\]\[(?P<label>[^\]\[]*)\]")
+
+
+def _inline_link_definitions(lines: list[_Line]) -> list[_Line]:
+    """Markdown reference links written inline: ``[text][nhs]`` with ``[nhs]: URL`` is
+    ``[text](URL)``; the definition lines go (they are no References entry). A numbered
+    label ("[2]: URL") is a definition only when the text uses it as one ("...][2]")."""
+    text = "\n".join(line for _, line in lines)
+    if "]:" not in text:
+        return lines
+    used = {m["label"].casefold() or m["text"].casefold() for m in _LINK_USE_RE.finditer(text)}
+    urls: dict[str, str] = {}
+    kept: list[_Line] = []
+    for number, line in lines:
+        match = _LINK_DEFINITION_RE.match(line)
+        label = match["label"].strip().casefold() if match else ""
+        if match and (label in used or not label.isdigit()):
+            urls.setdefault(label, match["url"])
+            continue
+        kept.append((number, line))
+    if not urls:
+        return lines
+
+    def inline(match: re.Match[str]) -> str:
+        url = urls.get((match["label"] or match["text"]).strip().casefold())
+        return f"[{match['text']}]({url})" if url else match[0]
+
+    return [(number, _LINK_USE_RE.sub(inline, line)) for number, line in kept]
 
 
 def _remove_footer(text: str) -> tuple[str, _Footer]:

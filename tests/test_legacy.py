@@ -1894,3 +1894,20 @@ def test_a_superscript_flattened_onto_its_word_is_a_doubted_citation() -> None:
         "did not."
     ]
     assert [d.number for d in answer.doubts] == [1, 2, 3]
+
+
+def test_markdown_reference_links_are_inlined_and_are_no_references() -> None:
+    answer = research_of(
+        "Wait until 12 weeks, as the [NHS advises][nhs]. See the [UKTIS][2]. Dye is safe 1.\n"
+        "\n"
+        "[nhs]: https://www.nhs.uk/hair-dye/\n"
+        "[2]: https://uktis.org/",
+        references=(VANCOUVER_ENTRY,),
+    )
+
+    assert answer.research == [
+        "Wait until 12 weeks, as the [NHS advises](https://www.nhs.uk/hair-dye/). See the "
+        "[UKTIS](https://uktis.org/). Dye is safe [@1]."
+    ]
+    assert [r["id"] for r in answer.references] == ["1"]
+    assert "URL" not in answer.references[0]
