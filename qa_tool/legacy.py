@@ -720,8 +720,8 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     doubts.sort(key=lambda doubt: doubt.line)
     return LegacyAnswer(
         question=question,
-        summary="\n\n".join(summary_paragraphs),
-        research=research,
+        summary="\n\n".join(map(_escape_plain, summary_paragraphs)),
+        research=[_escape_plain(paragraph) for paragraph in research],
         doctor_questions=doctor_questions,
         confidence=facts.confidence,
         last_reviewed=facts.last_reviewed,
@@ -1520,7 +1520,7 @@ def _paragraphs(lines: Iterable[_Line]) -> list[Paragraph]:
     for number, line in [*lines, (0, "")]:
         stripped = line.strip()
         if stripped:
-            if _UNORDERED_BULLET_RE.match(stripped):
+            if _UNORDERED_BULLET_RE.match(stripped) and not _SIGN_START_RE.match(stripped):
                 stripped = "- " + _UNORDERED_BULLET_RE.sub("", stripped, count=1).strip()
             block.append((number, stripped))
             continue
@@ -1537,6 +1537,23 @@ def _paragraphs(lines: Iterable[_Line]) -> list[Paragraph]:
             paragraphs.extend(Paragraph(text, [(0, block_number)]) for block_number, text in block)
         block = []
     return paragraphs
+
+
+_SIGN_START_RE = re.compile(r"^([>+#=])(?=[ \u00a0]?[0-9<=>])")
+_STAR_BETWEEN_DIGITS_RE = re.compile(r"(?<=[0-9])\*(?=[0-9])")
+
+
+def _escape_plain(paragraph: str) -> str:
+    r"""Signs of plain text that Markdown would read as syntax, escaped: a paragraph
+    starting "> 7.0 mmol/L" or "+ 10%" (a comparison, a sign: not a quote or a bullet),
+    "10*9/L" (a power: not emphasis).
+
+    >>> print(_escape_plain("> 7.0 mmol/L means diabetes."), _escape_plain("1.0 x 10*9/L"))
+    \> 7.0 mmol/L means diabetes. 1.0 x 10\*9/L
+    """
+    if "*" in paragraph:
+        paragraph = _STAR_BETWEEN_DIGITS_RE.sub(r"\\*", paragraph)
+    return _SIGN_START_RE.sub(r"\\\1", paragraph)
 
 
 def _is_wrapped_block(block: list[str]) -> bool:

@@ -1911,3 +1911,17 @@ def test_markdown_reference_links_are_inlined_and_are_no_references() -> None:
     ]
     assert [r["id"] for r in answer.references] == ["1"]
     assert "URL" not in answer.references[0]
+
+
+def test_signs_of_plain_text_are_not_markdown() -> None:
+    answer = research_of(
+        "> 7.0 mmol/L fasting means diabetes [1].\n\n+ 10% develop it each year [1].\n\n"
+        "Treatment pauses below 1.0 x 10*9/L [1].",
+        references=(VANCOUVER_ENTRY,),
+    )
+
+    assert answer.research == [
+        "\\> 7.0 mmol/L fasting means diabetes [@1].",
+        "\\+ 10% develop it each year [@1].",
+        "Treatment pauses below 1.0 x 10\\*9/L [@1].",
+    ]
