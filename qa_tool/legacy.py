@@ -808,9 +808,24 @@ def _after_footer(lines: list[_Line], footer: _Footer, warnings: list[str]) -> l
     rest = html.unescape(rest).strip() if "&" in rest else rest.strip()
     if rest and not _is_chrome(rest):
         after.insert(0, (footer.end_line, rest))
+    kept = [(number, line) for number, line in lines if number <= footer.end_line]
+    start = next((i for i, (_, line) in enumerate(after) if _opens_references(line)), None)
+    if start is not None:  # the page's References list, below the library's footer
+        kept.extend(after[start:])
+        after = after[:start]
     for number, line in after:
         warnings.append(f"line {number}: text after the footer was not used: {line.strip()!r}")
-    return [(number, line) for number, line in lines if number <= footer.end_line]
+    return kept
+
+
+def _opens_references(line: str) -> bool:
+    """Whether ``line`` starts a References list: its heading, or a numbered reference."""
+    if _heading_kind(line) == _REFERENCES:
+        return True
+    inline = _INLINE_REFERENCES_RE.match(line)
+    if inline and _REFERENCE_LIKE_RE.search(inline["entry"]):
+        return True
+    return bool(_REFERENCE_ENTRY_RE.match(line) and _REFERENCE_LIKE_RE.search(line))
 
 
 def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:

@@ -1925,3 +1925,11 @@ def test_signs_of_plain_text_are_not_markdown() -> None:
         "\\+ 10% develop it each year [@1].",
         "Treatment pauses below 1.0 x 10\\*9/L [@1].",
     ]
+
+
+def test_a_references_list_below_the_footer_is_still_the_answers() -> None:
+    text = legacy_text(references=None) + "References\n" + VANCOUVER_ENTRY + "\n"
+    answer = parse_legacy(text)
+
+    assert answer.references[0]["PMID"] == "23736648"
+    assert not any("after the footer" in warning for warning in answer.warnings)
