@@ -173,6 +173,11 @@ _RELATED_HEADINGS = frozenset(
         "read more",
         "read next",
         "other questions",
+        "further reading",
+        "useful links",
+        "useful resources",
+        "more information",
+        "find out more",
     )
 )
 _ANY_EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
@@ -189,7 +194,7 @@ _COPYRIGHT_RE = re.compile(
 )
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,10})\b[^<>]{0,400}?(/?)>|<!--.{0,400}?-->")
 _HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_LI_NUMBERED_RE = re.compile(r"^(?:- |[0-9]{1,4}\. )(?=\s*(?:\[?[0-9]{1,3}[.)\]]|[-*•]\s))")
+_LI_NUMBERED_RE = re.compile(r"^( *)(?:- |[0-9]{1,4}\. )(?=\s*(?:\[?[0-9]{1,3}[.)\]]|[-*•]\s))")
 _LIST_NUMBER_RE = re.compile(r"""\b(?:start|value)\s*=\s*["']?\s*([0-9]{1,4})\b""", re.IGNORECASE)
 _BLOCK_TAGS = frozenset(
     [
@@ -269,6 +274,8 @@ _HEADING_KINDS = {
     "studies cited": _REFERENCES,
     "research cited": _REFERENCES,
     "sources and references": _REFERENCES,
+    "references and further reading": _REFERENCES,
+    "sources and further reading": _REFERENCES,
     "sources": _REFERENCES,
     "citations": _REFERENCES,
     "cited research": _REFERENCES,
@@ -407,7 +414,8 @@ _MAX_WRAPPED_LINE = 100
 # --- references -----------------------------------------------------------------------
 
 _REFERENCE_ENTRY_RE = re.compile(
-    r"^\s*(?:\[\^?(?P<bracketed>[0-9]{1,3})\]:?|(?P<dotted>[0-9]{1,3})[.)]|(?P<bare>[0-9]{1,3})(?=\s))"
+    r"^\s*(?:\[\^?(?P<bracketed>[0-9]{1,3})\]:?|(?P<dotted>[0-9]{1,3})[.)]|(?P<bare>[0-9]{1,3})(?=\s)"
+    r"|(?P<superscript>[¹²³⁰⁴-⁹]{1,3})(?=\s?[A-Z]))"
     r"\s*(?P<text>.*)$"  # "[^1]: ..." is a Markdown footnote's definition
 )
 # DOI, PMID, or the "2013;10(7):400" year;volume(issue):page run of a journal citation.
@@ -919,7 +927,7 @@ def _html_pieces(
     current.append(line[position:])
     pieces.append("".join(current))
     # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
-    pieces = [_LI_NUMBERED_RE.sub("", piece, count=1) for piece in pieces]
+    pieces = [_LI_NUMBERED_RE.sub(r"\1", piece, count=1) for piece in pieces]
     if "<sup>" in line.lower():
         pieces = [_superscripts(piece) for piece in pieces]
     return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
@@ -1002,14 +1010,16 @@ def _list_tag(match: re.Match[str], open_lists: list[list[int]]) -> None:
 
 
 def _list_item_marker(match: re.Match[str], open_lists: list[list[int]]) -> str:
-    """What an ``<li>`` starts its line with: "N. " in an ordered list, else "- "."""
+    """What an ``<li>`` starts its line with: "N. " in an ordered list, else "- ",
+    indented by two spaces for each list it is nested in."""
+    indent = "  " * max(0, len(open_lists) - 1)
     if not open_lists or not open_lists[-1]:
-        return "- "
+        return f"{indent}- "
     counter = open_lists[-1]
     value = _LIST_NUMBER_RE.search(match[0])
     number = int(value[1]) if value else counter[0]
     counter[0] = number + 1
-    return f"{number}. "
+    return f"{indent}{number}. "
 
 
 def _comparable(line: str) -> str:
@@ -1689,8 +1699,8 @@ class _ReferenceList:
 def _read_reference_list(lines: list[_Line], warnings: list[str]) -> _ReferenceList:
     """The entries of a References list, wrapped lines joined; nothing is left out.
 
-    A bullet under a numbered entry that does not look like a reference of its own
-    (no year;volume, DOI or PMID) goes on that entry. A line that is neither numbered
+    An indented bullet under a numbered entry that does not look like a reference of
+    its own (no year;volume, DOI or PMID) goes on that entry. A line that is neither numbered
     nor a bullet goes on the entry without a number
     before it when that entry does not end with a full stop or a bracket (a wrapped
     line); otherwise it is an entry of its own ("van Straten A" may start one).
@@ -1705,7 +1715,7 @@ def _read_reference_list(lines: list[_Line], warnings: list[str]) -> _ReferenceL
             continue
         entry = _REFERENCE_ENTRY_RE.match(stripped)
         if entry:
-            number = int(entry["bracketed"] or entry["dotted"] or entry["bare"])
+            number = _entry_number(entry)
             text = entry["text"].strip()
             if number in found.numbered:
                 warnings.append(f"reference {number} is listed twice; the second is kept apart")
@@ -1715,7 +1725,7 @@ def _read_reference_list(lines: list[_Line], warnings: list[str]) -> _ReferenceL
             found.numbered[number], found.lines[number] = text, line_number
             current, loose_open = number, False
         elif (bullet := _BULLET_RE.match(stripped)) and (
-            current is None or _REFERENCE_LIKE_RE.search(stripped)
+            current is None or not line[:1].isspace() or _REFERENCE_LIKE_RE.search(stripped)
         ):
             # A letter label ("a. Smith J ...") is what a citation "[a]" points at: kept.
             labelled = _LETTER_LABEL_RE.match(stripped) is not None
@@ -1843,6 +1853,15 @@ def _place_loose(
             )
         )
     return listed, list(kept.values())
+
+
+_SUPERSCRIPT_NUMBERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def _entry_number(entry: re.Match[str]) -> int:
+    """The number of a References entry: "1.", "[1]", "1)", "1 ", "[^1]:" or "¹"."""
+    raw = entry["bracketed"] or entry["dotted"] or entry["bare"] or entry["superscript"]
+    return int(raw.translate(_SUPERSCRIPT_NUMBERS))
 
 
 _IDENTIFIER_LABELS = frozenset(

@@ -1236,9 +1236,8 @@ def test_shuffled_legacy_fragments_give_an_answer_or_a_legacy_format_error(
         return
     assert answer.body_markdown().endswith("\n")
     assert not answer.body_markdown().endswith("\n\n")
-    assert [int(reference["id"]) for reference in answer.references][
-        : len(answer.citations)
-    ] == answer.citations
+    cited = answer.references[: len(answer.citations)]  # then listed ones, kept apart ones
+    assert [int(reference["id"]) for reference in cited] == answer.citations
 
 
 PROSE_WITHOUT_DIGITS = (
@@ -1933,3 +1932,33 @@ def test_a_references_list_below_the_footer_is_still_the_answers() -> None:
 
     assert answer.references[0]["PMID"] == "23736648"
     assert not any("after the footer" in warning for warning in answer.warnings)
+
+
+def test_a_nested_html_list_of_questions_stays_nested() -> None:
+    answer = parse_legacy(
+        legacy_text(
+            doctor=(
+                "<ul><li>If I get muscle aches, should I:<ul><li>stop the statin?</li>"
+                "<li>try a lower dose?</li></ul></li><li>Is my risk high?</li></ul>",
+            )
+        )
+    )
+
+    assert answer.doctor_questions == [
+        "If I get muscle aches, should I:\n  - stop the statin?\n  - try a lower dose?",
+        "Is my risk high?",
+    ]
+
+
+def test_a_references_list_numbered_with_superscripts_is_read_entry_by_entry() -> None:
+    answer = research_of(
+        "Aspirin helps 1. Bleeding rose 2.",
+        references=(
+            "¹ McNeil JJ. Aspirin in the elderly. N Engl J Med. 2018;379:1509-18.",
+            "² Zheng SL. Aspirin use. JAMA. 2019;321:277-87. PMID: 30667501",
+        ),
+    )
+
+    first, second = answer.references
+    assert (first["id"], first["title"], "PMID" in first) == ("1", "Aspirin in the elderly", False)
+    assert (second["id"], second["PMID"]) == ("2", "30667501")
