@@ -22,6 +22,7 @@ from qa_tool.answerfile.read import (
     DEFAULT_MAX_BYTES,
     decode_text,
     front_matter_span,
+    load_front_matter,
     read_bytes_checked,
 )
 from qa_tool.answerfile.write import round_trip_dump
@@ -152,15 +153,21 @@ def edit_front_matter(
     edited = preview_front_matter_edit(path, change, max_bytes)
     if edited is None:
         return False
+    write_previewed(path, edited[1])
+    return True
+
+
+def write_previewed(path: Path, data: bytes) -> None:
+    """Save the bytes :func:`preview_front_matter_edit` gave, atomically (the caller holds
+    the edit lock and nothing changed the file since); AnswerFileError ``write-failed``."""
     try:
-        atomic_write(path, edited[1])
+        atomic_write(path, data)
     except OSError as exc:
         raise AnswerFileError(
             path,
             f"cannot be written: {exc.strerror or exc}; the file is unchanged",
             rule="write-failed",
         ) from None
-    return True
 
 
 def preview_front_matter_edit(
@@ -185,6 +192,7 @@ def preview_front_matter_edit(
     new_front = _merge_unchanged(plain_front, new_front, old, meta)
     if new_front == plain_front:
         return None
+    _check_reads_back(new_front, path)
     new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
     data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     if len(data) > max_bytes:
@@ -195,6 +203,23 @@ def preview_front_matter_edit(
             rule="too-large",
         )
     return raw, data
+
+
+def _check_reads_back(front: str, path: Path) -> None:
+    """Refuse front matter that the reader would not accept (rule ``write-refused``).
+
+    Whatever the change holds, a file every command could no longer read is never
+    written: the reader of :mod:`qa_tool.answerfile.read` parses the new text first.
+    """
+    try:
+        load_front_matter(front, path)
+    except AnswerFileError as exc:
+        raise AnswerFileError(
+            path,
+            f"the change would leave front matter that does not read back ({exc.message}); "
+            "nothing written",
+            rule="write-refused",
+        ) from None
 
 
 def set_in_order(mapping: Any, key: str, value: Any, order: tuple[str, ...]) -> None:

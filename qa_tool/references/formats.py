@@ -191,12 +191,37 @@ class _Builder:
         self.item["URL"] = str(value).strip()
 
     def entry(self, key: str | None) -> Entry:
+        for name, value in [("key", key), *self.item.items()]:
+            bad = _unencodable(value)
+            if bad is not None:
+                from qa_tool.answerfile.write import shown
+
+                raise self.fail(
+                    f"{name} {shown(bad)} holds a lone UTF-16 surrogate, which is not a "
+                    "character (a broken export?); fix the file"
+                )
         if not self.item.get("title") and not any(
             k in self.item for k in ("DOI", "PMID", "PMCID", "URL")
         ):
             raise self.fail("has no title and no DOI, PMID, PMCID or URL")
         ordered = {k: self.item[k] for k in REFERENCE_FIELD_ORDER if k in self.item}
         return Entry(self.source, self.line, self.label, key, ordered, self.notes)
+
+
+def _unencodable(value: object) -> str | None:
+    """The first text in a value holding a lone surrogate (JSON's ``\\ud800``), or None."""
+    from qa_tool.answerfile.write import has_undecodable
+
+    if isinstance(value, str):
+        return value if has_undecodable(value) else None
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        for part in value:
+            found = _unencodable(part)
+            if found is not None:
+                return found
+    return None
 
 
 # Words that mark an author as a group or body, not a person ("ASCEND Study

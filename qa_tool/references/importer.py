@@ -408,21 +408,7 @@ def _yaml_value(value: Any) -> Any:
         if all(not isinstance(v, dict) for v in value):
             seq.fa.set_flow_style()
         return seq
-    if isinstance(value, str) and _needs_quotes(value):
-        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-        return DoubleQuotedScalarString(value)  # as identifiers are written: PMID: "23736648"
-    return value
-
-
-def _needs_quotes(text: str) -> bool:
-    """True when ``text`` unquoted would load as something else (a number, a date, null)."""
-    import yaml
-
-    try:
-        return yaml.safe_load(text) != text
-    except yaml.YAMLError:
-        return True
+    return value  # text is quoted by the one rule of qa_tool.answerfile.write
 
 
 def _new_reference(ref_id: str, item: dict[str, Any]) -> Any:
