@@ -117,3 +117,93 @@ def test_an_edit_that_would_not_read_back_is_refused(library, answer):
     with pytest.raises(UnwritableText):
         edit_front_matter(answer, styled_surrogate)
     assert answer.read_bytes() == before
+
+
+# ---------------------------------------------------------------------------- key matches
+
+
+NUMBERED_RIS = """TY  - JOUR
+ID  - 1
+TI  - An EndNote record numbered 1
+AU  - Numbered, Record
+PY  - 2011
+DO  - 10.1000/endnote.1
+ER  -
+TY  - JOUR
+ID  - 1
+TI  - Another record also numbered 1
+AU  - Other, Author
+PY  - 2012
+VL  - 99
+DO  - 10.1000/endnote.2
+ER  -
+"""
+
+
+def test_a_key_match_whose_doi_differs_is_another_work_never_merged(library, qa, answer):
+    result, out = run_import(library, qa, "numbered.ris", NUMBERED_RIS)
+    assert result.exit_code == 0, result.output
+    first, second = out["entries"]
+    assert (first["reference"], first["action"], first["matched_by"]) == ("1", "filled", "key")
+    assert (second["reference"], second["action"], second["matched_by"]) == ("1a", "added", None)
+    assert "not the same work" in second["notes"][0]
+    refs = by_id(answer)
+    assert refs["1"] == {
+        "id": "1",
+        "type": "article-journal",
+        "title": "An EndNote record numbered 1",
+        "author": [{"family": "Numbered", "given": "Record"}],
+        "issued": 2011,
+        "DOI": "10.1000/endnote.1",
+    }
+    assert refs["1a"]["volume"] == "99"
+    assert refs["1a"]["DOI"] == "10.1000/endnote.2"
+    assert refs["2"] == {"id": "2"}
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "other.bib",
+            "@article{2, title = {Paper B}, year = {2012}, volume = {99}, pmid = {22222222}}\n",
+        ),
+        ("other.json", '[{"id": "2", "title": "Paper B", "volume": "99", "PMID": "22222222"}]'),
+        ("other.nbib", "PMID- 22222222\nTI  - Paper B.\nVI  - 99\nDP  - 2012\n"),
+    ],
+)
+def test_a_key_match_across_files_with_another_pmid_is_added_apart(
+    library, qa, answer, name, content
+):
+    text = answer.read_text(encoding="utf-8").replace(
+        '  - id: "2"\n', '  - id: "2"\n    title: Paper A\n    PMID: "11111111"\n'
+    )
+    text = text.replace('  - id: "1"\n', '  - id: "1"\n  - id: "pmid:22222222x"\n')
+    answer.write_text(text.replace("pmid:22222222x", "pmid:11111111"), encoding="utf-8")
+    result, out = run_import(library, qa, name, content)
+    assert result.exit_code == 0, result.output
+    (entry,) = out["entries"]
+    if name.endswith(".nbib"):  # its key pmid:22222222 names no reference: simply added
+        assert entry["reference"] == "pmid:22222222"
+    else:
+        assert entry["reference"] == "2a"
+        assert "PMID 22222222 (the reference has 11111111) differs" in entry["notes"][0]
+    assert entry["action"] == "added"
+    refs = by_id(answer)
+    assert refs["2"] == {"id": "2", "title": "Paper A", "PMID": "11111111"}
+    assert refs[entry["reference"]]["volume"] == "99"
+
+
+def test_two_entries_matching_one_reference_are_reported(library, qa, answer):
+    twice = NUMBERED_RIS.replace("10.1000/endnote.2", "10.1000/endnote.1").replace("VL  - 99\n", "")
+    result, out = run_import(library, qa, "twice.ris", twice)
+    first, second = out["entries"]
+    assert first["reference"] == second["reference"] == "1"
+    assert first["notes"] == []
+    assert second["notes"] == [
+        f"[@1] was matched by {library.parent / 'twice.ris'}:1 (record 1) of this import too: "
+        "the file lists one work twice, or two works share a key or identifier"
+    ]
+    assert second["action"] == "conflict"  # its title and year differ: kept, reported
+    result = qa("refs", "import", str(library.parent / "twice.ris"), "--answer", "walking")
+    assert "note:" in result.stderr and "of this import too" in result.stderr

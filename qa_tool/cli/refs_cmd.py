@@ -150,14 +150,13 @@ def render_import(outcome: ImportOutcome) -> None:
                 "(--force replaces it)",
                 soft_wrap=True,
             )
-        if e.action == "conflict" and not e.changes:
-            continue
-        how = f", matched by {e.matched_by}" if e.matched_by and e.matched_by != "as" else ""
-        fields = ", ".join(c.field for c in e.changes)
-        detail = f": {shown(fields)}" if fields else ""
-        action = "updated" if e.action == "conflict" else e.action
-        out.print(f"{action} {ref} from {where}{how}{detail}", soft_wrap=True)
-        for note in e.entry.notes:
+        if e.action != "conflict" or e.changes:
+            how = f", matched by {e.matched_by}" if e.matched_by and e.matched_by != "as" else ""
+            fields = ", ".join(c.field for c in e.changes)
+            detail = f": {shown(fields)}" if fields else ""
+            action = "updated" if e.action == "conflict" else e.action
+            out.print(f"{action} {ref} from {where}{how}{detail}", soft_wrap=True)
+        for note in e.all_notes:
             err.print(f"[yellow]note:[/] {where}: {shown(note)}", soft_wrap=True)
     uncited = [e.reference for e in outcome.entries if not e.cited and e.action == "added"]
     for key in uncited:

@@ -66,6 +66,12 @@ class ImportedEntry:
     changes: list[FieldChange] = field(default_factory=list)
     conflicts: list[FieldChange] = field(default_factory=list)
     cited: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def all_notes(self) -> list[str]:
+        """What the file's reader noted about the entry, then what the import did."""
+        return [*self.entry.notes, *self.notes]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -78,7 +84,7 @@ class ImportedEntry:
             "changes": [c.to_dict() for c in self.changes],
             "conflicts": [c.to_dict() for c in self.conflicts],
             "cited": self.cited,
-            "notes": list(self.entry.notes),
+            "notes": self.all_notes,
         }
 
 
@@ -193,9 +199,8 @@ def _own_key(entry: Entry) -> str:
     return _author_year_key(entry)
 
 
-def _unused(key: str, refs: list) -> str:
+def _unused(key: str, taken: set[str]) -> str:
     """``key``, or ``key`` with a letter added when a reference has that id already."""
-    taken = {str(r.get("id")) for r in refs if hasattr(r, "get")}
     if key not in taken:
         return key
     for letter in "abcdefghijklmnopqrstuvwxyz":
@@ -234,24 +239,39 @@ def _apply(
             front["references"] = refs
         else:
             set_in_order(front, "references", refs, FIELD_ORDER)
+    index = _Index(refs)
     out = []
+    first_by: dict[int, Entry] = {}  # each reference matched: the first entry that did
     for entry in entries:
-        target, matched_by = _match(refs, entry, as_id)
+        notes: list[str] = []
+        target, matched_by = _match(index, entry, as_id, notes)
         if target is None:
-            ref_id = as_id or _unused(_own_key(entry), refs)
+            ref_id = as_id or _unused(_own_key(entry), index.ids)
             new = _new_reference(ref_id, entry.item)
-            refs.append(new)
+            index.add(new)
+            first_by[id(new)] = entry
             changes = [FieldChange(k, None, v) for k, v in entry.item.items()]
-            out.append(ImportedEntry(entry, ref_id, "added", None, changes))
+            out.append(ImportedEntry(entry, ref_id, "added", None, changes, notes=notes))
             continue
         ref_id = str(target.get("id"))
+        earlier = first_by.setdefault(id(target), entry)
+        if earlier is not entry:
+            notes.append(
+                f"[@{ref_id}] was matched by {earlier.where} of this import too: "
+                "the file lists one work twice, or two works share a key or identifier"
+            )
         was_stub = is_stub(target)
         additions, conflicts = _compare(target, entry.item)
         written = additions + conflicts if force else additions
         for change in written:
             set_in_order(target, change.field, _yaml_value(change.new), REFERENCE_FIELD_ORDER)
+        index.update(target)
         if conflicts and not force:  # the differing fields are kept; the lacking ones added
-            out.append(ImportedEntry(entry, ref_id, "conflict", matched_by, additions, conflicts))
+            out.append(
+                ImportedEntry(
+                    entry, ref_id, "conflict", matched_by, additions, conflicts, notes=notes
+                )
+            )
             continue
         if was_stub and (additions or conflicts):
             action = "filled"
@@ -259,39 +279,89 @@ def _apply(
             action = "updated"
         else:
             action = "unchanged"
-        out.append(ImportedEntry(entry, ref_id, action, matched_by, additions + conflicts))
+        out.append(
+            ImportedEntry(entry, ref_id, action, matched_by, additions + conflicts, notes=notes)
+        )
     return out
 
 
-def _match(refs: list, entry: Entry, as_id: str | None) -> tuple[Any, str | None]:
-    maps = [r for r in refs if hasattr(r, "get")]
+class _Index:
+    """The answer's references by id, DOI (any case), PMID and PMCID, kept up to date as an
+    import adds references and fields, so matching each entry does not scan them all."""
+
+    def __init__(self, refs: list):
+        self.refs = refs
+        self.ids: set[str] = set()
+        self.by: dict[str, dict[str, Any]] = {key: {} for key in ("id", *MATCH_ORDER)}
+        for ref in refs:
+            if hasattr(ref, "get"):
+                self.update(ref)
+
+    @staticmethod
+    def id_key(key: str, value: Any) -> str | None:
+        """How an identifier is looked up: a DOI without regard to case; a PMID, PMCID, id
+        as written (a PMID or PMCID in capitals)."""
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            return None
+        if key == "DOI":
+            return doi_key(str(value))
+        return str(value) if key == "id" else str(value).strip().upper()
+
+    def update(self, ref: Any) -> None:
+        """Index ``ref`` under its current values (the first reference holding one keeps it)."""
+        self.ids.add(str(ref.get("id")))
+        for key, table in self.by.items():
+            found = self.id_key(key, ref.get(key))
+            if found is not None:
+                table.setdefault(found, ref)
+
+    def add(self, ref: Any) -> None:
+        self.refs.append(ref)
+        self.update(ref)
+
+    def find(self, key: str, value: Any) -> Any:
+        found = self.id_key(key, value)
+        return None if found is None else self.by[key].get(found)
+
+
+def _match(
+    index: _Index, entry: Entry, as_id: str | None, notes: list[str]
+) -> tuple[Any, str | None]:
+    """The reference ``entry`` is the same work as, and how it was matched (None: new).
+
+    A key match whose DOI, PMID or PMCID differs from the reference's is not the same
+    work (an EndNote record number ``ID  - 1`` beside a legacy reference ``1``): no
+    match, and a note says why.
+    """
     if as_id is not None:
-        for ref in maps:
-            if str(ref.get("id")) == as_id:
-                return ref, "as"
-        return None, None
+        ref = index.by["id"].get(as_id)
+        return (ref, "as") if ref is not None else (None, None)
     item = entry.item
     for key in MATCH_ORDER:
-        wanted = item.get(key)
-        if not wanted:
-            continue
-        for ref in maps:
-            have = ref.get(key)
-            if isinstance(have, str | int) and _same_id(key, str(have), wanted):
-                return ref, key
-    keys = {entry.key, _own_key(entry)} - {None}
+        ref = index.find(key, item.get(key))
+        if ref is not None:
+            return ref, key
+    keys = [k for k in dict.fromkeys([entry.key, _own_key(entry)]) if k is not None]
     if not entry.key and not item.get("PMID") and not item.get("DOI"):
-        keys = set()  # an author-year key made here names no particular reference yet
-    for ref in maps:
-        if str(ref.get("id")) in keys:
-            return ref, "key"
+        keys = []  # an author-year key made here names no particular reference yet
+    for key in keys:
+        ref = index.by["id"].get(key)
+        if ref is None:
+            continue
+        differs = [
+            k
+            for k in MATCH_ORDER
+            if item.get(k) and index.id_key(k, ref.get(k)) not in (None, index.id_key(k, item[k]))
+        ]
+        if differs:
+            shown = ", ".join(f"{k} {item[k]} (the reference has {ref.get(k)})" for k in differs)
+            notes.append(
+                f"its key {key!r} is the id of [@{key}], but its {shown} differs: "
+                "not the same work, so added under an id of its own"
+            )
+            return None, None
+        return ref, "key"
     return None, None
-
-
-def _same_id(key: str, a: str, b: str) -> bool:
-    if key == "DOI":
-        return doi_key(a) == doi_key(b)
-    return a.strip().upper() == b.strip().upper()
 
 
 def _compare(ref: Any, item: dict[str, Any]) -> tuple[list[FieldChange], list[FieldChange]]:
