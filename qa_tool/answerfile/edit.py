@@ -192,7 +192,7 @@ def preview_front_matter_edit(
     new_front = _merge_unchanged(plain_front, new_front, old, meta)
     if new_front == plain_front:
         return None
-    _check_reads_back(new_front, path)
+    _check_reads_back(plain_front, new_front, path)
     new_text = text[:start] + new_front.replace("\n", newline) + text[end:]
     data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     if len(data) > max_bytes:
@@ -205,15 +205,21 @@ def preview_front_matter_edit(
     return raw, data
 
 
-def _check_reads_back(front: str, path: Path) -> None:
+def _check_reads_back(old_front: str, front: str, path: Path) -> None:
     """Refuse front matter that the reader would not accept (rule ``write-refused``).
 
-    Whatever the change holds, a file every command could no longer read is never
-    written: the reader of :mod:`qa_tool.answerfile.read` parses the new text first.
+    Whatever the change holds, a file every command reads is never written so that
+    they can no longer read it: the reader of :mod:`qa_tool.answerfile.read` parses the
+    new text first. (Front matter that reader refused already, which ruamel.yaml reads,
+    is left to the change: the edit does not make it worse.)
     """
     try:
         load_front_matter(front, path)
     except AnswerFileError as exc:
+        try:
+            load_front_matter(old_front, path)
+        except AnswerFileError:
+            return
         raise AnswerFileError(
             path,
             f"the change would leave front matter that does not read back ({exc.message}); "

@@ -243,24 +243,4 @@ def _representer() -> type:
         return self.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
     Representer.add_representer(str, represent_text)
-    from ruamel.yaml import scalarstring
-
-    # Text that keeps a style of its own (read with its quotes, or set so) is checked too.
-    for kind in (
-        scalarstring.DoubleQuotedScalarString,
-        scalarstring.SingleQuotedScalarString,
-        scalarstring.PlainScalarString,
-        scalarstring.LiteralScalarString,
-        scalarstring.FoldedScalarString,
-    ):
-        base = Representer.yaml_representers[kind]
-        Representer.add_representer(kind, _checked(base))
     return Representer
-
-
-def _checked(represent: Any) -> Any:
-    def represent_styled(self: Any, data: str) -> Any:
-        check_text(data, "text")
-        return represent(self, data)
-
-    return represent_styled
