@@ -147,6 +147,7 @@ _CHROME_PHRASES = frozenset((
     "related articles", "related questions", "related pages", "see also", "more from us",
     "was this page helpful", "was this helpful", "was this article helpful",
     "did you find this helpful", "is this page useful", "feedback",
+    "read more", "show more", "read less", "show less", "continue reading", "expand", "collapse",
     "give feedback", "rate this page", "helpful", "not helpful",
     # cookie banner buttons and site footer links
     "accept", "accept all", "accept cookies", "reject", "reject all", "decline", "ok",
@@ -166,12 +167,11 @@ _RELATED_HEADINGS = frozenset(
         "related topics",
         "see also",
         "more from us",
-        "more questions",
         "popular questions",
         "you may also like",
         "you might also like",
-        "read more",
         "read next",
+        "more questions",
         "other questions",
         "further reading",
         "useful links",
@@ -180,17 +180,38 @@ _RELATED_HEADINGS = frozenset(
         "find out more",
     )
 )
+_MORE_QUESTIONS = frozenset(("more questions", "other questions"))
+"""Related headings that, inside "What to ask your doctor", head more questions to ask."""
 _ANY_EMPHASIS_RE = re.compile(r"\*{1,3}|(?<!\w)_{1,3}|_{1,3}(?!\w)")
 _CHROME_ANSWERS = frozenset(("yes", "no", "ok"))
+"""Chrome only beside other chrome ("Yes | No" under "Was this page helpful?")."""
 _CHROME_BUTTONS = frozenset(("a", "a-", "a+", "aa", "aaa", "+", "-", "–"))
 """Size buttons and toggles: chrome only after a chrome phrase ("Text size A A A")."""
-"""Chrome only beside other chrome ("Yes | No" under "Was this page helpful?")."""
+_FEEDBACK_RE = re.compile(r"\b(?:helpful|useful)\b")
+_FEEDBACK_BUTTONS = frozenset(
+    ("yes", "no", "yes no", "yes / no", "yes | no", "thumbs up", "thumbs down")
+)
 _CHROME_ICONS_RE = re.compile(r"[↑↓←→▲▼△▽⬆⬇✕✖×☰⋮…]+")
-_BREADCRUMB_SPLIT_RE = re.compile(r"\s+(?:>|/|\\|::|\|)\s+|\s*[›»→]\s*|\s*>\s*(?=[a-z])")
+_BREADCRUMB_SPLIT_RE = re.compile(r"\s+(?:>|/|\\|::|\|)\s+|\s*[›»→]\s*|\s*>\s*(?=[A-Za-z])")
 _BREADCRUMB_START = frozenset(("home", "homepage", "start", "main", "index", "you are here"))
 _MAX_BREADCRUMB_PIECE = 60
-_COPYRIGHT_RE = re.compile(
-    r"^(?:©|\(c\)|copyright\b).{0,120}$|^all\s+rights\s+reserved\.?$", re.IGNORECASE
+_MAX_BREADCRUMB_WORDS = 6
+_COPYRIGHT_RE = re.compile(r"^(?:©|\(c\)|copyright\b)(?P<rest>.{0,120})$", re.IGNORECASE)
+_RIGHTS_RESERVED_RE = re.compile(r"^all\s+rights\s+reserved\.?$", re.IGNORECASE)
+_NOTICE_WORDS = frozenset(
+    ("all", "rights", "reserved", "copyright", "by", "the", "of", "and", "for", "in", "at", "de")
+)
+"""Lowercase words a copyright notice has besides its years and owner's name."""
+# What makes a line content, never chrome: a citation ("[2]", "[@2]", "²", "<sup>", a
+# bare number before the last stop), or a number with a unit ("64%", "22.5 g", "2 weeks").
+_CITATION_MARK_RE = re.compile(
+    r"\[@?[0-9]{1,3}(?:[,;\s–-]+@?[0-9]{1,3})*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|<sup>|\^[0-9]+\^"
+    r"|\s[0-9]{1,3}\s?[.;]$"
+)
+_UNIT_NUMBER_RE = re.compile(
+    r"[0-9](?:[.,][0-9]+)?\s?(?:%|(?:mg|mcg|µg|g|kg|ml|l|iu|mmhg|mmol|units?|kcal|cm|mm"
+    r"|years?|months?|weeks?|days?|hours?|minutes?|times|people|adults|children)\b)",
+    re.IGNORECASE,
 )
 _HTML_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,10})\b[^<>]{0,400}?(/?)>|<!--.{0,400}?-->")
 _HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
@@ -693,7 +714,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
 
     doubts: list[Doubt] = []
     text, footer = _remove_footer(text)
-    lines = _after_footer(_clean_lines(text, warnings), footer, warnings)
+    lines = _after_footer(_clean_lines(text, warnings, doubts), footer, warnings)
     lines = _inline_link_definitions(lines)
     lines, facts = _extract_review_lines(lines, warnings, doubts)
     preamble, sections = _split_sections(lines, warnings)
@@ -836,7 +857,7 @@ def _opens_references(line: str) -> bool:
     return bool(_REFERENCE_ENTRY_RE.match(line) and _REFERENCE_LIKE_RE.search(line))
 
 
-def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:
+def _clean_lines(text: str, warnings: list[str], doubts: list[Doubt]) -> list[_Line]:
     """Number the lines, decode HTML left by a bad export, and drop page chrome.
 
     Block tags (``<p>``, ``<br>``, ``<li>``...) split a line, ``<li>`` becoming a "- "
@@ -844,10 +865,12 @@ def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:
     when it is not an http, https or mailto address, which a page may not link to);
     other tags go, except ``<sup>`` around numbers, which the citation rule reads;
     entities (``&amp;``, ``&#8217;``, ``&nbsp;``) become their characters.
+
+    Nothing goes silently: every line dropped as chrome is named in one warning, and
+    the links of a "Related questions" list each in a warning of their own.
     """
     lines: list[_Line] = []
-    in_section = False
-    in_related = False
+    state = _ChromeState()
     open_lists: list[list[int]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         dropped: list[tuple[str, str]] = []
@@ -857,16 +880,8 @@ def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:
             if "&" in piece:
                 piece = visible(html.unescape(piece))
             piece = piece.rstrip()
-            kind = _heading_kind(piece) if len(piece) <= _MAX_HEADING_LINE else None
-            if kind is not None:
-                in_section, in_related = True, False
-            elif in_section and _heading_key(piece) in _RELATED_HEADINGS:
-                # "Related questions" after the answer: a list of links, up to the next section.
-                in_related = True
-                continue
-            if in_related or _is_chrome(piece):
-                continue
-            lines.append((number, piece))
+            if _keeps(state, number, piece, lines, warnings, doubts):
+                lines.append((number, piece))
         kept = " ".join(piece for _, piece in lines[kept_from:])
         for url, label in dropped:  # a link of page chrome went with it
             if html.unescape(label) in kept:
@@ -879,7 +894,100 @@ def _clean_lines(text: str, warnings: list[str]) -> list[_Line]:
                     f"line {number}: the link target {html.unescape(url)!r} of "
                     f"{html.unescape(label)!r} was not kept ({why})"
                 )
+    if state.chrome:
+        named = ", ".join(f"line {number} {line.strip()!r}" for number, line in state.chrome)
+        warnings.append(f"page chrome was not used: {named}")
     return lines
+
+
+@dataclass
+class _ChromeState:
+    """Where :func:`_clean_lines` is: the section, an open "Related" list, feedback."""
+
+    section: str | None = None
+    related: _Line | None = None
+    """The "Related questions" line whose links follow."""
+    after_feedback: bool = False
+    """Just after "Was this page helpful?": its Yes / No buttons may follow."""
+    chrome: list[_Line] = field(default_factory=list)
+    """The lines dropped as chrome, for the warning that names them."""
+
+
+def _keeps(
+    state: _ChromeState,
+    number: int,
+    piece: str,
+    lines: list[_Line],
+    warnings: list[str],
+    doubts: list[Doubt],
+) -> bool:
+    """Whether a line is kept; a dropped one is named (in ``state.chrome`` or a warning)."""
+    if not piece.strip():
+        return True
+    key = _heading_key(piece)
+    if _HEADING_KINDS.get(key) is not None:
+        state.section, state.related, state.after_feedback = _HEADING_KINDS[key], None, False
+        return True
+    if state.section is not None and key in _RELATED_HEADINGS:
+        state.after_feedback = False
+        if state.section == _DOCTOR and key in _MORE_QUESTIONS:
+            decision = (
+                "read as a sub-heading: the lines under it were kept as questions to ask; "
+                "check they are not links to other pages"
+            )
+            doubts.append(Doubt(QUESTION, number, piece.strip(), decision))
+        else:
+            state.related = (number, piece.strip())
+        state.chrome.append((number, piece))
+        return False
+    if state.related is not None:
+        if _is_link_like(piece):
+            where, label = state.related
+            warnings.append(
+                f"line {number}: a link of the {label!r} list (line {where}) was not used: "
+                f"{piece.strip()!r}"
+            )
+            return False
+        state.related = None  # prose: the list has ended
+    buttons = state.after_feedback and _comparable(piece).strip(" .!") in _FEEDBACK_BUTTONS
+    if buttons or (_is_chrome(piece) and not _in_lettered_list(piece, lines)):
+        state.after_feedback = buttons or bool(_FEEDBACK_RE.search(_comparable(piece)))
+        state.chrome.append((number, piece))
+        return False
+    state.after_feedback = False
+    if _comparable(piece) in _CHROME_ANSWERS:
+        warnings.append(
+            f"line {number}: kept {piece.strip()!r}, which may be a button of the page "
+            "(as in 'Was this page helpful? Yes | No'); check it"
+        )
+    return True
+
+
+def _carries_content(line: str) -> bool:
+    """Whether a line holds what chrome never does: a citation or a number with a unit.
+
+    >>> _carries_content("(c) inactivity, a third of strokes [1];"), _carries_content("Share")
+    (True, False)
+    """
+    return bool(_CITATION_MARK_RE.search(line) or _UNIT_NUMBER_RE.search(line))
+
+
+def _is_link_like(line: str) -> bool:
+    """A line of a "Related questions" list: a short title or bullet, not cited prose."""
+    stripped = line.strip()
+    if len(stripped) > _MAX_CHROME_LINE * 1.5 or _carries_content(stripped):
+        return False
+    if _BULLET_RE.match(stripped) or stripped.endswith("?") or "](" in stripped:
+        return True
+    return not stripped.endswith(_SENTENCE_END_CHARS) and len(stripped.split()) <= 10
+
+
+def _in_lettered_list(line: str, lines: list[_Line]) -> bool:
+    """ "(c) ..." after "(b) ...": an item of a lettered list, not a copyright line."""
+    if not line.lstrip().lower().startswith(("(c)", "c)")):
+        return False
+    previous = next((text.strip().lower() for _, text in reversed(lines) if text.strip()), "")
+    return previous.startswith(("(b)", "b)"))
 
 
 def _html_pieces(
@@ -1036,18 +1144,21 @@ def _is_chrome(line: str) -> bool:
     """Whether a whole line is page chrome: buttons, menus, breadcrumbs, a cookie banner.
 
     "Log in / Sign up" and "Share | Print" count, being chrome words joined by
-    separators; so does "Home > Health A-Z > Asthma".
+    separators; so does "Home > Health A-Z > Asthma". A line that carries a citation or
+    a number with a unit never does, nor a sentence that starts like a copyright line
+    ("Copyright 2025 rules require ...", "(c) physical inactivity") or a list with
+    slashes ("face drooping / arm weakness").
     """
     stripped = line.strip()
-    if not stripped:
+    if not stripped or stripped.startswith("|"):
         return False
-    if _COOKIE_LINE_RE.match(stripped) or _COPYRIGHT_RE.match(stripped):
-        return True
+    if _COOKIE_LINE_RE.match(stripped) or _is_copyright(stripped):
+        return not _carries_content(stripped)
     if len(stripped) > _MAX_CHROME_LINE * 2:
         return False
-    comparable = _CHROME_ICONS_RE.sub(" ", _comparable(stripped)).strip()
-    if _is_breadcrumb(comparable):
+    if _is_breadcrumb(_CHROME_ICONS_RE.sub(" ", stripped).strip()):
         return True
+    comparable = _CHROME_ICONS_RE.sub(" ", _comparable(stripped)).strip()
     if len(comparable) > _MAX_CHROME_LINE:
         return False
     pieces = [
@@ -1058,6 +1169,26 @@ def _is_chrome(line: str) -> bool:
     if len(pieces) > 1:
         return all(_chrome_words(piece, _CHROME_ANSWERS) for piece in pieces)
     return bool(pieces) and _chrome_words(pieces[0])
+
+
+def _is_copyright(line: str) -> bool:
+    """ "© 2026 Patient Answers. All rights reserved.": years and an owner's name.
+
+    >>> _is_copyright("Copyright © 2024 NHS England"), _is_copyright("(c) smoking, a risk")
+    (True, False)
+    """
+    if _RIGHTS_RESERVED_RE.match(line):
+        return True
+    match = _COPYRIGHT_RE.match(line)
+    if not match:
+        return False
+    words = re.findall(r"[^\W\d_][\w'’&.-]*", match["rest"])
+    if words and words[0][0].islower():
+        return False  # "(c) physical inactivity": an item of a lettered list
+    if line[:1] == "(" and not re.search(r"\b(?:19|20)[0-9]{2}\b|©|copyright", line, re.I):
+        return False  # "(c) Physical inactivity": a notice names its year
+    lowercase = [word for word in words if word[0].islower() and word not in _NOTICE_WORDS]
+    return len(lowercase) <= 1
 
 
 _MAX_CHROME_PHRASE_WORDS = max(len(phrase.split()) for phrase in _CHROME_PHRASES)
@@ -1090,22 +1221,35 @@ def _chrome_words(piece: str, also: frozenset[str] = frozenset()) -> bool:
     return reached[-1] == 2
 
 
-def _is_breadcrumb(comparable: str) -> bool:
-    """ "home > health a-z > asthma", "you are here: home / conditions": a trail of links."""
-    comparable = comparable.removeprefix("you are here:").strip()
-    if not any(mark in comparable for mark in ">›»→/\\:"):
+def _is_breadcrumb(line: str) -> bool:
+    """ "Home > Health A-Z > Asthma", "You are here: Home / Conditions": a trail of links.
+
+    Its pieces are short names with no colon, each capitalised unless the trail starts
+    at "Home"; a line with a citation, a number with a unit or a final stop is prose.
+    """
+    line = _ANY_EMPHASIS_RE.sub("", _WHITESPACE_RUN_RE.sub(" ", line)).strip()
+    if line.lower().startswith("you are here:"):
+        line = line[len("you are here:") :].strip()
+    if not any(mark in line for mark in ">›»→/\\"):
         return False
-    pieces = [piece.strip() for piece in _BREADCRUMB_SPLIT_RE.split(comparable)]
+    pieces = [piece.strip() for piece in _BREADCRUMB_SPLIT_RE.split(line)]
     if (
         len(pieces) < 2
         or not all(pieces)
-        or any(len(piece) > _MAX_BREADCRUMB_PIECE for piece in pieces)
+        or any(len(piece) > _MAX_BREADCRUMB_PIECE or ":" in piece for piece in pieces)
+        or any(len(piece.split()) > _MAX_BREADCRUMB_WORDS for piece in pieces)
+        or line.endswith((".", ";", "!", "?", ","))
+        or _carries_content(line)
     ):
         return False
-    if pieces[0] in _BREADCRUMB_START:
+    if pieces[0].lower() in _BREADCRUMB_START:
         return True
     inner = pieces[:-1]
-    return len(pieces) >= 3 and not any(piece.endswith(_SENTENCE_END_CHARS) for piece in inner)
+    return (
+        len(pieces) >= 3
+        and not any(piece.endswith(_SENTENCE_END_CHARS) for piece in inner)
+        and all(not piece[0].islower() for piece in pieces)
+    )
 
 
 def _heading_kind(line: str) -> str | None:

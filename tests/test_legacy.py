@@ -253,8 +253,12 @@ def test_page_chrome_is_removed_wherever_it_stands(chrome: str, position: str) -
 
     answer = parse_legacy("\n".join(lines))
     expected = parse_legacy(clean)
+    named = f"page chrome was not used: line {index + 1} {chrome.strip()!r}"
 
-    assert dataclasses.replace(answer, doubts=[]) == dataclasses.replace(expected, doubts=[])
+    assert answer.warnings == [named, *expected.warnings]
+    assert dataclasses.replace(answer, doubts=[], warnings=[]) == dataclasses.replace(
+        expected, doubts=[], warnings=[]
+    )
     assert [(doubt.kind, doubt.number) for doubt in answer.doubts] == [
         (doubt.kind, doubt.number) for doubt in expected.doubts
     ]
