@@ -46,7 +46,7 @@ from qa_tool.schema import to_json_value
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 _CITE_MARK = "\x00"
-_MARK_BEFORE_PUNCT = re.compile(r"[ \t]*\x00+(?=[.,;:!?)\]]|$)")
+_PUNCT_AFTER_MARK = frozenset(".,;:!?)]")
 _MONTHS = (
     "January",
     "February",
@@ -324,7 +324,7 @@ def _citation_rule(state: Any, silent: bool) -> bool:
     match = CITE_GROUP.match(state.src, state.pos)
     if not match:
         return False
-    keys = list(dict.fromkeys(k.group(1).rstrip(".,;:") for k in CITE_KEY.finditer(match.group(1))))
+    keys = _citation_keys(match.group(1))
     if not keys:
         return False
     if not silent:
@@ -354,9 +354,13 @@ def _tidy_citations(tokens: Sequence[Any], numbers: dict[str, int]) -> None:
 def _render_citation(self: Any, tokens: Sequence[Any], idx: int, options: Any, env: dict) -> str:
     numbers: dict[str, int] = env.get("numbers", {})
     keys = tokens[idx].meta["keys"]
-    known = [k for k in keys if k in numbers]
-    if not known:
+    if not any(k in numbers for k in keys):
         return escape(tokens[idx].content)
+    return _citation_html(keys, numbers)
+
+
+def _citation_html(keys: Sequence[str], numbers: dict[str, int]) -> str:
+    """A citation with at least one known key: superscript links to the numbered references."""
     parts = [
         f'<a href="#ref-{numbers[k]}" aria-label="Reference {numbers[k]}">{numbers[k]}</a>'
         if k in numbers
@@ -395,6 +399,37 @@ def _link_depths(tokens: Sequence[Any], env: dict) -> list[int]:
     return depths
 
 
+def _plain_text(parts: list[str]) -> str:
+    """Pieces of an inline run (citations as :data:`_CITE_MARK`) as one line of plain text."""
+    text = "".join(parts)
+    if _CITE_MARK in text:
+        text = _without_marks(text)
+    return " ".join(text.split())
+
+
+def _without_marks(text: str) -> str:
+    """Citation marks dropped with the blanks before them when punctuation or the end
+    follows (``claim [@1].`` -> ``claim.``), else each made a space.
+
+    >>> m = _CITE_MARK
+    >>> _without_marks(f"a {m}{m}. b {m} c {m}")
+    'a. b   c'
+    """
+    pieces = text.split(_CITE_MARK)
+    out = [pieces[0]]
+    last = len(pieces) - 1
+    for n in range(1, len(pieces)):
+        piece = pieces[n]
+        if not piece and n < last:
+            continue  # another mark of the same run follows
+        if not piece or piece[0] in _PUNCT_AFTER_MARK:
+            out[-1] = out[-1].rstrip(" \t")
+        else:
+            out.append(" ")
+        out.append(piece)
+    return "".join(out)
+
+
 def _plain(inline: Any) -> tuple[str, list[str]]:
     """The text of an inline token without markup or citations, and its citation keys."""
     parts: list[str] = []
@@ -410,10 +445,7 @@ def _plain(inline: Any) -> tuple[str, list[str]]:
             keys.update(dict.fromkeys(child.meta["keys"]))
         elif kind == "image":
             parts.append(child.content)
-    text = "".join(parts)
-    if _CITE_MARK in text:
-        text = _MARK_BEFORE_PUNCT.sub("", text).replace(_CITE_MARK, " ")
-    return " ".join(text.split()), list(keys)
+    return _plain_text(parts), list(keys)
 
 
 @dataclass
@@ -440,29 +472,303 @@ class RenderedAnswer:
         return text_of(self.meta.get("topic"))
 
 
-class Renderer:
-    """One configured MarkdownIt, reused for every answer of an export."""
+class _Sections:
+    """What the export takes from the body's inline runs, in order: summary, research, questions.
+
+    ``pending`` says what an inline run belongs to, as markdown-it's token stream
+    shows it: ``"heading"``, ``"para"`` (a paragraph at the top level) or ``"item"``
+    (the first paragraph of a top-level list item); None for anything else.
+    """
+
+    _RESEARCH = SectionTitle.research.casefold()
+    _DOCTOR = SectionTitle.doctor.casefold()
 
     def __init__(self) -> None:
-        from markdown_it import MarkdownIt
+        self.summary: list[str] = []
+        self.research: list[dict[str, Any]] = []
+        self.questions: list[str] = []
+        self.cited: list[str] = []
+        self.section = ""  # "" before the first heading, then the heading's casefold
 
-        md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-        md.validateLink = safe_link  # type: ignore[method-assign]
-        md.inline.ruler.before("link", "citation", _citation_rule)
-        md.add_render_rule("citation", _render_citation)
-        md.add_render_rule("image", _render_image)
-        self.md = md
+    def add(self, pending: str | None, text: str, keys: list[str]) -> None:
+        self.cited.extend(keys)
+        if pending == "heading":
+            self.section = text.casefold()
+        elif pending == "para" and self.section == "":
+            self.summary.append(text)
+        elif pending in ("para", "item") and self.section == self._RESEARCH:
+            self.research.append({"text": text, "citations": keys})
+        elif pending == "item" and self.section == self._DOCTOR:
+            self.questions.append(text)
 
-    def render(self, answer: Answer) -> RenderedAnswer:
+
+# The compiled path: cmark (cmarkgfm) for bodies in the plain subset of CommonMark.
+
+ODD_SPACES = (
+    "\t\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character ``str.isspace`` accepts but a space and a line break."""
+_ODD_CHAR = re.compile(f"[<`\ue000-\uf8ff{ODD_SPACES}]")
+_ODD_TEXT = ("](", "]:", "~~~", "***", "___", "*&", "_&", ";*", ";_")
+_ODD_LINE = re.compile(
+    r"\n[ >]*(?:(?:[-+*]|\d+[.)]) *(?=\n)|(?:(?:[-+*]|\d+[.)]) +)*(?:[-*_] *){3,}(?=\n))"
+)
+_BREAK_INDENT = re.compile(r"\n(?:(?<=\\\n)|(?<=  \n)) ")
+_BACKSLASH_SPACES = re.compile(r"\\ +\n")
+
+
+def plain_subset(body: str) -> bool:
+    """Whether cmark renders ``body`` as markdown-it does, so the compiled path may take it.
+
+    Refused: anything raw HTML or an autolink could start (``<``), links, images and
+    link definitions (``](``, ``]:``), code spans and fences, private-use characters
+    (the citation placeholders), whitespace other than spaces and line breaks (tabs,
+    no-break spaces: markdown-it-py strips these where CommonMark does not), empty list
+    items, runs of three ``*`` or ``_``, an entity next to ``*`` or ``_``, thematic
+    breaks, a hard line break before an indented line, a backslash before trailing
+    spaces, and a body not ending in a line break. ``tests/test_render_fast.py``
+    compares both renderers on generated bodies.
+
+    >>> plain_subset("Green tea helps [@1].\\n"), plain_subset("See <b>this</b>.\\n")
+    (True, False)
+    """
+    if body and not body.endswith("\n"):
+        return False
+    if any(text in body for text in _ODD_TEXT):
+        return False
+    if _ODD_CHAR.search(body) or _BREAK_INDENT.search(body) or _BACKSLASH_SPACES.search(body):
+        return False
+    return _ODD_LINE.search("\n" + body) is None
+
+
+_MARK_BASE = 0xE100
+_MARK_LIMIT = 0xF8FF - _MARK_BASE
+_PLACED = re.compile(r"([ \t]*)\[([\ue100-\uf8ff])\]")
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_INLINE = frozenset({"em", "strong", "code", "br"})
+_ENTITIES = (("&quot;", '"'), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+
+
+class _NotPlain(Exception):
+    """The body needs markdown-it (see :func:`plain_subset`)."""
+
+
+def _citation_keys(group: str) -> list[str]:
+    """The keys of a citation group's inside (``@1; @2``), each once, in order."""
+    return list(dict.fromkeys(k.group(1).rstrip(".,;:") for k in CITE_KEY.finditer(group)))
+
+
+def _escape_code(text: str) -> str:
+    """Escaped as markdown-it escapes text (``&``, ``<``, ``>``, ``"``; not ``'``)."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _placeholders(body: str) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The body with each citation group as ``[`` + one private-use character + ``]``.
+
+    The brackets stay, so emphasis around a citation is read as around the group;
+    what is inside the group is not Markdown, as with markdown-it's citation rule.
+    Returns the new text and, for each placeholder, the group's source and keys.
+    """
+    groups: list[tuple[str, list[str]]] = []
+
+    def place(match: re.Match[str]) -> str:
+        keys = _citation_keys(match.group(1))
+        if not keys:
+            return match.group(0)
+        if "\n" in match.group(0) or body[match.start() - 1 : match.start()] == "\\":
+            raise _NotPlain
+        if len(groups) >= _MARK_LIMIT:
+            raise _NotPlain
+        groups.append((match.group(0), keys))
+        return "[" + chr(_MARK_BASE + len(groups) - 1) + "]"
+
+    return CITE_GROUP.sub(place, body), groups
+
+
+class _Walk:
+    """Reads cmark's HTML as markdown-it's tokens would be read (see :class:`_Sections`).
+
+    Inline runs are the contents of ``<p>`` and ``<h1>``..``<h6>``, and the text
+    directly inside a ``<li>`` (a tight list hides its paragraphs' tags). cmark
+    escapes ``&``, ``<``, ``>`` and ``"`` in text, so every ``<`` starts a tag.
+    ``in_code`` collects the placeholders inside code blocks (their source stays text).
+    """
+
+    def __init__(self, groups: list[tuple[str, list[str]]], sections: _Sections) -> None:
+        self.groups = groups
+        self.sections = sections
+        self.in_code: set[int] = set()
+        self.stack: list[str] = []
+        self.pending: str | None = None
+        self.run: list[str] | None = None  # the pieces of the open inline run
+        self.keys: dict[str, None] = {}
+        self.run_end = ""  # the tag that closes the run, or "" for a tight item's text
+        self.pre = False
+
+    def walk(self, html: str) -> None:
+        for piece in html.split("<")[1:]:
+            tag, _, text = piece.partition(">")
+            closing = tag[:1] == "/"
+            name = tag[1:] if closing else tag.partition(" ")[0]
+            if name in _INLINE:
+                if self.run is None and self._in_item():
+                    self._open_run("", nested=True)
+                if name == "br" and self.run is not None:
+                    self.run.append(" ")
+            else:
+                self._block(name, closing)
+            if text:
+                self._text(text)
+
+    def _in_item(self) -> bool:
+        return not self.pre and bool(self.stack) and self.stack[-1] == "li"
+
+    def _open_run(self, end: str, nested: bool) -> None:
+        if nested and self.pending != "item":  # a nested paragraph belongs to nothing
+            self.pending = None
+        self.run, self.keys, self.run_end = [], {}, end
+
+    def _block(self, name: str, closing: bool) -> None:
+        if self.run is not None and (not self.run_end or (closing and name == self.run_end)):
+            self.sections.add(self.pending, _plain_text(self.run), list(self.keys))
+            self.pending, self.run = None, None
+        if name == "pre":
+            self.pre = not closing
+            return
+        if name not in _BLOCKS:
+            return
+        if closing:
+            self.stack.pop()
+            return
+        if name in _HEADINGS:
+            self.pending = "heading"
+            self._open_run(name, nested=False)
+        elif name == "p":
+            if not self.stack:
+                self.pending = "para"
+            self._open_run("p", nested=bool(self.stack))
+        elif name == "li":
+            self.pending = "item" if len(self.stack) == 1 else None
+        self.stack.append(name)
+
+    def _text(self, text: str) -> None:
+        if self.run is None:
+            if self.pre:  # a code block: its placeholders go back to the source text
+                self.in_code.update(ord(m.group(2)) - _MARK_BASE for m in _PLACED.finditer(text))
+                return
+            if not self._in_item() or not text.strip("\n"):
+                return  # cmark's own line breaks between blocks are not text
+            self._open_run("", nested=True)
+        run = self.run
+        assert run is not None
+        if "[" not in text:
+            run.append(_unescape(text))
+            return
+        at = 0
+        for match in _PLACED.finditer(text):
+            run.append(_unescape(text[at : match.end(1)]))
+            run.append(_CITE_MARK)
+            self.keys.update(dict.fromkeys(self.groups[ord(match.group(2)) - _MARK_BASE][1]))
+            at = match.end()
+        run.append(_unescape(text[at:]))
+
+
+def _unescape(text: str) -> str:
+    if "&" in text:
+        for entity, char in _ENTITIES:
+            text = text.replace(entity, char)
+    return text.replace("\n", " ")
+
+
+def _fast_render(body: str) -> tuple[str, _Sections, Any] | None:
+    """cmark's HTML of a body in the plain subset, its sections, and how to finish the HTML."""
+    if not plain_subset(body):
+        return None
+    try:
+        text, groups = _placeholders(body)
+    except _NotPlain:
+        return None
+    import cmarkgfm
+
+    html = cmarkgfm.markdown_to_html(text).replace(
+        "<blockquote>\n</blockquote>", "<blockquote></blockquote>"
+    )
+    sections = _Sections()
+    walk = _Walk(groups, sections)
+    walk.walk(html)
+    in_code = walk.in_code
+
+    def finish(numbers: dict[str, int]) -> str:
+        def citation(match: re.Match[str]) -> str:
+            number = ord(match.group(2)) - _MARK_BASE
+            source, keys = groups[number]
+            if number in in_code:
+                return match.group(1) + _escape_code(source)
+            if not any(k in numbers for k in keys):
+                return match.group(1) + escape(source)
+            return _citation_html(keys, numbers)
+
+        return _PLACED.sub(citation, html) if groups else html
+
+    return html, sections, finish
+
+
+class Renderer:
+    """Renders answers' bodies for an export: cmark where it agrees with markdown-it, else
+    one configured MarkdownIt (made on first need), reused for every answer.
+
+    cmark (through cmarkgfm) parses and renders in C, about twenty times faster than
+    markdown-it-py. It is used for bodies in the plain subset (:func:`plain_subset`):
+    no raw HTML, links, images, fences or unusual whitespace, where both give the
+    same HTML byte for byte (``tests/test_render_fast.py`` compares them). Every
+    other body goes through markdown-it with its safety rules (raw HTML as text,
+    :func:`safe_link`, images as links).
+    """
+
+    def __init__(self) -> None:
+        self._md: Any = None
+
+    @property
+    def md(self) -> Any:
+        """The MarkdownIt instance of the full path."""
+        if self._md is None:
+            from markdown_it import MarkdownIt
+
+            md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+            md.validateLink = safe_link  # type: ignore[method-assign]
+            md.inline.ruler.before("link", "citation", _citation_rule)
+            md.add_render_rule("citation", _render_citation)
+            md.add_render_rule("image", _render_image)
+            self._md = md
+        return self._md
+
+    def render(self, answer: Answer, *, compiled: bool = True) -> RenderedAnswer:
+        """Everything an export needs of ``answer``; ``compiled=False`` forces markdown-it."""
+        fast = _fast_render(answer.body) if compiled else None
+        if fast is not None:
+            _html, sections, finish = fast
+            references = number_references(answer.meta.get("references"), sections.cited)
+            body_html = finish({r.id: r.number for r in references if r.cited})
+        else:
+            sections, references, body_html = self._render_markdown_it(answer)
+        return RenderedAnswer(
+            answer,
+            body_html,
+            "\n\n".join(sections.summary),
+            sections.research,
+            sections.questions,
+            references,
+        )
+
+    def _render_markdown_it(self, answer: Answer) -> tuple[_Sections, list[Reference], str]:
         env: dict[str, Any] = {}
         tokens = self.md.parse(answer.body, env)
-        summary: list[str] = []
-        research: list[dict[str, Any]] = []
-        questions: list[str] = []
-        cited: list[str] = []
-        section: str | None = ""  # "" before the first heading, then the heading's casefold
-        research_key = SectionTitle.research.casefold()
-        doctor_key = SectionTitle.doctor.casefold()
+        sections = _Sections()
         pending = None  # what the next inline token is: "heading", "para" or "item"
         for token in tokens:
             kind = token.type
@@ -477,23 +783,12 @@ class Renderer:
                 pending = "item" if token.level == 1 else None
             elif kind == "inline":
                 text, keys = _plain(token)
-                cited.extend(keys)
-                if pending == "heading":
-                    section = text.casefold()
-                elif pending == "para" and section == "":
-                    summary.append(text)
-                elif pending in ("para", "item") and section == research_key:
-                    research.append({"text": text, "citations": keys})
-                elif pending == "item" and section == doctor_key:
-                    questions.append(text)
+                sections.add(pending, text, keys)
                 pending = None
-        references = number_references(answer.meta.get("references"), cited)
+        references = number_references(answer.meta.get("references"), sections.cited)
         env["numbers"] = {r.id: r.number for r in references if r.cited}
         _tidy_citations(tokens, env["numbers"])
-        body_html = self.md.renderer.render(tokens, self.md.options, env)
-        return RenderedAnswer(
-            answer, body_html, "\n\n".join(summary), research, questions, references
-        )
+        return sections, references, self.md.renderer.render(tokens, self.md.options, env)
 
 
 # ---------------------------------------------------------------------------
