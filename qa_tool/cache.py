@@ -550,6 +550,20 @@ class GitVerdicts:
             _write(self.path, write, timeout=2)
 
 
+def pack_parts(parts: Iterable[bytes | None]) -> tuple[bytes | None, ...]:
+    """Payload pieces as the render cache stores them: each zlib-compressed (level 1)."""
+    import zlib
+
+    return tuple(zlib.compress(p, 1) if p is not None else None for p in parts)
+
+
+def unpack_parts(packed: Iterable[bytes | None]) -> tuple[bytes | None, ...]:
+    """The pieces :func:`pack_parts` packed (zlib.error for damaged ones)."""
+    import zlib
+
+    return tuple(zlib.decompress(p) if p is not None else None for p in packed)
+
+
 class RenderCache:
     """What ``qa export`` made of each answer, so a repeat export renders only what changed.
 
@@ -614,10 +628,7 @@ class RenderCache:
                 (self.context, *rels),
             )
             for rel, line, page, entry in rows:
-                found[rel] = tuple(
-                    zlib.decompress(part) if part is not None else None
-                    for part in (line, page, entry)
-                )
+                found[rel] = unpack_parts((line, page, entry))
         return found
 
     def put(
@@ -629,11 +640,18 @@ class RenderCache:
     ) -> None:
         """Record one rendering: ``blob`` is the id of the bytes rendered; ``key`` the file's
         stat key when git does not vouch for it (None: the blob alone identifies it)."""
-        import zlib
+        self.put_packed(rel, key, pack_parts(parts), blob)
 
+    def put_packed(
+        self,
+        rel: str,
+        key: StatKey | None,
+        packed: tuple[bytes | None, ...],
+        blob: str | None = None,
+    ) -> None:
+        """:meth:`put` of parts already packed by :func:`pack_parts` (in a worker process)."""
         if key is None and blob is None:
             return
-        packed = tuple(zlib.compress(p, 1) if p is not None else None for p in parts)
         stat = key if key is not None else (None, None, None, None)
         self._new.append((rel, *stat, time.time_ns(), self.context, *packed, blob))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -50,7 +51,7 @@ from qa_tool.config import CONFIG_NAME, Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, GitError, UsageError, WriteFailed
 from qa_tool.fsutil import real_path
 from qa_tool.gitinfo import call_git, git_message, has_changes
-from qa_tool.library import LoadResult, load_answers, relative, scan_markdown
+from qa_tool.library import AlsoDo, LoadResult, load_answers, relative, scan_markdown
 from qa_tool.model import DEFAULT_EXPORT_STATUSES, ExportFormat, Status, choices
 from qa_tool.schema import to_json_value
 from qa_tool.stale import find_stale, known_due_date
@@ -254,12 +255,13 @@ class Selected:
     """Things seen but not answers (a folder named ``x.md``): said on stderr, not failures."""
 
 
-def select_answers(config: Config, selection: Selection) -> Selected:
+def select_answers(config: Config, selection: Selection, also: AlsoDo | None = None) -> Selected:
     """Read the candidate files and keep the answers the selection asks for.
 
     ``--id`` and ``--since`` narrow the files before they are read; an unknown
     id is AnswerNotFound. Unreadable files among the candidates are returned
     as failures (their status is unknown, so they may have been wanted).
+    ``also`` runs on the full read of each file parsed (see :class:`Prerendered`).
     """
     found, odd = scan_markdown(config.answers_dir) if config.answers_dir.is_dir() else ([], [])
     notes = [
@@ -278,7 +280,8 @@ def select_answers(config: Config, selection: Selection) -> Selected:
     if selection.since is not None:
         since_commit, changed = changed_since(config, selection.since)
         found = [f for f in found if f.path in changed]
-    loaded = load_answers(config, found, summary=True)  # status and topic are enough to choose
+    # status and topic are enough to choose
+    loaded = load_answers(config, found, summary=True, also=also)
     statuses, topics = set(selection.statuses), set(selection.topics)
     chosen = [
         a
@@ -409,45 +412,125 @@ def _render_chunk(
 ) -> list[_Rendered]:
     """Read each answer in full and render everything its formats need.
 
-    Runs in a worker process for large exports (one MarkdownIt per process).
-    A file that cannot be read in full comes back with its error.
+    Runs in a worker process for large exports. A file that cannot be read in
+    full comes back with its error.
     """
     from qa_tool.answerfile.read import read_answer
-    from qa_tool.render import IndexEntry, Renderer, answer_page, confidence_line
 
     config, formats = shared
-    wants_json = ExportFormat.jsonl in formats or ExportFormat.json in formats
-    wants_html = ExportFormat.html in formats
-    renderer = Renderer() if wants_json or wants_html else None
     out: list[_Rendered] = []
     for path, rel, stem in items:
-        item = _Rendered(rel, stem)
-        out.append(item)
         try:
             answer = read_answer(Path(path), rel, config.max_file_bytes, with_blob=True)
-            item.blob = answer.git_blob[0] if answer.git_blob is not None else None
-            if ExportFormat.md in formats:  # the bytes as they are, within the same limit
-                item.md = read_bytes_checked(answer.path, config.max_file_bytes)
+            md = (  # the bytes as they are, within the same limit
+                read_bytes_checked(answer.path, config.max_file_bytes)
+                if ExportFormat.md in formats
+                else None
+            )
         except AnswerFileError as exc:
-            item.error = exc
+            out.append(_Rendered(rel, stem, error=exc))
             continue
         except OSError as exc:
-            item.error = AnswerFileError(path, f"cannot be read: {exc.strerror}", rule="unreadable")
+            error = AnswerFileError(path, f"cannot be read: {exc.strerror}", rule="unreadable")
+            out.append(_Rendered(rel, stem, error=error))
             continue
-        if renderer is None:
-            continue
-        doc = renderer.render(answer)
-        if wants_json:
-            item.line = json_line(answer_record(doc, config))
-        if wants_html:
-            topic = answer.meta.get("topic")
-            footer = config.footer_for(topic) if isinstance(topic, str) and topic else None
-            page = answer_page(doc, footer, "../" * stem.count("/") + "index.html")
-            item.page = page.encode("utf-8", "xmlcharrefreplace")
-            item.entry = IndexEntry(
-                doc.topic, doc.title, quote(stem) + ".html", confidence_line(answer.meta)
-            )
+        item = _render_answer(config, formats, answer, stem)
+        item.md = md
+        out.append(item)
     return out
+
+
+@functools.cache
+def _renderer() -> Any:
+    """This process's renderer (one per worker)."""
+    from qa_tool.render import Renderer
+
+    return Renderer()
+
+
+def _render_answer(
+    config: Config, formats: tuple[str, ...], answer: Answer, stem: str
+) -> _Rendered:
+    """The payload pieces of one answer read in full (all but its ``md`` copy)."""
+    from qa_tool.render import IndexEntry, answer_page, confidence_line
+
+    item = _Rendered(answer.rel, stem)
+    item.blob = answer.git_blob[0] if answer.git_blob is not None else None
+    wants_json = ExportFormat.jsonl in formats or ExportFormat.json in formats
+    wants_html = ExportFormat.html in formats
+    if not wants_json and not wants_html:
+        return item
+    doc = _renderer().render(answer)
+    if wants_json:
+        item.line = json_line(answer_record(doc, config))
+    if wants_html:
+        topic = answer.meta.get("topic")
+        footer = config.footer_for(topic) if isinstance(topic, str) and topic else None
+        page = answer_page(doc, footer, "../" * stem.count("/") + "index.html")
+        item.page = page.encode("utf-8", "xmlcharrefreplace")
+        item.entry = IndexEntry(
+            doc.topic, doc.title, quote(stem) + ".html", confidence_line(answer.meta)
+        )
+    return item
+
+
+def _cache_parts(item: _Rendered) -> tuple[bytes | None, ...]:
+    """What the render cache keeps of a rendering: line, page and index entry (as JSON)."""
+    entry = json.dumps(astuple(item.entry)).encode() if item.entry else None
+    return (item.line, item.page, entry)
+
+
+def _from_parts(rel: str, stem: str, parts: Sequence[bytes | None]) -> _Rendered:
+    """A rendering from what the render cache keeps (:func:`_cache_parts`)."""
+    from qa_tool.render import IndexEntry
+
+    line, page, entry = parts
+    item = _Rendered(rel, stem, line, page)
+    if entry is not None:
+        item.entry = IndexEntry(*json.loads(entry))
+    return item
+
+
+def _prerender(
+    shared: tuple[Config, tuple[str, ...], frozenset[str], frozenset[str]], answer: Answer
+) -> tuple[tuple[bytes | None, ...], str | None] | None:
+    """In the worker that read ``answer`` in full to choose it: its rendering, packed as the
+    render cache keeps it, when the selection will take it (else None)."""
+    from qa_tool.cache import pack_parts
+
+    config, formats, statuses, topics = shared
+    if answer.status not in statuses or (topics and answer.text_field("topic") not in topics):
+        return None
+    if _UNSAFE_NAME.search(answer.rel):
+        return None
+    item = _render_answer(config, formats, answer, payload_stem(config, answer))
+    return pack_parts(_cache_parts(item)), item.blob
+
+
+class Prerendered:
+    """Renderings made while answers are chosen, from the same full read of each file.
+
+    A file the selection has to parse (its summary is not cached) is parsed once:
+    the worker that reads it for its status and topic also renders it when it will
+    be exported. The pieces are kept compressed, as the render cache keeps them,
+    until the payload is written.
+    """
+
+    def __init__(self, config: Config, formats: tuple[str, ...]):
+        self.config = config
+        self.formats = formats
+        self.pieces: dict[str, tuple[tuple[bytes | None, ...], str | None]] = {}
+
+    def also(self, selection: Selection) -> AlsoDo | None:
+        """The work to hand to the summary read, or None when nothing is rendered."""
+        if not {ExportFormat.jsonl, ExportFormat.json, ExportFormat.html} & set(self.formats):
+            return None
+        statuses, topics = frozenset(selection.statuses), frozenset(selection.topics)
+        return AlsoDo(_prerender, (self.config, self.formats, statuses, topics), self._take)
+
+    def _take(self, rel: str, packed: Any) -> None:
+        if packed is not None:
+            self.pieces[rel] = packed
 
 
 def _render_context(config: Config, formats: tuple[str, ...]) -> str:
@@ -466,18 +549,22 @@ def _render_context(config: Config, formats: tuple[str, ...]) -> str:
 
 
 def _rendered(
-    config: Config, answers: Sequence[Answer], formats: tuple[str, ...], workers: int | None
+    config: Config,
+    answers: Sequence[Answer],
+    formats: tuple[str, ...],
+    workers: int | None,
+    pre: Prerendered | None = None,
 ) -> Iterator[_Rendered]:
     """Each answer's payload pieces, in order.
 
     Pieces the render cache (``.qa/cache.sqlite3``) holds for an unchanged file
-    are reused; the rest are rendered, over worker processes for a large export,
-    and cached for next time.
+    are reused, then those rendered while choosing (``pre``); the rest are
+    rendered, over worker processes for a large export, and cached for next time.
     """
-    from qa_tool.cache import FILE_NAME, RenderCache, stat_key
+    from qa_tool.cache import FILE_NAME, RenderCache, pack_parts, stat_key, unpack_parts
     from qa_tool.gitinfo import clean_blobs
-    from qa_tool.render import IndexEntry
 
+    pieces = pre.pieces if pre is not None else {}
     items = [(str(a.path), a.rel, payload_stem(config, a)) for a in answers]
     # A file git vouches for is known by its blob id (valid in any clone); others by stat.
     clean = clean_blobs(config.root, relative(config, config.answers_dir)) if items else {}
@@ -490,37 +577,41 @@ def _rendered(
             keys[rel] = stat_key(os.stat(path))
     cache = RenderCache(config.state_dir / FILE_NAME, _render_context(config, formats))
     cached = cache.valid(keys)
-    misses = [item for item in items if item[1] not in cached]
+    misses = [item for item in items if item[1] not in cached and item[1] not in pieces]
     fresh = map_chunks(_render_chunk, misses, shared=(config, formats), workers=workers)
     batch = 256  # cached pieces are fetched a batch at a time, so memory stays flat
+    new = False
     for start in range(0, len(items), batch):
         part = items[start : start + batch]
         hits = cache.fetch([rel for _path, rel, _stem in part if rel in cached])
         for path, rel, stem in part:
             hit = hits.get(rel)
             if hit is None:
-                item = (
-                    next(fresh)
-                    if rel not in cached
-                    else _render_chunk((config, formats), [(path, rel, stem)])[0]
-                )  # an entry that vanished since valid(): render it here
+                new = True
+                if rel in pieces and rel not in cached:
+                    packed, blob = pieces.pop(rel)
+                    item = _from_parts(rel, stem, unpack_parts(packed))
+                    item.blob = blob
+                else:
+                    item = (
+                        next(fresh)
+                        if rel not in cached
+                        else _render_chunk((config, formats), [(path, rel, stem)])[0]
+                    )  # an entry that vanished since valid(): render it here
+                    packed = None
                 if item.error is None and rel in keys:
-                    entry = json.dumps(astuple(item.entry)).encode() if item.entry else None
                     key = keys[rel] if not isinstance(keys[rel], str) else None
-                    cache.put(rel, key, (item.line, item.page, entry), item.blob)
+                    packed = packed or pack_parts(_cache_parts(item))
+                    cache.put_packed(rel, key, packed, item.blob)
+                if item.md is None and ExportFormat.md in formats and item.error is None:
+                    _read_md(config, path, item)
                 yield item
                 continue
-            line, page, entry = hit
-            item = _Rendered(rel, stem, line, page)
-            if entry is not None:
-                item.entry = IndexEntry(*json.loads(entry))
+            item = _from_parts(rel, stem, hit)
             if ExportFormat.md in formats:
-                try:
-                    item.md = read_bytes_checked(Path(path), config.max_file_bytes)
-                except AnswerFileError as exc:
-                    item.error = exc
+                _read_md(config, path, item)
             yield item
-    if misses and config.state_dir.parent.is_dir():
+    if new and config.state_dir.parent.is_dir():
         from qa_tool.config import ensure_state_dir
 
         try:
@@ -528,6 +619,14 @@ def _rendered(
         except OSError:
             return
         cache.save()
+
+
+def _read_md(config: Config, path: str, item: _Rendered) -> None:
+    """The answer file's bytes for the ``md`` format, within the size limit."""
+    try:
+        item.md = read_bytes_checked(Path(path), config.max_file_bytes)
+    except AnswerFileError as exc:
+        item.error = exc
 
 
 def write_payload(
@@ -538,6 +637,7 @@ def write_payload(
     progress: Progress | None = None,
     failures: list[AnswerFileError] | None = None,
     workers: int | None = None,
+    pre: Prerendered | None = None,
 ) -> None:
     """Write every chosen format of ``answers`` into ``sink``, one answer at a time.
 
@@ -568,7 +668,7 @@ def write_payload(
         )
         if array is not None:
             array.write(b"[")
-        for n, item in enumerate(_rendered(config, answers, formats, workers), 1):
+        for n, item in enumerate(_rendered(config, answers, formats, workers, pre), 1):
             if item.error is not None:
                 if failures is not None:
                     failures.append(item.error)
@@ -715,7 +815,8 @@ def export_bundle(
     environ = os.environ if environ is None else environ
     state = library_state(config)
     epoch, source = bundle_epoch(state, environ)
-    selected = select_answers(config, selection)
+    pre = Prerendered(config, formats)
+    selected = select_answers(config, selection, also=pre.also(selection))
     if on_selected is not None:
         on_selected(selected)
     fields = _manifest_fields(state, (epoch, source), selection, selected, formats)
@@ -724,7 +825,7 @@ def export_bundle(
         result = write_bundle(
             out,
             lambda sink: write_payload(
-                sink, config, selected.answers, formats, progress, late_failures
+                sink, config, selected.answers, formats, progress, late_failures, pre=pre
             ),
             fields,
             agent=f"qa_tool {__version__}",

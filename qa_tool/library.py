@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import operator
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qa_tool.answerfile.read import Answer, read_answer, read_summary
+from qa_tool.answerfile.read import Answer, read_answer, read_summary, summary_answer
 from qa_tool.answerfile.write import escaped, has_undecodable
 from qa_tool.config import Config
 from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, UsageError
@@ -203,17 +203,34 @@ def inside_root(config: Config, path: Path) -> bool:
         return False
 
 
-def _parse_chunk(
-    shared: tuple[int, bool], items: Sequence[tuple[str, str]]
-) -> list[Answer | AnswerFileError]:
-    max_bytes, summary = shared
+@dataclass(frozen=True)
+class AlsoDo:
+    """Work on each file's full read, done where a summary read parses it (see
+    :func:`load_answers`), so a caller that needs both does not parse the file twice.
+
+    ``func(shared, answer)`` runs in the worker that read the file (a module-level
+    function: forked workers inherit it) on the full answer; ``take(rel, result)``
+    receives what it returned, in this process, as the results arrive.
+    """
+
+    func: Callable[[Any, Answer], Any]
+    shared: Any
+    take: Callable[[str, Any], None]
+
+
+def _parse_chunk(shared: tuple[int, bool, Any], items: Sequence[tuple[str, str]]) -> list[Any]:
+    max_bytes, summary, also = shared
     read = read_summary if summary else read_answer
-    out: list[Answer | AnswerFileError] = []
+    out: list[Any] = []
     for path, rel in items:
         try:
-            out.append(read(Path(path), rel, max_bytes))
+            if also is None:
+                out.append(read(Path(path), rel, max_bytes))
+                continue
+            full = read_answer(Path(path), rel, max_bytes, with_blob=True)
+            out.append((summary_answer(full), also.func(also.shared, full)))
         except AnswerFileError as exc:
-            out.append(exc)
+            out.append(exc if also is None else (exc, None))
     return out
 
 
@@ -226,6 +243,7 @@ def load_answers(
     workers: int | None = None,
     full_scan: bool = False,
     keep_meta: bool = True,
+    also: AlsoDo | None = None,
 ) -> LoadResult:
     """Read every file; failures are collected, never raised, so a batch always finishes.
 
@@ -234,6 +252,7 @@ def load_answers(
     ``keep_meta=False`` a file just read is kept as the cache will give it next time:
     its columns, and its front matter as the cache's text, decoded on first use (for a
     listing that reads only the columns: a dict per answer is most of a cold run's memory).
+    ``also`` (with ``summary``) runs on the full read of each file that is parsed.
     """
     result = LoadResult()
     for folder in odd:
@@ -269,12 +288,7 @@ def load_answers(
         elif isinstance(known, Answer) and known.git_blob is not None:
             blobs.append(known.git_blob[0])
         slots.append(known)
-    parsed = map_chunks(
-        _parse_chunk,
-        [(f.name, rel) for _, f, rel in todo],
-        shared=(config.max_file_bytes, summary),
-        workers=workers,
-    )
+    parsed = _parsed(config, [(f.name, rel) for _, f, rel in todo], summary, workers, also)
     for (index, found, rel), item in zip(todo, parsed, strict=True):
         if cache is not None and isinstance(item, Answer):
             _record(cache, rel, found, item, clean)
@@ -296,6 +310,26 @@ def load_answers(
             return result
         cache.save(keep=rels if full_scan else None, keep_blobs=blobs)
     return result
+
+
+def _parsed(
+    config: Config,
+    items: list[tuple[str, str]],
+    summary: bool,
+    workers: int | None,
+    also: AlsoDo | None,
+) -> Iterator[Answer | AnswerFileError]:
+    """Each ``(path, rel)`` read, over worker processes; ``also``'s results handed over."""
+    also = also if summary else None
+    parsed = map_chunks(
+        _parse_chunk, items, shared=(config.max_file_bytes, summary, also), workers=workers
+    )
+    if also is None:
+        yield from parsed
+        return
+    for (_path, rel), (item, extra) in zip(items, parsed, strict=True):
+        also.take(rel, extra)
+        yield item
 
 
 def _without_parsing(

@@ -939,14 +939,46 @@ def count_renders(monkeypatch) -> list[str]:
     from qa_tool import export as export_module
 
     rendered: list[str] = []
-    real_chunk = export_module._render_chunk
+    real_render = export_module._render_answer
 
-    def counting_chunk(shared, items):
-        rendered.extend(rel for _path, rel, _stem in items)
-        return real_chunk(shared, items)
+    def counting_render(config, formats, answer, stem):
+        rendered.append(answer.rel)
+        return real_render(config, formats, answer, stem)
 
-    monkeypatch.setattr(export_module, "_render_chunk", counting_chunk)
+    monkeypatch.setattr(export_module, "_render_answer", counting_render)
     return rendered
+
+
+def test_a_cold_export_parses_each_answer_once(library, qa, tmp_path, monkeypatch):
+    """Choosing and rendering share one full read of each file (the summary is made of it)."""
+    from qa_tool import cache
+    from qa_tool.answerfile import read
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written by the test count as settled
+    parsed: list[str] = []
+    real_load = read.load_front_matter
+
+    def counting_load(front, path):
+        parsed.append(Path(path).name)
+        return real_load(front, path)
+
+    monkeypatch.setattr(read, "load_front_matter", counting_load)
+    build_tree(
+        library,
+        {
+            "answers/oncology/a.md": answer_text("a"),
+            "answers/oncology/b.md": answer_text("b", status="draft"),
+        },
+    )
+    first = export(qa, tmp_path / "one", "--format", "jsonl", "--format", "html")
+    assert first.exit_code == 0, first.output
+    assert sorted(parsed) == ["a.md", "b.md"]  # b is read to learn it is a draft, not rendered
+    assert [r["id"] for r in jsonl_of(tmp_path / "one")] == ["a"]
+    parsed.clear()
+    # The summaries are cached now: another format renders again, from one read.
+    second = export(qa, tmp_path / "two", "--format", "json")
+    assert second.exit_code == 0, second.output
+    assert parsed == ["a.md"]
 
 
 def test_a_repeat_export_reuses_renderings_and_sees_every_change(

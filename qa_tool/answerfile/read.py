@@ -735,21 +735,22 @@ def read_summary(path: Path, rel: str, max_bytes: int) -> Answer:
     a skipped field is an error only in full). Listings stay fast through the cache,
     which revives what was read here without reading the file again.
     """
-    data = read_bytes_checked(path, max_bytes)
-    text = decode_text(data, path)
-    front, body, body_line = split_front_matter(text, path)
-    meta = summary_of(load_front_matter(front, path))
-    digest = text_digest(meta.get("title"), body)
-    blob = (git_blob_id(data), *blob_text_key(front, body))
+    return summary_answer(read_answer(path, rel, max_bytes, with_blob=True))
+
+
+def summary_answer(answer: Answer) -> Answer:
+    """The summary read of a file from its full read (:func:`read_answer` ``with_blob``),
+    so work that needs both parses the file once."""
+    meta = summary_of(answer.meta)
     return Answer(
-        path,
-        rel,
+        answer.path,
+        answer.rel,
         meta,
         None,
-        body_line,
+        answer.body_line,
         None,
-        digest=digest,
+        digest=text_digest(meta.get("title"), answer.body),
         partial=True,
-        git_blob=blob,
-        max_bytes=max_bytes,
+        git_blob=answer.git_blob,
+        max_bytes=answer.max_bytes,
     )
