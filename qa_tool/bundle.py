@@ -32,6 +32,7 @@ import os
 import re
 import shutil
 import stat
+import struct
 import tempfile
 import time
 import unicodedata
@@ -69,6 +70,8 @@ MAX_EPOCH = 4354819199
 FILE_MODE = 0o644
 GZIP_LEVEL = 6  # gzip's and tar czf's default; level 9 costs twice the time for ~1% smaller
 CHUNK = 1 << 20
+DEFLATE_PIECE = 1 << 20
+"""A streamed file of a .tar.gz is compressed in pieces of this size, each on its own."""
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
 """manifest.json is read whole up to this size (a 100,000-answer bundle's is about 30 MB)."""
 MAX_SMALL_TAG_BYTES = 64 * 1024
@@ -295,15 +298,55 @@ class FileEntry:
 
 
 class _HashingWriter:
-    def __init__(self, handle: IO[bytes]):
+    def __init__(self, handle: IO[bytes], deflating: _Deflating | None = None):
         self.handle = handle
         self.digest = hashlib.sha256()
         self.size = 0
+        self.deflating = deflating
 
     def write(self, data: bytes) -> None:
         self.handle.write(data)
         self.digest.update(data)
         self.size += len(data)
+        if self.deflating is not None:
+            self.deflating.write(data)
+
+
+def _deflate_piece(data: bytes, level: int) -> bytes:
+    """Raw deflate of ``data``, ended by a full flush: it does not depend on what came before,
+    and such pieces one after another are one valid deflate stream (none is the last block)."""
+    import zlib
+
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+class _Deflating:
+    """A streamed payload file compressed in pieces of :data:`DEFLATE_PIECE` bytes by a
+    thread pool while it is written (zlib works outside the GIL), for the ``.tar.gz``.
+
+    The pieces' bounds are fixed by the size alone, so the bytes are the same however
+    the file was written and however many threads there are.
+    """
+
+    def __init__(self, pool: Any, level: int):
+        self.pool = pool
+        self.level = level
+        self.buffer = bytearray()
+        self.pieces: list[Any] = []  # futures of the compressed pieces, in order
+
+    def write(self, data: bytes) -> None:
+        self.buffer += data
+        while len(self.buffer) >= DEFLATE_PIECE:
+            piece = bytes(self.buffer[:DEFLATE_PIECE])
+            del self.buffer[:DEFLATE_PIECE]
+            self.pieces.append(self.pool.submit(_deflate_piece, piece, self.level))
+
+    def close(self) -> list[Any]:
+        if self.buffer:
+            self.pieces.append(self.pool.submit(_deflate_piece, bytes(self.buffer), self.level))
+            self.buffer = bytearray()
+        return self.pieces
 
 
 class Staging:
@@ -314,12 +357,31 @@ class Staging:
     and end up under ``data/``; sizes and SHA-256 are taken while writing.
     """
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, deflate_level: int | None = None):
         self.root = root
         self.payload = root / PAYLOAD_DIR
         self.payload.mkdir()
         self.entries: dict[str, FileEntry] = {}
         self._folders: set[Path] = {self.payload}
+        self.deflate_level = deflate_level
+        self.deflated: dict[str, list[Any]] = {}
+        """Streamed files compressed as they were written (see :class:`_Deflating`)."""
+        self._pool: Any = None
+
+    def _deflating(self) -> _Deflating | None:
+        if self.deflate_level is None:
+            return None
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, 4)))
+        return _Deflating(self._pool, self.deflate_level)
+
+    def close(self) -> None:
+        """Stop the compressing threads (pieces not yet made are dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
     def _path(self, name: str) -> Path:
         if name in self.entries:
@@ -340,11 +402,14 @@ class Staging:
     @contextlib.contextmanager
     def stream(self, name: str) -> Iterator[_HashingWriter]:
         path = self._path(name)
+        deflating = self._deflating()
         with open(path, "wb", buffering=CHUNK) as handle:
-            writer = _HashingWriter(handle)
+            writer = _HashingWriter(handle, deflating)
             yield writer
         entry = f"{PAYLOAD_DIR}/{name}"
         self.entries[name] = FileEntry(entry, writer.size, writer.digest.hexdigest())
+        if deflating is not None:
+            self.deflated[entry] = deflating.close()
 
     def files(self) -> list[FileEntry]:
         return sorted(self.entries.values(), key=lambda e: e.path)
@@ -420,8 +485,9 @@ def write_bundle(
     remove_stale_temporaries(out.parent, out.name)
     staging_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     archive_tmp: Path | None = None
+    staging = None
     try:
-        staging = Staging(staging_dir)
+        staging = Staging(staging_dir, GZIP_LEVEL if kind == "tar.gz" else None)
         fill(staging)
         files = staging.files()
         manifest = {"bundle_format": BUNDLE_FORMAT, **manifest_fields}
@@ -439,7 +505,7 @@ def write_bundle(
                 if kind == "zip":
                     _write_zip(raw, staging_dir, names, epoch)
                 else:
-                    _write_tar_gz(raw, staging_dir, names, epoch)
+                    _write_tar_gz(raw, staging_dir, names, epoch, staging.deflated)
                 raw.flush()
                 os.fsync(raw.fileno())
             os.chmod(archive_tmp, FILE_MODE & ~current_umask())
@@ -454,6 +520,9 @@ def write_bundle(
                 archive_tmp.unlink()
         shutil.rmtree(staging_dir, ignore_errors=True)
         raise
+    finally:
+        if staging is not None:
+            staging.close()
 
 
 def _finish_folder(root: Path, names: list[str], epoch: int) -> None:
@@ -499,14 +568,22 @@ def _put_in_place(new: Path, out: Path, force: bool, protected: tuple[Path, ...]
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def _write_tar_gz(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> None:
-    import gzip
+def _write_tar_gz(
+    raw: IO[bytes],
+    root: Path,
+    names: list[str],
+    epoch: int,
+    deflated: dict[str, list[Any]] | None = None,
+) -> None:
+    """The sorted members as a PAX tar in one gzip member (no name, no time in its header).
+
+    A member in ``deflated`` was compressed while it was written: its pieces go in as
+    they are, between full flushes of the rest of the stream.
+    """
     import tarfile
 
-    with (
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
-        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
-    ):
+    gz = _GzipStream(raw, GZIP_LEVEL)
+    with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
         for name in names:
             path = root / name
             info = tarfile.TarInfo(name)
@@ -516,8 +593,64 @@ def _write_tar_gz(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> N
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             info.type = tarfile.REGTYPE
-            with open(path, "rb") as handle:
-                tar.addfile(info, handle)
+            pieces = deflated.get(name) if deflated else None
+            if pieces is None:
+                with open(path, "rb") as handle:
+                    tar.addfile(info, handle)
+                continue
+            # the header as addfile writes it; the content follows, compressed already
+            header = info.tobuf(tar.format, tar.encoding, tar.errors)
+            gz.write(header)
+            tar.offset += len(header)
+            gz.splice(path, pieces)
+            blocks, remainder = divmod(info.size, tarfile.BLOCKSIZE)
+            if remainder:
+                gz.write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
+                blocks += 1
+            tar.offset += blocks * tarfile.BLOCKSIZE
+    gz.close()
+
+
+class _GzipStream:
+    """A gzip member written by hand, as ``gzip.GzipFile(filename="", mtime=0)`` writes one,
+    into which compressed pieces (:func:`_deflate_piece`) can be spliced."""
+
+    def __init__(self, raw: IO[bytes], level: int):
+        import zlib
+
+        self.raw = raw
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+        self.crc = 0
+        self.size = 0
+        xfl = b"\002" if level == 9 else b"\004" if level == 1 else b"\000"
+        raw.write(b"\037\213\010\000\000\000\000\000" + xfl + b"\377")
+
+    def write(self, data: bytes) -> int:
+        import zlib
+
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self.raw.write(self.compressor.compress(data))
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def splice(self, path: Path, pieces: list[Any]) -> None:
+        """The file at ``path``, from its compressed pieces (its CRC read from the file)."""
+        import zlib
+
+        self.raw.write(self.compressor.flush(zlib.Z_FULL_FLUSH))
+        with open(path, "rb") as handle:
+            while block := handle.read(CHUNK):
+                self.crc = zlib.crc32(block, self.crc)
+                self.size += len(block)
+        for piece in pieces:
+            self.raw.write(piece.result())
+
+    def close(self) -> None:
+        self.raw.write(self.compressor.flush())
+        self.raw.write(struct.pack("<II", self.crc & 0xFFFFFFFF, self.size & 0xFFFFFFFF))
 
 
 def _write_zip(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> None:
