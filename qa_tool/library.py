@@ -385,6 +385,9 @@ def _split_undecodable(files: Iterable[Found]) -> tuple[list[Found], list[Answer
     """The files to read, and a finding for each file whose name is not UTF-8 (its path
     shown with escapes): such a name could be neither shown, cached nor written into an
     answer, so the file is not read; the rest of the library is."""
+    files = list(files)
+    if not has_undecodable("\0".join([f.name for f in files])):  # one search for them all
+        return files, []
     named: list[Found] = []
     refused: list[AnswerFileError] = []
     for found in files:

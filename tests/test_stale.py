@@ -708,3 +708,39 @@ def test_blobs_read_in_storage_order_are_the_same_blobs(tmp_path, monkeypatch):
     assert sorted(in_pack_order, key=lambda p: p[0]) == sorted(as_asked, key=lambda p: p[0])
     assert dict(in_pack_order)["0" * 40] is None
     assert len(blobs) == 9
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        StaleItem(
+            id="a",
+            title='Quotes " and \\ backslash, tab\t, ünïcödé, emoji \U0001f600, \u2028',
+            topic=None,
+            status=None,
+            last_reviewed=None,
+            due_date=None,
+            days_overdue=None,
+            reasons=("never-reviewed",),
+            reviewers=(),
+            path="answers/x/a.md",
+        ),
+        StaleItem(
+            id="b\x00\x1f",
+            title="",
+            topic="Oncology",
+            status="published",
+            last_reviewed=dt.date(2026, 1, 31),
+            due_date=dt.date(2026, 7, 31),
+            days_overdue=-3,
+            reasons=("overdue", "changed-since-review", "cites-retracted"),
+            reviewers=('Dr. Ann "Q" Lee', "Bo"),
+            path="answers/x/b.md",
+            cites_retracted=("smith2020", "doe"),
+        ),
+    ],
+)
+def test_item_json_is_json_dumps_of_to_dict(item):
+    from qa_tool.cli.stale_cmd import item_json
+
+    assert item_json(item) == json.dumps(item.to_dict(), ensure_ascii=False)

@@ -8,6 +8,7 @@ import gc
 import sys
 from collections.abc import Iterator
 from enum import StrEnum
+from json.encoder import encode_basestring as _json_text
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -157,7 +158,7 @@ def stale(
         else:
             {
                 OutputFormat.text: render_text,
-                OutputFormat.json: lambda r: print_json([i.to_dict() for i in r.items]),
+                OutputFormat.json: render_json,
                 OutputFormat.csv: render_csv,
                 OutputFormat.github: render_github,
             }[fmt](report)
@@ -176,6 +177,56 @@ def collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+def render_json(report: StaleReport) -> None:
+    """The items as a JSON list (:meth:`~qa_tool.stale.StaleItem.to_dict`): for a person at a
+    terminal through :func:`print_json` (indented); piped, each item made by :func:`item_json`."""
+    if sys.stdout.isatty():
+        print_json([i.to_dict() for i in report.items])
+    else:
+        sys.stdout.write("[" + ", ".join(map(item_json, report.items)) + "]\n")
+
+
+def _text_or_null(value: str | None) -> str:
+    return "null" if value is None else _json_text(value)
+
+
+def _texts(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(map(_json_text, values)) + "]"
+
+
+def item_json(item: StaleItem) -> str:
+    """``json.dumps(item.to_dict(), ensure_ascii=False)``, written directly: the keys are
+    known, so only the values are encoded, each by the function json.dumps uses for text
+    (several times faster on a listing of 100,000 answers; ``tests/test_stale.py`` compares)."""
+    last, due, days = item.last_reviewed, item.due_date, item.days_overdue
+    parts = [
+        '{"id": ',
+        _json_text(item.id),
+        ', "title": ',
+        _json_text(item.title),
+        ', "topic": ',
+        _text_or_null(item.topic),
+        ', "status": ',
+        _text_or_null(item.status),
+        ', "last_reviewed": ',
+        f'"{last.isoformat()}"' if last else "null",
+        ', "due_date": ',
+        f'"{due.isoformat()}"' if due else "null",
+        ', "days_overdue": ',
+        "null" if days is None else int.__repr__(days),
+        ', "reasons": ',
+        _texts(item.reasons),
+        ', "reviewers": ',
+        _texts(item.reviewers),
+        ', "path": ',
+        _json_text(item.path),
+    ]
+    if item.cites_retracted:
+        parts += [', "cites_retracted": ', _texts(item.cites_retracted)]
+    parts.append("}")
+    return "".join(parts)
 
 
 def _iso(day: dt.date | None) -> str:
