@@ -176,6 +176,11 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if collecting:
+            # What the command made is still on the youngest generation's list: the first
+            # collection after enabling would walk it all. Moved to the oldest instead, it
+            # waits for a full collection, as anything long-lived does.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
