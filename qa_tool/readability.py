@@ -32,7 +32,7 @@ import contextlib
 import json
 import math
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +61,6 @@ _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _BULLET = re.compile(r"^(\s*)(?:[-*+•]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_CITATION = re.compile(r"\s*\[[^\[\]]*@[^\[\]]*\]")
 _FOOTNOTE = re.compile(r"\[\^[^\]]*\]")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -75,6 +74,8 @@ _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(\*{1,3}|_{1,3}|~~)")
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])")
 _SPACES = re.compile(r"\s{2,}")
+_BRACKET_CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
+_STOPS_AFTER_SPACE = (" .", " ,", " ;", " :", " !", " ?")
 
 
 def clean_inline(text: str) -> str:
@@ -84,7 +85,8 @@ def clean_inline(text: str) -> str:
     'See this page, or.'
     """
     if "[" in text:
-        text = _CITATION.sub("", text)
+        if "@" in text:
+            text = _drop_citations(text)
         text = _FOOTNOTE.sub("", text)
         text = _IMAGE.sub("", text)
         text = _LINK.sub(r"\1", text)
@@ -99,8 +101,31 @@ def clean_inline(text: str) -> str:
         text = _CODE.sub("", text)
     if "*" in text or "_" in text or "~" in text:
         text = _EMPHASIS.sub("", text)
-    text = _SPACE_BEFORE_STOP.sub(r"\1", text)  # "claim [@1]." left "claim ."
-    return _SPACES.sub(" ", text).strip()
+    # The only whitespace a printable text holds is the space (every other whitespace
+    # character is unprintable): then plain substring tests say whether a rule applies.
+    printable = text.isprintable()
+    if not printable or any(pair in text for pair in _STOPS_AFTER_SPACE):
+        text = _SPACE_BEFORE_STOP.sub(r"\1", text)  # "claim [@1]." left "claim ."
+    if not printable or "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def _drop_citations(text: str) -> str:
+    """``text`` without its citations and the spaces before them: ``_CITATION.sub("", text)``,
+    found from their brackets (a pattern led by ``\\s*`` is tried at every character)."""
+    kept: list[str] = []
+    last = 0
+    for m in _BRACKET_CITATION.finditer(text):
+        start = m.start()
+        while start > last and text[start - 1].isspace():
+            start -= 1
+        kept.append(text[last:start])
+        last = m.end()
+    if not kept:
+        return text
+    kept.append(text[last:])
+    return "".join(kept)
 
 
 @dataclass
@@ -186,28 +211,52 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
+    search = _NONSPACE.search
     for m in _TERMINAL.finditer(text):
-        end = m.end()
-        if m.group()[:2] not in ("..", ".…") and m.group()[0] == "." and not _ends(text, m):
+        stop = m.group()
+        if stop[0] == "." and stop[:2] not in ("..", ".…") and not _ends(text, m, stop):
             continue
-        if text[start:end].strip():
-            spans.append((start, end))
+        end = m.end()
+        first = search(text, start, end)  # a sentence starts at its first non-space
+        if first is not None:
+            spans.append((first.start(), end))
         start = end
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans]
+    first = search(text, start)
+    if first is not None:
+        spans.append((first.start(), len(text)))
+    return spans
 
 
-def _ends(text: str, m: re.Match[str]) -> bool:
-    """Whether the full stop of ``m`` ends a sentence (it is not an abbreviation's)."""
-    following = text[m.end() :].lstrip()
-    if not following:
+_NONSPACE = re.compile(r"\S")
+_LOOK_BACK = 48
+"""How far back the word before a full stop is looked for first (longer ones: from the start)."""
+
+
+def _ends(text: str, m: re.Match[str], stop: str) -> bool:
+    """Whether the full stop of ``m`` (its text: ``stop``) ends a sentence (it is not an
+    abbreviation's)."""
+    following = _NONSPACE.search(text, m.end())
+    if following is None:
         return True
-    before = _WORD_BEFORE.search(text, 0, m.start())
+    if stop == ".":
+        at = m.start()
+        before = _WORD_BEFORE.search(text, max(0, at - _LOOK_BACK), at)
+        if before is not None and at - _LOOK_BACK > 0 and before.start() == at - _LOOK_BACK:
+            before = _WORD_BEFORE.search(text, 0, at)  # the word may start further back
+        if _is_abbreviation(before):
+            return False
+    return _may_open(following.group())
+
+
+def _is_abbreviation(before: re.Match[str] | None) -> bool:
+    """Whether the word before a full stop (a ``_WORD_BEFORE`` match) is in NEVER_FINAL."""
     word = before.group(1).lower().lstrip("'\"“‘") if before else ""
-    if m.group() == "." and (word in NEVER_FINAL or word.rstrip(".") in NEVER_FINAL):
-        return False
-    first = following[0]
+    return word in NEVER_FINAL or word.rstrip(".") in NEVER_FINAL
+
+
+def _may_open(first: str) -> bool:
+    """Whether what follows a full stop, starting with the character ``first``, may start a
+    sentence."""
     if first.isupper() or first.isdigit() or first in "\"“‘'[":
         return True
     return not first.isalpha() and first not in "(,;:-–—"
@@ -297,9 +346,134 @@ def sentence_words(sentence: str) -> list[int]:
     >>> sentence_words("Take 5 mg, e.g. at 8 am.")
     [1, 1, 3, 1, 3, 1, 1, 1]
     """
+    if "\u202f" in sentence:  # a number may hold this space ("10\u202f000"): read it whole
+        return _read_tokens(sentence, False)[0]
     out: list[int] = []
     previous_number = False
-    for m in _TOKEN.finditer(sentence):
+    for run in sentence.split():
+        alone, after_number, ends_number, _, _ = _run(run)
+        out.extend(after_number if previous_number else alone)
+        if ends_number is not None:
+            previous_number = ends_number
+    return out
+
+
+# --- A block read a run of non-spaces at a time ----------------------------------------------
+#
+# No word, number or symbol spans a space (but for "\u202f" in "10\u202f000"), and a full stop
+# that may end a sentence is the end of a run ("_TERMINAL" looks for a space after it): what a
+# run says is the same wherever it stands, but for whether a number came just before it ("5
+# mg") and, for a full stop, what the next run starts with. So each distinct run is read once
+# (a library repeats most of its words) and a block is read run by run.
+
+_NO_STOP, _STOP, _STOP_BEFORE_OPENING, _STOP_IF_LAST = range(4)
+"""How a run ends: not with a full stop; with one that ends a sentence ("?", "..."); with a
+full stop that ends one when the next run may open one (:func:`_may_open`), or when it is
+the block's last run (an abbreviation's, "e.g.")."""
+
+_RunReading = tuple[tuple[int, ...], tuple[int, ...], bool | None, int, bool]
+"""What a run says: its syllables; its syllables after a number; whether it ends with a number
+(None: nothing in it is read, the state stays as it was); how it ends (``_STOP``...); whether
+a sentence may start with it."""
+_RUNS: dict[str, _RunReading] = {}
+_RUNS_LIMIT = 200_000
+"""Past this many distinct runs the memo starts again (memory stays bounded)."""
+
+
+def _run(run: str) -> _RunReading:
+    """What a run of non-spaces says (from the memo)."""
+    found = _RUNS.get(run)
+    if found is None:
+        if len(_RUNS) >= _RUNS_LIMIT:
+            _RUNS.clear()
+        found = _RUNS[run] = _read_run(run)
+    return found
+
+
+def _read_run(run: str) -> _RunReading:
+    alone, ends_number = _read_tokens(run, False)
+    after_number, _ = _read_tokens(run, True)
+    stop = _TERMINAL.search(run)  # as in split_sentences
+    if stop is None:
+        ends = _NO_STOP
+    elif stop.group()[0] != "." or stop.group()[:2] in ("..", ".…"):
+        ends = _STOP
+    elif stop.group() == "." and _is_abbreviation(_WORD_BEFORE.search(run, 0, stop.start())):
+        ends = _STOP_IF_LAST
+    else:
+        ends = _STOP_BEFORE_OPENING
+    return (
+        tuple(alone),
+        tuple(after_number),
+        ends_number if _TOKEN.search(run) else None,
+        ends,
+        _may_open(run[0]),
+    )
+
+
+def _block_runs(block: Block) -> tuple[list[str], list[int]] | None:
+    """The runs of a block's text and the index of each piece's first run; None when the
+    text is not its runs joined by single spaces (or holds a "\u202f")."""
+    runs: list[str] = []
+    starts: list[int] = []
+    for _, piece in block.pieces:
+        split = piece.split()
+        # Printable, the only whitespace is the space ("\u202f" is not printable either).
+        if not piece.isprintable() or piece.count(" ") != len(split) - 1:
+            return None
+        starts.append(len(runs))
+        runs += split
+    return runs, starts
+
+
+def _block_sentences(block: Block, found: list[_Found]) -> None:
+    """Add the sentences of one block that have words to ``found``: those of
+    :func:`split_sentences` of the block's text, each read by :func:`sentence_words`."""
+    split = _block_runs(block)
+    if split is None:
+        _text_sentences(block, found)
+        return
+    runs, starts = split
+    known = _RUNS.get
+    readings = [known(run) or _run(run) for run in runs]
+    last = len(runs) - 1
+    first = 0
+    syllables: list[int] = []
+    previous_number = False
+    for k, (alone, after_number, ends_number, ends, _) in enumerate(readings):
+        syllables.extend(after_number if previous_number else alone)
+        if ends_number is not None:
+            previous_number = ends_number
+        if k == last or ends == _STOP or (ends == _STOP_BEFORE_OPENING and readings[k + 1][4]):
+            if syllables:
+                line = block.pieces[bisect_right(starts, first) - 1][0]
+                found.append((line, " ".join(runs[first : k + 1]), syllables))
+                syllables = []
+            previous_number = False
+            first = k + 1
+
+
+def _text_sentences(block: Block, found: list[_Found]) -> None:
+    """:func:`_block_sentences` the plain way: the block's text split, each sentence read."""
+    pieces = block.pieces
+    text = " ".join(piece for _, piece in pieces)
+    offsets: list[int] = []  # where each piece starts in text
+    offset = 0
+    for _, piece in pieces:
+        offsets.append(offset)
+        offset += len(piece) + 1
+    for a, b in split_sentences(text):
+        sentence = text[a:b]
+        words = sentence_words(sentence)
+        if words:
+            found.append((pieces[bisect_right(offsets, a) - 1][0], sentence.strip(), words))
+
+
+def _read_tokens(text: str, previous_number: bool) -> tuple[list[int], bool]:
+    """The syllables of each word of ``text``, and whether it ends with a number
+    (``previous_number``: whether the text before it did, so "mg" is "milligrams")."""
+    out: list[int] = []
+    for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         token = m.group()
         if kind == "num":
@@ -324,7 +498,7 @@ def sentence_words(sentence: str) -> list[int]:
             if syllables:
                 out.append(syllables)
         previous_number = False
-    return out
+    return out, previous_number
 
 
 # --- Measures -----------------------------------------------------------------------------
@@ -373,18 +547,6 @@ class Counts:
     sentences: int = 0
     syllables: int = 0
     polysyllables: int = 0
-
-    @classmethod
-    def of(cls, sentences: Iterable[Sentence]) -> Counts:
-        c = cls()
-        for s in sentences:
-            if not s.words:
-                continue
-            c.sentences += 1
-            c.words += s.words
-            c.syllables += sum(s.syllables)
-            c.polysyllables += s.polysyllables
-        return c
 
     @property
     def fkgl(self) -> float | None:
@@ -492,68 +654,83 @@ class Measure:
 
 def body_sentences(body: str) -> dict[str, list[Sentence]]:
     """The sentences of a body by section key ("summary", "research", "doctor" or "other")."""
+    return {
+        key: [Sentence(line, text, tuple(syllables)) for line, text, syllables in found]
+        for key, found in _body_sentences(body).items()
+    }
+
+
+_Found = tuple[int, str, list[int]]
+"""A sentence as found: its line, its text, each word's syllables (never empty)."""
+
+
+def _body_sentences(body: str) -> dict[str, list[_Found]]:
     if "<!--" in body:  # comments are not read; keep their newlines so line numbers hold
         body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
     parsed = parse_body(body)
-    out: dict[str, list[Sentence]] = {"summary": [], "research": [], "doctor": [], "other": []}
+    out: dict[str, list[_Found]] = {"summary": [], "research": [], "doctor": [], "other": []}
     for section in [parsed.summary, *parsed.sections]:
         key = SECTION_KEYS.get(section.title.casefold(), "other") if section.title else "summary"
         first = section.line + 1 if section.title else 0
+        found = out[key]
         for block in prose_blocks(section.lines, first):
-            out[key].extend(_block_sentences(block))
+            _block_sentences(block, found)
     return out
 
 
-def _block_sentences(block: Block) -> list[Sentence]:
-    text = ""
-    starts: list[tuple[int, int]] = []  # (offset in text, body line)
-    for line, piece in block.pieces:
-        if text:
-            text += " "
-        starts.append((len(text), line))
-        text += piece
-    found = []
-    for a, b in split_sentences(text):
-        line = next(n for offset, n in reversed(starts) if offset <= a)
-        words = tuple(sentence_words(text[a:b]))
-        if words:
-            found.append(Sentence(line, text[a:b].strip(), words))
-    return found
+_Summed = tuple[int, str, int, int, int]
+"""A sentence's line, text, words, syllables and polysyllables."""
 
 
 def measure_body(body: str, hardest: int = HARDEST) -> Measure:
     """Counts and grades of a body; the ``hardest`` sentences that raise its grade most."""
-    by_section = body_sentences(body)
-    everything = [s for part in by_section.values() for s in part]
-    total = Counts.of(everything)
-    sections = {k: Counts.of(v) for k, v in by_section.items() if k != "other"}
+    total = Counts()
+    sections: dict[str, Counts] = {}
+    everything: list[_Summed] = []
+    for key, found in _body_sentences(body).items():
+        part = Counts()
+        for line, text, syllables in found:
+            words, summed = len(syllables), sum(syllables)
+            polys = words - syllables.count(0) - syllables.count(1) - syllables.count(2)
+            part.words += words
+            part.syllables += summed
+            part.polysyllables += polys
+            everything.append((line, text, words, summed, polys))
+        part.sentences = len(found)
+        total.words += part.words
+        total.sentences += part.sentences
+        total.syllables += part.syllables
+        total.polysyllables += part.polysyllables
+        if key != "other":
+            sections[key] = part
     return Measure(total, sections, _hardest(everything, total, hardest))
 
 
-def _hardest(sentences: list[Sentence], total: Counts, count: int) -> list[Hard]:
+def _hardest(sentences: list[_Summed], total: Counts, count: int) -> list[Hard]:
     grade = fkgl(total.words, total.sentences, total.syllables)
     if grade is None or total.sentences < 2:
         return []
     rises = []
-    for n, s in enumerate(sentences):
-        without = fkgl(
-            total.words - s.words, total.sentences - 1, total.syllables - sum(s.syllables)
-        )
+    for n, (_, _, words, syllables, _) in enumerate(sentences):
+        without = fkgl(total.words - words, total.sentences - 1, total.syllables - syllables)
         if without is not None and grade - without > 0:
-            rises.append((grade - without, n, s))
+            rises.append((grade - without, n))
     rises.sort(key=lambda r: (-r[0], r[1]))
-    return [
-        Hard(
-            s.line,
-            s.text,
-            s.words,
-            sum(s.syllables),
-            s.polysyllables,
-            _round(fkgl(s.words, 1, sum(s.syllables))),
-            round(rise, 2),
+    out = []
+    for rise, n in rises[:count]:
+        line, text, words, syllables, polys = sentences[n]
+        out.append(
+            Hard(
+                line,
+                text,
+                words,
+                syllables,
+                polys,
+                _round(fkgl(words, 1, syllables)),
+                round(rise, 2),
+            )
         )
-        for rise, _, s in rises[:count]
-    ]
+    return out
 
 
 # --- Targets and acknowledgements ---------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from helpers import QA, REPO, answer_text, build_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa_tool.readability import body_sentences, measure_body, split_sentences
 from qa_tool.syllables import count_syllables, guess_syllables, number_syllables, spoken_number
@@ -335,3 +337,85 @@ def test_qa_list_shows_the_grade_once_measured(library, qa):
     _, measured = qa.json("readability", "--format", "json")
     _, listed = qa.json("list", "--format", "json")
     assert listed["answers"][0]["reading_grade"] == measured["answers"][0]["grade"]
+
+
+# --- The fast paths read exactly what the plain ones do ------------------------------------
+
+_PROSE = st.lists(
+    st.sampled_from(
+        [
+            *"abcXYZ0123456789 .,;:!?…'\"“”‘’()[]-–—%&+°×@*_~`",
+            *(" ", " ", " ", "  ", "\t", "\u00a0", "\u202f", "\u2028"),
+            *(" e.g. ", " Dr. ", " et al. ", " U.S. ", " 2.5 ", " 1,200 ", " mg ", " 5 mg. "),
+            *(" vs. ", " i.e. ", " etc. ", " A. ", " x ", "...", " CAR-T ", " HPV ", " 40% "),
+            *(" °C ", " 3rd ", " don't ", " follow-up ", "[@1]", " [@2; @3]", "[x](y)", "é"),
+            *(" " + "a" * 60 + ".", "(" + "b" * 50 + ".", " Dr" + "." * 50, " x'dr.", " yy'vs."),
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=st.lists(_PROSE, min_size=1, max_size=4))
+def test_a_block_read_run_by_run_is_read_as_its_text(pieces):
+    from qa_tool.readability import Block, _block_sentences, _text_sentences, clean_inline
+
+    cleaned = [clean_inline(p) for p in pieces]
+    block = Block([(n, text) for n, text in enumerate(cleaned) if text])
+    if not block.pieces:
+        return
+    fast: list = []
+    plain: list = []
+    _block_sentences(block, fast)
+    _text_sentences(block, plain)
+    assert fast == plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_PROSE)
+def test_a_sentence_read_run_by_run_is_read_whole(text):
+    from qa_tool.readability import _read_tokens, sentence_words
+
+    assert sentence_words(text) == _read_tokens(text, False)[0]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_PROSE)
+def test_citations_are_dropped_as_the_pattern_says(text):
+    import re
+
+    from qa_tool.readability import _drop_citations
+
+    assert _drop_citations(text) == re.sub(r"\s*\[[^\[\]]*@[^\[\]]*\]", "", text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_PROSE)
+def test_sentences_split_as_with_the_word_before_searched_from_the_start(text):
+    import re
+
+    from qa_tool import readability
+
+    def ends(text, m, stop):  # the word before each full stop looked for from the start
+        following = re.compile(r"\S").search(text, m.end())
+        if following is None:
+            return True
+        before = readability._WORD_BEFORE.search(text, 0, m.start())
+        if stop == "." and readability._is_abbreviation(before):
+            return False
+        return readability._may_open(following.group())
+
+    fast = split_sentences(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(readability, "_ends", ends)
+        assert split_sentences(text) == fast
+
+
+def test_the_only_printable_whitespace_is_the_space():
+    """clean_inline's shortcut: in a printable text, a plain test for " " finds every space."""
+    import sys
+
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [
+        " "
+    ]
