@@ -96,6 +96,9 @@ _NAMING_WORDS = frozenset((
     "section", "table", "figure", "fig", "step", "score", "rating", "size", "chromosome",
     "trisomy", "covid", "sars", "cov", "hiv", "omega", "vitamin", "factor", "day", "week",
     "month", "year", "hour", "minute", "arm", "cohort", "wave", "part", "unit",
+    "appendix", "annex", "schedule", "session", "zone", "module", "lesson", "item",
+    "question", "room", "ward", "bed", "floor", "site", "area", "region", "list", "box",
+    "panel", "exhibit", "clause", "article", "paragraph", "line", "column", "row",
 ))
 _NAMING_ABBREVIATIONS = frozenset(
     ("no", "nos", "fig", "figs", "vol", "p", "pp", "ch", "sec", "ref")

@@ -1473,6 +1473,13 @@ def _split_sections(
     current = preamble
     for number, line in lines:
         kind = _heading_kind(line)
+        head, colon, rest = line.partition(":")
+        inline_kind = _INLINE_SECTIONS.get(_plain_heading(head).casefold()) if colon else None
+        if kind is None and inline_kind and inline_kind not in sections and rest.strip():
+            # "What the research says: Higher intake ...": the heading, then its first line
+            current = sections.setdefault(inline_kind, [])
+            current.append((number, rest.strip()))
+            continue
         inline = _INLINE_REFERENCES_RE.match(line) if kind is None else None
         if inline and _REFERENCE_LIKE_RE.search(inline["entry"]):
             # "Sources: Smith J. Title. BMJ. 2015;(10):1.": the list, on the heading's line
@@ -1498,6 +1505,11 @@ def _split_sections(
     return preamble, sections
 
 
+_INLINE_SECTIONS = {
+    SectionTitle.research.casefold(): _RESEARCH,
+    SectionTitle.doctor.casefold(): _DOCTOR,
+}
+"""Section titles that may have their text on the same line, after a colon."""
 _INLINE_REFERENCES_RE = re.compile(
     r"^\s*(?:\*\*)?(?:references?|sources?|key references)(?:\*\*)?\s*:\s*(?:\*\*)?\s*"
     r"(?P<entry>\S.*)$",
@@ -1615,8 +1627,17 @@ def _plain_heading(line: str) -> str:
     """A heading or question line without its Markdown: "## **Is it safe?**" and
     "*Starred* question?" are "Is it safe?" and "Starred question?"."""
     text = _HEADING_MARKUP_RE.sub("", line.strip())
+    if "](" in text:
+        text = _MARKDOWN_LINK_RE.sub(r"\1", text)  # "<h1><a href=...>Does it?</a></h1>"
+    if "<sup>" in text:
+        text = _SUP_PAIR_RE.sub("", text).strip()  # a citation on the title is not its text
     text = _EMPHASIS_PAIR_RE.sub(r"\2", text)
     return _EMPHASIS_RE.sub("", text).strip()
+
+
+_MARKDOWN_LINK_RE = re.compile(
+    r"\[((?:[^\[\]\\]|\\.)*)\]\(<?([^()<>\s]*(?:\([^()\s]*\))?[^()<>\s]*)>?\)"
+)
 
 
 _EMPHASIS_PAIR_RE = re.compile(r"(\*{1,3}|(?<!\w)_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
@@ -1927,7 +1948,7 @@ def _reference_items(
     for key, text in texts.items():
         # "a. Smith J ...": read without its letter label, which stays in the note
         label = _LETTER_LABEL_RE.match(text)
-        read = text[label.end() :] if label else text
+        read = _entry_text(text[label.end() :] if label else text)
         item = items[key] = _csl_item(key, read, warnings)
         if "note" in item:  # no title read: the entry is its note already
             item["note"] = text
@@ -1997,6 +2018,26 @@ def _place_loose(
             )
         )
     return listed, list(kept.values())
+
+
+def _entry_text(text: str) -> str:
+    """A References entry as its fields are read: Markdown links as their text, each
+    target after the entry ("[Title](https://pubmed...)."), emphasis marks gone.
+
+    >>> _entry_text("Roe R. [Walks](https://pubmed.gov/1/). *BMJ*. 2020;1:2.")
+    'Roe R. Walks. BMJ. 2020;1:2. https://pubmed.gov/1/'
+    """
+    targets: list[str] = []
+    if "](" in text:
+
+        def label(match: re.Match[str]) -> str:
+            targets.append(match[2])
+            return match[1]
+
+        text = _MARKDOWN_LINK_RE.sub(label, text)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS_PAIR_RE.sub(r"\2", text)
+    return " ".join([text, *targets])
 
 
 _SUPERSCRIPT_NUMBERS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")

@@ -1966,3 +1966,39 @@ def test_a_references_list_numbered_with_superscripts_is_read_entry_by_entry() -
     first, second = answer.references
     assert (first["id"], first["title"], "PMID" in first) == ("1", "Aspirin in the elderly", False)
     assert (second["id"], second["PMID"]) == ("2", "30667501")
+
+
+def test_a_section_title_with_its_text_after_a_colon_opens_the_section() -> None:
+    text = (
+        "Is coffee safe in pregnancy?\nUp to 200 mg a day is safe.\n"
+        "What the research says: Higher intake was linked to lower birth weight [1].\n"
+        "What to ask your doctor: Does decaf count?\n" + FOOTER + "\n"
+    )
+    answer = parse_legacy(text)
+
+    assert answer.research == ["Higher intake was linked to lower birth weight [@1]."]
+    assert answer.doctor_questions == ["Does decaf count?"]
+
+
+def test_links_and_superscripts_on_the_question_and_links_in_references() -> None:
+    answer = parse_legacy(
+        legacy_text(
+            question='<h1><a href="https://example.org/a">Does vitamin D help?</a><sup>1</sup></h1>',
+            references=(
+                '1. Roe R. <a href="https://pubmed.ncbi.nlm.nih.gov/1/">Vitamin D and colds</a>.'
+                " *BMJ*. 2017;356:i6583.",
+            ),
+        )
+    )
+
+    assert answer.question == "Does vitamin D help?"
+    (item,) = answer.references
+    assert (item["title"], item["container-title"]) == ("Vitamin D and colds", "BMJ")
+    assert item["URL"] == "https://pubmed.ncbi.nlm.nih.gov/1/"
+
+
+def test_a_number_after_a_noun_that_names_it_is_prose() -> None:
+    refs = tuple(f"{n}. Roe R. Walking {n}. Lancet. 2020;1:{n}." for n in range(1, 5))
+    answer = research_of("It is shown in appendix 4. It helps 1.", references=refs)
+
+    assert answer.research[0].startswith("It is shown in appendix 4.")
