@@ -1983,7 +1983,8 @@ def test_a_section_title_with_its_text_after_a_colon_opens_the_section() -> None
 def test_links_and_superscripts_on_the_question_and_links_in_references() -> None:
     answer = parse_legacy(
         legacy_text(
-            question='<h1><a href="https://example.org/a">Does vitamin D help?</a><sup>1</sup></h1>',
+            question='<h1><a href="https://example.org/a">Does vitamin D help?</a>'
+            "<sup>1</sup></h1>",
             references=(
                 '1. Roe R. <a href="https://pubmed.ncbi.nlm.nih.gov/1/">Vitamin D and colds</a>.'
                 " *BMJ*. 2017;356:i6583.",
