@@ -31,8 +31,6 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 from qa_tool.errors import UnwritableText
 
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -110,6 +108,8 @@ def plain_is_safe(text: str) -> bool:
         return False
     if not _PLAIN_CHARACTERS_RE.fullmatch(text) or _NOT_TEXT_RE.fullmatch(text):
         return False
+    import yaml  # here: most commands never write front matter
+
     resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers.get(text[0], ())
     return not any(pattern.match(text) for _tag, pattern in resolvers)
 
