@@ -208,3 +208,146 @@ def test_two_entries_matching_one_reference_are_reported(library, qa, answer):
     assert second["action"] == "conflict"  # its title and year differ: kept, reported
     result = qa("refs", "import", str(library.parent / "twice.ris"), "--answer", "walking")
     assert "note:" in result.stderr and "of this import too" in result.stderr
+
+
+# ---------------------------------------------------------------------------- names
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Åberg Å", {"family": "Åberg", "given": "Å"}),
+        ("Öztürk Ö", {"family": "Öztürk", "given": "Ö"}),
+        ("Łukasz-Nowak ŁK", {"family": "Łukasz-Nowak", "given": "ŁK"}),
+        ("Ng K-Y", {"family": "Ng", "given": "K-Y"}),
+        ("Li X-L", {"family": "Li", "given": "X-L"}),
+        ("Dupont J.-P.", {"family": "Dupont", "given": "J.-P."}),
+        ("Jones ABCDE", {"family": "Jones", "given": "ABCDE"}),
+        ("Hans van der Berg", {"family": "van der Berg", "given": "Hans"}),
+        ("Maria de la Cruz", {"family": "de la Cruz", "given": "Maria"}),
+        ("van der Berg H", {"family": "van der Berg", "given": "H"}),
+        ("John A. Smith", {"family": "Smith", "given": "John A."}),
+        ("Smith, John, Jr.", {"family": "Smith", "given": "John", "suffix": "Jr."}),
+        ("Smith, Jr., John", {"family": "Smith", "given": "John", "suffix": "Jr."}),
+        ("Smith, John A Jr", {"family": "Smith", "given": "John A", "suffix": "Jr"}),
+        ("Smith JA Jr", {"family": "Smith", "given": "JA", "suffix": "Jr"}),
+        ("Smith JA 3rd", {"family": "Smith", "given": "JA", "suffix": "3rd"}),
+        ("Martin Luther King Jr.", {"family": "King", "given": "Martin Luther", "suffix": "Jr."}),
+        ("et al.", {"literal": "et al."}),
+        ("WHO", {"literal": "WHO"}),
+    ],
+)
+def test_ris_author_names_are_split_as_written(library, qa, answer, written, name):
+    ris = f"TY  - JOUR\nID  - names\nTI  - Names\nAU  - {written}\nER  -\n"
+    result, out = run_import(library, qa, "names.ris", ris)
+    assert result.exit_code == 0, result.output
+    assert by_id(answer)["names"]["author"] == [name]
+
+
+def test_medline_au_names_with_non_ascii_and_hyphenated_initials(library, qa, answer):
+    nbib = (
+        "PMID- 37000009\nTI  - Names.\nDP  - 2015\nAU  - Åberg Å\nAU  - Ng K-Y\nAU  - Smith JA Jr\n"
+    )
+    result, out = run_import(library, qa, "names.nbib", nbib)
+    assert result.exit_code == 0, result.output
+    assert by_id(answer)["pmid:37000009"]["author"] == [
+        {"family": "Åberg", "given": "Å"},
+        {"family": "Ng", "given": "K-Y"},
+        {"family": "Smith", "given": "JA", "suffix": "Jr"},
+    ]
+
+
+# ---------------------------------------------------------------------------- MEDLINE records
+
+
+def test_medline_records_without_a_blank_line_are_two_records(library, qa, answer):
+    nbib = (
+        "PMID- 32000001\nTI  - First record.\nFAU - First, Author\nAU  - First A\nDP  - 2020\n"
+        "PMID- 32000002\nTI  - Second record glued to the first.\nFAU - Second, Author\n"
+        "AU  - Second A\nDP  - 2021\nVI  - 7\n\n\n"
+        "PMID- 32000003\nTI  - Third.\nDP  - 2022\n"
+    )
+    result, out = run_import(library, qa, "glued.nbib", nbib)
+    assert result.exit_code == 0, result.output
+    assert [(e["reference"], e["line"]) for e in out["entries"]] == [
+        ("pmid:32000001", 1),
+        ("pmid:32000002", 6),
+        ("pmid:32000003", 14),
+    ]
+    refs = by_id(answer)
+    assert refs["pmid:32000001"]["author"] == [{"family": "First", "given": "Author"}]
+    assert "volume" not in refs["pmid:32000001"]
+    assert refs["pmid:32000002"]["title"] == "Second record glued to the first"
+    assert refs["pmid:32000002"]["volume"] == "7"
+    assert refs["pmid:32000002"]["author"] == [{"family": "Second", "given": "Author"}]
+
+
+def test_medline_fau_and_au_pair_in_order_and_cn_stays_in_place(library, qa, answer):
+    nbib = (
+        "PMID- 37000001\nTI  - FAU missing for the middle author.\nDP  - 2015\n"
+        "FAU - Alpha, Anna\nAU  - Alpha A\nAD  - Somewhere\n"
+        "AU  - Beta B\n"
+        "CN  - ASCEND Study Collaborative Group\n"
+        "FAU - Gamma, Gus\nAU  - Gamma G\n"
+        "FAU - Delta\nAU  - Delta D\n"
+        "FAU - Epsilon, Eve\n"
+    )
+    result, out = run_import(library, qa, "gap.nbib", nbib)
+    assert result.exit_code == 0, result.output
+    assert by_id(answer)["pmid:37000001"]["author"] == [
+        {"family": "Alpha", "given": "Anna"},
+        {"family": "Beta", "given": "B"},
+        {"literal": "ASCEND Study Collaborative Group"},
+        {"family": "Gamma", "given": "Gus"},
+        {"family": "Delta", "given": "D"},
+        {"family": "Epsilon", "given": "Eve"},
+    ]
+
+
+# ---------------------------------------------------------------------------- RIS tags
+
+
+def test_ris_a1_and_au_are_both_authors_in_file_order(library, qa, answer):
+    ris = (
+        "TY  - JOUR\nID  - mixed\nA1  - Bowman, Louise\nAU  - Mafham, Marion\n"
+        "A1  - Later, First-Tag\nAU  - Wallendszus, Karl\nTI  - Mixed tags\nER  -\n"
+    )
+    result, out = run_import(library, qa, "mixed.ris", ris)
+    assert result.exit_code == 0, result.output
+    assert [a["family"] for a in by_id(answer)["mixed"]["author"]] == [
+        "Bowman",
+        "Mafham",
+        "Later",
+        "Wallendszus",
+    ]
+
+
+@pytest.mark.parametrize("spacing", ["AU - ", "AU   - ", "AU\t- ", "AU -"])
+def test_a_ris_tag_with_odd_spacing_is_read_as_the_tag_with_a_note(library, qa, answer, spacing):
+    value = "Badly, Spaced" if spacing.endswith(" ") else ""
+    ris = (
+        f"TY  - JOUR\nID  - sp2020\n{spacing}{value}\nAU  - Good, Spaced\n"
+        "TI  - Tags with one space\nPY  - 2020\nDO  - 10.1000/space\nER  -\n"
+    )
+    result, out = run_import(library, qa, "space.ris", ris)
+    assert result.exit_code == 0, result.output
+    (entry,) = out["entries"]
+    assert entry["entry"] == "record sp2020"
+    assert entry["reference"] == "sp2020"
+    assert entry["notes"][0].startswith("line 3: ")
+    assert "read as tag AU" in entry["notes"][0]
+    people = by_id(answer)["sp2020"]["author"]
+    expected = [{"family": "Good", "given": "Spaced"}]
+    if value:
+        expected.insert(0, {"family": "Badly", "given": "Spaced"})
+    assert people == expected
+
+
+def test_a_text_line_that_only_looks_like_a_tag_stays_a_continuation(library, qa, answer):
+    ris = (
+        "TY  - JOUR\nID  - cont\nTI  - A title\nN2  - An abstract that goes on\n"
+        "XQ - not a tag\nER  -\n"
+    )
+    result, out = run_import(library, qa, "cont.ris", ris)
+    assert result.exit_code == 0, result.output
+    assert out["entries"][0]["notes"] == []

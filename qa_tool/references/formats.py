@@ -259,6 +259,26 @@ def is_group_name(text: str) -> bool:
     )
 
 
+# "et al." closing an author list (BibTeX writes it "and others"): kept as this literal,
+# which the import reads as a list cut short, never as a person.
+ET_AL = "et al."
+_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv 2nd 3rd 4th".split())  # noqa: SIM905
+
+
+def _is_suffix(word: str) -> bool:
+    return word.casefold() in _SUFFIXES
+
+
+def _is_initials(word: str) -> bool:
+    """Vancouver initials as PubMed and RIS write them: ``JA``, ``Å``, ``K-Y``, ``J.-P.``."""
+    letters = [c for c in word if c.isalpha()]
+    return (
+        0 < len(letters) <= 6
+        and all(c.isupper() for c in letters)
+        and all(c.isalpha() or c in ".-" for c in word)
+    )
+
+
 def split_name(text: str) -> dict[str, str]:
     """``"Smith, John A."`` / ``"Smith JA"`` / ``"John A. Smith"`` as a CSL name.
 
@@ -268,21 +288,55 @@ def split_name(text: str) -> dict[str, str]:
     {'family': 'Smith', 'given': 'JA'}
     >>> split_name("van der Berg, Hans")
     {'family': 'van der Berg', 'given': 'Hans'}
+    >>> split_name("Hans van der Berg")
+    {'family': 'van der Berg', 'given': 'Hans'}
+    >>> split_name("Ng K-Y"), split_name("Åberg Å")
+    ({'family': 'Ng', 'given': 'K-Y'}, {'family': 'Åberg', 'given': 'Å'})
+    >>> split_name("Smith, John, Jr.")
+    {'family': 'Smith', 'given': 'John', 'suffix': 'Jr.'}
+    >>> split_name("Smith JA Jr")
+    {'family': 'Smith', 'given': 'JA', 'suffix': 'Jr'}
     >>> split_name("ASCEND Study Collaborative Group")
     {'literal': 'ASCEND Study Collaborative Group'}
     """
     text = " ".join(text.split())
+    if text.casefold().rstrip(".") == "et al":
+        return {"literal": ET_AL}
     if "," in text:
-        family, _, given = text.partition(",")
-        given = given.strip()
-        return {"family": family.strip(), "given": given} if given else {"literal": family}
+        return _split_with_commas([p.strip() for p in text.split(",")])
     words = text.split(" ")
     if len(words) == 1 or is_group_name(text):
         return {"literal": text}
-    last = words[-1]
-    if re.fullmatch(r"(?:[A-Z]\.?){1,4}", last):  # Vancouver: family first, then initials
-        return {"family": " ".join(words[:-1]), "given": last}
-    return {"family": last, "given": " ".join(words[:-1])}
+    suffix = words.pop() if len(words) > 2 and _is_suffix(words[-1]) else None
+    if _is_initials(words[-1]):  # Vancouver: family first, then initials
+        name = {"family": " ".join(words[:-1]), "given": words[-1]}
+    else:  # natural order; the family starts at a particle (van, de, von der)
+        start = next((n for n in range(1, len(words) - 1) if words[n][:1].islower()), None)
+        start = len(words) - 1 if start is None else start
+        name = {"family": " ".join(words[start:]), "given": " ".join(words[:start])}
+    if suffix:
+        name["suffix"] = suffix
+    return name
+
+
+def _split_with_commas(parts: list[str]) -> dict[str, str]:
+    """``Family, Given`` / ``Family, Given, Jr.`` / ``Family, Jr., Given`` (BibTeX's order)."""
+    family, rest = parts[0], [p for p in parts[1:] if p]
+    suffix = None
+    if len(rest) >= 2 and _is_suffix(rest[-1]):
+        suffix = rest.pop()
+    elif len(rest) >= 2 and _is_suffix(rest[0]):
+        suffix = rest.pop(0)
+    given = ", ".join(rest)
+    words = given.split(" ")
+    if suffix is None and len(words) > 1 and _is_suffix(words[-1]):  # "Smith, John A Jr"
+        suffix, given = words[-1], " ".join(words[:-1])
+    if not given:
+        return {"literal": family}
+    name = {"family": family, "given": given}
+    if suffix:
+        name["suffix"] = suffix
+    return name
 
 
 _NOTE_PMID = re.compile(r"\b(?:PMID|PubMed\s*ID)\s*[:=]?\s*(\d+)", re.IGNORECASE)
@@ -702,6 +756,16 @@ _RIS_TYPES = {
     "GEN": "article",
 }
 _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+# A tag with one space, three, or a tab before the dash (hand-edited files, older
+# exporters): read as the tag when it is one RIS knows, with a note.
+_RIS_LOOSE_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: |[ \t]{3,}|\t[ \t]*)-(?: (.*))?$")
+_RIS_AUTHOR_TAGS = ("AU", "A1")
+
+
+def _ris_tags() -> frozenset[str]:
+    import rispy
+
+    return frozenset(rispy.TAG_KEY_MAPPING) | {"TY", "ER"}
 
 
 def parse_ris(text: str, source: str) -> list[Entry]:
@@ -711,8 +775,18 @@ def parse_ris(text: str, source: str) -> list[Entry]:
     entries = []
     record: list[str] = []
     start = 0
+    loose: list[str] = []
+    known = _ris_tags()
     for n, line in enumerate(text.split("\n"), 1):
         tag = _RIS_LINE.match(line)
+        odd = None if tag else _RIS_LOOSE_LINE.match(line)
+        if odd and odd.group(1) in known:
+            line = f"{odd.group(1)}  - {odd.group(2) or ''}"
+            loose.append(
+                f"line {n}: {odd.group(0)[:20]!r} read as tag {odd.group(1)} "
+                "(RIS puts two spaces before the dash)"
+            )
+            tag = _RIS_LINE.match(line)
         if tag and tag.group(1) == "TY":
             if record:
                 raise ReferenceFileError(
@@ -726,8 +800,15 @@ def parse_ris(text: str, source: str) -> list[Entry]:
             data = rispy.loads("\n".join(record) + "\n")
             if len(data) != 1:
                 raise ReferenceFileError(source, "malformed RIS record", start)
-            entries.append(_ris_entry(data[0], source, start))
-            record = []
+            people = [
+                m.group(2).strip()
+                for m in map(_RIS_LINE.match, record)
+                if m and m.group(1) in _RIS_AUTHOR_TAGS and m.group(2).strip()
+            ]
+            entry = _ris_entry(data[0], source, start, people)
+            entry.notes[:0] = loose
+            entries.append(entry)
+            record, loose = [], []
         elif record:
             record.append(line)
         elif tag:
@@ -744,7 +825,10 @@ def _first(value: object) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _ris_entry(rec: dict[str, Any], source: str, line: int) -> Entry:
+def _ris_entry(rec: dict[str, Any], source: str, line: int, people: list[str]) -> Entry:
+    """One RIS record (as rispy read it) as a reference; ``people``: its ``AU``/``A1``
+    names in file order (rispy keeps the two tags apart, and a reader of one loses the
+    other)."""
     key = _first(rec.get("id"))
     label = f"record {key}" if key else "record"
     b = _Builder(source, line, label)
@@ -761,8 +845,7 @@ def _ris_entry(rec: dict[str, Any], source: str, line: int) -> Entry:
         short = _first(rec.get("journal_name"))
     b.text("container-title", full)
     b.text("container-title-short", short)
-    people = rec.get("authors") or rec.get("first_authors") or []
-    b.authors([split_name(p) for p in people if isinstance(p, str) and p.strip()])
+    b.authors([split_name(p) for p in people])
     date = _first(rec.get("date")) or _first(rec.get("publication_year"))
     year = _first(rec.get("year"))
     if date and re.match(r"\s*\d{4}", date):
@@ -837,6 +920,9 @@ def parse_medline(text: str, source: str) -> list[Entry]:
                 current = []
             continue
         match = _MEDLINE_LINE.match(line)
+        if match and match.group(1) == "PMID" and any(t == "PMID" for t, _ in current):
+            records.append((start, current))  # no blank line before it: a record all the same
+            current = []
         if match:
             if not current:
                 start = n
@@ -880,19 +966,7 @@ def _medline_entry(fields: list[tuple[str, str]], source: str, line: int) -> Ent
     b.text("title", title)
     b.text("container-title", one("JT"))
     b.text("container-title-short", one("TA"))
-    people: list[dict[str, str]] = []
-    full, short = tags.get("FAU", []), tags.get("AU", [])
-    # FAU has the full name; AU the initials. Either may be missing for an author.
-    for n in range(max(len(full), len(short))):
-        if n < len(full):
-            person = split_name(full[n])
-            if "given" not in person and n < len(short):
-                person = split_name(short[n])
-        else:
-            person = split_name(short[n])
-        people.append(person)
-    people.extend({"literal": name} for name in tags.get("CN", []))
-    b.authors(people)
+    b.authors(_medline_people(fields))
     date = one("DP") or one("DEP")
     if date:
         _date_text(b, date)
@@ -911,6 +985,32 @@ def _medline_entry(fields: list[tuple[str, str]], source: str, line: int) -> Ent
     )
     b.pmcid(pmc)
     return b.entry(f"pmid:{pmid}")
+
+
+def _medline_people(fields: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The authors in file order: each ``FAU`` (full name) with the ``AU`` (initials) right
+    after it, an ``AU`` alone where ``FAU`` is missing, a ``CN`` group where it stands."""
+    people: list[list[str | None]] = []  # [tag, FAU, AU]
+    open_full = None
+    for tag, value in fields:
+        if tag == "FAU":
+            open_full = [tag, value, None]
+            people.append(open_full)
+        elif tag == "AU" and open_full is not None:
+            open_full[2], open_full = value, None
+        elif tag in ("AU", "CN"):
+            people.append([tag, None, value])
+            open_full = None
+    names = []
+    for kind, full, short in people:
+        if kind == "CN":
+            names.append({"literal": str(short)})
+            continue
+        person = split_name(full) if full else {}
+        if "given" not in person and short:
+            person = split_name(short)
+        names.append(person)
+    return names
 
 
 _READERS: dict[str, Callable[[str, str], list[Entry]]] = {
