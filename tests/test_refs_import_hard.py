@@ -351,3 +351,142 @@ def test_a_text_line_that_only_looks_like_a_tag_stays_a_continuation(library, qa
     result, out = run_import(library, qa, "cont.ris", ris)
     assert result.exit_code == 0, result.output
     assert out["entries"][0]["notes"] == []
+
+
+# ---------------------------------------------------------------------------- BibTeX
+
+
+def test_bibtex_and_others_is_et_al_never_a_person(library, qa, answer):
+    bib = "@article{oth2020, author = {Smith, John and Doe, Jane and others}, title = {T}}\n"
+    result, out = run_import(library, qa, "others.bib", bib)
+    assert result.exit_code == 0, result.output
+    assert by_id(answer)["oth2020"]["author"] == [
+        {"family": "Smith", "given": "John"},
+        {"family": "Doe", "given": "Jane"},
+        {"literal": "et al."},
+    ]
+
+
+def test_bibtex_concatenation_expands_macros_and_joins_the_parts(library, qa, answer):
+    bib = (
+        '@string{first = "Heart"}\n@STRING{NEJM = {N Engl J Med}}\n'
+        '@article{concat2019, author = "Doe, Jane", title = first # " failure " # {and walking},\n'
+        '  journal = nejm # { (Boston)}, year = "2019", month = "may" # { } # 5,\n'
+        '  note = {C# code}, doi = "10.1000/concat.2019", }\n'
+        "@article{bad2019, title = first # undefined, year = 2019}\n"
+    )
+    result, out = run_import(library, qa, "strings.bib", bib)
+    assert result.exit_code == 2
+    assert "strings.bib:6: entry bad2019: field title: @string 'undefined' is not defined" in (
+        result.stderr
+    )
+    result, out = run_import(library, qa, "strings.bib", bib.split("@article{bad2019")[0])
+    assert result.exit_code == 0, result.output
+    ref = by_id(answer)["concat2019"]
+    assert ref["title"] == "Heart failure and walking"
+    assert ref["container-title"] == "N Engl J Med (Boston)"
+
+
+def test_bibtex_url_and_doi_are_verbatim(library, qa, answer):
+    bib = (
+        "@misc{web2021, title = {A {Guide}}, url = {https://www.example.edu/~webb/guide%20v2.pdf},\n"
+        "  doi = {10.1000/a_b~c}}\n"
+    )
+    result, out = run_import(library, qa, "url.bib", bib)
+    assert result.exit_code == 0, result.output
+    ref = by_id(answer)["web2021"]
+    assert ref["URL"] == "https://www.example.edu/~webb/guide%20v2.pdf"
+    assert ref["DOI"] == "10.1000/a_b~c"
+    assert ref["title"] == "A Guide"
+
+
+def test_bibtex_crossref_gives_the_child_its_container_and_year(library, qa, answer):
+    bib = (
+        "@inproceedings{child2018, author = {Doe, Jane}, title = {Walking fast},\n"
+        "  crossref = {proc2018}, pages = {10--20}}\n"
+        "@inproceedings{lost2018, title = {Orphan}, crossref = {nowhere}, year = {2018}}\n"
+        "@proceedings{proc2018, title = {Proceedings of the Walking Conference}, year = {2018},\n"
+        "  publisher = {Walkers}, doi = {10.1000/proc}}\n"
+    )
+    result, out = run_import(library, qa, "xref.bib", bib)
+    assert result.exit_code == 0, result.output
+    assert [e["reference"] for e in out["entries"]] == ["child2018", "lost2018"]
+    child, lost = out["entries"]
+    assert child["notes"] == [
+        "crossref proc2018: booktitle, year, publisher taken from it; proc2018 is not "
+        "imported as a reference of its own"
+    ]
+    assert "no such entry in the file" in lost["notes"][0]
+    ref = by_id(answer)["child2018"]
+    assert ref["container-title"] == "Proceedings of the Walking Conference"
+    assert ref["issued"] == 2018
+    assert ref["page"] == "10-20"
+    assert "DOI" not in ref  # the proceedings' DOI is not the paper's
+
+
+# ---------------------------------------------------------------------------- CSL-JSON
+
+
+def test_csl_names_as_text_and_titles_as_lists_are_read_with_notes(library, qa, answer):
+    csl = (
+        '[{"id": "g1", "title": ["Walking and the heart"], "DOI": "10.1000/g1",\n'
+        '  "author": [{"family": "Berg", "given": "Anna"}, "Smith, John"],\n'
+        '  "container-title": ["Heart", "Heart (London)"], "issue": 3.0, "page": 12,\n'
+        '  "volume": 7}]'
+    )
+    result, out = run_import(library, qa, "crossref.json", csl)
+    assert result.exit_code == 0, result.output
+    ref = by_id(answer)["g1"]
+    assert ref["title"] == "Walking and the heart"
+    assert ref["author"] == [
+        {"family": "Berg", "given": "Anna"},
+        {"family": "Smith", "given": "John"},
+    ]
+    assert (ref["container-title"], ref["issue"], ref["page"], ref["volume"]) == (
+        "Heart",
+        "3",
+        "12",
+        "7",
+    )
+    notes = out["entries"][0]["notes"]
+    assert notes[0] == "container-title is a list of 2; the first is used, not 'Heart (London)'"
+    assert notes[1] == (
+        "author 'Smith, John' is text, not a CSL name: read as {'family': 'Smith', 'given': 'John'}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('"author": "Smith, John"', 'author "Smith, John" is not a list of CSL names'),
+        ('"volume": {"v": 1}', 'volume {"v": 1} is not text'),
+        ('"title": [1, 2]', "title [1, 2] is not text"),
+        ('"author": [42]', "author 42 is not a CSL name"),
+    ],
+)
+def test_csl_values_that_are_not_csl_are_errors_naming_the_item(library, qa, answer, body, message):
+    before = answer.read_bytes()
+    csl = f'[{{"id": "ok", "title": "T"}},\n {{"id": "g1", "DOI": "10.1000/g1", {body}}}]'
+    result, out = run_import(library, qa, "bad.json", csl)
+    assert result.exit_code == 2
+    assert f"bad.json:2: item 2 (g1): {message}" in result.stderr
+    assert answer.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid CSL-JSON: nested too deeply", None),
+        ('[{"id": "n", "title": "NaN here",\n "volume": NaN}]', "NaN is not a JSON value", 2),
+        ('[{"id": "n", "title": "x",\n\n "issue": -Infinity}]', "-Infinity is not a JSON", 3),
+        ('[{"id": "n", "issued": {"date-parts": [[Infinity]]}}]', "Infinity is not", 1),
+    ],
+)
+def test_json_that_python_reads_but_is_not_json_is_a_file_error(
+    library, qa, answer, content, message, line
+):
+    result, out = run_import(library, qa, "odd.json", content)
+    assert result.exit_code == 2
+    where = f"odd.json:{line}: " if line else "odd.json: "
+    assert where + message in result.stderr.replace("not valid JSON: ", "")
+    assert "internal error" not in result.stderr

@@ -453,9 +453,17 @@ _CSL_TYPE_MAP = {
 def parse_csl_json(text: str, source: str) -> list[Entry]:
     """The entries of a CSL-JSON file (an array, or an object with ``items``)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ReferenceFileError(source, f"not valid JSON: {exc.msg}", exc.lineno) from None
+    except RecursionError:
+        raise ReferenceFileError(source, "not valid CSL-JSON: nested too deeply") from None
+    except _NotJSON as exc:
+        raise ReferenceFileError(
+            source,
+            f"not valid JSON: {exc.args[0]} is not a JSON value (a number or text is)",
+            _constant_line(text),
+        ) from None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]
     elif isinstance(data, dict):
@@ -473,16 +481,15 @@ def parse_csl_json(text: str, source: str) -> list[Entry]:
             raise b.fail("is not a JSON object")
         csl_type = raw.get("type") if isinstance(raw.get("type"), str) else None
         b.type(_CSL_TYPE_MAP.get(csl_type or "", csl_type), csl_type)
-        b.text("title", raw.get("title"))
-        b.text("container-title", raw.get("container-title"))
-        b.text("container-title-short", raw.get("container-title-short"))
+        for name in ("title", "container-title", "container-title-short"):
+            b.text(name, _csl_text(b, raw, name))
         if "container-title-short" not in b.item:
-            b.text("container-title-short", raw.get("journalAbbreviation"))
-        b.authors([_csl_name(p) for p in raw.get("author") or [] if isinstance(p, dict)])
+            b.text("container-title-short", _csl_text(b, raw, "journalAbbreviation"))
+        b.authors(_csl_people(b, raw.get("author")))
         _csl_issued(b, raw.get("issued"))
-        b.text("volume", raw.get("volume"))
-        b.text("issue", raw.get("issue"))
-        b.pages(raw.get("page"))
+        b.text("volume", _csl_text(b, raw, "volume"))
+        b.text("issue", _csl_text(b, raw, "issue"))
+        b.pages(_csl_text(b, raw, "page"))
         b.doi(raw.get("DOI"))
         note_pmid, note_pmcid = ids_in_note(raw.get("note"))
         b.pmid(raw.get("PMID") or note_pmid)
@@ -490,6 +497,66 @@ def parse_csl_json(text: str, source: str) -> list[Entry]:
         b.url(raw.get("URL"))
         entries.append(b.entry(key))
     return entries
+
+
+class _NotJSON(ValueError):
+    """``NaN``, ``Infinity``: Python's json reads them, JSON has no such value."""
+
+
+def _no_constant(name: str) -> None:
+    raise _NotJSON(name)
+
+
+def _constant_line(text: str) -> int | None:
+    """The line of the first ``NaN``/``Infinity`` outside a string."""
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)', text):
+        if match.group(1):
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _csl_text(b: _Builder, raw: dict, key: str) -> str | None:
+    """A text field of a CSL item: text, a number (``3.0`` is ``3``), or a list of texts
+    (Crossref's JSON: the first, with a note when there are others); else an error."""
+    value = raw.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        texts = [v for v in value if v.strip()]
+        others = [v for v in dict.fromkeys(texts[1:]) if v != (texts[0] if texts else None)]
+        if others:
+            b.notes.append(
+                f"{key} is a list of {len(texts)}; the first is used, not "
+                + ", ".join(repr(v) for v in others)
+            )
+        return texts[0] if texts else None
+    raise b.fail(f"{key} {json.dumps(value)[:60]} is not text")
+
+
+def _csl_people(b: _Builder, people: object) -> list[dict[str, str]]:
+    """CSL names; a name written as text (``"Smith, John"``) is split, with a note."""
+    if people is None or people == "":
+        return []
+    if not isinstance(people, list):
+        raise b.fail(
+            f"author {json.dumps(people)[:60]} is not a list of CSL names "
+            '([{"family": ..., "given": ...}])'
+        )
+    names = []
+    for person in people:
+        if isinstance(person, dict):
+            names.append(_csl_name(person))
+        elif isinstance(person, str) and person.strip():
+            name = split_name(person)
+            b.notes.append(f"author {person!r} is text, not a CSL name: read as {name}")
+            names.append(name)
+        else:
+            raise b.fail(f"author {json.dumps(person)[:60]} is not a CSL name")
+    return names
 
 
 def _json_item_lines(text: str) -> list[int]:
@@ -621,7 +688,133 @@ def parse_bibtex(text: str, source: str) -> list[Entry]:
     for block in library.failed_blocks:
         raise _bib_failure(block, source)
     decode = _latex_decoder()
-    return [_bib_entry(entry, source, decode) for entry in library.entries]
+    strings = {key.lower(): block.value for key, block in library.strings_dict.items()}
+    raw = {e.key.lower(): _bib_fields(e, source, strings) for e in library.entries}
+    parents = {f["crossref"].lower() for f in raw.values() if f.get("crossref")}
+    entries = []
+    for entry in library.entries:
+        if entry.key.lower() in parents:
+            continue  # its fields are in the entries that crossref it
+        fields = raw[entry.key.lower()]
+        inherited: list[str] = []
+        if fields.get("crossref"):
+            inherited = _inherit(fields, raw.get(fields["crossref"].lower()))
+        built = _bib_entry(entry, fields, source, decode)
+        if fields.get("crossref"):
+            parent = fields["crossref"]
+            built.notes.append(
+                f"crossref {parent}: "
+                + (
+                    f"{', '.join(inherited) or 'no field'} taken from it; {parent} is not "
+                    "imported as a reference of its own"
+                    if parent.lower() in raw
+                    else "no such entry in the file, so the fields it would give are missing"
+                )
+            )
+        entries.append(built)
+    return entries
+
+
+# Fields a crossref'd entry (the proceedings, the book) gives the entries that name it, as
+# BibTeX and biber do; its title becomes their booktitle. Its identifiers and authors are
+# its own, never the child's.
+_INHERITED = (
+    "booktitle",
+    "journal",
+    "journaltitle",
+    "shortjournal",
+    "year",
+    "date",
+    "month",
+    "volume",
+    "number",
+    "publisher",
+    "series",
+)
+# Verbatim fields in BibTeX and biblatex: never LaTeX-decoded ("~" in a URL is a tilde).
+_VERBATIM = frozenset("url doi eprint file pdf urlraw".split())  # noqa: SIM905
+
+
+def _inherit(fields: dict[str, str], parent: dict[str, str] | None) -> list[str]:
+    """Add to ``fields`` what the crossref'd ``parent`` gives; the names of those added."""
+    if parent is None:
+        return []
+    added = []
+    if "booktitle" not in fields and parent.get("title"):
+        fields["booktitle"] = parent["title"]
+        added.append("booktitle")
+    for key in _INHERITED:
+        if key not in fields and parent.get(key):
+            fields[key] = parent[key]
+            added.append(key)
+    return added
+
+
+def _bib_fields(entry: Any, source: str, strings: dict[str, str]) -> dict[str, str]:
+    """The entry's fields (keys in lower case), with ``#`` concatenations put together."""
+    enclosing = entry.parser_metadata.get("removed_enclosing", {})
+    fields = {}
+    for f in entry.fields:
+        value = f.value
+        if isinstance(value, str) and "#" in value and enclosing.get(f.key) == "no-enclosing":
+            try:
+                value = _concatenation(value, strings)
+            except ValueError as exc:
+                raise ReferenceFileError(
+                    source, f"entry {entry.key}: field {f.key}: {exc}", entry.start_line + 1
+                ) from None
+        fields[f.key.lower()] = value
+    return fields
+
+
+_BIB_MONTHS = (
+    "january february march april may june july august september october november december"
+)
+
+
+def _concatenation(value: str, strings: dict[str, str]) -> str:
+    """``first # " failure " # {and walking}`` as BibTeX reads it, macros expanded.
+
+    >>> _concatenation('hf # " failure " # {and} # 2', {"hf": "Heart"})
+    'Heart failure and2'
+    """
+    months = {m[:3]: m.capitalize() for m in _BIB_MONTHS.split()}
+    parts, at = [], 0
+    while True:
+        while at < len(value) and value[at].isspace():
+            at += 1
+        if at < len(value) and value[at] in '{"':
+            close, depth, n = value[at], 0, at
+            for n in range(at, len(value)):
+                ch = value[n]
+                depth += (ch == "{") - (ch == "}")
+                if n > at and depth == 0 and (ch == "}" if close == "{" else ch == '"'):
+                    break
+            else:
+                raise ValueError(f"a {close!r} is not closed in {value!r}")
+            parts.append(value[at + 1 : n])
+            at = n + 1
+        else:
+            word = re.match(r"[^\s#]+", value[at:])
+            if not word:
+                raise ValueError(f"'#' joins nothing in {value!r}")
+            name = word.group(0)
+            if name.isdigit():
+                parts.append(name)
+            elif name.lower() in strings:
+                parts.append(strings[name.lower()])
+            elif name.lower() in months:
+                parts.append(months[name.lower()])
+            else:
+                raise ValueError(f"@string {name!r} is not defined in the file")
+            at += len(name)
+        while at < len(value) and value[at].isspace():
+            at += 1
+        if at == len(value):
+            return "".join(parts)
+        if value[at] != "#":
+            raise ValueError(f"expected '#' at {value[at:][:20]!r}")
+        at += 1
 
 
 def _bib_failure(block: Any, source: str) -> ReferenceFileError:
@@ -648,15 +841,18 @@ _BIB_CAUSES = {
 }
 
 
-def _bib_entry(entry: Any, source: str, decode: Callable[[str], str]) -> Entry:
+def _bib_entry(
+    entry: Any, fields: dict[str, str], source: str, decode: Callable[[str], str]
+) -> Entry:
     """One BibTeX entry as a reference (LaTeX decoded, names split into parts)."""
     from bibtexparser.middlewares.names import (
         parse_single_name_into_parts,
         split_multiple_persons_names,
     )
 
-    fields = {f.key.lower(): f.value for f in entry.fields}
-    values = {k: decode(v) if isinstance(v, str) else v for k, v in fields.items()}
+    values = {
+        k: decode(v) if isinstance(v, str) and k not in _VERBATIM else v for k, v in fields.items()
+    }
     b = _Builder(source, entry.start_line + 1, f"entry {entry.key}")
     bib_type = entry.entry_type.lower()
     csl_type = _BIB_TYPES.get(bib_type)
@@ -668,8 +864,11 @@ def _bib_entry(entry: Any, source: str, decode: Callable[[str], str]) -> Entry:
     b.text("container-title", container)
     b.text("container-title-short", values.get("shortjournal") or values.get("journalabbr"))
     people = []
-    for name in split_multiple_persons_names(fields.get("author", "")):
-        if "," not in name and not name.strip().startswith("{") and is_group_name(name):
+    names = split_multiple_persons_names(fields.get("author", ""))
+    for n, name in enumerate(names):
+        if name.strip() == "others" and n == len(names) - 1 and n > 0:
+            people.append({"literal": ET_AL})  # BibTeX's "and others": the list cut short
+        elif "," not in name and not name.strip().startswith("{") and is_group_name(name):
             people.append({"literal": decode(" ".join(name.split()))})
         else:
             people.append(_bib_name(parse_single_name_into_parts(name), decode))
