@@ -55,7 +55,7 @@ from qa_tool import evidence
 from qa_tool.config import topic_key
 from qa_tool.dates import MONTH_NUMBERS
 from qa_tool.doubts import CONFIDENCE, QUESTION, REFERENCE, REVIEW_DATE, TOPIC, Doubt, snippet
-from qa_tool.errors import LegacyFormatError
+from qa_tool.errors import LegacyFormatError, shorten
 from qa_tool.evidence import NUMBER_TAKING_WORDS, Paragraph
 from qa_tool.model import Confidence, SectionTitle
 from qa_tool.references.formats import is_group_name
@@ -796,7 +796,7 @@ def parse_legacy(
         question=question,
         summary="\n\n".join(map(_escape_plain, summary_paragraphs)),
         research=[_escape_plain(paragraph) for paragraph in research],
-        doctor_questions=doctor_questions,
+        doctor_questions=[_escape_plain(question) for question in doctor_questions],
         confidence=facts.confidence,
         last_reviewed=facts.last_reviewed,
         topic=topic,
@@ -917,9 +917,15 @@ def _clean_lines(text: str, warnings: list[str], doubts: list[Doubt]) -> list[_L
     lines: list[_Line] = []
     state = _ChromeState()
     open_lists: list[list[int]] = []
+    hidden = _Hidden()
     for number, raw in enumerate(text.split("\n"), start=1):
         dropped: list[tuple[str, str]] = []
-        pieces = _html_pieces(raw, open_lists, dropped) if "<" in raw else [raw]
+        if hidden.open and "<" not in raw:
+            hidden.text.append(raw + "\n")
+            continue
+        pieces = _html_pieces(raw, open_lists, dropped, hidden) if "<" in raw else [raw]
+        warnings.extend(f"line {number}: {note}" for note in hidden.notes)
+        hidden.notes.clear()
         kept_from = len(lines)
         for piece in pieces:
             if "&" in piece:
@@ -1036,7 +1042,10 @@ def _in_lettered_list(line: str, lines: list[_Line]) -> bool:
 
 
 def _html_pieces(
-    line: str, open_lists: list[list[int]], dropped: list[tuple[str, str]] | None = None
+    line: str,
+    open_lists: list[list[int]],
+    dropped: list[tuple[str, str]] | None = None,
+    hidden: _Hidden | None = None,
 ) -> list[str]:
     """A line with its tags handled: split at block tags, other tags removed.
 
@@ -1044,16 +1053,26 @@ def _html_pieces(
     and ``<li value=>`` respected), any other ``<li>`` a "- " bullet. ``open_lists``
     carries the lists still open from earlier lines: ``[next number]`` for an ``<ol>``,
     ``[]`` for a ``<ul>``. ``<a href="U">T</a>`` becomes ``[T](U)``; a target a page may
-    not link to is left out and put in ``dropped`` as ``(U, T)``.
+    not link to is left out and put in ``dropped`` as ``(U, T)``. What a page does not
+    show as its text is left out and named in ``hidden``: struck-out text (``<del>``,
+    ``<s>``: a withdrawn dose is not a fact), scripts and styles; an image's ``alt``.
     """
     pieces: list[str] = []
     current: list[str] = []
     link: tuple[int, str] | None = None  # where the open link's text starts, its target
+    hidden = hidden if hidden is not None else _Hidden()
+    removed = False  # whether hidden content left two spaces side by side
     position = 0
     for match in _HTML_TAG_RE.finditer(line):
-        current.append(line[position : match.start()])
+        if hidden.open:
+            hidden.text.append(line[position : match.start()])
+        else:
+            current.append(line[position : match.start()])
         position = match.end()
         name = (match[2] or "").lower()
+        if hidden.takes(match, name):
+            removed = True
+            continue
         if name == "a":
             if not match[1]:
                 href = _HREF_RE.search(match[0])
@@ -1077,13 +1096,21 @@ def _html_pieces(
                 _list_tag(match, open_lists)
             elif name == "li" and not match[1]:
                 current = [_list_item_marker(match, open_lists)]
-    current.append(line[position:])
+    if hidden.open:
+        hidden.text.append(line[position:])
+    else:
+        current.append(line[position:])
     pieces.append("".join(current))
     # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
     pieces = [_LI_NUMBERED_RE.sub(r"\1", piece, count=1) for piece in pieces]
     if "<sup>" in line.lower():
         pieces = [_superscripts(piece) for piece in pieces]
+    if removed:
+        pieces = [_DOUBLE_SPACE_RE.sub(" ", piece) for piece in pieces]
     return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
+
+
+_DOUBLE_SPACE_RE = re.compile(r"(?<=\S)  +(?=\S)")
 
 
 _SUP_PAIR_RE = re.compile(r"<sup>(.*?)</sup>")
@@ -1110,6 +1137,55 @@ def _superscripts(piece: str) -> str:
         position = match.end()
     out.append(_STRAY_SUP_RE.sub("", piece[position:]))  # a tag left open or closed alone
     return "".join(out)
+
+
+_HIDDEN_TAGS = frozenset(("del", "s", "strike", "script", "style", "noscript", "template"))
+_STRUCK = frozenset(("del", "s", "strike"))
+_ALT_RE = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+
+
+@dataclass
+class _Hidden:
+    """Content of tags a page does not show as its text, open across lines; ``notes``
+    name what was left out (for warnings)."""
+
+    stack: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def open(self) -> bool:
+        return bool(self.stack)
+
+    def takes(self, match: re.Match[str], name: str) -> bool:
+        """Whether the tag of ``match`` is hidden content's (or an image's): followed here."""
+        if name in _HIDDEN_TAGS or self.open:
+            self.tag(name, bool(match[1]), bool(match[3]))
+            return True
+        if name != "img":
+            return False
+        alt = _ALT_RE.search(match[0])
+        described = next((g for g in alt.groups() if g is not None), "").strip() if alt else ""
+        if described:
+            self.notes.append(f"an image was not kept; its description: {described!r}")
+        return True
+
+    def tag(self, name: str, closing: bool, empty: bool) -> None:
+        """Follow a tag met while hidden content is open, or one that opens it."""
+        if not closing and not empty and name in _HIDDEN_TAGS:
+            self.stack.append(name)
+        elif closing and name in self.stack:
+            while self.stack:
+                top = self.stack.pop()
+                if top == name:
+                    break
+            if not self.stack:
+                words = " ".join("".join(self.text).split())
+                self.text = []
+                if words and name in _STRUCK:
+                    self.notes.append(f"struck-out text was not kept: {shorten(words)!r}")
+                elif words:
+                    self.notes.append(f"a <{name}> block was not kept: {shorten(words)!r}")
 
 
 def _markdown_link(text: str, url: str, dropped: list[tuple[str, str]] | None) -> str:
@@ -1950,14 +2026,21 @@ _STAR_BETWEEN_DIGITS_RE = re.compile(r"(?<=[0-9])\*(?=[0-9])")
 def _escape_plain(paragraph: str) -> str:
     r"""Signs of plain text that Markdown would read as syntax, escaped: a paragraph
     starting "> 7.0 mmol/L" or "+ 10%" (a comparison, a sign: not a quote or a bullet),
-    "10*9/L" (a power: not emphasis).
+    "10*9/L" (a power: not emphasis); a power in HTML, in superscript digits.
 
     >>> print(_escape_plain("> 7.0 mmol/L means diabetes."), _escape_plain("1.0 x 10*9/L"))
     \> 7.0 mmol/L means diabetes. 1.0 x 10\*9/L
+    >>> print(_escape_plain("50 × 10<sup>9</sup>/L, 30 kg/m<sup>2</sup>"))
+    50 × 10⁹/L, 30 kg/m²
     """
     if "*" in paragraph:
         paragraph = _STAR_BETWEEN_DIGITS_RE.sub(r"\\*", paragraph)
+    if "<sup>" in paragraph:  # a power the citation rule left ("10<sup>9</sup>/L"): "10⁹/L"
+        paragraph = _SUP_PAIR_RE.sub(lambda m: m[1].translate(_TO_SUPERSCRIPT), paragraph)
     return _SIGN_START_RE.sub(r"\\\1", paragraph)
+
+
+_TO_SUPERSCRIPT = str.maketrans("0123456789-–,", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻˒")
 
 
 def _is_wrapped_block(block: list[str]) -> bool:

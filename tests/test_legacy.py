@@ -2003,3 +2003,23 @@ def test_a_number_after_a_noun_that_names_it_is_prose() -> None:
     answer = research_of("It is shown in appendix 4. It helps 1.", references=refs)
 
     assert answer.research[0].startswith("It is shown in appendix 4.")
+
+
+def test_text_a_page_does_not_show_is_not_kept_and_is_named() -> None:
+    answer = research_of(
+        "<p>Take <del>25 micrograms</del> <ins>10 micrograms</ins> a day [1].</p>\n"
+        "<script>\nwindow.track = 1;\n</script>\n"
+        '<p><img src="x.png" alt="Warning: high doses raise calcium"> Platelets below '
+        "50 &times; 10<sup>9</sup>/L were excluded 1.</p>",
+        references=(VANCOUVER_ENTRY,),
+    )
+
+    assert answer.research == [
+        "Take 10 micrograms a day [@1].",
+        "Platelets below 50 × 10⁹/L were excluded [@1].",
+    ]
+    assert [w for w in answer.warnings if "not kept" in w] == [
+        "line 4: struck-out text was not kept: '25 micrograms'",
+        "line 7: a <script> block was not kept: 'window.track = 1;'",
+        "line 8: an image was not kept; its description: 'Warning: high doses raise calcium'",
+    ]
