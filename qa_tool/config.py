@@ -111,6 +111,9 @@ class ReviewPolicy:
 
 
 READABILITY_FORMULAS = ("fkgl", "smog", "max")
+UNKNOWN_WORDS = ("hyphenation", "rules")
+"""How ``[readability] unknown_words`` counts the syllables of a word the pronouncing
+dictionary lacks (``qa_tool.syllables.count_syllables``)."""
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,13 @@ class ReferencePolicy:
 
 @dataclass(frozen=True)
 class ReadabilityPolicy:
-    """``[readability]``: the target reading grade, per topic, and the formula it applies to."""
+    """``[readability]``: the target reading grade, per topic, the formula it applies to,
+    and how the syllables of words the pronouncing dictionary lacks are counted."""
 
     target: float = 8.0
     by_topic: dict[str, float] = field(default_factory=dict)
     formula: str = "fkgl"
+    unknown_words: str = "hyphenation"
 
     def target_for(self, topic: object) -> float:
         return self.by_topic.get(topic, self.target) if isinstance(topic, str) else self.target
@@ -360,7 +365,7 @@ def _readability_from(raw: object, where: str) -> ReadabilityPolicy:
             raise ConfigError(f"{where}: {what} must be a reading grade between 0 and 30")
         return float(value)
 
-    unknown = sorted(set(raw) - {"target", "formula", "topics"})
+    unknown = sorted(set(raw) - {"target", "formula", "topics", "unknown_words"})
     if unknown:
         raise ConfigError(f"{where}: [readability] has no setting {unknown[0]!r}")
     target = grade(raw.get("target", 8), "readability.target")
@@ -369,11 +374,16 @@ def _readability_from(raw: object, where: str) -> ReadabilityPolicy:
         raise ConfigError(
             f"{where}: readability.formula must be one of {', '.join(READABILITY_FORMULAS)}"
         )
+    unknown_words = raw.get("unknown_words", "hyphenation")
+    if unknown_words not in UNKNOWN_WORDS:
+        raise ConfigError(
+            f"{where}: readability.unknown_words must be one of {', '.join(UNKNOWN_WORDS)}"
+        )
     topics = raw.get("topics", {})
     if not isinstance(topics, dict):
         raise ConfigError(f"{where}: [readability.topics] must be a table")
     by_topic = {k: grade(v, f"readability.topics.{k}") for k, v in topics.items()}
-    return ReadabilityPolicy(target, by_topic, formula)
+    return ReadabilityPolicy(target, by_topic, formula, unknown_words)
 
 
 def state_dir_problem(config: Config) -> str | None:

@@ -178,5 +178,9 @@ class UnwritableText(UsageError):
     """Text that cannot be written to an answer as it is (bytes that are not UTF-8)."""
 
 
+class InstallationError(QAError):
+    """A package qa needs, or the data it ships, is missing: the installation is broken."""
+
+
 class DateOutOfRange(QAError):
     """Date arithmetic that leaves the calendar (past the year 9999)."""

@@ -40,9 +40,9 @@ from qa_tool.body import parse_body
 from qa_tool.config import ReadabilityPolicy
 from qa_tool.errors import shorten
 from qa_tool.model import SectionTitle
-from qa_tool.syllables import count_syllables, number_syllables
+from qa_tool.syllables import HYPHENATION, count_syllables, number_syllables
 
-MEASURE_VERSION = "1"
+MEASURE_VERSION = "2"
 """Changes whenever what a measure contains or how it is computed changes (cache key)."""
 
 SMOG_SAMPLE = 30
@@ -72,6 +72,7 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~)(?=\S)|(?<=\S)(\*{1,3}|_{1,3}|~~)")
 
 
+_ESCAPED = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])")
 _SPACES = re.compile(r"\s{2,}")
 _BRACKET_CITATION = re.compile(r"\[[^\[\]]*@[^\[\]]*\]")
@@ -79,11 +80,15 @@ _STOPS_AFTER_SPACE = (" .", " ,", " ;", " :", " !", " ?")
 
 
 def clean_inline(text: str) -> str:
-    """One line of Markdown as read: no citations, link addresses, URLs, code or markup.
+    r"""One line of Markdown as read: no citations, link addresses, URLs, code or markup.
 
     >>> clean_inline("See **this** [page](https://x.org) [@1; @2], or https://x.org/a.")
     'See this page, or.'
+    >>> clean_inline(r"\> 7.0 mmol/L")  # a Markdown escape reads as its sign
+    '> 7.0 mmol/L'
     """
+    if "\\" in text:
+        text = _ESCAPED.sub(r"\1", text)
     if "[" in text:
         if "@" in text:
             text = _drop_citations(text)
@@ -340,18 +345,19 @@ _TOKEN = re.compile(
 _DOTTED = re.compile(r"\w\.\w")
 
 
-def sentence_words(sentence: str) -> list[int]:
-    """The syllables of each word of a sentence, as read (one entry per word).
+def sentence_words(sentence: str, unknown: str = HYPHENATION) -> list[int]:
+    """The syllables of each word of a sentence, as read (one entry per word); ``unknown``
+    says how words the pronouncing dictionary lacks are counted (``count_syllables``).
 
     >>> sentence_words("Take 5 mg, e.g. at 8 am.")
     [1, 1, 3, 1, 3, 1, 1, 1]
     """
     if "\u202f" in sentence:  # a number may hold this space ("10\u202f000"): read it whole
-        return _read_tokens(sentence, False)[0]
+        return _read_tokens(sentence, False, unknown)[0]
     out: list[int] = []
     previous_number = False
     for run in sentence.split():
-        alone, after_number, ends_number, _, _ = _run(run)
+        alone, after_number, ends_number, _, _ = _run(run, unknown)
         out.extend(after_number if previous_number else alone)
         if ends_number is not None:
             previous_number = ends_number
@@ -375,24 +381,26 @@ _RunReading = tuple[tuple[int, ...], tuple[int, ...], bool | None, int, bool]
 """What a run says: its syllables; its syllables after a number; whether it ends with a number
 (None: nothing in it is read, the state stays as it was); how it ends (``_STOP``...); whether
 a sentence may start with it."""
-_RUNS: dict[str, _RunReading] = {}
+_RUNS: dict[str, dict[str, _RunReading]] = {}
+"""The memo of each way of counting unknown words: ``{unknown: {run: reading}}``."""
 _RUNS_LIMIT = 200_000
 """Past this many distinct runs the memo starts again (memory stays bounded)."""
 
 
-def _run(run: str) -> _RunReading:
+def _run(run: str, unknown: str) -> _RunReading:
     """What a run of non-spaces says (from the memo)."""
-    found = _RUNS.get(run)
+    memo = _RUNS.setdefault(unknown, {})
+    found = memo.get(run)
     if found is None:
-        if len(_RUNS) >= _RUNS_LIMIT:
-            _RUNS.clear()
-        found = _RUNS[run] = _read_run(run)
+        if len(memo) >= _RUNS_LIMIT:
+            memo.clear()
+        found = memo[run] = _read_run(run, unknown)
     return found
 
 
-def _read_run(run: str) -> _RunReading:
-    alone, ends_number = _read_tokens(run, False)
-    after_number, _ = _read_tokens(run, True)
+def _read_run(run: str, unknown: str) -> _RunReading:
+    alone, ends_number = _read_tokens(run, False, unknown)
+    after_number, _ = _read_tokens(run, True, unknown)
     stop = _TERMINAL.search(run)  # as in split_sentences
     if stop is None:
         ends = _NO_STOP
@@ -426,16 +434,16 @@ def _block_runs(block: Block) -> tuple[list[str], list[int]] | None:
     return runs, starts
 
 
-def _block_sentences(block: Block, found: list[_Found]) -> None:
+def _block_sentences(block: Block, found: list[_Found], unknown: str) -> None:
     """Add the sentences of one block that have words to ``found``: those of
     :func:`split_sentences` of the block's text, each read by :func:`sentence_words`."""
     split = _block_runs(block)
     if split is None:
-        _text_sentences(block, found)
+        _text_sentences(block, found, unknown)
         return
     runs, starts = split
-    known = _RUNS.get
-    readings = [known(run) or _run(run) for run in runs]
+    known = _RUNS.setdefault(unknown, {}).get
+    readings = [known(run) or _run(run, unknown) for run in runs]
     last = len(runs) - 1
     first = 0
     syllables: list[int] = []
@@ -453,7 +461,7 @@ def _block_sentences(block: Block, found: list[_Found]) -> None:
             first = k + 1
 
 
-def _text_sentences(block: Block, found: list[_Found]) -> None:
+def _text_sentences(block: Block, found: list[_Found], unknown: str) -> None:
     """:func:`_block_sentences` the plain way: the block's text split, each sentence read."""
     pieces = block.pieces
     text = " ".join(piece for _, piece in pieces)
@@ -464,12 +472,12 @@ def _text_sentences(block: Block, found: list[_Found]) -> None:
         offset += len(piece) + 1
     for a, b in split_sentences(text):
         sentence = text[a:b]
-        words = sentence_words(sentence)
+        words = sentence_words(sentence, unknown)
         if words:
             found.append((pieces[bisect_right(offsets, a) - 1][0], sentence.strip(), words))
 
 
-def _read_tokens(text: str, previous_number: bool) -> tuple[list[int], bool]:
+def _read_tokens(text: str, previous_number: bool, unknown: str) -> tuple[list[int], bool]:
     """The syllables of each word of ``text``, and whether it ends with a number
     (``previous_number``: whether the text before it did, so "mg" is "milligrams")."""
     out: list[int] = []
@@ -483,18 +491,18 @@ def _read_tokens(text: str, previous_number: bool) -> tuple[list[int], bool]:
         if kind == "sym":
             spoken = _SYMBOLS.get(token.lower())
             if spoken:
-                out.extend(count_syllables(w) for w in spoken.split())
+                out.extend(count_syllables(w, unknown) for w in spoken.split())
             previous_number = False
             continue
         lower = token.lower()
         if previous_number and lower.rstrip(".") in _UNITS:
-            out.extend(count_syllables(w) for w in _UNITS[lower.rstrip(".")].split())
+            out.extend(count_syllables(w, unknown) for w in _UNITS[lower.rstrip(".")].split())
         elif lower in _SPOKEN:
-            out.extend(count_syllables(w) for w in _SPOKEN[lower].split())
+            out.extend(count_syllables(w, unknown) for w in _SPOKEN[lower].split())
         else:
             if token[-1] == "." and not _DOTTED.search(token):
                 token = token[:-1]
-            syllables = count_syllables(token)
+            syllables = count_syllables(token, unknown)
             if syllables:
                 out.append(syllables)
         previous_number = False
@@ -652,11 +660,11 @@ class Measure:
         )
 
 
-def body_sentences(body: str) -> dict[str, list[Sentence]]:
+def body_sentences(body: str, unknown: str = HYPHENATION) -> dict[str, list[Sentence]]:
     """The sentences of a body by section key ("summary", "research", "doctor" or "other")."""
     return {
         key: [Sentence(line, text, tuple(syllables)) for line, text, syllables in found]
-        for key, found in _body_sentences(body).items()
+        for key, found in _body_sentences(body, unknown).items()
     }
 
 
@@ -664,7 +672,7 @@ _Found = tuple[int, str, list[int]]
 """A sentence as found: its line, its text, each word's syllables (never empty)."""
 
 
-def _body_sentences(body: str) -> dict[str, list[_Found]]:
+def _body_sentences(body: str, unknown: str) -> dict[str, list[_Found]]:
     if "<!--" in body:  # comments are not read; keep their newlines so line numbers hold
         body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), body)
     parsed = parse_body(body)
@@ -674,7 +682,7 @@ def _body_sentences(body: str) -> dict[str, list[_Found]]:
         first = section.line + 1 if section.title else 0
         found = out[key]
         for block in prose_blocks(section.lines, first):
-            _block_sentences(block, found)
+            _block_sentences(block, found, unknown)
     return out
 
 
@@ -682,12 +690,14 @@ _Summed = tuple[int, str, int, int, int]
 """A sentence's line, text, words, syllables and polysyllables."""
 
 
-def measure_body(body: str, hardest: int = HARDEST) -> Measure:
-    """Counts and grades of a body; the ``hardest`` sentences that raise its grade most."""
+def measure_body(body: str, hardest: int = HARDEST, unknown: str = HYPHENATION) -> Measure:
+    """Counts and grades of a body; the ``hardest`` sentences that raise its grade most.
+    ``unknown``: how words the pronouncing dictionary lacks are counted (``[readability]
+    unknown_words``: ``hyphenation``, as textstat counts them, or ``rules``)."""
     total = Counts()
     sections: dict[str, Counts] = {}
     everything: list[_Summed] = []
-    for key, found in _body_sentences(body).items():
+    for key, found in _body_sentences(body, unknown).items():
         part = Counts()
         for line, text, syllables in found:
             words, summed = len(syllables), sum(syllables)
@@ -863,7 +873,7 @@ def assess(answer: Any, policy: ReadabilityPolicy, measure: Measure | None = Non
         answer.id,
         topic,
         answer.body_line,
-        measure if measure is not None else measure_body(answer.body),
+        measure if measure is not None else measure_body(answer.body, unknown=policy.unknown_words),
         policy.target_for(topic),
         policy.formula,
         acknowledgement(meta),
@@ -912,11 +922,12 @@ class ReadabilityReport:
         }
 
 
-def cache_kind() -> str:
-    """The cache's name for readability results: changes with the measure or the tool version."""
+def cache_kind(unknown: str = HYPHENATION) -> str:
+    """The cache's name for readability results: changes with the measure, the way unknown
+    words are counted, or the tool version."""
     from qa_tool import __version__
 
-    return f"readability:{MEASURE_VERSION}:{__version__}"
+    return f"readability:{MEASURE_VERSION}:{unknown}:{__version__}"
 
 
 def measures_for(config: Any, answers: list[Any], workers: int | None = None) -> dict[str, Any]:
@@ -927,7 +938,7 @@ def measures_for(config: Any, answers: list[Any], workers: int | None = None) ->
     """
     from qa_tool.cache import FILE_NAME, MeasureCache
 
-    cache = MeasureCache(config.state_dir / FILE_NAME, cache_kind())
+    cache = MeasureCache(config.state_dir / FILE_NAME, cache_kind(config.readability.unknown_words))
     known = cache.get_many({a.digest for a in answers})
     out: dict[str, Any] = {}
     todo = []
@@ -940,7 +951,8 @@ def measures_for(config: Any, answers: list[Any], workers: int | None = None) ->
             except (ValueError, KeyError, TypeError):
                 pass
         todo.append(answer)
-    for answer, result in zip(todo, _measure_many(todo, workers), strict=True):
+    unknown = config.readability.unknown_words
+    for answer, result in zip(todo, _measure_many(todo, workers, unknown), strict=True):
         out[answer.rel] = result
         if isinstance(result, Measure):
             cache.put(
@@ -961,9 +973,9 @@ def cached_grades(config: Any, answers: list[Any]) -> dict[str, float | None]:
     for listings, which must stay fast. An answer whose text was never measured is left out."""
     from qa_tool.cache import FILE_NAME, MeasureCache
 
-    known = MeasureCache(config.state_dir / FILE_NAME, cache_kind()).get_many(
-        {a.digest for a in answers}
-    )
+    known = MeasureCache(
+        config.state_dir / FILE_NAME, cache_kind(config.readability.unknown_words)
+    ).get_many({a.digest for a in answers})
     grades: dict[str, float | None] = {}
     for answer in answers:
         stored = known.get(answer.digest)
@@ -977,26 +989,26 @@ def cached_grades(config: Any, answers: list[Any]) -> dict[str, float | None]:
     return grades
 
 
-def _measure_chunk(_shared: Any, answers: Any) -> list[Any]:
+def _measure_chunk(unknown: str, answers: Any) -> list[Any]:
     """Measures (or the error reading the file) of answers, in a worker or here."""
     from qa_tool.errors import AnswerFileError
 
     out: list[Any] = []
     for answer in answers:
         try:
-            out.append(measure_body(answer.body))
+            out.append(measure_body(answer.body, unknown=unknown))
         except AnswerFileError as exc:
             out.append(exc)
     return out
 
 
-def _measure_many(answers: list[Any], workers: int | None) -> list[Any]:
+def _measure_many(answers: list[Any], workers: int | None, unknown: str) -> list[Any]:
     from qa_tool.syllables import _dictionary
     from qa_tool.workers import PARALLEL_MIN_ITEMS, map_chunks
 
     if len(answers) >= PARALLEL_MIN_ITEMS:
         _dictionary()  # loaded once here; forked workers inherit it
-    return list(map_chunks(_measure_chunk, answers, workers=workers))
+    return list(map_chunks(_measure_chunk, answers, shared=unknown, workers=workers))
 
 
 def measure_library(

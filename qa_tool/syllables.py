@@ -52,6 +52,8 @@ def dictionary_syllables(word: str) -> int | None:
 
 
 _VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_YER = ("", "s", "d", "r", "rs")
+"""What follows "ye" when it is one sound: "bye", "flyers", "dyed"."""
 _LETTER_SOUNDS = {"w": 3}  # "double-you"; every other letter is one syllable
 
 
@@ -68,6 +70,14 @@ def _group_syllables(group: str, before: str, after: str) -> int:
         extra = 1  # diet, quiet, anxiety
     elif group[:2] in ("eo", "ii") or (first == "u" and second in "ao" and before not in "qg"):
         extra = 1  # video, usual, duo
+    elif first == "y" and second in "aeiou" and before not in "aeiouw" and after[:2] not in _YER:
+        extra = 1  # embryo, myeloma, dyad; not lawyer, flyers, dyed
+    elif group == "ea" and before == "g" and after == "l":
+        extra = 1  # oesophageal, pharyngeal
+    elif group == "ei" and after.startswith("tis"):
+        extra = 1  # uveitis, tracheitis
+    if group == "oie":
+        extra += 1  # poietic
     return 1 + extra
 
 
@@ -102,8 +112,8 @@ def guess_syllables(word: str) -> int:
             )
         ):
             count -= 1
-    if w.endswith(("ism", "isms")):
-        count += 1  # "aut-ism": the m is a syllable of its own
+    if w.endswith(("sm", "sms")) and w[-3:-2] in ("i", "a"):
+        count += 1  # "aut-ism", "spa-sm": the m is a syllable of its own
     return max(1, count)
 
 
@@ -112,18 +122,44 @@ def spell_syllables(letters: str) -> int:
     return sum(_LETTER_SOUNDS.get(c, 1) for c in letters.lower() if c.isalpha())
 
 
+HYPHENATION = "hyphenation"
+"""Words the dictionary lacks: one syllable more than their hyphenation points (the
+en_US patterns of pyphen, which ships them), as textstat counts them."""
+RULES = "rules"
+"""Words the dictionary lacks: :func:`compound_syllables`, else :func:`guess_syllables`."""
+
+
+def hyphenation_syllables(word: str) -> int:
+    """One more than the hyphenation points of ``word`` (the en_US patterns pyphen ships,
+    read by :mod:`qa_tool.hyphenation`), which are fewer than its syllables for most long
+    words ("se-maglu-tide" is said "sem-a-glu-tide").
+
+    >>> hyphenation_syllables("semaglutide"), hyphenation_syllables("hepatotoxicity")
+    (2, 8)
+    """
+    from qa_tool.hyphenation import points
+
+    return len(points(word)) + 1
+
+
 @lru_cache(maxsize=65536)
-def count_syllables(word: str) -> int:
+def count_syllables(word: str, unknown: str = HYPHENATION) -> int:
     """Syllables of one word as a reader says it (hyphenated words: the sum of the parts).
+
+    A word the pronouncing dictionary lacks is counted by ``unknown``:
+    :data:`HYPHENATION` (the default: as textstat, the reference implementation, counts
+    it) or :data:`RULES` (right more often for medical words: see docs/commands/readability.md).
 
     >>> count_syllables("follow-up"), count_syllables("HPV"), count_syllables("don't")
     (3, 3, 1)
+    >>> count_syllables("immunoablative"), count_syllables("immunoablative", RULES)
+    (4, 6)
     """
     word = word.strip(".'’-")
     if not word:
         return 0
     if "-" in word:
-        return sum(count_syllables(part) for part in word.split("-") if part)
+        return sum(count_syllables(part, unknown) for part in word.split("-") if part)
     plain = word.replace("’", "'")
     found = dictionary_syllables(plain)
     if found is None and plain.endswith("'s"):
@@ -133,7 +169,42 @@ def count_syllables(word: str) -> int:
     letters = plain.replace(".", "")
     if letters.isupper() and len(letters) >= 2 or not re.search(r"[aeiouyAEIOUY]", letters):
         return spell_syllables(letters)  # an abbreviation nobody says as a word
-    return guess_syllables(plain)
+    if unknown == HYPHENATION:
+        return hyphenation_syllables(plain)
+    return compound_syllables(plain.lower()) or guess_syllables(plain)
+
+
+COMBINING_FORMS: dict[str, int] = {
+    "anti": 2, "arterio": 4, "athero": 3, "auto": 2, "bio": 2, "broncho": 2, "cardio": 3,
+    "chemo": 2, "cyto": 2, "dermato": 3, "electro": 3, "endo": 2, "entero": 3, "gastro": 2,
+    "gluco": 2, "glyco": 2, "haemato": 3, "hemato": 3, "hepato": 3, "histo": 2, "hyper": 2,
+    "hypo": 2, "immuno": 3, "inter": 2, "intra": 2, "lipo": 2, "macro": 2, "micro": 2,
+    "multi": 2, "myelo": 3, "myo": 2, "neo": 2, "nephro": 2, "neuro": 2, "onco": 2,
+    "osteo": 3, "patho": 2, "peri": 2, "pharmaco": 3, "pneumo": 2, "poly": 2, "pseudo": 2,
+    "psycho": 2, "radio": 3, "retro": 2, "sero": 2, "spondylo": 3, "thrombo": 2, "uro": 2,
+}  # fmt: skip
+"""Greek and Latin combining forms of medical words, with their syllables as said:
+a word the dictionary lacks that starts with one is that form plus the rest
+("immuno|ablative", "auto|immunity"), so the vowels that meet at the join are two
+syllables, not one group ("oa", "oi")."""
+_LONGEST_FORM = max(map(len, COMBINING_FORMS))
+
+
+def compound_syllables(word: str) -> int | None:
+    """Syllables of a word made of a combining form and a rest of 3 letters or more,
+    the rest counted as a word of its own (looked up, or counted the same way);
+    None when the word does not start with a combining form.
+
+    >>> compound_syllables("immunoablative"), compound_syllables("autoimmunity")
+    (6, 6)
+    >>> compound_syllables("tablet") is None
+    True
+    """
+    for end in range(min(_LONGEST_FORM, len(word) - 3), 1, -1):
+        form = COMBINING_FORMS.get(word[:end])
+        if form is not None:
+            return form + count_syllables(word[end:], RULES)
+    return None
 
 
 # Numbers as read aloud.
