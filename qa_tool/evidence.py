@@ -321,8 +321,8 @@ def decide_citations(
 
 # "[1, p. 12]", "[ref 2]", "[Ref. 3]", "(see ref. 4)", "(reference 5)": citations in words.
 _WORDED_RE = re.compile(
-    r"[\[(][ \u00a0]*(?:see[ \u00a0]+)?(?:refs?\.?|references?)[ \u00a0]*(?P<ref>[0-9]{1,3})"
-    r"[ \u00a0]*[\])]"
+    r"[\[(][ \u00a0]*(?:see[ \u00a0]+(?:also[ \u00a0]+)?)?(?:refs?\.?|references?)[ \u00a0]*"
+    r"(?P<ref>[0-9]{1,3}(?:[ \u00a0]*[-–,;][ \u00a0]*[0-9]{1,3}){0,20})[ \u00a0]*[\])]"
     r"|\[[ \u00a0]*(?P<located>[0-9]{1,3})[ \u00a0]*,[ \u00a0]*"
     r"(?:p|pp|pages?|para|ch|chap|fig|table)\.?[ \u00a0]*[0-9][^\]]{0,20}\]",
     re.IGNORECASE,
@@ -332,21 +332,25 @@ _WORDED_RE = re.compile(
 def _worded_citations(paragraph: Paragraph) -> list[Doubt]:
     """A doubt for each citation written in words or with a locator, kept as written.
 
-    >>> [d.number for d in _worded_citations(Paragraph("It fell [ref 2] (see ref. 4) [1, p. 12].",
-    ...                                                [(0, 3)]))]
-    [2, 4, 1]
+    >>> [d.number for d in _worded_citations(Paragraph("It fell [ref 2] (see ref. 4) [1, p. 12]"
+    ...                                                " (Refs 5, 6).", [(0, 3)]))]
+    [2, 4, 1, 5, 6]
     """
-    return [
-        Doubt(
-            CITATION,
-            paragraph.line_at(match.start()),
-            snippet(paragraph.text, match.start(), match.end()),
-            f"kept as written: {match[0]!r} cites {int(match['ref'] or match['located'])} in "
-            "words or with a page; write it as a citation ([@N], or [@N, p. 12] with a page)",
-            int(match["ref"] or match["located"]),
+    doubts: list[Doubt] = []
+    for match in _WORDED_RE.finditer(paragraph.text):
+        numbers, _reason = _numbers(match["ref"] or match["located"])
+        doubts.extend(
+            Doubt(
+                CITATION,
+                paragraph.line_at(match.start()),
+                snippet(paragraph.text, match.start(), match.end()),
+                f"kept as written: {match[0]!r} cites {number} in words or with a page; "
+                "write it as a citation ([@N], or [@N, p. 12] with a page)",
+                number,
+            )
+            for number in numbers
         )
-        for match in _WORDED_RE.finditer(paragraph.text)
-    ]
+    return doubts
 
 
 # --- finding candidates -----------------------------------------------------------------

@@ -2023,3 +2023,11 @@ def test_text_a_page_does_not_show_is_not_kept_and_is_named() -> None:
         "line 7: a <script> block was not kept: 'window.track = 1;'",
         "line 8: an image was not kept; its description: 'Warning: high doses raise calcium'",
     ]
+
+
+def test_plural_references_in_words_are_doubted_each() -> None:
+    refs = tuple(f"{n}. Roe R. Walking {n}. Lancet. 2020;1:{n}." for n in range(1, 6))
+    answer = research_of("It helps (Refs 1, 2). It lasts (References 3-5).", references=refs)
+
+    assert answer.research == ["It helps (Refs 1, 2). It lasts (References 3-5)."]
+    assert [d.number for d in answer.doubts if d.kind == "citation"] == [1, 2, 3, 4, 5]
