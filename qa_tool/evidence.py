@@ -136,7 +136,7 @@ _PAREN_RE = re.compile(rf"\([ \u00a0]*{_NUMBER_LIST}[ \u00a0]*\)")
 _SUPERSCRIPT_RE = re.compile(
     rf"<sup>[ \u00a0]*(?P<tag>{_NUMBER_LIST})[ \u00a0]*</sup>"
     rf"|\^(?P<caret>{_NUMBER_LIST})\^"
-    r"|(?P<unicode>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:[,⁻˒][⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){0,20})"
+    r"|(?P<unicode>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}(?:[,⁻˒\-–][⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){0,20})"
 )
 _BARE_RE = re.compile(
     r"(?<=\S)[ \u00a0](?P<numbers>[0-9]{1,4}(?:[-–][0-9]{1,4})?"

@@ -1070,6 +1070,7 @@ _DOUBLE_SPACE_RE = re.compile(r"(?<=\S)  +(?=\S)")
 
 _SUP_PAIR_RE = re.compile(r"<sup>(.*?)</sup>")
 _STRAY_SUP_RE = re.compile(r"</?sup>")
+_SUP_JOIN_RE = re.compile(r"(?<=[0-9])</sup>[ \u00a0]?([-–,]|&ndash;)[ \u00a0]?<sup>(?=[0-9])")
 _SUP_NUMBERS_RE = re.compile(
     r"[ \u00a0]*[0-9]{1,4}(?:[ \u00a0]*[-–,;][ \u00a0]*[0-9]{1,4})*[ \u00a0]*"
 )
@@ -1083,6 +1084,7 @@ def _superscripts(piece: str) -> str:
     'attacks[3], 2nd dose<sup>4,5</sup>'
     """
 
+    piece = _SUP_JOIN_RE.sub(r"\1", piece)  # "<sup>1</sup>-<sup>3</sup>" is "<sup>1-3</sup>"
     out: list[str] = []
     position = 0
     for match in _SUP_PAIR_RE.finditer(piece):

@@ -2031,3 +2031,16 @@ def test_plural_references_in_words_are_doubted_each() -> None:
 
     assert answer.research == ["It helps (Refs 1, 2). It lasts (References 3-5)."]
     assert [d.number for d in answer.doubts if d.kind == "citation"] == [1, 2, 3, 4, 5]
+
+
+def test_a_range_of_superscripts_cites_every_number_in_it() -> None:
+    refs = tuple(f"{n}. Roe R. Walking {n}. Lancet. 2020;1:{n}." for n in range(1, 4))
+    answer = research_of(
+        "<p>It was not linked to asthma in children¹-³. Nor in "
+        "adults<sup>1</sup>-<sup>3</sup>.</p>",
+        references=refs,
+    )
+
+    assert answer.research == [
+        "It was not linked to asthma in children [@1; @2; @3]. Nor in adults [@1; @2; @3]."
+    ]
