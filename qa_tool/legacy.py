@@ -1642,6 +1642,7 @@ def _take_question(
                         )
                     )
             return _checked_question(question, source), _without(preamble, used)
+    content, boxed = _without_question_box(content, warnings, doubts)
     for position, (index, _number, line) in enumerate(content[: _MAX_LINES_BEFORE_QUESTION + 1]):
         first = _plain_heading(line)
         used, question = _join_question(first, preamble, index)
@@ -1649,7 +1650,7 @@ def _take_question(
             for _index, skipped_number, skipped in content[:position]:
                 warnings.append(f"line {skipped_number}: dropped {skipped!r} before the question")
             return _checked_question(question, source), _without(
-                preamble, {*used, *(item[0] for item in content[:position])}
+                preamble, {*used, *boxed, *(item[0] for item in content[:position])}
             )
         if line.endswith(_SENTENCE_END_CHARS) or len(line) > _MAX_HEADING_LINE:
             break
@@ -1668,6 +1669,37 @@ def _take_question(
         f"{source}: no question found: expected the page's question (a line ending with "
         "'?') before the summary"
     )
+
+
+def _without_question_box(
+    content: list[tuple[int, int, str]], warnings: list[str], doubts: list[Doubt]
+) -> tuple[list[tuple[int, int, str]], set[int]]:
+    """The preamble without a box of other questions above the page's ("Popular
+    questions" then a run of questions): the box's lines are dropped with warnings, the
+    run's last question (the one above the summary) stays, with a doubt."""
+    for at, (_index, _number, line) in enumerate(content[:_MAX_LINES_BEFORE_QUESTION]):
+        if _heading_key(line) not in _RELATED_HEADINGS:
+            continue
+        end = at + 1
+        while end < len(content) and _plain_heading(content[end][2]).endswith("?"):
+            end += 1
+        if end - at < 3:  # a heading and one question: that question is the page's
+            return content, set()
+        box = content[at : end - 1]
+        for _i, dropped, text in box:
+            warnings.append(f"line {dropped}: dropped {text!r} before the question (a box)")
+        kept_index, kept_number, kept = content[end - 1]
+        doubts.append(
+            Doubt(
+                QUESTION,
+                kept_number,
+                kept,
+                f"taken as the question: the last of the questions under {line.strip()!r}, "
+                "just above the answer; the others were dropped",
+            )
+        )
+        return [*content[:at], *content[end - 1 :]], {index for index, _n, _t in box}
+    return content, set()
 
 
 def _second_question(

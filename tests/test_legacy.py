@@ -2044,3 +2044,16 @@ def test_a_range_of_superscripts_cites_every_number_in_it() -> None:
     assert answer.research == [
         "It was not linked to asthma in children [@1; @2; @3]. Nor in adults [@1; @2; @3]."
     ]
+
+
+def test_a_box_of_other_questions_above_the_question_is_dropped_with_a_doubt() -> None:
+    answer = parse_legacy(
+        legacy_text(
+            question="Popular questions\nIs asthma curable?\nCan it go away?\n"
+            "Can I exercise if I have asthma?"
+        )
+    )
+
+    assert answer.question == "Can I exercise if I have asthma?"
+    assert answer.summary == "Yes, regular walking helps most hearts."
+    assert [(d.kind, d.line) for d in answer.doubts if d.kind == "question"] == [("question", 4)]
