@@ -490,3 +490,50 @@ def test_json_that_python_reads_but_is_not_json_is_a_file_error(
     where = f"odd.json:{line}: " if line else "odd.json: "
     assert where + message in result.stderr.replace("not valid JSON: ", "")
     assert "internal error" not in result.stderr
+
+
+# ---------------------------------------------------------------------------- size
+
+
+def test_an_import_that_cannot_fit_is_refused_before_it_is_written_out(
+    library, qa, answer, monkeypatch
+):
+    import qa_tool.answerfile.edit as edit
+
+    build_tree(library, {"qa.toml": "max_file_bytes = 20000\n"})
+    before = answer.read_bytes()
+    bib = "".join(
+        f"@article{{k{n}, author={{Author{n}, A}}, title={{Title {n}}}, year={{2000}}, "
+        f"doi={{10.1000/huge.{n}}}}}\n"
+        for n in range(400)
+    )
+
+    def never(*args, **kwargs):
+        raise AssertionError("the front matter was rendered")
+
+    monkeypatch.setattr(edit, "render_front_matter", never)
+    for extra in ([], ["--dry-run"]):
+        result, out = run_import(library, qa, "huge.bib", bib, *extra)
+        assert result.exit_code == 1
+        assert "over the 20,000-byte limit (max_file_bytes in qa.toml); nothing written" in (
+            result.stderr
+        )
+        assert answer.read_bytes() == before
+    monkeypatch.undo()
+    result, out = run_import(library, qa, "few.bib", "".join(bib.splitlines(True)[:3]))
+    assert result.exit_code == 0, result.output
+    assert [e["reference"] for e in out["entries"]] == ["k0", "k1", "k2"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["\n  one: {title: A mapping, not a list}\n  two: {title: Second}", ' "see the page"'],
+)
+def test_references_that_are_not_a_list_are_never_replaced(library, qa, answer, value):
+    text = answer.read_text(encoding="utf-8")
+    text = text.replace('references:\n  - id: "1"\n  - id: "2"', f"references:{value}")
+    answer.write_text(text, encoding="utf-8")
+    result, out = run_import(library, qa, "one.ris", "TY  - JOUR\nID  - one\nTI  - One\nER  -\n")
+    assert result.exit_code == 1
+    assert "not a list of references; make it a list" in result.stderr
+    assert answer.read_text(encoding="utf-8") == text

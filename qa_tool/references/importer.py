@@ -135,7 +135,7 @@ def import_references(
     lock_timeout: float = LOCK_TIMEOUT_SECONDS,
 ) -> ImportOutcome:
     """Import the entries of ``files`` into the answer ``answer`` (an id or a path)."""
-    from qa_tool.answerfile.edit import edit_front_matter, preview_front_matter_edit
+    from qa_tool.answerfile.edit import preview_front_matter_edit, write_previewed
     from qa_tool.answerfile.read import read_answer
     from qa_tool.body import citations
 
@@ -153,21 +153,68 @@ def import_references(
         )
     with edit_lock(config.state_dir, path, timeout=lock_timeout, shown=rel):
         current = read_answer(path, rel, config.max_file_bytes)
+        existing = current.meta.get("references")
+        if existing is not None and not isinstance(existing, list):
+            from qa_tool.errors import AnswerFileError
+
+            kind = "a mapping" if isinstance(existing, dict) else f"a {type(existing).__name__}"
+            raise AnswerFileError(
+                path,
+                f"references is {kind}, not a list of references; make it a list "
+                "(- id: ...) first; nothing written",
+                rule="schema-type",
+            )
         cited = {c.key for c in citations(current.body)}
         results: list[ImportedEntry] = []
 
         def change(front: Any) -> None:
             results.clear()
             results.extend(_apply(front, entries, as_id, force))
+            _refuse_too_large(path, results, config.max_file_bytes)
 
         edited = preview_front_matter_edit(path, change, config.max_file_bytes)
         diff = _diff(rel, edited) if edited else ""
         written = False
-        if edited and not dry_run:
-            written = edit_front_matter(path, change, config.max_file_bytes)
+        if edited and not dry_run:  # the file is as previewed: the lock is held
+            write_previewed(path, edited[1])
+            written = True
     for result in results:
         result.cited = result.reference in cited
     return ImportOutcome(rel, current.id or path.stem, results, written, dry_run, diff)
+
+
+def _refuse_too_large(path: Path, results: list[ImportedEntry], max_bytes: int) -> None:
+    """Refuse, before the front matter is written out, an import that cannot fit.
+
+    Each field added puts at least its name and its text into the file, so when the
+    file plus those already passes ``max_bytes`` the edit would be refused after
+    rendering it all (minutes, for a file of thousands of entries).
+    """
+    least = path.stat().st_size
+    for result in results:
+        if result.action == "added":
+            least += _least_size(result.reference)
+        least += sum(
+            _least_size(c.field) + _least_size(c.new) for c in result.changes if c.old is None
+        )
+        if least > max_bytes:
+            from qa_tool.errors import AnswerFileError
+
+            raise AnswerFileError(
+                path,
+                f"the import would make the file at least {least:,} bytes, over the "
+                f"{max_bytes:,}-byte limit (max_file_bytes in qa.toml); nothing written",
+                rule="too-large",
+            )
+
+
+def _least_size(value: Any) -> int:
+    """The fewest bytes ``value`` takes in YAML: its texts, each written once at least."""
+    if isinstance(value, dict):
+        return sum(_least_size(k) + _least_size(v) for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_least_size(v) for v in value)
+    return len(str(value).encode("utf-8"))
 
 
 def _diff(rel: str, edited: tuple[bytes, bytes]) -> str:
