@@ -343,14 +343,53 @@ def test_a_ris_tag_with_odd_spacing_is_read_as_the_tag_with_a_note(library, qa, 
     assert people == expected
 
 
-def test_a_text_line_that_only_looks_like_a_tag_stays_a_continuation(library, qa, answer):
+def test_a_line_like_an_unknown_tag_is_an_error_naming_the_line(library, qa, answer):
     ris = (
         "TY  - JOUR\nID  - cont\nTI  - A title\nN2  - An abstract that goes on\n"
         "XQ - not a tag\nER  -\n"
     )
     result, out = run_import(library, qa, "cont.ris", ris)
+    assert result.exit_code == 2
+    assert "cont.ris:5: 'XQ - not a tag' looks like a RIS tag, but RIS has no tag XQ" in (
+        result.stderr
+    )
+
+
+def test_ris_records_with_loose_or_lower_case_tags_are_read_never_skipped(library, qa, answer):
+    ris = (
+        "Provider: Example Publisher\n\n"
+        "TY  - JOUR\nID  - kept\nTI  - A normal record\nPY  - 2020\nER  -\n\n"
+        "TY - JOUR\nID - onespace\nTI - One space\nPY - 2021\nDO - 10.1000/one\nER - \n\n"
+        "ty  - JOUR\nid  - lower\nti  - lowercase tags\ner  - \n\n"
+        "TY  - JOUR\nID  - tab\nTI  - Tabs\nAU\t- Tabbed, Author\nAU  - Spaced, Author\n"
+        "PY\t- 1999\nER  -\n"
+    )
+    result, out = run_import(library, qa, "loose.ris", ris)
     assert result.exit_code == 0, result.output
-    assert out["entries"][0]["notes"] == []
+    assert [e["reference"] for e in out["entries"]] == ["kept", "onespace", "lower", "tab"]
+    refs = by_id(answer)
+    assert refs["onespace"]["DOI"] == "10.1000/one"
+    assert refs["lower"]["title"] == "lowercase tags"
+    assert refs["tab"]["title"] == "Tabs"
+    assert refs["tab"]["issued"] == 1999
+    assert refs["tab"]["author"] == [
+        {"family": "Tabbed", "given": "Author"},
+        {"family": "Spaced", "given": "Author"},
+    ]
+    assert len(out["entries"][3]["notes"]) == 2
+
+
+def test_a_wrapped_ris_author_is_one_author(library, qa, answer):
+    ris = (
+        "TY  - JOUR\nID  - cont\nTI  - Continuation in author\nAU  - Vanderbilt-Smithson,\n"
+        "      Jonathan Alexander\nAU  - Doe, Jane\nPY  - 2001\nER  -\n"
+    )
+    result, out = run_import(library, qa, "wrap.ris", ris)
+    assert result.exit_code == 0, result.output
+    assert by_id(answer)["cont"]["author"] == [
+        {"family": "Vanderbilt-Smithson", "given": "Jonathan Alexander"},
+        {"family": "Doe", "given": "Jane"},
+    ]
 
 
 # ---------------------------------------------------------------------------- BibTeX

@@ -957,7 +957,7 @@ _RIS_TYPES = {
 _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
 # A tag with one space, three, or a tab before the dash (hand-edited files, older
 # exporters): read as the tag when it is one RIS knows, with a note.
-_RIS_LOOSE_LINE = re.compile(r"^([A-Z][A-Z0-9])(?: |[ \t]{3,}|\t[ \t]*)-(?: (.*))?$")
+_RIS_LOOSE_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9])[ \t]+-(?:[ \t](.*))?$")
 _RIS_AUTHOR_TAGS = ("AU", "A1")
 
 
@@ -979,11 +979,19 @@ def parse_ris(text: str, source: str) -> list[Entry]:
     for n, line in enumerate(text.split("\n"), 1):
         tag = _RIS_LINE.match(line)
         odd = None if tag else _RIS_LOOSE_LINE.match(line)
-        if odd and odd.group(1) in known:
-            line = f"{odd.group(1)}  - {odd.group(2) or ''}"
+        if odd:  # a tag written loosely (one space, a tab, lower case): never a continuation
+            name = odd.group(1).upper()
+            if name not in known:
+                raise ReferenceFileError(
+                    source,
+                    f"{line[:30]!r} looks like a RIS tag, but RIS has no tag {name} "
+                    "(a line is 'TAG  - value', two spaces before the dash)",
+                    n,
+                )
+            line = f"{name}  - {(odd.group(2) or '').strip()}"
             loose.append(
-                f"line {n}: {odd.group(0)[:20]!r} read as tag {odd.group(1)} "
-                "(RIS puts two spaces before the dash)"
+                f"line {n}: {odd.group(0)[:20]!r} read as tag {name} "
+                "(RIS writes 'TAG  - value': two capitals, two spaces before the dash)"
             )
             tag = _RIS_LINE.match(line)
         if tag and tag.group(1) == "TY":
@@ -999,12 +1007,7 @@ def parse_ris(text: str, source: str) -> list[Entry]:
             data = rispy.loads("\n".join(record) + "\n")
             if len(data) != 1:
                 raise ReferenceFileError(source, "malformed RIS record", start)
-            people = [
-                m.group(2).strip()
-                for m in map(_RIS_LINE.match, record)
-                if m and m.group(1) in _RIS_AUTHOR_TAGS and m.group(2).strip()
-            ]
-            entry = _ris_entry(data[0], source, start, people)
+            entry = _ris_entry(data[0], source, start, _ris_people(record))
             entry.notes[:0] = loose
             entries.append(entry)
             record, loose = [], []
@@ -1016,6 +1019,22 @@ def parse_ris(text: str, source: str) -> list[Entry]:
     if record:
         raise ReferenceFileError(source, "record starting here has no 'ER  -' line", start)
     return entries
+
+
+def _ris_people(record: list[str]) -> list[str]:
+    """The ``AU``/``A1`` names of a record in file order, a wrapped name's continuation
+    line joined to it (rispy would make it another author)."""
+    people: list[str] = []
+    in_author = False
+    for line in record:
+        match = _RIS_LINE.match(line)
+        if match:
+            in_author = match.group(1) in _RIS_AUTHOR_TAGS
+            if in_author:
+                people.append(match.group(2).strip())
+        elif in_author and people and line.strip():
+            people[-1] = f"{people[-1]} {line.strip()}"
+    return [p for p in people if p]
 
 
 def _first(value: object) -> str | None:
