@@ -406,7 +406,7 @@ def _convert_one(run: _Run, source: LegacySource, result: FileResult) -> Callabl
         except AnswerFileError as error:
             raise LegacyFormatError(error.message) from None
     check_text(source.file_name, "the file name")  # legacy.source must read back as written
-    answer = parse_legacy(data, source.name)
+    answer = parse_legacy(data, source.name, today=run.today)
     # Where the topic came from is reported below: a guess warns, no topic fails.
     result.warnings.extend(warning for warning in answer.warnings if warning != NO_FOOTER_TOPIC)
     topic = _topic(run, source, answer, result.warnings)

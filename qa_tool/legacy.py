@@ -347,10 +347,12 @@ _SENTENCE_END_CHARS = (".", "!", "?")
 
 _META_SEPARATOR_RE = re.compile(
     r"\s*[·•|;\u2219\u22c5]\s*|\s+[-–—]+\s+|\s*,\s+(?=[A-Za-z]+(?:\s+[A-Za-z]+)?\s*:)"
+    r"|(?<=[a-z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)\.\s+(?=[A-Z])"
 )
 _CONFIDENCE_PART_RES = (
     re.compile(
-        r"^(?P<word>[a-z]+(?:[ -][a-z]+)?)\s+(?:confidence|certainty)(?:\s+evidence)?\.?$",
+        r"^(?P<word>[a-z]+(?:(?:[ -]|\s*[–—/]\s*|\s+to\s+)[a-z]+){0,2})\s+"
+        r"(?:confidence|certainty)(?:\s+(?:of\s+(?:the\s+)?)?evidence)?\.?$",
         re.IGNORECASE,
     ),
     re.compile(
@@ -358,7 +360,33 @@ _CONFIDENCE_PART_RES = (
         r"(?P<word>[a-z]+(?:[ -][a-z]+)?)\.?$",
         re.IGNORECASE,
     ),
+    # A label and a colon, then any value: "Certainty of evidence: ⊕⊕⊕◯ Moderate",
+    # "Evidence: very low certainty", "Our confidence: high, but only 2 small trials".
+    re.compile(
+        r"^(?:(?:our|overall)\s+)?(?:(?:confidence|certainty)(?:\s+(?:level|rating"
+        r"|of\s+(?:the\s+)?evidence))?|(?:strength|quality|level)\s+of\s+(?:the\s+)?evidence"
+        r"|evidence(?:\s+(?:level|quality|rating|grade|certainty))?|grade(?:\s+(?:level|rating))?)"
+        r"\s*:\s*(?P<word>.{1,80}?)\.?$",
+        re.IGNORECASE,
+    ),
 )
+_META_LABEL_RE = re.compile(
+    r"^(?:(?:our|overall)\s+)?(?:confidence|certainty)(?:\s+(?:level|rating"
+    r"|of\s+(?:the\s+)?evidence))?\s*:?$|^(?:(?:page|content)\s+)?(?:last\s+)?reviewed"
+    r"(?:\s+on)?\s*:?$",
+    re.IGNORECASE,
+)
+"""A label whose value a spaced dash cut off: "Confidence level — Low (GRADE)"."""
+_GRADE_LEVEL_RE = re.compile(r"\bvery[\s_-]*low\b|\bhigh\b|\bmoderate\b|\blow\b", re.IGNORECASE)
+_GRADE_SYMBOLS = {
+    4: Confidence.high,
+    3: Confidence.moderate,
+    2: Confidence.low,
+    1: Confidence.very_low,
+}
+"""GRADE's ⊕ count: ⊕⊕⊕⊕ high ... ⊕◯◯◯ very low."""
+_CONFIDENCE_NOISE_RE = re.compile(r"\(?\bGRADE\b\)?|\b(?:confidence|certainty)\b|[⊕◯○⊖]", re.I)
+_LEVEL_WORDS = frozenset(("to", "medium", *(w for level in Confidence for w in level.split("-"))))
 _LEVEL_LIKE_WORDS = frozenset(
     [
         "verylow",
@@ -378,7 +406,8 @@ _LEVEL_LIKE_WORDS = frozenset(
     ]
 )
 _REVIEWED_PART_RE = re.compile(
-    r"^(?:(?:last|medically|clinically|expert)\s+)?(?:reviewed|review\s+date|date\s+reviewed"
+    r"^(?:(?:page|content|article|information|this\s+page\s+was)\s+)?"
+    r"(?:(?:last|medically|clinically|expert)\s+)?(?:reviewed|review\s+date|date\s+reviewed"
     r"|date\s+of\s+(?:last\s+)?review|last\s+review(?:ed)?\s+(?:date|on))(?!\s+by\b)"
     r"(?:\s+(?:on|in))?\s*:?\s*(?P<date>[^0-9]{0,20}[0-9].{0,40}?)\.?$",
     re.IGNORECASE,
@@ -396,8 +425,20 @@ _REVIEW_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 _REVIEWER_PART_RE = re.compile(
-    r"^(?:(?:medically|clinically|expert)\s+)?reviewed\s+by\s*:?\s*(?P<who>.{1,100})$",
+    r"^(?:(?:medically|clinically|expert)\s+)?(?:reviewed\s+by|(?:medical\s+)?reviewer)\s*:?"
+    r"\s*(?P<who>.{1,100})$",
     re.IGNORECASE,
+)
+_AUTHOR_PART_RE = re.compile(r"^(?:author|written\s+by|by)\s*:?\s+(?P<who>[A-Z].{0,99})$", re.I)
+_NEXT_REVIEW_PART_RE = re.compile(
+    r"^(?:next\s+review(?:\s+(?:due|date))?|review\s+due|due\s+for\s+review)\b.{0,50}$", re.I
+)
+_READING_TIME_RE = re.compile(r"^[0-9]{1,3}\s*-?\s*min(?:ute)?s?\s+read$", re.IGNORECASE)
+_MAX_UNREAD_META_PART = 60
+_MAX_UNREAD_META_WORDS = 5
+_DATE_TIMESTAMP_RE = re.compile(
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
 _TOPIC_PART_RE = re.compile(
     r"^(?:topic|category|subject|section|specialty|speciality)\s*:\s*(?P<topic>[^:]{1,60})$",
@@ -693,8 +734,12 @@ _Line = tuple[int, str]
 """A line of the legacy text: its 1-based number and its text."""
 
 
-def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
+def parse_legacy(
+    data: bytes | str, source: str = "<stdin>", today: datetime.date | None = None
+) -> LegacyAnswer:
     """Parse one legacy text (bytes in any of its encodings, or decoded text).
+
+    ``today`` is the day of the conversion: a review date after it is a doubt.
 
     Raises :class:`LegacyFormatError`, with a message that starts with ``source``, when
     the input is not an answer: empty, binary, no question, or neither "What the
@@ -716,7 +761,7 @@ def parse_legacy(data: bytes | str, source: str = "<stdin>") -> LegacyAnswer:
     text, footer = _remove_footer(text)
     lines = _after_footer(_clean_lines(text, warnings, doubts), footer, warnings)
     lines = _inline_link_definitions(lines)
-    lines, facts = _extract_review_lines(lines, warnings, doubts)
+    lines, facts = _extract_review_lines(lines, warnings, doubts, today)
     preamble, sections = _split_sections(lines, warnings)
     if _RESEARCH not in sections and _DOCTOR not in sections:
         raise LegacyFormatError(
@@ -1355,64 +1400,144 @@ class _Facts:
 
 
 def _extract_review_lines(
-    lines: list[_Line], warnings: list[str], doubts: list[Doubt]
+    lines: list[_Line],
+    warnings: list[str],
+    doubts: list[Doubt],
+    today: datetime.date | None = None,
 ) -> tuple[list[_Line], _Facts]:
-    """Remove the confidence / review / topic lines; the first value of each kind is kept.
+    """Remove the confidence / review / topic lines; read what each says.
 
     The parts usually share a line ("moderate confidence · Last reviewed ...") but may
-    stand on lines of their own, or as labelled fields ("Confidence: Moderate").
+    stand on lines of their own, or as labelled fields ("Confidence: Moderate"). A part
+    of such a line that no field holds ("Next review Dec 2025", a reviewer's name) is
+    named in a warning or a doubt, never joined to the summary. Two different review
+    dates keep the later, with a doubt naming both; a date after ``today`` is a doubt.
     """
     kept: list[_Line] = []
     facts = _Facts()
-    seen_kinds: set[str] = set()
+    first: dict[str, tuple[int, Any]] = {}
     for number, line in lines:
         parts = _review_line_parts(line)
         if parts is None:
             kept.append((number, line))
             continue
         shown = line.strip()
+        kinds = {kind for kind, _ in parts}
         for kind, value in parts:
-            if kind == "updated":
-                warnings.append(f"ignored {value!r}: a last-updated date is not a review date")
-            elif kind == "reviewer":
-                warnings.append(
-                    f"line {number}: the text names a reviewer ({value!r}); record the "
-                    "review with qa review"
-                )
+            if kind in _META_NOTES:
+                warnings.append(_META_NOTES[kind].format(line=number, value=value))
             elif kind == "topic":
                 facts.topics.append((number, value))
-            elif kind in seen_kinds:
-                warnings.append(f"ignored a second {kind} value: {value!r}")
+            elif kind == "unread":
+                doubts.append(
+                    Doubt(
+                        REVIEW_DATE if "last reviewed" in kinds else CONFIDENCE,
+                        number,
+                        shown,
+                        f"not read: {value!r} is in no field of the answer; check it",
+                    )
+                )
             elif kind == "confidence":
-                facts.confidence = _confidence_level(value, number, shown, doubts)
+                level = _confidence_level(value, number, shown, doubts)
+                _second_value(kind, level, number, shown, first, facts, doubts, warnings)
             else:
-                facts.last_reviewed = _review_date(value, number, shown, doubts)
-            seen_kinds.add(kind)
+                date = _review_date(value, number, shown, doubts, today)
+                _second_value(kind, date, number, shown, first, facts, doubts, warnings)
     return kept, facts
+
+
+_META_NOTES = {
+    "updated": "ignored {value!r}: a last-updated date is not a review date",
+    "reviewer": "line {line}: the text names a reviewer ({value!r}); record the review with "
+    "qa review",
+    "author": "line {line}: the text names an author ({value!r}); not kept: add it to the "
+    "answer's authors",
+    "next review": "line {line}: not used: {value!r} (qa works the next review out from "
+    "last_reviewed and the review interval)",
+    "reading time": "line {line}: not used: {value!r} (a reading time)",
+}
+"""The parts of a review line that no field takes: each named in a warning."""
+
+
+def _second_value(
+    kind: str,
+    value: Any,
+    number: int,
+    shown: str,
+    first: dict[str, tuple[int, Any]],
+    facts: _Facts,
+    doubts: list[Doubt],
+    warnings: list[str],
+) -> None:
+    """Record a confidence or review date; a second, different one is a doubt."""
+    attribute = "confidence" if kind == "confidence" else "last_reviewed"
+    if kind not in first:
+        first[kind] = (number, value)
+        setattr(facts, attribute, value)
+        return
+    first_line, first_value = first[kind]
+    if value is None or value == first_value:
+        if value is not None:
+            warnings.append(f"ignored a second {kind} value: {str(value)!r}")
+        return
+    if first_value is None:
+        setattr(facts, attribute, value)
+        first[kind] = (number, value)
+        return
+    if kind == "confidence":
+        decision = (
+            f"kept {first_value!r} (line {first_line}); the text also gives {value!r} "
+            f"(line {number})"
+        )
+    else:
+        later = max(first_value, value)
+        setattr(facts, attribute, later)
+        decision = (
+            f"two review dates: {first_value} (line {first_line}) and {value} (line "
+            f"{number}); used the later, {later}"
+        )
+    doubts.append(
+        Doubt(CONFIDENCE if kind == "confidence" else REVIEW_DATE, number, shown, decision)
+    )
 
 
 def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
     """Split "moderate confidence · Last reviewed May 22, 2026" into its parts.
 
-    Returns None unless every part of the line is a confidence, a review or update
-    date, a reviewer or a topic label, so an ordinary sentence that mentions confidence
-    is never taken for the line.
+    Returns None unless the line is a metadata line: every part a confidence, a review
+    or update date, a reviewer or a topic label, or the first part a confidence or a
+    review date and each other part short (kept as ``("unread", part)``, for a doubt).
+    So an ordinary sentence that mentions confidence is never taken for the line.
     """
     if len(line) > _MAX_REVIEW_LINE or not _REVIEW_WORDS_RE.search(line):
         return None
+    if _CITATION_MARK_RE.search(line):
+        return None  # "Certainty of the evidence: moderate for frequency [1].": prose
     comparable = _WHITESPACE_RUN_RE.sub(" ", line).strip()
     if not comparable:
         return None
-    parts: list[tuple[str, str]] = []
-    for raw_part in _META_SEPARATOR_RE.split(_HEADING_MARKUP_RE.sub("", comparable)):
-        part = _ANY_EMPHASIS_RE.sub("", raw_part).strip()
-        if not part:
-            continue
-        found = _review_part(part)
-        if found is None:
-            return None
-        parts.append(found)
-    return parts or None
+    raw_parts = [
+        _ANY_EMPHASIS_RE.sub("", part).strip()
+        for part in _META_SEPARATOR_RE.split(_HEADING_MARKUP_RE.sub("", comparable))
+    ]
+    raw_parts = [part for part in raw_parts if part]
+    merged: list[str] = []
+    for part in raw_parts:  # "Confidence level — Low": the label and its value again
+        if merged and _META_LABEL_RE.match(merged[-1]):
+            merged[-1] = f"{merged[-1].rstrip(' :')}: {part}"
+        else:
+            merged.append(part)
+    parts = [_review_part(part) or ("unread", part) for part in merged]
+    if not parts:
+        return None
+    unread = [value for kind, value in parts if kind == "unread"]
+    if unread and (
+        parts[0][0] not in ("confidence", "last reviewed")
+        or any(len(value) > _MAX_UNREAD_META_PART for value in unread)
+        or any(len(value.split()) > _MAX_UNREAD_META_WORDS for value in unread)
+    ):
+        return None
+    return parts
 
 
 def _review_part(part: str) -> tuple[str, str] | None:
@@ -1420,50 +1545,139 @@ def _review_part(part: str) -> tuple[str, str] | None:
         match = pattern.match(part)
         # "Walking helps confidence." is prose: a word before "confidence" must be a level.
         if match and (index or _level_like(match["word"])):
+            if index == 2 and _reads_as_prose(match["word"]):
+                return None
             return ("confidence", match["word"])
     if match := _REVIEWER_PART_RE.match(part):
         return ("reviewer", match["who"].strip())
+    if _NEXT_REVIEW_PART_RE.match(part):
+        return ("next review", part)
+    if _READING_TIME_RE.match(part):
+        return ("reading time", part)
     if match := _REVIEWED_PART_RE.match(part):
         return ("last reviewed", match["date"].strip())
     if match := _UPDATED_PART_RE.match(part):
         return ("updated", part)
     if match := _TOPIC_PART_RE.match(part):
         return ("topic", match["topic"].strip().rstrip("."))
+    if match := _AUTHOR_PART_RE.match(part):
+        return ("author", match["who"].strip())
     return None
 
 
+def _reads_as_prose(value: str) -> bool:
+    """ "moderate for frequency, low for severity": levels among words, a sentence."""
+    levels = _GRADE_LEVEL_RE.findall(value)
+    words = re.findall(r"[^\W\d_]+", _GRADE_LEVEL_RE.sub(" ", _CONFIDENCE_NOISE_RE.sub(" ", value)))
+    return len(levels) > 1 and any(word.lower() not in _LEVEL_WORDS for word in words)
+
+
 def _level_like(word: str) -> bool:
-    """A GRADE level, or a word that a page would put in its place ("medium", "very high")."""
+    """A GRADE level, or a word that a page would put in its place ("medium", "very high").
+
+    Levels joined count too ("Low–moderate", "moderate to high"): a doubt, not prose.
+    """
     level = re.sub(r"[\s_-]+", "-", word.strip().lower())
-    return level in set(Confidence) or level in _LEVEL_LIKE_WORDS
+    if level in set(Confidence) or level in _LEVEL_LIKE_WORDS:
+        return True
+    words = re.split(r"[\s_/–—-]+", word.strip().lower())
+    return len(words) > 1 and all(word in _LEVEL_WORDS for word in words)
 
 
 def _confidence_level(word: str, line: int, shown: str, doubts: list[Doubt]) -> str | None:
-    """Normalise "Very Low" / "very-low" / "verylow" to a GRADE level, or doubt it."""
+    """Normalise "Very Low" / "very-low" / "verylow" to a GRADE level, or doubt it.
+
+    A value that names one level among other words is read as that level ("Low
+    (GRADE)", "⊕⊕⊕◯ Moderate", "very low certainty"); words no field holds ("moderate
+    (based on 3 trials)") are a doubt, and so is a value naming two levels
+    ("moderate-to-high") or none ("3/5", "strong"), which leaves the field empty.
+    """
     level = re.sub(r"[\s_-]+", "-", word.strip().lower())
     if level == "verylow":
         level = Confidence.very_low.value
     if level in set(Confidence):
         return level
-    doubts.append(
-        Doubt(
-            CONFIDENCE,
-            line,
-            shown,
-            f"left empty: {word!r} is not a GRADE level ({', '.join(Confidence)})",
+
+    def doubt(decision: str) -> None:
+        doubts.append(Doubt(CONFIDENCE, line, shown, decision))
+
+    named = list(
+        dict.fromkeys(
+            re.sub(r"[\s_-]+", "-", found.lower()) for found in _GRADE_LEVEL_RE.findall(word)
         )
     )
-    return None
+    if len(named) > 1:
+        doubt(f"left empty: {word!r} names more than one level ({', '.join(named)})")
+        return None
+    if not named:
+        doubt(f"left empty: {word!r} is not a GRADE level ({', '.join(Confidence)})")
+        return None
+    (level,) = named
+    symbols = word.count("⊕")
+    if symbols and _GRADE_SYMBOLS.get(symbols) != level:
+        doubt(f"left empty: {word!r}: its {symbols} ⊕ and the word {level!r} disagree")
+        return None
+    rest = _GRADE_LEVEL_RE.sub(" ", _CONFIDENCE_NOISE_RE.sub(" ", word))
+    rest = _WHITESPACE_RUN_RE.sub(" ", rest).strip(" ,;:.-–—()")
+    if re.search(r"\w", rest):
+        doubt(f"read as {level!r}; the rest of it ({rest!r}) is in no field of the answer")
+    return level
 
 
-def _review_date(raw: str, line: int, shown: str, doubts: list[Doubt]) -> datetime.date | None:
+def _review_date(
+    raw: str,
+    line: int,
+    shown: str,
+    doubts: list[Doubt],
+    today: datetime.date | None = None,
+) -> datetime.date | None:
     """Read a review date in one of the strict forms, never guessing.
 
     "May 22, 2026", "22 May 2026", "22-May-2026", "2026-05-22" are read. A numeric
     day/month form is read only when one order alone gives a valid date ("25/12/2025");
     "03/04/2025" stays empty with a doubt, since guessing would put a wrong date on a
-    medical page; so do a two-digit year and a month without its day.
+    medical page; so do a two-digit year and a month without its day. A date followed
+    by more words ("3 Dec 2024 by Dr Smith") is read with a doubt naming them; a date
+    after ``today`` stays empty with a doubt.
     """
+    found_doubts: list[Doubt] = []
+    found = _strict_review_date(raw, line, shown, found_doubts)
+    if found is None and (rest := _date_and_rest(raw)) is not None:
+        found, tail = rest
+        found_doubts = [
+            Doubt(REVIEW_DATE, line, shown, f"read as {found}; the rest ({tail!r}) is in no field")
+            for _ in [tail]
+            if tail
+        ]
+    doubts.extend(found_doubts)
+    if found is not None and today is not None and found > today:
+        doubts.append(
+            Doubt(REVIEW_DATE, line, shown, f"left empty: {found} is after today, {today}")
+        )
+        return None
+    return found
+
+
+def _date_and_rest(raw: str) -> tuple[datetime.date, str] | None:
+    """The date that starts ``raw`` and the words after it, when they are not a date."""
+    text = raw.strip().rstrip(".").strip()
+    if match := _DATE_TIMESTAMP_RE.match(text):
+        found = _date_or_none(match[1], match[2], match[3])
+        return (found, "") if found else None  # the day of a timestamp
+    words = text.split()
+    for size in range(min(len(words) - 1, 5), 0, -1):
+        head, tail = " ".join(words[:size]).rstrip(","), " ".join(words[size:])
+        attempt: list[Doubt] = []
+        found = _strict_review_date(head, 0, "", attempt)
+        if found is not None and not attempt:
+            return found, tail
+    return None
+
+
+def _strict_review_date(
+    raw: str, line: int, shown: str, doubts: list[Doubt]
+) -> datetime.date | None:
+    """One of the strict date forms of :func:`_review_date`, or None with a doubt."""
     text = raw.strip().rstrip(".").strip()
 
     def doubt(why: str) -> None:

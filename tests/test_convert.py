@@ -920,10 +920,10 @@ def test_a_fault_while_converting_one_file_fails_that_file_only(library, qa, tmp
     build_tree(tmp_path, {"in/a.txt": legacy(), "in/b.txt": legacy("Does running help?")})
     real = convert.parse_legacy
 
-    def parse(data, source="<stdin>"):
+    def parse(data, source="<stdin>", today=None):
         if source.endswith("a.txt"):
             raise TypeError("'NoneType' object is not subscriptable")
-        return real(data, source)
+        return real(data, source, today)
 
     monkeypatch.setattr(convert, "parse_legacy", parse)
     result, report = convert_json(qa, str(tmp_path / "in"))

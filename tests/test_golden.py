@@ -35,7 +35,7 @@ CORPUS = Path(__file__).resolve().parent / "fixtures" / "legacy"
 EXPECTED = CORPUS / "expected"
 SHIPPED = Path(__file__).resolve().parent.parent / "answers"
 REGENERATE = os.environ.get("QA_GOLDEN_REGENERATE") == "1"
-CONVERTED_ON = dt.date(2026, 1, 15)
+CONVERTED_ON = dt.date(2026, 12, 1)
 TEXTS = sorted(CORPUS.glob("*.txt"))
 
 

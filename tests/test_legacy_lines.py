@@ -8,6 +8,8 @@ citation, a number with a unit or a sentence of content is never taken for chrom
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from qa_tool.legacy import LegacyAnswer, parse_legacy
@@ -228,3 +230,160 @@ def test_a_one_word_answer_with_its_stop_is_not_warned() -> None:
 
     assert answer.summary.startswith("No.")
     assert not [w for w in answer.warnings if "button" in w]
+
+
+# --- confidence and review lines ------------------------------------------------------------
+
+TODAY = datetime.date(2026, 12, 2)
+
+
+def meta_of(*meta: str) -> LegacyAnswer:
+    return parse_legacy(text_with(meta=meta), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("line", "confidence", "reviewed", "decision"),
+    [
+        ("Confidence: moderate-to-high", None, None, "names more than one level"),
+        ("Confidence: moderate to high", None, None, "names more than one level"),
+        ("Low–moderate confidence · Last reviewed 3 December 2024", None, "2024-12-03", "more"),
+        ("Confidence level — Low (GRADE)", "low", None, None),
+        ("Evidence: very low certainty", "very-low", None, None),
+        ("Certainty of evidence: ⊕⊕⊕◯ Moderate", "moderate", None, None),
+        ("Certainty of evidence: ⊕⊕◯◯ Moderate", None, None, "disagree"),
+        ("Our confidence: moderate (based on 3 trials)", "moderate", None, "based on 3 trials"),
+        ("confidence: high, but only 2 small trials", "high", None, "but only 2 small trials"),
+        ("Confidence: 3/5", None, None, "not a GRADE level"),
+        ("Strength of evidence: strong", None, None, "not a GRADE level"),
+        ("Quality of evidence: low", "low", None, None),
+        ("Content last reviewed: 03 December 2024", None, "2024-12-03", None),
+        ("Page last reviewed: 3 December 2024", None, "2024-12-03", None),
+        ("Last reviewed 3 Dec 2024 by Dr Jane Smith, GP", None, "2024-12-03", "Dr Jane Smith"),
+        ("Last reviewed 3 Dec 2024 (minor edits 5 Jan 2025)", None, "2024-12-03", "minor edits"),
+        ("Last reviewed 2024-12-03T10:15:00Z", None, "2024-12-03", None),
+        (
+            "moderate confidence · Last reviewed 3 Dec 2024 · Last checked 9 Jan 2025",
+            "moderate",
+            "2024-12-03",
+            "Last checked",
+        ),
+        ("Moderate confidence. Last reviewed 3 December 2024.", "moderate", "2024-12-03", None),
+    ],
+)
+def test_a_metadata_line_is_read_as_far_as_it_can_be_and_never_joins_the_summary(
+    line: str, confidence: str | None, reviewed: str | None, decision: str | None
+) -> None:
+    answer = meta_of(line)
+
+    assert answer.summary == "Yes, regular walking helps most hearts."
+    assert answer.confidence == confidence
+    assert str(answer.last_reviewed) == str(reviewed)
+    doubts = [doubt for doubt in answer.doubts if doubt.kind in ("confidence", "review-date")]
+    if decision is None:
+        assert doubts == []
+    else:
+        (doubt,) = doubts
+        assert (doubt.line, doubt.text) == (2, line)
+        assert decision in doubt.decision
+
+
+@pytest.mark.parametrize(
+    ("meta", "warning"),
+    [
+        (
+            ("moderate confidence · Last reviewed 3 Dec 2024 · Next review Dec 2025",),
+            "line 2: not used: 'Next review Dec 2025' (qa works the next review out",
+        ),
+        (
+            ("Last reviewed: 3 December 2024", "Next review due: June 2026"),
+            "line 3: not used: 'Next review due: June 2026'",
+        ),
+        (
+            ("Confidence: moderate; Last reviewed: 3 December 2024; Reviewer: Dr A. Patel",),
+            "line 2: the text names a reviewer ('Dr A. Patel')",
+        ),
+        (
+            ("moderate confidence · Last reviewed 3 Dec 2024 · By Dr Jane Smith",),
+            "line 2: the text names an author ('Dr Jane Smith')",
+        ),
+        (
+            ("moderate confidence · Last reviewed 3 Dec 2024 · 4 min read",),
+            "line 2: not used: '4 min",
+        ),
+    ],
+)
+def test_a_third_part_of_the_review_line_is_named_and_the_rest_still_read(
+    meta: tuple[str, ...], warning: str
+) -> None:
+    answer = meta_of(*meta)
+
+    assert answer.summary == "Yes, regular walking helps most hearts."
+    assert answer.last_reviewed == datetime.date(2024, 12, 3)
+    assert any(w.startswith(warning) for w in answer.warnings), answer.warnings
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Certainty of the evidence: moderate for frequency, low for severity [1].",
+        "Low confidence · the effect on severity is uncertain [1].",
+        "Certainty of the evidence: moderate for frequency, low for severity.",
+        "Confidence intervals were wide in the smaller trials [3].",
+        "Reviewed: the side effects were mild, such as bruising, in about 1 in 20 people [3].",
+    ],
+)
+def test_prose_with_review_words_stays_prose(line: str) -> None:
+    answer = parse_legacy(text_with(research=("Walking helps [1]. Salt [2].", line)), today=TODAY)
+
+    assert line.replace("[1]", "[@1]").replace("[3]", "[@3]") in answer.research
+    assert answer.confidence == "moderate"
+
+
+def test_two_review_dates_keep_the_later_with_a_doubt_naming_both() -> None:
+    answer = meta_of("Last reviewed 3 Dec 2024", "Last reviewed 9 Jan 2025")
+
+    assert answer.last_reviewed == datetime.date(2025, 1, 9)
+    (doubt,) = answer.doubts
+    assert (doubt.kind, doubt.line) == ("review-date", 3)
+    assert "2024-12-03 (line 2) and 2025-01-09 (line 3)" in doubt.decision
+
+
+def test_the_same_review_date_twice_is_no_doubt() -> None:
+    answer = meta_of("Last reviewed 3 Dec 2024", "Reviewed: 2024-12-03")
+
+    assert answer.last_reviewed == datetime.date(2024, 12, 3)
+    assert answer.doubts == []
+
+
+def test_two_confidence_levels_are_a_doubt() -> None:
+    answer = meta_of("moderate confidence", "Confidence: low")
+
+    assert answer.confidence == "moderate"
+    (doubt,) = answer.doubts
+    assert (doubt.kind, doubt.line) == ("confidence", 3)
+
+
+@pytest.mark.parametrize("date", ["3 December 2034", "2026-12-03"])
+def test_a_review_date_after_today_is_left_empty_with_a_doubt(date: str) -> None:
+    answer = meta_of(f"moderate confidence · Last reviewed {date}")
+
+    assert answer.last_reviewed is None
+    (doubt,) = answer.doubts
+    assert doubt.kind == "review-date"
+    assert "is after today, 2026-12-02" in doubt.decision
+
+
+def test_a_review_date_of_today_is_read() -> None:
+    assert meta_of("Last reviewed 2 December 2026").last_reviewed == TODAY
+
+
+def test_a_review_line_after_the_references_is_read_not_put_in_a_reference() -> None:
+    text = text_with(meta=()).replace(
+        FOOTER, "Page last reviewed: 3 December 2024\nNext review due: 3 December 2027\n" + FOOTER
+    )
+
+    answer = parse_legacy(text, today=TODAY)
+
+    assert answer.last_reviewed == datetime.date(2024, 12, 3)
+    assert not [doubt for doubt in answer.doubts if doubt.kind == "reference"]
+    assert "note" not in answer.references[-1]
