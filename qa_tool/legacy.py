@@ -775,7 +775,7 @@ def parse_legacy(
     found = _read_reference_list(sections.get(_REFERENCES) or [], warnings)
     listed = _reference_items(found.numbered, found.lines, warnings, doubts) or None
     summary_paragraphs, research = evidence.decide_citations(
-        [_paragraphs(summary_lines), _paragraphs(sections.get(_RESEARCH, []))],
+        [_paragraphs(summary_lines, warnings), _paragraphs(sections.get(_RESEARCH, []), warnings)],
         frozenset(listed) if listed else None,
         doubts,
     )
@@ -918,12 +918,13 @@ def _clean_lines(text: str, warnings: list[str], doubts: list[Doubt]) -> list[_L
     state = _ChromeState()
     open_lists: list[list[int]] = []
     hidden = _Hidden()
+    table = _Table()
     for number, raw in enumerate(text.split("\n"), start=1):
         dropped: list[tuple[str, str]] = []
         if hidden.open and "<" not in raw:
             hidden.text.append(raw + "\n")
             continue
-        pieces = _html_pieces(raw, open_lists, dropped, hidden) if "<" in raw else [raw]
+        pieces = _html_pieces(raw, open_lists, dropped, hidden, table) if "<" in raw else [raw]
         warnings.extend(f"line {number}: {note}" for note in hidden.notes)
         hidden.notes.clear()
         kept_from = len(lines)
@@ -1041,13 +1042,29 @@ def _in_lettered_list(line: str, lines: list[_Line]) -> bool:
     return previous.startswith(("(b)", "b)"))
 
 
+@dataclass
+class _Table:
+    """An HTML table being read, over as many lines as it takes."""
+
+    rows: int = 0
+    open: bool = False
+    """Inside ``<table>``: a line of tags only is no blank line that ends it."""
+    cells: list[str] | None = None
+    """The cells of the row being read (None between rows)."""
+    in_cell: bool = False
+
+
 def _html_pieces(
     line: str,
     open_lists: list[list[int]],
     dropped: list[tuple[str, str]] | None = None,
     hidden: _Hidden | None = None,
+    table: _Table | None = None,
 ) -> list[str]:
     """A line with its tags handled: split at block tags, other tags removed.
+
+    With ``table``, a ``<table>`` becomes a Markdown pipe table: one "| a | b |" piece a
+    row, its first row the header, so each cell stays with its row.
 
     An ``<li>`` of an ``<ol>`` becomes "N. " with the number the page shows (``start=``
     and ``<li value=>`` respected), any other ``<li>`` a "- " bullet. ``open_lists``
@@ -1089,6 +1106,9 @@ def _html_pieces(
                     current[at:] = [_markdown_link(text, url.strip(), dropped)]
         elif name == "sup":
             current.append(f"<{match[1]}sup>")
+        elif table is not None and name in _TABLE_TAGS:
+            _table_tag(name, bool(match[1]), "".join(current), pieces, table)
+            current = []
         elif name in _BLOCK_TAGS:
             pieces.append("".join(current))
             current = []
@@ -1096,18 +1116,79 @@ def _html_pieces(
                 _list_tag(match, open_lists)
             elif name == "li" and not match[1]:
                 current = [_list_item_marker(match, open_lists)]
+    sup = "<sup>" in line.lower()
+    return _line_end(line[position:], pieces, current, hidden, table, (removed, sup))
+
+
+def _line_end(
+    rest: str,
+    pieces: list[str],
+    current: list[str],
+    hidden: _Hidden,
+    table: _Table | None,
+    flags: tuple[bool, bool],
+) -> list[str]:
+    """The pieces of a line once its last tag is read (see :func:`_html_pieces`); ``flags``:
+    whether hidden content was removed, whether the line has ``<sup>``."""
+    removed, sup = flags
     if hidden.open:
-        hidden.text.append(line[position:])
+        hidden.text.append(rest)
     else:
-        current.append(line[position:])
-    pieces.append("".join(current))
+        current.append(rest)
+    if table is not None and table.cells and table.in_cell:
+        table.cells[-1] += "".join(current) + " "  # the cell goes on on the next line
+    else:
+        pieces.append("".join(current))
     # "<li>1. Smith J..." or "<li>• Ask..." has its own number or bullet already.
     pieces = [_LI_NUMBERED_RE.sub(r"\1", piece, count=1) for piece in pieces]
-    if "<sup>" in line.lower():
+    if sup:
         pieces = [_superscripts(piece) for piece in pieces]
     if removed:
         pieces = [_DOUBLE_SPACE_RE.sub(" ", piece) for piece in pieces]
-    return [piece for piece in pieces if piece.strip() and piece.strip() != "-"] or [""]
+    kept = [piece for piece in pieces if piece.strip() and piece.strip() != "-"]
+    if not kept and table is not None and (table.open or table.cells is not None):
+        return []  # "<tr>" on a line of its own: the table goes on
+    return kept or [""]
+
+
+_TABLE_TAGS = frozenset(("table", "tr", "td", "th"))
+
+
+def _table_tag(name: str, closing: bool, text: str, pieces: list[str], table: _Table) -> None:
+    """One tag of an HTML table; ``text`` is what stood before it."""
+    if table.cells and table.in_cell:
+        table.cells[-1] += text
+    else:
+        pieces.append(text)
+    if name in ("table", "tr") and table.cells is not None:
+        _table_row(pieces, table)  # a row ends at its end tag, the next row or the table's end
+    if name == "table":
+        table.rows, table.in_cell, table.open = 0, False, not closing
+    elif name == "tr":
+        table.cells = None if closing else []
+    else:  # td, th
+        if table.cells is None:
+            table.cells = []
+        if not closing:
+            table.cells.append("")
+        table.in_cell = not closing
+
+
+def _table_row(pieces: list[str], table: _Table) -> None:
+    """The row read so far as a "| a | b |" piece (after the first, a "| --- |" one)."""
+    cells = [
+        _WHITESPACE_RUN_RE.sub(" ", cell).strip().replace("|", "\\|") for cell in table.cells or []
+    ]
+    table.cells, table.in_cell = None, False
+    if not any(cells):
+        return
+    if len(cells) == 2 and _review_line_parts(f"{cells[0].rstrip(':')}: {cells[1]}"):
+        pieces.append(f"{cells[0].rstrip(':')}: {cells[1]}")  # "Last reviewed | 3 May 2024"
+        return
+    pieces.append("| " + " | ".join(cells) + " |")
+    if not table.rows:
+        pieces.append("| " + " | ".join("---" for _ in cells) + " |")
+    table.rows += 1
 
 
 _DOUBLE_SPACE_RE = re.compile(r"(?<=\S)  +(?=\S)")
@@ -1511,7 +1592,7 @@ def _review_line_parts(line: str) -> list[tuple[str, str]] | None:
     """
     if len(line) > _MAX_REVIEW_LINE or not _REVIEW_WORDS_RE.search(line):
         return None
-    if _CITATION_MARK_RE.search(line):
+    if _CITATION_MARK_RE.search(line) or line.lstrip().startswith(("|", ">")):
         return None  # "Certainty of the evidence: moderate for frequency [1].": prose
     comparable = _WHITESPACE_RUN_RE.sub(" ", line).strip()
     if not comparable:
@@ -2021,14 +2102,19 @@ def _checked_question(question: str, source: str) -> str:
     return question
 
 
-def _paragraphs(lines: Iterable[_Line]) -> list[Paragraph]:
+def _paragraphs(lines: Iterable[_Line], warnings: list[str] | None = None) -> list[Paragraph]:
     """Group lines into paragraphs, each knowing the legacy lines it came from.
 
     Blank lines always separate paragraphs. Inside a block, plain-text exports put one
     paragraph per (long) line, while hand-wrapped text breaks mid-sentence on short
     lines; only the latter are joined, with single spaces. Unordered bullets become
-    Markdown's "- ".
+    Markdown's "- ". The rows of a table ("| a | b |", or cells between tabs, which
+    become a pipe table) and the lines of a quote ("> ...") are never joined: each run
+    of them is one paragraph of lines, as written.
     """
+    lines = list(lines)
+    if any(_kept_as_lines(line.strip()) for _number, line in lines):
+        return _paragraphs_with_blocks(lines, warnings if warnings is not None else [])
     paragraphs: list[Paragraph] = []
     block: list[_Line] = []
     for number, line in [*lines, (0, "")]:
@@ -2051,6 +2137,61 @@ def _paragraphs(lines: Iterable[_Line]) -> list[Paragraph]:
             paragraphs.extend(Paragraph(text, [(0, block_number)]) for block_number, text in block)
         block = []
     return paragraphs
+
+
+def _kept_as_lines(line: str) -> str | None:
+    """ "table" for a row of a table, "quote" for a line of a quote, else None."""
+    if line.startswith("|") or ("\t" in line and line.split("\t")[0].strip()):
+        return "table"
+    if line.startswith(">") and not _SIGN_START_RE.match(line):
+        return "quote"
+    return None
+
+
+def _paragraphs_with_blocks(lines: list[_Line], warnings: list[str]) -> list[Paragraph]:
+    """:func:`_paragraphs` for text with tables or quotes: each run of their lines is one
+    paragraph, its lines joined with line breaks; the prose around them as usual."""
+    paragraphs: list[Paragraph] = []
+    run: list[_Line] = []
+    run_kind: str | None = None
+    for number, line in [*lines, (0, "")]:
+        kind = _kept_as_lines(line.strip()) if line.strip() else None
+        if kind != run_kind or not line.strip():
+            if run_kind is None:
+                paragraphs.extend(_paragraphs(run))
+            else:
+                paragraphs.append(_line_block(run, run_kind, warnings))
+            run, run_kind = [], kind
+        run.append((number, line))
+    return paragraphs
+
+
+def _line_block(run: list[_Line], kind: str, warnings: list[str]) -> Paragraph:
+    """One paragraph of lines kept as written; rows with tabs become a pipe table."""
+    rows = [(number, line.strip()) for number, line in run]
+    cells = [[cell.strip() for cell in text.split("\t")] for _number, text in rows]
+    if kind == "table" and not rows[0][1].startswith("|") and len(rows) > 1:
+        width = max(len(row) for row in cells)
+        rows = [
+            (
+                number,
+                "| "
+                + " | ".join(c.replace("|", "\\|") for c in [*row, *[""] * (width - len(row))])
+                + " |",
+            )
+            for (number, _text), row in zip(rows, cells, strict=True)
+        ]
+        rows.insert(1, (rows[0][0], "| " + " | ".join("---" for _ in range(width)) + " |"))
+        warnings.append(
+            f"line {rows[0][0]}: a table with its cells between tabs was written as a "
+            "Markdown table, its first row as the header"
+        )
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for number, text in rows:
+        starts.append((offset, number))
+        offset += len(text) + 1
+    return Paragraph("\n".join(text for _number, text in rows), starts)
 
 
 _SIGN_START_RE = re.compile(r"^([>+#=])(?=[ \u00a0]?[0-9<=>])")

@@ -387,3 +387,107 @@ def test_a_review_line_after_the_references_is_read_not_put_in_a_reference() -> 
     assert answer.last_reviewed == datetime.date(2024, 12, 3)
     assert not [doubt for doubt in answer.doubts if doubt.kind == "reference"]
     assert "note" not in answer.references[-1]
+
+
+# --- tables and quotes ----------------------------------------------------------------------
+
+
+HTML_TABLE = (
+    "<table><tr><th>Dose</th><th>Effect</th></tr><tr><td>Daily 400-1000 IU</td>"
+    "<td>Lower risk [1]</td></tr><tr><td>Monthly bolus 100,000 IU</td><td>No clear effect</td>"
+    "</tr></table>"
+)
+PIPE_TABLE = (
+    "| Dose | Effect |\n| --- | --- |\n| Daily 400-1000 IU | Lower risk [@1] |\n"
+    "| Monthly bolus 100,000 IU | No clear effect |"
+)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        HTML_TABLE,
+        HTML_TABLE.replace("><", ">\n<"),  # a tag a line
+        HTML_TABLE.replace("<th>", "<td>").replace("</th>", "</td>"),  # no header cells
+        "<table>\n<tr>\n<td>Dose</td>\n<td>Effect</td>\n</tr>\n<tr><td>Daily 400-1000 IU</td>"
+        "<td>Lower\nrisk [1]</td></tr><tr><td>Monthly bolus 100,000 IU</td><td>No clear effect"
+        "</td></tr>\n</table>",  # a cell over two lines
+    ],
+)
+def test_an_html_table_keeps_each_row_together(table: str) -> None:
+    answer = parse_legacy(text_with(research=("<p>Vitamin D helps [2].</p>", table)))
+
+    assert PIPE_TABLE in answer.research
+
+
+def test_a_pipe_in_a_cell_is_escaped() -> None:
+    answer = parse_legacy(text_with(research=("<table><tr><td>a|b</td><td>c</td></tr></table>",)))
+
+    assert "| a\\|b | c |" in answer.research[0]
+
+
+def test_an_html_table_of_review_fields_is_read_as_the_review_line() -> None:
+    table = (
+        "<table><tr><td>Last reviewed</td><td>3 December 2024</td></tr>"
+        "<tr><td>Confidence</td><td>Moderate</td></tr></table>"
+    )
+
+    answer = parse_legacy(text_with(meta=(table,)), today=TODAY)
+
+    assert (answer.confidence, answer.last_reviewed) == ("moderate", datetime.date(2024, 12, 3))
+    assert answer.summary == "Yes, regular walking helps most hearts."
+
+
+def test_a_markdown_table_keeps_its_rows_on_their_own_lines() -> None:
+    rows = (
+        "| Reading | Meaning |",
+        "|---|---|",
+        "| below 120/80 | normal |",
+        "| 140/90 | high [1] |",
+    )
+
+    answer = parse_legacy(text_with(research=(*rows, "Home readings are 5 mmHg lower [2].")))
+
+    assert answer.research[0] == "\n".join(rows).replace("[1]", "[@1]")
+    assert answer.research[1] == "Home readings are 5 mmHg lower [@2]."
+
+
+def test_a_table_with_tabs_becomes_a_pipe_table_with_a_warning() -> None:
+    rows = ("Age\tClinic target\tHome target", "Under 80\t140/90\t135/85", "80 and over\t150/90")
+    text = text_with(research=("Targets differ [1]. Salt [2].", *rows, "Lower is better."))
+
+    answer = parse_legacy(text)
+
+    assert answer.research[1] == (
+        "| Age | Clinic target | Home target |\n| --- | --- | --- |\n"
+        "| Under 80 | 140/90 | 135/85 |\n| 80 and over | 150/90 |  |"
+    )
+    assert answer.research[2].startswith("Lower is better.")
+    line = line_of(text, rows[0])
+    assert f"line {line}: a table with its cells between tabs was written as a Markdown table" in (
+        " ".join(answer.warnings)
+    )
+
+
+@pytest.mark.parametrize("where", ["summary", "research"])
+def test_a_quote_keeps_its_lines(where: str) -> None:
+    quote = (
+        "> **Key points**",
+        "> - Fasting can lower weight and blood sugar.",
+        "> - People on insulin risk low blood sugar [1].",
+    )
+    parts = (
+        {"summary": ("Fasting helps some people.", *quote)}
+        if where == "summary"
+        else {"research": ("Fasting helps [2].", *quote)}
+    )
+
+    answer = parse_legacy(text_with(**parts))  # type: ignore[arg-type]
+
+    assert "\n".join(quote).replace("[1]", "[@1]") + "\n\n" in answer.body_markdown()
+
+
+def test_a_greater_than_sign_is_not_a_quote() -> None:
+    answer = parse_legacy(text_with(research=("> 7.0 mmol/L means diabetes [1].", "Salt [2].")))
+
+    assert answer.research[0].startswith("\\> 7.0 mmol/L")
