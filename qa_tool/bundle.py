@@ -72,6 +72,8 @@ GZIP_LEVEL = 6  # gzip's and tar czf's default; level 9 costs twice the time for
 CHUNK = 1 << 20
 DEFLATE_PIECE = 1 << 20
 """A streamed file of a .tar.gz is compressed in pieces of this size, each on its own."""
+DEFLATE_AHEAD = 8
+"""Pieces a streamed file may have in compression at once before its writer waits."""
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
 """manifest.json is read whole up to this size (a 100,000-answer bundle's is about 30 MB)."""
 MAX_SMALL_TAG_BYTES = 64 * 1024
@@ -326,27 +328,41 @@ class _Deflating:
     thread pool while it is written (zlib works outside the GIL), for the ``.tar.gz``.
 
     The pieces' bounds are fixed by the size alone, so the bytes are the same however
-    the file was written and however many threads there are.
+    the file was written and however many threads there are. Finished pieces go, in
+    order, to ``spool`` (a file beside the staged payload), so only those being
+    compressed are held in memory.
     """
 
-    def __init__(self, pool: Any, level: int):
+    def __init__(self, pool: Any, level: int, spool: Path):
         self.pool = pool
         self.level = level
         self.buffer = bytearray()
-        self.pieces: list[Any] = []  # futures of the compressed pieces, in order
+        self.pending: list[Any] = []  # futures of the pieces not yet spooled, in order
+        self.spool = spool
+        self.handle = open(spool, "wb")  # noqa: SIM115 (closed by close())
 
     def write(self, data: bytes) -> None:
         self.buffer += data
         while len(self.buffer) >= DEFLATE_PIECE:
             piece = bytes(self.buffer[:DEFLATE_PIECE])
             del self.buffer[:DEFLATE_PIECE]
-            self.pieces.append(self.pool.submit(_deflate_piece, piece, self.level))
+            self.pending.append(self.pool.submit(_deflate_piece, piece, self.level))
+            self._drain(block=len(self.pending) > DEFLATE_AHEAD)
 
-    def close(self) -> list[Any]:
+    def _drain(self, block: bool) -> None:
+        while self.pending and (block or self.pending[0].done()):
+            self.handle.write(self.pending.pop(0).result())
+            block = False
+
+    def close(self) -> Path:
+        """Finish the pieces; the spool file holding them all, in order."""
         if self.buffer:
-            self.pieces.append(self.pool.submit(_deflate_piece, bytes(self.buffer), self.level))
+            self.pending.append(self.pool.submit(_deflate_piece, bytes(self.buffer), self.level))
             self.buffer = bytearray()
-        return self.pieces
+        while self.pending:
+            self._drain(block=True)
+        self.handle.close()
+        return self.spool
 
 
 class Staging:
@@ -364,18 +380,19 @@ class Staging:
         self.entries: dict[str, FileEntry] = {}
         self._folders: set[Path] = {self.payload}
         self.deflate_level = deflate_level
-        self.deflated: dict[str, list[Any]] = {}
+        self.deflated: dict[str, Path] = {}
         """Streamed files compressed as they were written (see :class:`_Deflating`)."""
         self._pool: Any = None
 
-    def _deflating(self) -> _Deflating | None:
+    def _deflating(self, name: str) -> _Deflating | None:
         if self.deflate_level is None:
             return None
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self._pool = ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, 4)))
-        return _Deflating(self._pool, self.deflate_level)
+        spool = self.root / f".{len(self.deflated)}.{Path(name).name}.deflate"
+        return _Deflating(self._pool, self.deflate_level, spool)
 
     def close(self) -> None:
         """Stop the compressing threads (pieces not yet made are dropped)."""
@@ -402,10 +419,15 @@ class Staging:
     @contextlib.contextmanager
     def stream(self, name: str) -> Iterator[_HashingWriter]:
         path = self._path(name)
-        deflating = self._deflating()
-        with open(path, "wb", buffering=CHUNK) as handle:
-            writer = _HashingWriter(handle, deflating)
-            yield writer
+        deflating = self._deflating(name)
+        try:
+            with open(path, "wb", buffering=CHUNK) as handle:
+                writer = _HashingWriter(handle, deflating)
+                yield writer
+        except BaseException:
+            if deflating is not None:
+                deflating.handle.close()
+            raise
         entry = f"{PAYLOAD_DIR}/{name}"
         self.entries[name] = FileEntry(entry, writer.size, writer.digest.hexdigest())
         if deflating is not None:
@@ -573,12 +595,12 @@ def _write_tar_gz(
     root: Path,
     names: list[str],
     epoch: int,
-    deflated: dict[str, list[Any]] | None = None,
+    deflated: dict[str, Path] | None = None,
 ) -> None:
     """The sorted members as a PAX tar in one gzip member (no name, no time in its header).
 
-    A member in ``deflated`` was compressed while it was written: its pieces go in as
-    they are, between full flushes of the rest of the stream.
+    A member in ``deflated`` was compressed while it was written: its pieces (the spool
+    file named) go in as they are, between full flushes of the rest of the stream.
     """
     import tarfile
 
@@ -593,8 +615,8 @@ def _write_tar_gz(
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             info.type = tarfile.REGTYPE
-            pieces = deflated.get(name) if deflated else None
-            if pieces is None:
+            spool = deflated.get(name) if deflated else None
+            if spool is None:
                 with open(path, "rb") as handle:
                     tar.addfile(info, handle)
                 continue
@@ -602,7 +624,7 @@ def _write_tar_gz(
             header = info.tobuf(tar.format, tar.encoding, tar.errors)
             gz.write(header)
             tar.offset += len(header)
-            gz.splice(path, pieces)
+            gz.splice(path, spool)
             blocks, remainder = divmod(info.size, tarfile.BLOCKSIZE)
             if remainder:
                 gz.write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
@@ -636,8 +658,9 @@ class _GzipStream:
     def tell(self) -> int:
         return self.size
 
-    def splice(self, path: Path, pieces: list[Any]) -> None:
-        """The file at ``path``, from its compressed pieces (its CRC read from the file)."""
+    def splice(self, path: Path, spool: Path) -> None:
+        """The file at ``path``, from its compressed pieces in ``spool`` (its CRC read from
+        the file)."""
         import zlib
 
         self.raw.write(self.compressor.flush(zlib.Z_FULL_FLUSH))
@@ -645,8 +668,8 @@ class _GzipStream:
             while block := handle.read(CHUNK):
                 self.crc = zlib.crc32(block, self.crc)
                 self.size += len(block)
-        for piece in pieces:
-            self.raw.write(piece.result())
+        with open(spool, "rb") as handle:
+            shutil.copyfileobj(handle, self.raw, CHUNK)
 
     def close(self) -> None:
         self.raw.write(self.compressor.flush())
