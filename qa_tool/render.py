@@ -544,7 +544,8 @@ def plain_subset(body: str) -> bool:
 
 _MARK_BASE = 0xE100
 _MARK_LIMIT = 0xF8FF - _MARK_BASE
-_PLACED = re.compile(r"([ \t]*)\[([\ue100-\uf8ff])\]")
+_PLACED = re.compile("[\ue100-\uf8ff]")
+"""The character of a placeholder (its ``[`` and ``]`` stand either side of it)."""
 _BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _INLINE = frozenset({"em", "strong", "code", "br"})
@@ -659,22 +660,19 @@ class _Walk:
     def _text(self, text: str) -> None:
         if self.run is None:
             if self.pre:  # a code block: its placeholders go back to the source text
-                self.in_code.update(ord(m.group(2)) - _MARK_BASE for m in _PLACED.finditer(text))
+                self.in_code.update(ord(m.group()) - _MARK_BASE for m in _PLACED.finditer(text))
                 return
             if not self._in_item() or not text.strip("\n"):
                 return  # cmark's own line breaks between blocks are not text
             self._open_run("", nested=True)
         run = self.run
         assert run is not None
-        if "[" not in text:
-            run.append(_unescape(text))
-            return
         at = 0
         for match in _PLACED.finditer(text):
-            run.append(_unescape(text[at : match.end(1)]))
+            run.append(_unescape(text[at : match.start() - 1]))
             run.append(_CITE_MARK)
-            self.keys.update(dict.fromkeys(self.groups[ord(match.group(2)) - _MARK_BASE][1]))
-            at = match.end()
+            self.keys.update(dict.fromkeys(self.groups[ord(match.group()) - _MARK_BASE][1]))
+            at = match.end() + 1
         run.append(_unescape(text[at:]))
 
 
@@ -704,16 +702,25 @@ def _fast_render(body: str) -> tuple[str, _Sections, Any] | None:
     in_code = walk.in_code
 
     def finish(numbers: dict[str, int]) -> str:
-        def citation(match: re.Match[str]) -> str:
-            number = ord(match.group(2)) - _MARK_BASE
+        out: list[str] = []
+        at = 0
+        for match in _PLACED.finditer(html):
+            start = match.start() - 1  # the placeholder's "["
+            number = ord(match.group()) - _MARK_BASE
             source, keys = groups[number]
             if number in in_code:
-                return match.group(1) + _escape_code(source)
-            if not any(k in numbers for k in keys):
-                return match.group(1) + escape(source)
-            return _citation_html(keys, numbers)
-
-        return _PLACED.sub(citation, html) if groups else html
+                shown = _escape_code(source)
+            elif not any(k in numbers for k in keys):
+                shown = escape(source)
+            else:  # a superscript: the blanks before it go (markdown-it's _tidy_citations)
+                while start > at and html[start - 1] in " \t":
+                    start -= 1
+                shown = _citation_html(keys, numbers)
+            out.append(html[at:start])
+            out.append(shown)
+            at = match.end() + 1
+        out.append(html[at:])
+        return "".join(out)
 
     return html, sections, finish
 
