@@ -272,6 +272,24 @@ class Answer:
     def meta(self, value: dict[str, Any]) -> None:
         self._meta, self._load_meta = value, None
 
+    def detached(self) -> Answer:
+        """A copy that decodes the cache's front matter on its own first use, leaving this
+        one's undecoded: for a pass over many answers that need not keep what it decodes."""
+        return Answer(
+            self._path,
+            self.rel,
+            self._meta,
+            self._body,
+            self.body_line,
+            self._front,
+            digest=self._digest,
+            partial=self.partial,
+            git_blob=self.git_blob,
+            max_bytes=self.max_bytes,
+            load_meta=self._load_meta,
+            columns=self.columns,
+        )
+
     @property
     def path(self) -> Path:
         """The file (a Path is made on first use: cached listings never need one)."""
