@@ -285,6 +285,18 @@ _HEADING_KINDS = {
     "questions for your healthcare team": _DOCTOR,
     "questions to ask": _DOCTOR,
     "ask your doctor": _DOCTOR,
+    "what to ask your gp": _DOCTOR,
+    "questions to ask your gp": _DOCTOR,
+    "questions for your gp": _DOCTOR,
+    "ask your gp": _DOCTOR,
+    "what to ask your pharmacist": _DOCTOR,
+    "what to ask your nurse": _DOCTOR,
+    "what to ask your midwife": _DOCTOR,
+    "questions to ask your pharmacist": _DOCTOR,
+    "questions to ask your nurse": _DOCTOR,
+    "questions to ask your midwife": _DOCTOR,
+    "what to ask your healthcare professional": _DOCTOR,
+    "questions to ask your healthcare professional": _DOCTOR,
     "things to ask your doctor": _DOCTOR,
     "talking to your doctor": _DOCTOR,
     "talking with your doctor": _DOCTOR,
@@ -466,7 +478,7 @@ _DATE_MONTH_YEAR_RE = re.compile(
 # --- lists and paragraphs -------------------------------------------------------------
 
 _BULLET_RE = re.compile(
-    r"^\s*(?:[-*+–—·]\s+|[•◦▪‣●○■□➢➤►▸✓✔☐☑❖◆◇⁃∙→⇒]\s*|\(?[0-9]{1,3}[.)]\s+|\(?[a-z][.)]\s+"
+    r"^\s*(?:[-*+–—·]\s+|[•◦▪‣●○■□➢➤►▸✓✔☐☑❖◆◇⁃∙→⇒]\s*|[§Ø]\s+(?=[A-Z])|\(?[0-9]{1,3}[.)]\s+|\(?[a-z][.)]\s+"
     r"|\(?(?:ii?i?|iv|vi{0,3}|ix|x)[.)]\s+|o\s+(?=[A-Z])|Q[0-9]{1,2}[.:)]\s*)(?P<text>.*)$"
 )
 _UNORDERED_BULLET_RE = re.compile(r"^\s*(?:[*+–—·]\s+|[•◦▪‣●○■□➢➤►▸✓✔☐☑❖◆◇⁃∙→⇒]\s*)(?=\S)")
