@@ -75,6 +75,9 @@ NO_FOOTER_TOPIC = "topic not found in footer"
 _MAX_QUESTION_LENGTH = 300
 _MAX_QUESTION_LINES = 4
 _MAX_LINES_BEFORE_QUESTION = 3
+_MAX_MENU_LINES = 30
+_MAX_MENU_ITEM = 40
+"""A page's navigation menu before its question: up to this many lines, none longer."""
 _BINARY_CONTROL_SHARE = 0.05
 # Longest lines worth testing as chrome, heading or review line (most lines are prose).
 _MAX_CHROME_LINE = 80
@@ -1950,7 +1953,9 @@ def _take_question(
                     )
             return _checked_question(question, source), _without(preamble, used)
     content, boxed = _without_question_box(content, warnings, doubts)
-    for position, (index, _number, line) in enumerate(content[: _MAX_LINES_BEFORE_QUESTION + 1]):
+    for position, (index, _number, line) in enumerate(content[: _MAX_MENU_LINES + 1]):
+        if position > _MAX_LINES_BEFORE_QUESTION and len(content[position - 1][2]) > _MAX_MENU_ITEM:
+            break  # past the first few lines, only a menu's short items come before it
         first = _plain_heading(line)
         used, question = _join_question(first, preamble, index)
         if question.endswith("?"):

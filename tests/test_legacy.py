@@ -2057,3 +2057,12 @@ def test_a_box_of_other_questions_above_the_question_is_dropped_with_a_doubt() -
     assert answer.question == "Can I exercise if I have asthma?"
     assert answer.summary == "Yes, regular walking helps most hearts."
     assert [(d.kind, d.line) for d in answer.doubts if d.kind == "question"] == [("question", 4)]
+
+
+def test_a_long_menu_of_short_lines_before_the_question_is_dropped_with_warnings() -> None:
+    menu = "\n".join(["Health A-Z", "Live Well", "Mental health", "Care and support", "Overview",
+                      "Symptoms", "Causes", "Treatment", "Living with"])  # fmt: skip
+    answer = parse_legacy(legacy_text(question=f"{menu}\nCan I exercise if I have asthma?"))
+
+    assert answer.question == "Can I exercise if I have asthma?"
+    assert sum("before the question" in w for w in answer.warnings) == 9
