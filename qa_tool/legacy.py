@@ -773,6 +773,7 @@ def parse_legacy(
         raise LegacyFormatError(f"{source}: empty input, no legacy answer to convert")
 
     doubts: list[Doubt] = []
+    text = _without_site_front_matter(text, source, warnings)
     text, footer = _remove_footer(text)
     lines = _after_footer(_clean_lines(text, warnings, doubts), footer, warnings)
     lines = _inline_link_definitions(lines)
@@ -864,6 +865,34 @@ def _inline_link_definitions(lines: list[_Line]) -> list[_Line]:
         return f"[{match['text']}]({url})" if url else match[0]
 
     return [(number, _LINK_USE_RE.sub(inline, line)) for number, line in kept]
+
+
+_FRONT_MATTER_KEY_RE = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$")
+_ANSWER_KEYS = frozenset(("id", "topic", "status", "confidence", "last_reviewed", "references",
+                          "legacy", "reviewed_by"))  # fmt: skip
+
+
+def _without_site_front_matter(text: str, source: str, warnings: list[str]) -> str:
+    """A page exported by a static-site generator (Jekyll, Hugo) without its front
+    matter, each of its fields named in a warning; front matter with this library's
+    fields (an answer file) fails the file. The lines keep their numbers."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    end = next(
+        (i for i in range(1, min(len(lines), 200)) if lines[i].strip() in ("---", "...")), None
+    )
+    if end is None:
+        return text
+    fields = [m for line in lines[1:end] if (m := _FRONT_MATTER_KEY_RE.match(line.strip()))]
+    if {m[1] for m in fields} & _ANSWER_KEYS:
+        raise LegacyFormatError(
+            f"{source}: starts with front matter holding an answer's fields: this looks like "
+            "an answer file, not a legacy text"
+        )
+    shown = ", ".join(f"{m[1]}: {shorten(m[2])}" for m in fields) or "empty"
+    warnings.append(f"lines 1-{end + 1}: another site's front matter was not used ({shown})")
+    return "\n" * end + "\n" + "\n".join(lines[end + 1 :])
 
 
 def _remove_footer(text: str) -> tuple[str, _Footer]:

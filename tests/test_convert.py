@@ -654,8 +654,8 @@ def test_inputs_that_are_not_answers_fail_and_the_batch_goes_on(library, qa, tmp
             "no question found: expected the page's question (a line ending with '?') "
             "before the summary"
         ),
-        "7-answer-file.md": "starts with '---': this looks like an answer file with front "
-        "matter, not a legacy text",
+        "7-answer-file.md": "starts with front matter holding an answer's fields: this "
+        "looks like an answer file, not a legacy text",
         "8-good.txt": None,
     }
     assert report["summary"] == {"converted": 1, "unchanged": 0, "skipped": 0, "failed": 7}

@@ -1093,7 +1093,7 @@ def test_missing_footer_leaves_topic_empty_with_warning() -> None:
         (b"Mode\nShare\nWhat to ask your doctor\n- Is it safe?\n", "no question found"),
         (b"Is walking good?\nYes it is.\n", "no 'What the research says' or"),
         (b"Is walking good?\nReferences\n1. Smith J. Walking. BMJ. 2001;1:1.\n", "no 'What"),
-        (b"---\ntitle: Walking\n---\nWhat the research says\nx\n", "front matter"),
+        (b"---\nid: walking\ntitle: Walking\n---\nWhat the research says\nx\n", "front matter"),
         (b"x" * 400 + b"\nWhat the research says\nx\n", "no question found"),
         (b"Why? " * 80 + b"\nWhat the research says\nx\n", "399 characters"),
     ],
@@ -2066,3 +2066,16 @@ def test_a_long_menu_of_short_lines_before_the_question_is_dropped_with_warnings
 
     assert answer.question == "Can I exercise if I have asthma?"
     assert sum("before the question" in w for w in answer.warnings) == 9
+
+
+def test_another_sites_front_matter_is_named_and_the_page_after_it_read() -> None:
+    text = (
+        '---\nlayout: post\ntitle: "Is it safe?"\ncategories: [immunology]\n---\n' + legacy_text()
+    )
+    answer = parse_legacy(text)
+
+    assert answer.question == "Is walking good for my heart?"
+    assert answer.warnings[0] == (
+        "lines 1-5: another site's front matter was not used (layout: post, title: "
+        '"Is it safe?", categories: [immunology])'
+    )
