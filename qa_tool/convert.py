@@ -264,8 +264,10 @@ def default_status(answer: LegacyAnswer) -> str:
     research (it was live and reviewed), and the conversion has no doubt; else
     ``in-review`` (it needs a reviewer first).
 
-    >>> default_status(parse_legacy("Why?\\nBecause.\\nWhat to ask your doctor\\n- Sure?\\n"))
-    'in-review'
+    >>> default_status(parse_legacy("Why?\\nBecause.\\nWhat to ask your doctor\\n- Sure?\\n")) == (
+    ...     Status.in_review
+    ... )
+    True
     """
     if answer.confidence and answer.last_reviewed and answer.references and not answer.doubts:
         return Status.published.value

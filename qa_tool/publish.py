@@ -22,7 +22,7 @@ A status change is a round-trip edit of the front matter under the file's edit l
 the entry says what happened, when and by whom::
 
     outcome = publish_answers(config, ["can-i-drink-coffee"], by="Jane Doe")
-    outcome.results[0].result     # "published", or "refused" with .reasons
+    outcome.results[0].result     # PUBLISHED, or REFUSED with .reasons
 """
 
 from __future__ import annotations
