@@ -576,3 +576,44 @@ def test_references_that_are_not_a_list_are_never_replaced(library, qa, answer, 
     assert result.exit_code == 1
     assert "not a list of references; make it a list" in result.stderr
     assert answer.read_text(encoding="utf-8") == text
+
+
+# ---------------------------------------------------------------------------- identifiers in notes
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "note.ris",
+            "TY  - JOUR\nID  - noted\nTI  - Paper\nDO  - 10.1000/noted\nN1  - Comment in: Lancet. "
+            "2020;395:10. PMID: 30000000. Erratum in: Lancet 2020; PMCID: PMC7000000\nER  -\n",
+        ),
+        (
+            "note.bib",
+            "@article{noted, title = {Paper}, doi = {10.1000/noted},\n"
+            "  annote = {PMID: 28888888},\n"
+            "  note = {Contradicts the earlier trial (PMID 29999999)}}\n",
+        ),
+        (
+            "note.json",
+            '[{"id": "noted", "title": "Paper", "DOI": "10.1000/noted",'
+            ' "note": "Update of: PMID: 27777777"}]',
+        ),
+    ],
+)
+def test_an_id_in_running_text_of_a_note_is_another_papers(library, qa, answer, name, content):
+    result, out = run_import(library, qa, name, content)
+    assert result.exit_code == 0, result.output
+    ref = by_id(answer)["noted"]
+    assert "PMID" not in ref and "PMCID" not in ref
+
+
+def test_a_note_line_that_is_the_id_still_gives_it(library, qa, answer):
+    csl = (
+        '[{"id": "z", "title": "Paper", "note": "Some words\\nPMID: 20167359\\nPMCID: PMC2949384"}]'
+    )
+    result, out = run_import(library, qa, "z.json", csl)
+    assert result.exit_code == 0, result.output
+    ref = by_id(answer)["z"]
+    assert (ref["PMID"], ref["PMCID"]) == ("20167359", "PMC2949384")

@@ -341,6 +341,9 @@ def _split_with_commas(parts: list[str]) -> dict[str, str]:
 
 _NOTE_PMID = re.compile(r"\b(?:PMID|PubMed\s*ID)\s*[:=]?\s*(\d+)", re.IGNORECASE)
 _NOTE_PMCID = re.compile(r"\bPMC(?:ID)?\s*[:=]?\s*((?:PMC)?\d+)", re.IGNORECASE)
+# Only a line that starts with the identifier is the paper's own (as Zotero's Extra,
+# Better BibTeX and EndNote write it); one in running text names another paper.
+_NOTE_ID_LINE = re.compile(r"\s*(?:PMID|PubMed\s*ID|PMC)", re.IGNORECASE)
 
 
 def ids_in_note(text: object) -> tuple[str | None, str | None]:
@@ -353,12 +356,19 @@ def ids_in_note(text: object) -> tuple[str | None, str | None]:
     ('20167359', 'PMC2949384')
     >>> ids_in_note("PMC2949384")
     (None, 'PMC2949384')
+    >>> ids_in_note("Comment in: Lancet. 2020;395:10. PMID: 30000000")
+    (None, None)
     """
     if not isinstance(text, str):
         return None, None
-    pmid = _NOTE_PMID.search(text)
-    pmcid = _NOTE_PMCID.search(text)
-    return (pmid.group(1) if pmid else None), (normal_pmcid(pmcid.group(1)) if pmcid else None)
+    pmid = pmcid = None
+    for line in text.splitlines():
+        if not _NOTE_ID_LINE.match(line):
+            continue  # "Comment in: Lancet. 2020. PMID: 30000000": another paper's id
+        found_pmid, found_pmcid = _NOTE_PMID.search(line), _NOTE_PMCID.search(line)
+        pmid = pmid or (found_pmid.group(1) if found_pmid else None)
+        pmcid = pmcid or (normal_pmcid(found_pmcid.group(1)) if found_pmcid else None)
+    return pmid, pmcid
 
 
 # ---------------------------------------------------------------------------- format detection
@@ -888,7 +898,7 @@ def _bib_entry(
     pubmed = eprint_type in ("pubmed", "pmid")
     pmid = values.get("pmid") or (values.get("eprint") if pubmed else None)
     pmcid = values.get("pmcid") or (values.get("eprint") if eprint_type == "pmc" else None)
-    extra = " ".join(str(values.get(k, "")) for k in ("note", "annote", "extra"))
+    extra = "\n".join(str(values.get(k, "")) for k in ("note", "extra"))  # annote: comments
     note_pmid, note_pmcid = ids_in_note(extra)
     pmid, pmcid = pmid or note_pmid, pmcid or note_pmcid
     b.pmid(pmid)
