@@ -32,7 +32,6 @@ import os
 import re
 import shutil
 import stat
-import struct
 import tempfile
 import time
 import unicodedata
@@ -70,10 +69,6 @@ MAX_EPOCH = 4354819199
 FILE_MODE = 0o644
 GZIP_LEVEL = 6  # gzip's and tar czf's default; level 9 costs twice the time for ~1% smaller
 CHUNK = 1 << 20
-DEFLATE_PIECE = 1 << 20
-"""A streamed file of a .tar.gz is compressed in pieces of this size, each on its own."""
-DEFLATE_AHEAD = 8
-"""Pieces a streamed file may have in compression at once before its writer waits."""
 MAX_TAG_FILE_BYTES = 64 * 1024 * 1024
 """manifest.json is read whole up to this size (a 100,000-answer bundle's is about 30 MB)."""
 MAX_SMALL_TAG_BYTES = 64 * 1024
@@ -300,69 +295,15 @@ class FileEntry:
 
 
 class _HashingWriter:
-    def __init__(self, handle: IO[bytes], deflating: _Deflating | None = None):
+    def __init__(self, handle: IO[bytes]):
         self.handle = handle
         self.digest = hashlib.sha256()
         self.size = 0
-        self.deflating = deflating
 
     def write(self, data: bytes) -> None:
         self.handle.write(data)
         self.digest.update(data)
         self.size += len(data)
-        if self.deflating is not None:
-            self.deflating.write(data)
-
-
-def _deflate_piece(data: bytes, level: int) -> bytes:
-    """Raw deflate of ``data``, ended by a full flush: it does not depend on what came before,
-    and such pieces one after another are one valid deflate stream (none is the last block)."""
-    import zlib
-
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-
-
-class _Deflating:
-    """A streamed payload file compressed in pieces of :data:`DEFLATE_PIECE` bytes by a
-    thread pool while it is written (zlib works outside the GIL), for the ``.tar.gz``.
-
-    The pieces' bounds are fixed by the size alone, so the bytes are the same however
-    the file was written and however many threads there are. Finished pieces go, in
-    order, to ``spool`` (a file beside the staged payload), so only those being
-    compressed are held in memory.
-    """
-
-    def __init__(self, pool: Any, level: int, spool: Path):
-        self.pool = pool
-        self.level = level
-        self.buffer = bytearray()
-        self.pending: list[Any] = []  # futures of the pieces not yet spooled, in order
-        self.spool = spool
-        self.handle = open(spool, "wb")  # noqa: SIM115 (closed by close())
-
-    def write(self, data: bytes) -> None:
-        self.buffer += data
-        while len(self.buffer) >= DEFLATE_PIECE:
-            piece = bytes(self.buffer[:DEFLATE_PIECE])
-            del self.buffer[:DEFLATE_PIECE]
-            self.pending.append(self.pool.submit(_deflate_piece, piece, self.level))
-            self._drain(block=len(self.pending) > DEFLATE_AHEAD)
-
-    def _drain(self, block: bool) -> None:
-        while self.pending and (block or self.pending[0].done()):
-            self.handle.write(self.pending.pop(0).result())
-            block = False
-
-    def close(self) -> Path:
-        """Finish the pieces; the spool file holding them all, in order."""
-        if self.buffer:
-            self.pending.append(self.pool.submit(_deflate_piece, bytes(self.buffer), self.level))
-            self.buffer = bytearray()
-        while self.pending:
-            self._drain(block=True)
-        self.handle.close()
-        return self.spool
 
 
 class Staging:
@@ -373,32 +314,12 @@ class Staging:
     and end up under ``data/``; sizes and SHA-256 are taken while writing.
     """
 
-    def __init__(self, root: Path, deflate_level: int | None = None):
+    def __init__(self, root: Path):
         self.root = root
         self.payload = root / PAYLOAD_DIR
         self.payload.mkdir()
         self.entries: dict[str, FileEntry] = {}
         self._folders: set[Path] = {self.payload}
-        self.deflate_level = deflate_level
-        self.deflated: dict[str, Path] = {}
-        """Streamed files compressed as they were written (see :class:`_Deflating`)."""
-        self._pool: Any = None
-
-    def _deflating(self, name: str) -> _Deflating | None:
-        if self.deflate_level is None:
-            return None
-        if self._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(max_workers=max(1, min(os.cpu_count() or 1, 4)))
-        spool = self.root / f".{len(self.deflated)}.{Path(name).name}.deflate"
-        return _Deflating(self._pool, self.deflate_level, spool)
-
-    def close(self) -> None:
-        """Stop the compressing threads (pieces not yet made are dropped)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
 
     def _path(self, name: str) -> Path:
         if name in self.entries:
@@ -419,19 +340,11 @@ class Staging:
     @contextlib.contextmanager
     def stream(self, name: str) -> Iterator[_HashingWriter]:
         path = self._path(name)
-        deflating = self._deflating(name)
-        try:
-            with open(path, "wb", buffering=CHUNK) as handle:
-                writer = _HashingWriter(handle, deflating)
-                yield writer
-        except BaseException:
-            if deflating is not None:
-                deflating.handle.close()
-            raise
+        with open(path, "wb", buffering=CHUNK) as handle:
+            writer = _HashingWriter(handle)
+            yield writer
         entry = f"{PAYLOAD_DIR}/{name}"
         self.entries[name] = FileEntry(entry, writer.size, writer.digest.hexdigest())
-        if deflating is not None:
-            self.deflated[entry] = deflating.close()
 
     def files(self) -> list[FileEntry]:
         return sorted(self.entries.values(), key=lambda e: e.path)
@@ -507,9 +420,8 @@ def write_bundle(
     remove_stale_temporaries(out.parent, out.name)
     staging_dir = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     archive_tmp: Path | None = None
-    staging = None
     try:
-        staging = Staging(staging_dir, GZIP_LEVEL if kind == "tar.gz" else None)
+        staging = Staging(staging_dir)
         fill(staging)
         files = staging.files()
         manifest = {"bundle_format": BUNDLE_FORMAT, **manifest_fields}
@@ -527,7 +439,7 @@ def write_bundle(
                 if kind == "zip":
                     _write_zip(raw, staging_dir, names, epoch)
                 else:
-                    _write_tar_gz(raw, staging_dir, names, epoch, staging.deflated)
+                    _write_tar_gz(raw, staging_dir, names, epoch)
                 raw.flush()
                 os.fsync(raw.fileno())
             os.chmod(archive_tmp, FILE_MODE & ~current_umask())
@@ -542,9 +454,6 @@ def write_bundle(
                 archive_tmp.unlink()
         shutil.rmtree(staging_dir, ignore_errors=True)
         raise
-    finally:
-        if staging is not None:
-            staging.close()
 
 
 def _finish_folder(root: Path, names: list[str], epoch: int) -> None:
@@ -590,22 +499,14 @@ def _put_in_place(new: Path, out: Path, force: bool, protected: tuple[Path, ...]
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def _write_tar_gz(
-    raw: IO[bytes],
-    root: Path,
-    names: list[str],
-    epoch: int,
-    deflated: dict[str, Path] | None = None,
-) -> None:
-    """The sorted members as a PAX tar in one gzip member (no name, no time in its header).
-
-    A member in ``deflated`` was compressed while it was written: its pieces (the spool
-    file named) go in as they are, between full flushes of the rest of the stream.
-    """
+def _write_tar_gz(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> None:
+    import gzip
     import tarfile
 
-    gz = _GzipStream(raw, GZIP_LEVEL)
-    with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+    with (
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
         for name in names:
             path = root / name
             info = tarfile.TarInfo(name)
@@ -615,65 +516,8 @@ def _write_tar_gz(
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             info.type = tarfile.REGTYPE
-            spool = deflated.get(name) if deflated else None
-            if spool is None:
-                with open(path, "rb") as handle:
-                    tar.addfile(info, handle)
-                continue
-            # the header as addfile writes it; the content follows, compressed already
-            header = info.tobuf(tar.format, tar.encoding, tar.errors)
-            gz.write(header)
-            tar.offset += len(header)
-            gz.splice(path, spool)
-            blocks, remainder = divmod(info.size, tarfile.BLOCKSIZE)
-            if remainder:
-                gz.write(tarfile.NUL * (tarfile.BLOCKSIZE - remainder))
-                blocks += 1
-            tar.offset += blocks * tarfile.BLOCKSIZE
-    gz.close()
-
-
-class _GzipStream:
-    """A gzip member written by hand, as ``gzip.GzipFile(filename="", mtime=0)`` writes one,
-    into which compressed pieces (:func:`_deflate_piece`) can be spliced."""
-
-    def __init__(self, raw: IO[bytes], level: int):
-        import zlib
-
-        self.raw = raw
-        self.compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
-        self.crc = 0
-        self.size = 0
-        xfl = b"\002" if level == 9 else b"\004" if level == 1 else b"\000"
-        raw.write(b"\037\213\010\000\000\000\000\000" + xfl + b"\377")
-
-    def write(self, data: bytes) -> int:
-        import zlib
-
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += len(data)
-        self.raw.write(self.compressor.compress(data))
-        return len(data)
-
-    def tell(self) -> int:
-        return self.size
-
-    def splice(self, path: Path, spool: Path) -> None:
-        """The file at ``path``, from its compressed pieces in ``spool`` (its CRC read from
-        the file)."""
-        import zlib
-
-        self.raw.write(self.compressor.flush(zlib.Z_FULL_FLUSH))
-        with open(path, "rb") as handle:
-            while block := handle.read(CHUNK):
-                self.crc = zlib.crc32(block, self.crc)
-                self.size += len(block)
-        with open(spool, "rb") as handle:
-            shutil.copyfileobj(handle, self.raw, CHUNK)
-
-    def close(self) -> None:
-        self.raw.write(self.compressor.flush())
-        self.raw.write(struct.pack("<II", self.crc & 0xFFFFFFFF, self.size & 0xFFFFFFFF))
+            with open(path, "rb") as handle:
+                tar.addfile(info, handle)
 
 
 def _write_zip(raw: IO[bytes], root: Path, names: list[str], epoch: int) -> None:

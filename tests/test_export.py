@@ -719,7 +719,7 @@ def test_a_failure_midway_leaves_the_old_bundle_and_no_temporary_files(
         monkeypatch.setattr(render, "answer_page", failing_page)
     else:
 
-        def failing_archive(raw, root, names, epoch, *_deflated):
+        def failing_archive(raw, root, names, epoch):
             raw.write(b"half an archive")
             raise OSError(28, "No space left on device")
 
@@ -746,7 +746,7 @@ def test_a_failure_writing_a_new_bundle_leaves_nothing(mixed, tmp_path, monkeypa
 
     config = load_config(mixed)
 
-    def failing_archive(raw, root, names, epoch, *_deflated):
+    def failing_archive(raw, root, names, epoch):
         raw.write(b"half")
         raise KeyboardInterrupt
 
@@ -1092,32 +1092,3 @@ def test_renderings_restored_into_a_fresh_clone_are_reused(tmp_path, monkeypatch
         "a": "First?",
         "b": "Edited in the clone?",
     }
-
-
-def test_a_tar_gz_compressed_in_pieces_is_one_valid_gzip_member(mixed, qa, tmp_path, monkeypatch):
-    """answers.jsonl and answers.json are compressed in pieces while written; the archive
-    is still one gzip member any reader takes, the same bytes every time."""
-    import gzip
-    import zlib
-
-    from qa_tool import bundle
-
-    monkeypatch.setattr(bundle, "DEFLATE_PIECE", 700)  # many pieces, one cut mid-line
-    outs = [tmp_path / "one.tar.gz", tmp_path / "two.tar.gz"]
-    for out in outs:
-        result = export(qa, out, "--format", "jsonl,json,html")
-        assert result.exit_code == 0, result.output
-    data = outs[0].read_bytes()
-    assert data == outs[1].read_bytes()
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    unpacked = decompressor.decompress(data)
-    assert decompressor.eof and decompressor.unused_data == b""  # one member, nothing after
-    assert unpacked == gzip.decompress(data)
-    with tarfile.open(outs[0], "r:gz") as archive:
-        jsonl = archive.extractfile("data/answers.jsonl").read()  # type: ignore[union-attr]
-        array = archive.extractfile("data/answers.json").read()  # type: ignore[union-attr]
-    assert len(jsonl) > 3 * 700
-    assert [json.loads(line)["id"] for line in jsonl.splitlines()] == [
-        r["id"] for r in json.loads(array)
-    ]
-    assert qa("verify", str(outs[0]), root=False).exit_code == 0
