@@ -303,7 +303,7 @@ class Command:
     cache: str = ""  # cold | warm | ""
     findings_exit: bool = False  # exit 1 with a JSON report on stdout is a run, not a failure
     outputs: Callable[[Setting], list[Path]] = lambda s: []
-    capture: bool = False  # keep stdout, for the sanity counts
+    capture: bool = False  # keep stdout, for the sanity counts (always kept with findings_exit)
     requires: str = ""  # a qa command ("refs check") that must exist, for rows of new commands
 
 
@@ -598,6 +598,23 @@ def succeeded(command: Command, sample: Sample, stdout: Path | None) -> bool:
     return command.findings_exit and sample.exit == 1 and is_json(stdout)
 
 
+def kept_stdout(command: Command, setting: Setting) -> Path | None:
+    """Where a row's stdout is kept: for the sanity counts, and for every row whose exit 1
+    is a findings report, since only the JSON on stdout tells that exit 1 from a failure."""
+    if command.capture or command.findings_exit:
+        return setting.scratch / f"{command.key}.out"
+    return None
+
+
+def failure_message(command: Command, sample: Sample) -> str:
+    """Why a run does not count: the last line of its stderr, or what was missing."""
+    if sample.stderr_head:
+        return sample.stderr_head
+    if command.findings_exit and sample.exit == 1:
+        return "exit 1 without a JSON report on stdout"
+    return ""
+
+
 def measure(
     command: Command,
     setting: Setting,
@@ -623,15 +640,15 @@ def measure(
         return cell
     argv = command.argv(setting)
     cache = setting.library / ".qa"
-    stdout = setting.scratch / f"{command.key}.out" if command.capture else None
+    stdout = kept_stdout(command, setting)
     cwd = setting.library
     if command.cache in ("warm", "ci"):
         remove(cache)
         prime = run_once(argv, setting.library, stdout, setting.scratch)
         if not succeeded(command, prime, stdout):
             cell.exit, cell.note = prime.exit, f"n/a (exit {prime.exit})"
-            cell.message = prime.stderr_head
-            log(f"  {command.key}: exit {prime.exit}: {prime.stderr_head}")
+            cell.message = failure_message(command, prime)
+            log(f"  {command.key}: exit {prime.exit}: {cell.message}")
             return cell
     if command.cache == "ci":
         cwd = setting.scratch / "clone"
@@ -646,8 +663,8 @@ def measure(
         cell.exit = sample.exit
         if not succeeded(command, sample, stdout):
             cell.note = f"n/a (exit {sample.exit})"
-            cell.message = sample.stderr_head
-            log(f"  {command.key}: exit {sample.exit}: {sample.stderr_head}")
+            cell.message = failure_message(command, sample)
+            log(f"  {command.key}: exit {sample.exit}: {cell.message}")
             return cell
         cell.seconds.append(sample.seconds)
         cell.peak_kb.append(sample.memory_kb)
