@@ -35,7 +35,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,29 @@ def _columns_of(meta: dict[str, Any]) -> tuple | None:
     return tuple(values[key] for key in COLUMNS)
 
 
+def pack(meta: dict[str, Any]) -> tuple[str, tuple | None] | None:
+    """A summary's front matter as the cache keeps it: its text and its :data:`COLUMNS` (SQL
+    values, None when one is not plain). None when the text would not give back exactly
+    this front matter (a value JSON cannot hold, a key that is not text): then the front
+    matter itself is kept.
+
+    A worker packs what it read, so that the parent holds a short text per answer instead
+    of its decoded front matter, and revives it on use (:func:`unpacked`).
+    """
+    try:
+        text = _encode(meta)
+        if _decode(text) != meta:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return text, _columns_of(meta)
+
+
+def unpacked(text: str) -> Callable[[], dict[str, Any]]:
+    """The decoder of a :func:`pack`ed front matter: a new dict at each call."""
+    return partial(_decode, text)
+
+
 class CachedSummary:
     """One cached summary; ``meta`` is decoded on first use (see :meth:`SummaryCache.meta`)."""
 
@@ -163,7 +186,9 @@ class CachedSummary:
         return self._meta
 
     def load_meta(self) -> dict[str, Any]:
-        return self.meta
+        """The front matter decoded for an answer, not kept here: the answer keeps it, or
+        (:meth:`~qa_tool.answerfile.read.Answer.read_meta`) lets it go after use."""
+        return self._meta if self._meta is not None else self._load()
 
 
 def _encode(meta: dict[str, Any]) -> str:
@@ -378,23 +403,25 @@ class SummaryCache:
         self,
         rel: str,
         key: StatKey | None,
-        meta: dict[str, Any],
+        meta: dict[str, Any] | None,
         body_line: int,
         digest: str,
         git_blob: tuple[str, str, str] | None = None,
+        packed: tuple[str, tuple | None] | None = None,
     ) -> None:
         """Record a file just read: its summary under its blob id; its stat key under its path.
 
         ``key`` None records the summary only (a file git vouches for by blob id).
+        ``packed``: what :func:`pack` made of ``meta`` already (``meta`` is then not read).
         """
-        try:
-            encoded = _encode(meta)
-        except (TypeError, ValueError):
-            return  # a value JSON cannot hold (binary data): simply not cached
+        if packed is None:
+            packed = pack(meta) if meta is not None else None
+            if packed is None:
+                return  # a value its text cannot give back exactly (binary data): not cached
+        encoded, columns = packed
         blob = git_blob[0] if git_blob is not None else f"path:{rel}"
         body_key, title_yaml = (git_blob[1], git_blob[2]) if git_blob is not None else (None, None)
         if blob not in self._summaries:
-            columns = _columns_of(meta)
             plain = (1, *columns) if columns is not None else (0, *([None] * len(COLUMNS)))
             self._new_summaries[blob] = (encoded, body_line, digest, body_key, title_yaml, *plain)
         if key is not None:
@@ -685,10 +712,14 @@ class MeasureCache:
         self._new: dict[str, str] = {}
 
     def get_many(self, digests: Iterable[str]) -> dict[str, str]:
+        return dict(self.each(digests))
+
+    def each(self, digests: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """``(digest, value)`` of each of ``digests`` measured before, as the rows are read:
+        a caller that keeps only a figure of each never holds every value at once."""
         wanted = list(digests)
-        found: dict[str, str] = {}
         if not wanted or not self.path.exists():
-            return found
+            return
         with (
             contextlib.suppress(sqlite3.Error, OSError),
             contextlib.closing(_connect(self.path)) as con,
@@ -700,8 +731,7 @@ class MeasureCache:
                 "ON w.digest = m.digest WHERE m.kind = ?",
                 (self.kind,),
             )
-            found = dict(rows)
-        return found
+            yield from rows
 
     def put(self, digest: str, value: str) -> None:
         self._new[digest] = value

@@ -203,6 +203,10 @@ def inside_root(config: Config, path: Path) -> bool:
         return False
 
 
+Packed = tuple[str, tuple | None]
+"""A summary's front matter as the cache keeps it (see :func:`qa_tool.cache.pack`)."""
+
+
 @dataclass(frozen=True)
 class AlsoDo:
     """Work on each file's full read, done where a summary read parses it (see
@@ -219,18 +223,40 @@ class AlsoDo:
 
 
 def _parse_chunk(shared: tuple[int, bool, Any], items: Sequence[tuple[str, str]]) -> list[Any]:
+    """Read each file: ``(answer or error, packed summary or None, also's result)``. A summary
+    comes back packed when it can be (its front matter as the cache's text, revived on
+    use), so the parent holds a short text per answer, not a dict."""
     max_bytes, summary, also = shared
     read = read_summary if summary else read_answer
+    if summary:
+        from qa_tool.cache import pack, unpacked
     out: list[Any] = []
     for path, rel in items:
+        extra = None
         try:
             if also is None:
-                out.append(read(Path(path), rel, max_bytes))
-                continue
-            full = read_answer(Path(path), rel, max_bytes, with_blob=True)
-            out.append((summary_answer(full), also.func(also.shared, full)))
+                answer = read(Path(path), rel, max_bytes)
+            else:
+                full = read_answer(Path(path), rel, max_bytes, with_blob=True)
+                answer, extra = summary_answer(full), also.func(also.shared, full)
         except AnswerFileError as exc:
-            out.append(exc if also is None else (exc, None))
+            out.append((exc, None, None))
+            continue
+        packed = pack(answer.meta) if summary else None
+        if packed is not None:
+            answer = Answer(
+                path,
+                rel,
+                None,
+                None,
+                answer.body_line,
+                digest=answer.digest,
+                partial=True,
+                git_blob=answer.git_blob,
+                max_bytes=max_bytes,
+                load_meta=unpacked(packed[0]),
+            )
+        out.append((answer, packed, extra))
     return out
 
 
@@ -261,15 +287,7 @@ def load_answers(
                 folder, "is a folder named like an answer file; not read", rule="not-a-file"
             )
         )
-    cache = None
-    clean: dict[str, str] = {}
-    if summary:
-        from qa_tool.cache import SummaryCache
-        from qa_tool.gitinfo import clean_blobs
-
-        cache = SummaryCache.open(config.state_dir)
-        if config.answers_dir.is_dir():
-            clean = clean_blobs(config.root, relative(config, config.answers_dir))
+    cache, clean = _open_cache(config) if summary else (None, {})
     slots: list[Answer | AnswerFileError | None] = []
     files, undecodable = _split_undecodable(files)
     result.failures.extend(undecodable)
@@ -289,10 +307,11 @@ def load_answers(
             blobs.append(known.git_blob[0])
         slots.append(known)
     parsed = _parsed(config, [(f.name, rel) for _, f, rel in todo], summary, workers, also)
-    for (index, found, rel), item in zip(todo, parsed, strict=True):
+    for (index, found, rel), (item, packed) in zip(todo, parsed, strict=True):
         if cache is not None and isinstance(item, Answer):
-            _record(cache, rel, found, item, clean)
-            item = item if keep_meta else _as_cached(config, cache, item)
+            _record(cache, rel, found, item, clean, packed)
+            if not keep_meta or packed is not None:  # packed: no dict came back to keep
+                item = _as_cached(config, cache, item)
             if item.git_blob is not None:
                 blobs.append(item.git_blob[0])
         slots[index] = item
@@ -318,18 +337,29 @@ def _parsed(
     summary: bool,
     workers: int | None,
     also: AlsoDo | None,
-) -> Iterator[Answer | AnswerFileError]:
-    """Each ``(path, rel)`` read, over worker processes; ``also``'s results handed over."""
+) -> Iterator[tuple[Answer | AnswerFileError, Packed | None]]:
+    """Each ``(path, rel)`` read, over worker processes, with its packed summary;
+    ``also``'s results handed over."""
     also = also if summary else None
     parsed = map_chunks(
         _parse_chunk, items, shared=(config.max_file_bytes, summary, also), workers=workers
     )
-    if also is None:
-        yield from parsed
-        return
-    for (_path, rel), (item, extra) in zip(items, parsed, strict=True):
-        also.take(rel, extra)
-        yield item
+    for (_path, rel), (item, packed, extra) in zip(items, parsed, strict=True):
+        if also is not None:
+            also.take(rel, extra)
+        yield item, packed
+
+
+def _open_cache(config: Config) -> tuple[Any, dict[str, str]]:
+    """The summary cache, and the blob id of each file git vouches for."""
+    from qa_tool.cache import SummaryCache
+    from qa_tool.gitinfo import clean_blobs
+
+    cache = SummaryCache.open(config.state_dir)
+    clean: dict[str, str] = {}
+    if config.answers_dir.is_dir():
+        clean = clean_blobs(config.root, relative(config, config.answers_dir))
+    return cache, clean
 
 
 def _without_parsing(
@@ -369,7 +399,14 @@ def _as_cached(config: Config, cache: Any, answer: Answer) -> Answer:
     return cache.answer(blob, str(answer.path), answer.rel, config.max_file_bytes) or answer
 
 
-def _record(cache: Any, rel: str, found: Found, answer: Answer, clean: dict[str, str]) -> None:
+def _record(
+    cache: Any,
+    rel: str,
+    found: Found,
+    answer: Answer,
+    clean: dict[str, str],
+    packed: Packed | None = None,
+) -> None:
     """Cache a file just read; its stat key too unless git vouches for exactly these bytes."""
     from qa_tool.cache import stat_key
 
@@ -378,7 +415,8 @@ def _record(cache: Any, rel: str, found: Found, answer: Answer, clean: dict[str,
     st = None if vouched else found.stat
     if vouched or st is not None:
         key = stat_key(st) if st is not None else None
-        cache.put(rel, key, answer.meta, answer.body_line, answer.digest, answer.git_blob)
+        meta = answer.meta if packed is None else None
+        cache.put(rel, key, meta, answer.body_line, answer.digest, answer.git_blob, packed)
 
 
 def _split_undecodable(files: Iterable[Found]) -> tuple[list[Found], list[AnswerFileError]]:

@@ -135,6 +135,12 @@ def map_chunks(
     starts = range(0, len(items), size)
     done = 0
     global _SHARED
+    import gc
+
+    # What this process holds now is shared with the forked workers until a page of it is
+    # written: kept out of the collector's reach, so that a worker's collections do not
+    # write every object's header and turn those pages into copies (memory counted twice).
+    gc.freeze()
     try:
         with ProcessPoolExecutor(
             max_workers=count,
@@ -155,6 +161,8 @@ def map_chunks(
     except (OSError, BrokenProcessPool):
         if done < len(items):
             yield from func(shared, items[done:])
+    finally:
+        gc.unfreeze()
 
 
 def _run_chunk(job: tuple[Callable[[Any, Sequence[Any]], Sequence[Any]], Sequence[Any]]) -> Any:

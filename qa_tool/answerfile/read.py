@@ -290,6 +290,17 @@ class Answer:
             columns=self.columns,
         )
 
+    def read_meta(self) -> dict[str, Any]:
+        """:attr:`meta`, without keeping it when it is decoded from the cache: for one pass
+        over a whole library, where every answer's front matter held at once would cost
+        more memory than decoding it again later."""
+        if self._meta is None and self._load_meta is not None:
+            try:
+                return self._load_meta()
+            except (ValueError, TypeError):
+                pass  # a damaged cache entry: meta reads the file (and keeps what it read)
+        return self.meta
+
     @property
     def path(self) -> Path:
         """The file (a Path is made on first use: cached listings never need one)."""
