@@ -714,6 +714,19 @@ class MeasureCache:
     def get_many(self, digests: Iterable[str]) -> dict[str, str]:
         return dict(self.each(digests))
 
+    def digests(self) -> set[str]:
+        """Every digest measured (of this kind)."""
+        found: set[str] = set()
+        if not self.path.exists():
+            return found
+        with (
+            contextlib.suppress(sqlite3.Error, OSError),
+            contextlib.closing(_connect(self.path)) as con,
+        ):
+            rows = con.execute("SELECT digest FROM measures WHERE kind = ?", (self.kind,))
+            found = {digest for (digest,) in rows}
+        return found
+
     def each(self, digests: Iterable[str]) -> Iterator[tuple[str, str]]:
         """``(digest, value)`` of each of ``digests`` measured before, as the rows are read:
         a caller that keeps only a figure of each never holds every value at once."""

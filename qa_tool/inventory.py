@@ -44,7 +44,7 @@ CSV_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListRow:
     """One answer as ``qa list`` shows it (``reading_grade`` None when not measured)."""
 
@@ -99,10 +99,13 @@ class Inventory:
         counts = Counter(getattr(r, attribute) or "(none)" for r in self.rows)
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+        """The JSON shape; ``lazy``: ``answers`` is an iterator of the rows' dicts (for a writer
+        that streams them), not a list."""
+        answers = (r.to_dict() for r in self.rows)
         return {
             "version": 1,
-            "answers": [r.to_dict() for r in self.rows],
+            "answers": answers if lazy else list(answers),
             "total": len(self.rows),
             "by_topic": self.counts_by("topic"),
             "by_status": self.counts_by("status"),
@@ -155,7 +158,7 @@ def list_answers(
 
     grades = cached_grades(config, loaded.answers)
     for answer in loaded.answers:
-        meta = answer.meta
+        meta = answer.read_meta()  # not kept: a row holds what it shows
         status, topic = _text(meta.get("status")), _text(meta.get("topic"))
         confidence = _text(meta.get("confidence"))
         if status_set is not None and status not in status_set:

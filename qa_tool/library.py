@@ -449,11 +449,12 @@ def load_library(
     summary: bool = False,
     workers: int | None = None,
     keep_meta: bool = True,
+    also: AlsoDo | None = None,
 ) -> LoadResult:
     """The answers at ``given`` (files or folders; default: the whole library).
 
     ``summary=True``: only the summary fields, through the cache (for listings);
-    ``keep_meta``: see :func:`load_answers`.
+    ``keep_meta`` and ``also``: see :func:`load_answers`.
     """
     files, odd = select_paths(config, given)
     return load_answers(
@@ -464,6 +465,7 @@ def load_library(
         workers=workers,
         full_scan=not given,
         keep_meta=keep_meta,
+        also=also,
     )
 
 

@@ -33,6 +33,7 @@ import json
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -866,7 +867,7 @@ class Assessment:
 
 def assess(answer: Any, policy: ReadabilityPolicy, measure: Measure | None = None) -> Assessment:
     """Measure one :class:`~qa_tool.answerfile.read.Answer` (reading its body when needed)."""
-    meta = answer.meta
+    meta = answer.read_meta()
     topic = meta.get("topic") if isinstance(meta.get("topic"), str) else None
     return Assessment(
         answer.rel,
@@ -892,32 +893,73 @@ def over_target(answer: Any, policy: ReadabilityPolicy) -> Assessment | None:
 # --- A library's answers, measured through the cache ---------------------------------------
 
 
+def _stored(measure: Measure) -> str:
+    """A measure as the cache keeps it (and a report holds it until it is written)."""
+    return json.dumps(measure.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _revived(text: str) -> Measure:
+    return Measure.from_dict(json.loads(text))
+
+
 @dataclass
 class ReadabilityReport:
-    """What ``qa readability`` measured: one assessment per answer, and the files it could not."""
+    """What ``qa readability`` measured: one assessment per answer, and the files it could not.
+
+    The assessments are held compact (each measure as the cache's text) and made one at a
+    time by :meth:`assessments`: a report on 100,000 answers holds no measure objects.
+    """
 
     policy: ReadabilityPolicy
-    assessments: list[Assessment] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)  # one per file not measured
+    verdicts: dict[str, int] = field(default_factory=dict)  # how many answers have each
+    _entries: list[tuple] = field(default_factory=list)
+
+    def add(self, assessment: Assessment, stored: str) -> None:
+        """Hold one assessment (its measure as ``stored``, the cache's text of it)."""
+        a = assessment
+        self._entries.append((a.rel, a.id, a.topic, a.body_line, a.target, a.accepted, stored))
+        self.verdicts[a.verdict] = self.verdicts.get(a.verdict, 0) + 1
+
+    def sort(self) -> None:
+        """Assessments in path order, errors too."""
+        self._entries.sort(key=lambda e: e[0])
+        self.errors.sort(key=lambda e: e["path"])
 
     @property
-    def above_target(self) -> list[Assessment]:
-        return [a for a in self.assessments if a.over_target]
+    def measured(self) -> int:
+        return len(self._entries)
 
-    def to_dict(self) -> dict[str, Any]:
-        by_verdict: dict[str, int] = {}
-        for a in self.assessments:
-            by_verdict[a.verdict] = by_verdict.get(a.verdict, 0) + 1
+    @property
+    def over_target(self) -> int:
+        """How many answers read above their target, not accepted by a reviewer."""
+        return self.verdicts.get(VERDICT_ABOVE, 0)
+
+    def assessments(self) -> Iterator[Assessment]:
+        """Every assessment, in order, made as it is asked for."""
+        formula = self.policy.formula
+        for rel, id_, topic, body_line, target, accepted, stored in self._entries:
+            yield Assessment(
+                rel, id_, topic, body_line, _revived(stored), target, formula, accepted
+            )
+
+    def above_target(self) -> Iterator[Assessment]:
+        return (a for a in self.assessments() if a.over_target)
+
+    def to_dict(self, lazy: bool = False) -> dict[str, Any]:
+        """The JSON shape; ``lazy``: ``answers`` is an iterator of the items (for a writer
+        that streams them), not a list."""
+        answers = (a.to_dict() for a in self.assessments())
         return {
             "version": 1,
             "formula": self.policy.formula,
             "target": self.policy.target,
             "targets_by_topic": dict(self.policy.by_topic),
             "smog_sample_sentences": SMOG_SAMPLE,
-            "answers_measured": len(self.assessments),
-            "above_target": len(self.above_target),
-            "verdicts": by_verdict,
-            "answers": [a.to_dict() for a in self.assessments],
+            "answers_measured": self.measured,
+            "above_target": self.over_target,
+            "verdicts": dict(self.verdicts),
+            "answers": answers if lazy else list(answers),
             "errors": self.errors,
         }
 
@@ -930,42 +972,99 @@ def cache_kind(unknown: str = HYPHENATION) -> str:
     return f"readability:{MEASURE_VERSION}:{unknown}:{__version__}"
 
 
+def measuring(config: Any, fresh: dict[str, Any]) -> Any:
+    """For ``load_library(also=measuring(config, fresh))``: each file read is measured in the
+    worker that reads it, unless its text was measured before; ``fresh`` receives
+    ``{rel: measure text or error}`` (see :func:`iter_measures`)."""
+    from qa_tool.cache import FILE_NAME, MeasureCache
+    from qa_tool.library import AlsoDo
+
+    unknown = config.readability.unknown_words
+    known = MeasureCache(config.state_dir / FILE_NAME, cache_kind(unknown)).digests()
+    return AlsoDo(_measured, (known, unknown), fresh.__setitem__)
+
+
+def _measured(shared: tuple[set[str], str], answer: Any) -> Any:
+    """The answer's measure as the cache's text, the error reading it, or None (its text was
+    measured before)."""
+    from qa_tool.errors import AnswerFileError
+
+    known, unknown = shared
+    if answer.digest in known:
+        return None
+    try:
+        return _stored(measure_body(answer.body, unknown=unknown))
+    except AnswerFileError as exc:
+        return exc
+
+
+def iter_measures(
+    config: Any,
+    answers: list[Any],
+    workers: int | None = None,
+    fresh: dict[str, Any] | None = None,
+) -> Iterator[tuple[Any, Any, str | None]]:
+    """``(answer, Measure or AnswerFileError, the measure as the cache's text)`` for each
+    answer: those whose text (by digest) was measured before from the cache, first; then
+    the others, as they come: from ``fresh`` (``{rel: measure text or error}``, made while
+    the library was read) or read and measured now (in workers); new ones are stored for
+    next time.
+
+    One at a time, so that a caller that keeps only what it needs of each measure never
+    holds them all.
+    """
+    from qa_tool.cache import FILE_NAME, MeasureCache
+
+    unknown = config.readability.unknown_words
+    cache = MeasureCache(config.state_dir / FILE_NAME, cache_kind(unknown))
+    known = cache.get_many({a.digest for a in answers})
+    todo = []
+    for answer in answers:
+        stored = known.get(answer.digest)
+        measure = None
+        if stored is not None:
+            try:
+                measure = _revived(stored)
+            except (ValueError, KeyError, TypeError):
+                measure = None
+        if measure is None:
+            todo.append(answer)
+        else:
+            yield answer, measure, stored
+    del known
+    made = {rel: result for rel, result in (fresh or {}).items() if result is not None}
+    new = bool(todo)  # measures to store
+    if made:
+        for answer in [a for a in todo if a.rel in made]:
+            result = made[answer.rel]
+            if isinstance(result, str):
+                cache.put(answer.digest, result)
+                yield answer, _revived(result), result
+            else:
+                yield answer, result, None
+        todo = [a for a in todo if a.rel not in made]
+    for answer, result in zip(todo, _measure_many(todo, workers, unknown), strict=True):
+        if isinstance(result, Measure):
+            stored = _stored(result)
+            cache.put(answer.digest, stored)
+            yield answer, result, stored
+        else:
+            yield answer, result, None
+    if new:
+        from qa_tool.config import ensure_state_dir
+
+        with contextlib.suppress(OSError):
+            ensure_state_dir(config)
+            cache.save()
+
+
 def measures_for(config: Any, answers: list[Any], workers: int | None = None) -> dict[str, Any]:
     """``{rel: Measure or AnswerFileError}`` for answers, from the cache where the text is known.
 
     Only answers whose text (by digest) was never measured are read and measured;
     the new measures are stored for next time.
     """
-    from qa_tool.cache import FILE_NAME, MeasureCache
-
-    cache = MeasureCache(config.state_dir / FILE_NAME, cache_kind(config.readability.unknown_words))
-    known = cache.get_many({a.digest for a in answers})
-    out: dict[str, Any] = {}
-    todo = []
-    for answer in answers:
-        stored = known.get(answer.digest)
-        if stored is not None:
-            try:
-                out[answer.rel] = Measure.from_dict(json.loads(stored))
-                continue
-            except (ValueError, KeyError, TypeError):
-                pass
-        todo.append(answer)
-    unknown = config.readability.unknown_words
-    for answer, result in zip(todo, _measure_many(todo, workers, unknown), strict=True):
-        out[answer.rel] = result
-        if isinstance(result, Measure):
-            cache.put(
-                answer.digest,
-                json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")),
-            )
-    if todo:
-        from qa_tool.config import ensure_state_dir
-
-        with contextlib.suppress(OSError):
-            ensure_state_dir(config)
-            cache.save()
-    return out
+    return {answer.rel: result for answer, result, _ in iter_measures(config, answers, workers)}
 
 
 def cached_grades(config: Any, answers: list[Any]) -> dict[str, float | None]:
@@ -973,20 +1072,15 @@ def cached_grades(config: Any, answers: list[Any]) -> dict[str, float | None]:
     for listings, which must stay fast. An answer whose text was never measured is left out."""
     from qa_tool.cache import FILE_NAME, MeasureCache
 
-    known = MeasureCache(
-        config.state_dir / FILE_NAME, cache_kind(config.readability.unknown_words)
-    ).get_many({a.digest for a in answers})
-    grades: dict[str, float | None] = {}
-    for answer in answers:
-        stored = known.get(answer.digest)
-        if stored is None:
-            continue
+    by_digest: dict[str, float | None] = {}
+    cache = MeasureCache(config.state_dir / FILE_NAME, cache_kind(config.readability.unknown_words))
+    for digest, stored in cache.each({a.digest for a in answers}):
         try:
-            measure = Measure.from_dict(json.loads(stored))
+            measure = _revived(stored)
         except (ValueError, KeyError, TypeError):
             continue
-        grades[answer.rel] = measure.total.grade(config.readability.formula)
-    return grades
+        by_digest[digest] = measure.total.grade(config.readability.formula)
+    return {a.rel: by_digest[a.digest] for a in answers if a.digest in by_digest}
 
 
 def _measure_chunk(unknown: str, answers: Any) -> list[Any]:
@@ -1002,13 +1096,25 @@ def _measure_chunk(unknown: str, answers: Any) -> list[Any]:
     return out
 
 
-def _measure_many(answers: list[Any], workers: int | None, unknown: str) -> list[Any]:
+def _measure_many(answers: list[Any], workers: int | None, unknown: str) -> Iterator[Any]:
+    """Each answer's measure (or the error reading it), in order, as the workers give them."""
     from qa_tool.syllables import _dictionary
     from qa_tool.workers import PARALLEL_MIN_ITEMS, map_chunks
 
     if len(answers) >= PARALLEL_MIN_ITEMS:
         _dictionary()  # loaded once here; forked workers inherit it
-    return list(map_chunks(_measure_chunk, answers, shared=unknown, workers=workers))
+        # a summary travels as its file alone: the worker reads the body there
+        answers = [_bare(a) if a.partial else a for a in answers]
+    return map_chunks(_measure_chunk, answers, shared=unknown, workers=workers)
+
+
+def _bare(answer: Any) -> Any:
+    """An answer that only knows its file (and its size limit), to read its body from."""
+    from qa_tool.answerfile.read import Answer
+
+    return Answer(
+        str(answer.path), answer.rel, {}, None, answer.body_line, max_bytes=answer.max_bytes
+    )
 
 
 def measure_library(
@@ -1021,15 +1127,14 @@ def measure_library(
         rel = relative(config, exc.path)
         return {"path": rel, "line": exc.line, "rule": exc.rule, "message": exc.message}
 
-    loaded = load_library(config, paths, summary=True, workers=workers)
+    fresh: dict[str, Any] = {}
+    also = measuring(config, fresh)
+    loaded = load_library(config, paths, summary=True, workers=workers, also=also)
     report = ReadabilityReport(config.readability, errors=[error(e) for e in loaded.failures])
-    measures = measures_for(config, loaded.answers, workers)
-    for answer in loaded.answers:
-        result = measures[answer.rel]
-        if isinstance(result, Measure):
-            report.assessments.append(assess(answer, config.readability, result))
+    for answer, result, stored in iter_measures(config, loaded.answers, workers, fresh):
+        if isinstance(result, Measure) and stored is not None:
+            report.add(assess(answer, config.readability, result), stored)
         else:
             report.errors.append(error(result))
-    report.assessments.sort(key=lambda a: a.rel)
-    report.errors.sort(key=lambda e: e["path"])
+    report.sort()
     return report

@@ -68,20 +68,55 @@ def _bin_label(low: float | None, high: float | None) -> str:
     return f"{low} to {high}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the sections read of one answer, taken from its front matter once (which is not
+    kept: a report on 100,000 answers would otherwise hold every one of them)."""
+
+    answer: Any
+    status: Any
+    topic: Any
+    confidence: Any
+    due: dt.date | None
+    reviewers: tuple[str, ...]
+    reviews: list[tuple[dt.date, list[str]]]
+    facts: dict[str, Any]
+
+    @classmethod
+    def of(cls, answer: Any, config: Config) -> _Seen:
+        from qa_tool.answerfile.read import FACTS_KEY
+        from qa_tool.stale import known_due_date, reviewer_names
+
+        meta = answer.read_meta()
+        names = reviewer_names(meta)
+        facts = meta.get(FACTS_KEY) or {}
+        return cls(
+            answer,
+            meta.get("status"),
+            meta.get("topic"),
+            meta.get("confidence"),
+            known_due_date(meta, config),
+            names,
+            _reviews(meta, names),
+            {k: facts.get(k) for k in ("stubs", "doubts", "identified", "unidentified")},
+        )
+
+    @property
+    def topic_name(self) -> str:
+        topic = self.topic
+        return topic if isinstance(topic, str) and topic else "(none)"
+
+
 @dataclass
 class _Scope:
     """What every section works from: the answers in scope, their topics, the dates."""
 
     config: Config
     as_of: dt.date
-    answers: list[Any]
+    seen: list[_Seen]
     topics: list[str]
     out: Path | None
     pages: Path | None
-
-    def topic_of(self, meta: dict) -> str:
-        topic = meta.get("topic")
-        return topic if isinstance(topic, str) and topic else "(none)"
 
     def link(self, rel: str, path: Path) -> dict[str, Any]:
         """The answer's path, and its page's address when a bundle lies beside the report."""
@@ -113,18 +148,23 @@ def build_report(
 
     window = parse_interval(within)
     wanted = {config.topic_named(t).name for t in topics or () if t.strip()} or None
-    loaded = load_library(config, None, summary=True, workers=workers)
-    answers = [
-        a
-        for a in loaded.answers
-        if wanted is None or (isinstance(a.meta.get("topic"), str) and a.meta["topic"] in wanted)
+    from qa_tool.readability import measuring
+
+    fresh: dict[str, Any] = {}  # reading grades of the files read now
+    also = measuring(config, fresh)
+    loaded = load_library(config, None, summary=True, workers=workers, also=also)
+    seen = [
+        s
+        for s in (_Seen.of(a, config) for a in loaded.answers)
+        if wanted is None or (isinstance(s.topic, str) and s.topic in wanted)
     ]
+    answers = [s.answer for s in seen]
     names = [t.name for t in config.topics if wanted is None or t.name in wanted]
-    others = {str(a.meta.get("topic") or "(none)") for a in answers} - set(names)
+    others = {str(s.topic or "(none)") for s in seen} - set(names)
     scope = _Scope(
         config,
         as_of,
-        answers,
+        seen,
         names + sorted(others, key=str.casefold),
         out,
         find_bundle_pages(out),
@@ -149,7 +189,7 @@ def build_report(
         "backlog": backlog,
         "due_by_month": due,
         "reviewers": _reviewers(scope, due_for, due_12m_for),
-        "evidence": _evidence(scope, workers),
+        "evidence": _evidence(scope, workers, fresh),
         "coverage": _coverage(scope),
     }
 
@@ -181,7 +221,7 @@ def _backlog(scope: _Scope, stale: Any) -> tuple[dict[str, Any], dict[str, Count
         (i for i in stale.items if OVERDUE in i.reasons),
         key=lambda i: (-(i.days_overdue or 0), i.path),
     )
-    paths = {a.rel: a.path for a in scope.answers}
+    in_scope = {s.answer.rel: s.answer for s in scope.seen}
     oldest = [
         {
             "id": i.id,
@@ -190,7 +230,7 @@ def _backlog(scope: _Scope, stale: Any) -> tuple[dict[str, Any], dict[str, Count
             "due_date": i.due_date.isoformat() if i.due_date else None,
             "days_overdue": i.days_overdue,
             "reviewers": list(i.reviewers),
-            **scope.link(i.path, paths[i.path]),
+            **scope.link(i.path, in_scope[i.path].path),
         }
         for i in overdue[:OLDEST_LISTED]
     ]
@@ -209,21 +249,20 @@ def _due_by_month(scope: _Scope) -> tuple[dict[str, Any], Counter]:
     """What falls due after the as-of date in each of the next 12 months, by topic; and how
     much of it each reviewer reviewed last."""
     from qa_tool.stale import _months as forecast_months
-    from qa_tool.stale import known_due_date, reviewer_names
 
     months = forecast_months(scope.as_of)  # the 12 calendar months of qa stale's forecast
     index = {m: n for n, m in enumerate(months)}
     by_topic = {t: [0] * len(months) for t in scope.topics}
     per_reviewer: Counter = Counter()
-    for a in scope.answers:
-        if a.meta.get("status") in (Status.draft, Status.retired):
+    for s in scope.seen:
+        if s.status in (Status.draft, Status.retired):
             continue
-        due = known_due_date(a.meta, scope.config)
+        due = s.due
         n = index.get(f"{due.year:04d}-{due.month:02d}") if due and due > scope.as_of else None
         if n is None:
             continue
-        by_topic.setdefault(scope.topic_of(a.meta), [0] * len(months))[n] += 1
-        for name in reviewer_names(a.meta):
+        by_topic.setdefault(s.topic_name, [0] * len(months))[n] += 1
+        for name in s.reviewers:
             per_reviewer[name] += 1
     totals = [sum(row[n] for row in by_topic.values()) for n in range(len(months))]
     return {"months": months, "by_topic": by_topic, "totals": totals}, per_reviewer
@@ -233,17 +272,15 @@ def _reviewers(
     scope: _Scope, due_for: dict[str, Counter], due_12m_for: Counter
 ) -> list[dict[str, Any]]:
     """Per reviewer: reviews recorded in the last 12 months, and what is due for them."""
-    from qa_tool.stale import reviewer_names
-
     since = scope.as_of - dt.timedelta(days=365)
     reviews: Counter = Counter()
     seen: set[tuple[str, str, str]] = set()
-    for a in scope.answers:
-        for day, names in _reviews(a.meta, reviewer_names(a.meta)):
+    for s in scope.seen:
+        for day, names in s.reviews:
             if not since < day <= scope.as_of:
                 continue
             for name in names:
-                key = (a.rel, day.isoformat(), name)
+                key = (s.answer.rel, day.isoformat(), name)
                 if key not in seen:
                     seen.add(key)
                     reviews[name] += 1
@@ -267,15 +304,13 @@ def _reviewers(
     )
 
 
-def _evidence(scope: _Scope, workers: int | None) -> dict[str, Any]:
+def _evidence(scope: _Scope, workers: int | None, fresh: dict[str, Any]) -> dict[str, Any]:
     """Reference stubs, open conversion doubts, retractions and reading grades (answers not
     retired)."""
-    from qa_tool.answerfile.read import FACTS_KEY
-
-    live = [a for a in scope.answers if a.meta.get("status") != Status.retired]
+    live = [s for s in scope.seen if s.status != Status.retired]
     stub_answers = stubs = doubt_answers = doubts = 0
-    for a in live:
-        facts = a.meta.get(FACTS_KEY) or {}
+    for s in live:
+        facts = s.facts
         n_stubs, n_doubts = int(facts.get("stubs", 0) or 0), int(facts.get("doubts", 0) or 0)
         stubs += n_stubs
         doubts += n_doubts
@@ -287,22 +322,25 @@ def _evidence(scope: _Scope, workers: int | None) -> dict[str, Any]:
         "answers_with_open_doubts": doubt_answers,
         "open_doubts": doubts,
         "retractions": _retraction_figures(scope.config, live),
-        "reading": _reading(scope, live, workers),
+        "reading": _reading(scope, live, workers, fresh),
     }
 
 
-def _reading(scope: _Scope, live: list[Any], workers: int | None) -> dict[str, Any]:
+def _reading(
+    scope: _Scope, live: list[_Seen], workers: int | None, fresh: dict[str, Any]
+) -> dict[str, Any]:
     """The distribution of reading grades against the target, and the hardest answers."""
-    from qa_tool.readability import assess, measures_for
+    import heapq
+
+    from qa_tool.readability import Measure, assess, iter_measures
 
     policy = scope.config.readability
-    measures = measures_for(scope.config, live, workers)
     grades: list[float] = []
     verdicts: Counter = Counter()
-    hardest = []
-    for a in live:
-        measure = measures.get(a.rel)
-        if measure is None or isinstance(measure, Exception):
+    hardest: list[tuple[float, Any]] = []
+    measured = iter_measures(scope.config, [s.answer for s in live], workers, fresh)
+    for a, measure, _stored in measured:
+        if not isinstance(measure, Measure):
             continue
         result = assess(a, policy, measure)
         verdicts[result.verdict] += 1
@@ -310,7 +348,9 @@ def _reading(scope: _Scope, live: list[Any], workers: int | None) -> dict[str, A
             grades.append(result.grade)
             if result.over_target:
                 hardest.append((result.grade, a))
-    hardest.sort(key=lambda pair: (-pair[0], pair[1].rel))
+                if len(hardest) >= 4 * OLDEST_LISTED:  # only the hardest few are named
+                    hardest = heapq.nsmallest(OLDEST_LISTED, hardest, key=_hardest_first)
+    hardest.sort(key=_hardest_first)
     bins = [
         {
             "label": _bin_label(low, high),
@@ -336,7 +376,7 @@ def _reading(scope: _Scope, live: list[Any], workers: int | None) -> dict[str, A
         "hardest": [
             {
                 "id": a.id,
-                "title": str(a.meta.get("title") or ""),
+                "title": str(a.read_meta().get("title") or ""),
                 "grade": g,
                 **scope.link(a.rel, a.path),
             }
@@ -345,20 +385,24 @@ def _reading(scope: _Scope, live: list[Any], workers: int | None) -> dict[str, A
     }
 
 
+def _hardest_first(pair: tuple[float, Any]) -> tuple[float, str]:
+    return (-pair[0], pair[1].rel)
+
+
 def _coverage(scope: _Scope) -> dict[str, Any]:
     """Answers per topic and status (all), and the confidence mix (answers not retired)."""
     statuses = [s.value for s in Status]
     by_status = {t: dict.fromkeys(statuses, 0) for t in scope.topics}
     levels = [c.value for c in Confidence] + [NO_CONFIDENCE]
     confidence = dict.fromkeys(levels, 0)
-    for a in scope.answers:
-        status = a.meta.get("status")
-        row = by_status.setdefault(scope.topic_of(a.meta), dict.fromkeys(statuses, 0))
+    for s in scope.seen:
+        status = s.status
+        row = by_status.setdefault(s.topic_name, dict.fromkeys(statuses, 0))
         if isinstance(status, str) and status in row:
             row[status] += 1
         if status == Status.retired:
             continue
-        level = a.meta.get("confidence")
+        level = s.confidence
         confidence[level if isinstance(level, str) and level in confidence else NO_CONFIDENCE] += 1
     return {"statuses": statuses, "by_topic": by_status, "confidence": confidence}
 
@@ -393,8 +437,8 @@ def _median(values: list[float]) -> float | None:
     return round(value, 2)
 
 
-def _retraction_figures(config: Config, answers: list[Any]) -> dict[str, Any]:
+def _retraction_figures(config: Config, live: list[_Seen]) -> dict[str, Any]:
     """References checked against the retractions file (see ``retraction_summary``)."""
     from qa_tool.references.check import retraction_summary
 
-    return retraction_summary(config, answers)
+    return retraction_summary(config, [s.answer for s in live], [s.facts for s in live])

@@ -190,7 +190,52 @@ def print_json(data: Any) -> None:
     times faster on large listings); the data is the same.
     """
     indent = 2 if sys.stdout.isatty() else None
+    if isinstance(data, dict) and any(isinstance(v, Iterator) for v in data.values()):
+        _stream_json(data, indent)
+        return
     sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
+
+
+WRITE_BATCH = 500
+"""Items of a streamed list (JSON items, CSV rows) encoded and written at a time."""
+
+
+def _stream_json(data: dict[str, Any], indent: int | None) -> None:
+    """:func:`print_json` of a dict whose values may be iterators (of the items of a list):
+    each item is written as it comes, so a listing of 100,000 answers is never one string.
+    The bytes are those of ``json.dumps`` of the same dict with lists for the iterators."""
+
+    def dumps(value: Any, level: int) -> str:
+        text = json.dumps(value, indent=indent, ensure_ascii=False)
+        if indent is None or "\n" not in text:
+            return text
+        return text.replace("\n", "\n" + " " * (indent * level))
+
+    write = sys.stdout.write
+    if not data:
+        write("{}\n")
+        return
+    inner = "" if indent is None else "\n" + " " * indent
+    item_sep = ", " if indent is None else ","
+    write("{")
+    for n, (key, value) in enumerate(data.items()):
+        write(("" if n == 0 else item_sep) + inner + dumps(key, 1) + ": ")
+        if not isinstance(value, Iterator):
+            write(dumps(value, 1))
+            continue
+        deeper = "" if indent is None else "\n" + " " * (indent * 2)
+        batch: list[str] = []
+        first = True
+        for item in value:
+            batch.append(deeper + dumps(item, 2))
+            if len(batch) >= WRITE_BATCH:
+                write(("[" if first else item_sep) + item_sep.join(batch))
+                batch, first = [], False
+        if batch:
+            write(("[" if first else item_sep) + item_sep.join(batch))
+            first = False
+        write("[]" if first else inner + "]")
+    write(("" if indent is None else "\n") + "}\n")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -220,7 +265,12 @@ def print_csv(header: list[str], rows: Iterable[Iterable[Any]]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([csv_cell(name) for name in header])
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    for n, row in enumerate(rows, 1):
+        writer.writerow([csv_cell(value) for value in row])
+        if n % WRITE_BATCH == 0:  # written as it comes: a large listing is never one string
+            sys.stdout.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
     sys.stdout.write(buffer.getvalue())
 
 

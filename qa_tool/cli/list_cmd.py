@@ -104,7 +104,7 @@ def list_answers(
         for note in inventory.notes:
             console.print(f"[yellow]note:[/] {shown(note)}", soft_wrap=True)
     if fmt == TableFormat.json:
-        print_json(inventory.to_dict())
+        print_json(inventory.to_dict(lazy=True))
     elif fmt == TableFormat.csv:
         from qa_tool.inventory import CSV_FIELDS
 

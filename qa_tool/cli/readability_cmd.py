@@ -84,7 +84,7 @@ def readability(
         report = measure_library(config, paths)
     {
         OutputFormat.text: render_text,
-        OutputFormat.json: lambda r: print_json(r.to_dict()),
+        OutputFormat.json: lambda r: print_json(r.to_dict(lazy=True)),
         OutputFormat.csv: render_csv,
         OutputFormat.github: render_github,
     }[fmt](report)
@@ -93,7 +93,7 @@ def readability(
         for e in report.errors:
             where = f"{e['path']}:{e['line']}" if e["line"] else e["path"]
             console.print(f"[bold red]qa:[/] {shown(where)}: {shown(e['message'])}")
-    raise typer.Exit(1 if report.above_target or report.errors else 0)
+    raise typer.Exit(1 if report.over_target or report.errors else 0)
 
 
 def _paths(config: Config, given: list[str] | None) -> list[str] | None:
@@ -123,7 +123,7 @@ def render_text(report: ReadabilityReport) -> None:
 
     console = stdout()
     caveat = False
-    for a in report.assessments:
+    for a in report.assessments():
         colour = {"above-target": "red", "accepted": "yellow"}.get(a.verdict, "green")
         verdict = {
             "above-target": f"above target {a.target:g}",
@@ -162,8 +162,8 @@ def render_text(report: ReadabilityReport) -> None:
                 console.print(
                     f"  [dim]{line:>5}[/]  +{h.raises_by:.2f}  {shown(shorten(h.text, 110))}"
                 )
-    n = len(report.assessments)
-    above = len(report.above_target)
+    n = report.measured
+    above = report.over_target
     style = "red" if above else "green"
     console.print(
         f"\n[{style}]{n} answer{'s' if n != 1 else ''} measured: "
@@ -195,12 +195,12 @@ def render_csv(report: ReadabilityReport) -> None:
                 a.verdict if whole else "",
             ]
 
-    print_csv(CSV_FIELDS, (row for a in report.assessments for row in rows(a)))
+    print_csv(CSV_FIELDS, (row for a in report.assessments() for row in rows(a)))
 
 
 def render_github(report: ReadabilityReport) -> None:
     """One GitHub Actions warning per answer above target, on its hardest line."""
-    for a in report.above_target:
+    for a in report.above_target():
         hard = a.hardest_lines()
         line = hard[0][0] if hard else a.body_line
         sys.stdout.write(

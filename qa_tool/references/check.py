@@ -338,13 +338,17 @@ def check_library(
     """``qa refs check``: the references rules (identifiers included) for the answers named
     by id or path (default: all), screened against the retractions file when one is given
     or configured. Returns a :class:`~qa_tool.validate.ValidationReport` of
-    :class:`ReferenceFinding`; RetractionsFileError for a file that cannot be used."""
-    from qa_tool.library import find_answer, load_answers, select_paths
-    from qa_tool.references.retractions import load_index
-    from qa_tool.schema import json_path
-    from qa_tool.validate import ValidationReport, file_error_finding
+    :class:`ReferenceFinding`; RetractionsFileError for a file that cannot be used.
 
-    index = load_index(config, retractions)
+    Files are read and checked in worker processes when there are many (each sends back
+    its findings only, not the answers it read); the report is the same either way.
+    """
+    from qa_tool.library import find_answer, select_paths
+    from qa_tool.references.retractions import load_index
+    from qa_tool.validate import ValidationReport
+    from qa_tool.workers import map_chunks
+
+    index = load_index(config, retractions)  # before workers fork: they inherit it
     paths = None
     if targets:
         paths = []
@@ -353,42 +357,61 @@ def check_library(
                 paths.append(target)
             else:
                 paths.append(str(find_answer(config, target)))
-    files, odd = select_paths(config, paths)
-    loaded = load_answers(config, files, odd)
-    report = ValidationReport(files_checked=loaded.files_seen)
-    for failure in loaded.failures:
-        f = file_error_finding(config, failure)
-        report.findings.append(
-            ReferenceFinding(f.path, f.line, None, f.rule, f.severity, f.message)
-        )
-    for answer in loaded.answers:
-        refs = {n: ref_id for n, ref_id, _ in _references(answer.meta)}
-        hits = {h.message: h for h in retractions_in(answer.meta, index)} if index else {}
-
-        def add(
-            rule, message, parts=(), severity=ERROR, line=None, answer=answer, refs=refs, hits=hits
-        ):
-            if line is None and parts:
-                line = answer.line_of(parts)
-            n = parts[1] if len(parts) > 1 and parts[0] == "references" else None
-            hit = hits.get(message) if rule == RETRACTED_RULE else None
-            report.findings.append(
-                ReferenceFinding(
-                    answer.rel,
-                    line,
-                    json_path(parts) if parts else None,
-                    rule,
-                    severity,
-                    message,
-                    answer.id or answer.path.stem,
-                    refs.get(n) if n is not None else None,
-                    hit.to_dict() if hit else None,
-                )
-            )
-
-        check_references(answer, config, add, index=index, malformed=True)
+    files, _folders = select_paths(config, paths)  # a folder named x.md is no answer to check
+    report = ValidationReport(files_checked=0)
+    for files_seen, findings in map_chunks(_check_chunk, files, shared=(config, index)):
+        report.files_checked += files_seen
+        report.findings.extend(findings)
     report.findings.sort(key=lambda f: (f.path, f.line or 0, f.rule))
     return report
+
+
+def _check_chunk(shared: tuple[Any, Any], files: Sequence[Any]) -> list[tuple[int, list[Any]]]:
+    """One chunk's files read and checked (in a worker, or all of them here): how many files
+    were seen, and their findings."""
+    from qa_tool.library import load_answers
+    from qa_tool.validate import file_error_finding
+
+    config, index = shared
+    loaded = load_answers(config, files, workers=1)
+    findings: list[ReferenceFinding] = []
+    for failure in loaded.failures:
+        f = file_error_finding(config, failure)
+        findings.append(ReferenceFinding(f.path, f.line, None, f.rule, f.severity, f.message))
+    for answer in loaded.answers:
+        findings.extend(_answer_findings(config, answer, index))
+    return [(loaded.files_seen, findings)]
+
+
+def _answer_findings(config: Any, answer: Any, index: Any) -> list[ReferenceFinding]:
+    """Every references finding of one answer, as ``qa refs check`` reports it."""
+    from qa_tool.schema import json_path
+
+    found: list[ReferenceFinding] = []
+    refs = {n: ref_id for n, ref_id, _ in _references(answer.meta)}
+    hits = {h.message: h for h in retractions_in(answer.meta, index)} if index else {}
+
+    def add(rule, message, parts=(), severity=ERROR, line=None):
+        if line is None and parts:
+            line = answer.line_of(parts)
+        n = parts[1] if len(parts) > 1 and parts[0] == "references" else None
+        hit = hits.get(message) if rule == RETRACTED_RULE else None
+        found.append(
+            ReferenceFinding(
+                answer.rel,
+                line,
+                json_path(parts) if parts else None,
+                rule,
+                severity,
+                message,
+                answer.id or answer.path.stem,
+                refs.get(n) if n is not None else None,
+                hit.to_dict() if hit else None,
+            )
+        )
+
+    check_references(answer, config, add, index=index, malformed=True)
+    return found
 
 
 # ---------------------------------------------------------------------------- qa export
@@ -412,7 +435,7 @@ def export_notes(config: Any, answers: Sequence[Any]) -> list[str]:
         index = load_index(config)
         retracted = answers_citing_retracted(config, [(a.rel, a.path) for a in published], index)
     for answer in published:
-        facts = answer.meta.get(FACTS_KEY) or {}
+        facts = answer.read_meta().get(FACTS_KEY) or {}  # not kept: an export holds many
         stubs = int(facts.get("stubs", 0) or 0)
         if stubs:
             notes.append(
@@ -431,7 +454,9 @@ def export_notes(config: Any, answers: Sequence[Any]) -> list[str]:
 # ---------------------------------------------------------------------------- qa report
 
 
-def retraction_summary(config: Any, answers: Sequence[Any]) -> dict[str, Any]:
+def retraction_summary(
+    config: Any, answers: Sequence[Any], facts: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """References screened against the retractions file, counted over ``answers``.
 
     The answers may be summaries: how many references have a DOI or PMID
@@ -440,7 +465,8 @@ def retraction_summary(config: Any, answers: Sequence[Any]) -> dict[str, Any]:
     (:data:`qa_tool.answerfile.read.FACTS_KEY`); the notices found are looked up as
     ``qa stale`` does, reading in full only a file with an identifier in the index.
     Each notice is counted once per reference; ``acknowledged`` counts the
-    references with a notice whose ``retraction_acknowledged`` is complete.
+    references with a notice whose ``retraction_acknowledged`` is complete. ``facts``:
+    each answer's facts when the caller has them already (the front matter is not decoded).
 
     With no retractions file configured, ``configured`` is false and every count
     that needs the file is None; a file that cannot be used gives ``error``.
@@ -450,11 +476,12 @@ def retraction_summary(config: Any, answers: Sequence[Any]) -> dict[str, Any]:
     from qa_tool.references.retractions import load_index, retractions_path
 
     identified = unidentified = answers_identified = 0
-    for answer in answers:
-        facts = answer.meta.get(FACTS_KEY) or {}
-        n = int(facts.get("identified", 0) or 0)
+    if facts is None:
+        facts = [answer.read_meta().get(FACTS_KEY) or {} for answer in answers]
+    for known in facts:
+        n = int(known.get("identified", 0) or 0)
         identified += n
-        unidentified += int(facts.get("unidentified", 0) or 0)
+        unidentified += int(known.get("unidentified", 0) or 0)
         answers_identified += n > 0
     source = retractions_path(config)
     out: dict[str, Any] = {
