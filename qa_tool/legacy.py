@@ -152,6 +152,9 @@ _CHROME_PHRASES = frozenset((
     "did you find this helpful", "is this page useful", "feedback",
     "read more", "show more", "read less", "show less", "continue reading", "expand", "collapse",
     "give feedback", "rate this page", "helpful", "not helpful",
+    "like this", "like", "loading", "like loading", "share this post", "share via",
+    "your privacy", "privacy settings", "manage preferences", "manage choices",
+    "manage options", "manage consent", "more options",
     # cookie banner buttons and site footer links
     "accept", "accept all", "accept cookies", "reject", "reject all", "decline", "ok",
     "got it", "i agree", "agree", "allow all", "allow cookies", "necessary only",
@@ -254,10 +257,13 @@ _BLOCK_TAGS = frozenset(
         "figcaption",
     ]
 )
-_CHROME_SEPARATOR_RE = re.compile(r"\s*[|/·•]\s*")
+_CHROME_SEPARATOR_RE = re.compile(r"\s*(?:[|/·•]|:(?=\s|$))\s*")
+_CHROME_COUNT_RE = re.compile(r"\(\s*[0-9]{1,6}\s*\)|(?<=\w)[?!.,;…]+(?=\s|$)")
+"""Vote counts ("Yes (12) No (3)") and the stops after words, left out when matching."""
 _COOKIE_LINE_RE = re.compile(
     r"^(?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies|"
-    r"by\s+(?:continuing|using)\b.*\bcookies\b|cookie\s+(?:policy|notice|settings)\b)",
+    r"by\s+(?:continuing|using)\b.*\bcookies\b|cookie\s+(?:policy|notice|settings)\b"
+    r"|we\s+and\s+our\s+(?:[0-9]+\s+)?(?:partners|vendors)\s+(?:store|use|process))",
     re.IGNORECASE,
 )
 _HEADING_MARKUP_RE = re.compile(r"^#{1,6}(?:\s+|$)|\s+#+$")
@@ -1410,11 +1416,12 @@ def _is_chrome(line: str) -> bool:
     if len(comparable) > _MAX_CHROME_LINE:
         return False
     pieces = [
-        piece.strip(" :!?.")
+        _WHITESPACE_RUN_RE.sub(" ", _CHROME_COUNT_RE.sub(" ", piece)).strip(" :!?.")
         for piece in _CHROME_SEPARATOR_RE.split(comparable)
-        if piece.strip(" :!?.")
     ]
-    if len(pieces) > 1:
+    pieces = [piece for piece in pieces if piece]
+    if len(pieces) > 1 or (pieces and _FEEDBACK_RE.search(pieces[0])):
+        # "Was this page helpful? Yes (12) No (3)": the question with its buttons
         return all(_chrome_words(piece, _CHROME_ANSWERS) for piece in pieces)
     return bool(pieces) and _chrome_words(pieces[0])
 

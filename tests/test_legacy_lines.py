@@ -491,3 +491,45 @@ def test_a_greater_than_sign_is_not_a_quote() -> None:
     answer = parse_legacy(text_with(research=("> 7.0 mmol/L means diabetes [1].", "Salt [2].")))
 
     assert answer.research[0].startswith("\\> 7.0 mmol/L")
+
+
+# --- consent dialogs, share and feedback widgets --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "Was this page helpful? Yes (12) No (3)",
+        "Was this page helpful? Yes No",
+        "Share this page: Facebook Twitter Email",
+        "Share this: Twitter | Facebook",
+        "Like this:",
+        "Like Loading...",
+        "Your privacy",
+        "Manage preferences",
+        "We and our 143 partners store and/or access information on a device, such as unique "
+        "IDs in cookies, to process personal data.",
+    ],
+)
+def test_consent_share_and_feedback_widgets_are_chrome_and_never_citations(chrome: str) -> None:
+    text = text_with(research=("Walking helps [1]. Salt [2].", chrome))
+
+    answer = parse_legacy(text)
+
+    assert chrome not in answer.body_markdown()
+    assert f"line {line_of(text, chrome)} {chrome!r}" in chrome_warning(answer)
+    assert not [doubt for doubt in answer.doubts if doubt.kind == "citation"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share: most adults in trials walked 30 minutes a day [1].",
+        "Like this: a brisk walk counts as moderate exercise.",
+        "Manage preferences for food with your dietitian.",
+    ],
+)
+def test_a_sentence_that_starts_like_a_widget_is_kept(line: str) -> None:
+    answer = parse_legacy(text_with(research=("Walking helps [1]. Salt [2].", line)))
+
+    assert line.replace("[1]", "[@1]") in answer.body_markdown()
