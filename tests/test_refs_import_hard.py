@@ -617,3 +617,29 @@ def test_a_note_line_that_is_the_id_still_gives_it(library, qa, answer):
     assert result.exit_code == 0, result.output
     ref = by_id(answer)["z"]
     assert (ref["PMID"], ref["PMCID"]) == ("20167359", "PMC2949384")
+
+
+def test_reimporting_entries_without_key_or_identifier_adds_nothing(library, qa, answer):
+    ris = (
+        "TY  - JOUR\nAU  - Berg, Hans\nTI  - First Berg paper\nPY  - 2019\nER  -\n"
+        "TY  - JOUR\nAU  - Berg, Hans\nTI  - Second Berg paper\nPY  - 2019\nER  -\n"
+        "TY  - RPRT\nTI  - No author at all\nPY  - 2019\nER  -\n"
+    )
+    result, out = run_import(library, qa, "noid.ris", ris)
+    assert [e["reference"] for e in out["entries"]] == [
+        "berg2019",
+        "berg2019a",
+        "no-author-at-all2019",
+    ]
+    written = answer.read_bytes()
+    result, out = run_import(library, qa, "noid.ris", ris)
+    assert result.exit_code == 0, result.output
+    assert [(e["reference"], e["action"], e["matched_by"]) for e in out["entries"]] == [
+        ("berg2019", "unchanged", "title"),
+        ("berg2019a", "unchanged", "title"),
+        ("no-author-at-all2019", "unchanged", "title"),
+    ]
+    assert answer.read_bytes() == written
+    other_year = ris.replace("PY  - 2019\nER  -\nTY  - JOUR", "PY  - 2020\nER  -\nTY  - JOUR", 1)
+    result, out = run_import(library, qa, "noid2.ris", other_year)
+    assert out["entries"][0]["reference"] == "berg2020"  # another year: another work

@@ -340,6 +340,7 @@ class _Index:
         self.refs = refs
         self.ids: set[str] = set()
         self.by: dict[str, dict[str, Any]] = {key: {} for key in ("id", *MATCH_ORDER)}
+        self.works: dict[tuple[str, str, int | None], Any] = {}
         for ref in refs:
             if hasattr(ref, "get"):
                 self.update(ref)
@@ -361,6 +362,9 @@ class _Index:
             found = self.id_key(key, ref.get(key))
             if found is not None:
                 table.setdefault(found, ref)
+        work = _work_key(ref)
+        if work is not None:
+            self.works.setdefault(work, ref)
 
     def add(self, ref: Any) -> None:
         self.refs.append(ref)
@@ -408,7 +412,24 @@ def _match(
             )
             return None, None
         return ref, "key"
+    if not any(item.get(k) for k in MATCH_ORDER):  # nothing to know the work by but itself
+        work = _work_key(item)
+        if work is not None and work in index.works:
+            return index.works[work], "title"
     return None, None
+
+
+def _work_key(ref: Any) -> tuple[str, str, int | None] | None:
+    """Title, first author and year, compared as details are (case, accents, punctuation
+    aside): how an entry without key or identifier is known again on the next import."""
+    title = ref.get("title")
+    if not isinstance(title, str) or not _norm_text(title):
+        return None
+    people = ref.get("author")
+    first: Any = people[0] if isinstance(people, list) and people else {}
+    name = (first.get("family") or first.get("literal") or "") if hasattr(first, "get") else ""
+    issued = ref.get("issued")
+    return _norm_text(title), _norm_text(name), _year(issued) if issued is not None else None
 
 
 def _compare(ref: Any, item: dict[str, Any]) -> tuple[list[FieldChange], list[FieldChange]]:
