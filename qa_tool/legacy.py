@@ -1884,6 +1884,21 @@ def _topic(
     return topic
 
 
+_SOURCES_LOOKAHEAD = 12
+"""How many lines after a "Sources" heading may show that it heads the references."""
+
+
+def _heads_references(after: list[_Line]) -> bool:
+    """Whether the lines after a "Sources" heading, up to the next heading, hold a
+    reference (a DOI, a PMID, "2013;10")."""
+    for _number, text in after[:_SOURCES_LOOKAHEAD]:
+        if _heading_kind(text) is not None:
+            return False
+        if _REFERENCE_LIKE_RE.search(text):
+            return True
+    return False
+
+
 def _split_sections(
     lines: list[_Line], warnings: list[str]
 ) -> tuple[list[_Line], dict[str, list[_Line]]]:
@@ -1895,7 +1910,7 @@ def _split_sections(
     preamble: list[_Line] = []
     sections: dict[str, list[_Line]] = {}
     current = preamble
-    for number, line in lines:
+    for at, (number, line) in enumerate(lines):
         kind = _heading_kind(line)
         head, colon, rest = line.partition(":")
         inline_kind = _INLINE_SECTIONS.get(_plain_heading(head).casefold()) if colon else None
@@ -1911,6 +1926,16 @@ def _split_sections(
             current.append((number, inline["entry"]))
             continue
         if kind is None:
+            current.append((number, line))
+            continue
+        if (
+            kind == _REFERENCES
+            and current is not preamble
+            and _heading_key(line) == "sources"
+            and not _heads_references(lines[at + 1 :])
+        ):
+            # "Sources" may head a list in the text (of calcium, say), not the references:
+            # it is read as References only when an entry under it looks like one.
             current.append((number, line))
             continue
         if kind in sections:

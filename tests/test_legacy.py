@@ -2079,3 +2079,14 @@ def test_another_sites_front_matter_is_named_and_the_page_after_it_read() -> Non
         "lines 1-5: another site's front matter was not used (layout: post, title: "
         '"Is it safe?", categories: [immunology])'
     )
+
+
+def test_a_sources_list_that_is_no_references_stays_in_the_text() -> None:
+    answer = research_of(
+        "Supplements helped a little [1].\nSources\n- A glass of milk (200 ml): about 240 mg\n"
+        "- A pot of yoghurt: about 200 mg",
+        references=(VANCOUVER_ENTRY,),
+    )
+
+    assert "- A glass of milk (200 ml): about 240 mg" in answer.research
+    assert [r["id"] for r in answer.references] == ["1"]
