@@ -643,3 +643,34 @@ def test_reimporting_entries_without_key_or_identifier_adds_nothing(library, qa,
     other_year = ris.replace("PY  - 2019\nER  -\nTY  - JOUR", "PY  - 2020\nER  -\nTY  - JOUR", 1)
     result, out = run_import(library, qa, "noid2.ris", other_year)
     assert out["entries"][0]["reference"] == "berg2020"  # another year: another work
+
+
+# ---------------------------------------------------------------------------- BibTeX names
+
+
+@pytest.mark.parametrize("author", ["Smith, John and Doe,", "Smith, Jr., John, Extra"])
+def test_a_bibtex_name_that_cannot_be_split_is_a_file_error_naming_the_entry(
+    library, qa, answer, author
+):
+    before = answer.read_bytes()
+    bib = f"@article{{tc2020,\n  author = {{{author}}},\n  title = {{T}},\n  year = {{2020}},\n}}\n"
+    result, _ = run_import(library, qa, "names.bib", bib)
+
+    assert result.exit_code == 2, result.output
+    assert "names.bib:1: entry tc2020: author " in result.stderr
+    assert "internal error" not in result.stderr
+    assert answer.read_bytes() == before
+
+
+def test_biblatex_extended_names_are_read(library, qa, answer):
+    bib = (
+        "@article{ext,\n  author = {family=Berg, given=Hans, prefix=van der, useprefix=true"
+        " and Doe, Jane},\n  title = {Extended},\n  year = {2020},\n  doi = {10.1000/ext},\n}\n"
+    )
+    result, _ = run_import(library, qa, "ext.bib", bib)
+
+    assert result.exit_code == 0, result.output
+    assert by_id(answer)["ext"]["author"] == [
+        {"family": "van der Berg", "given": "Hans"},
+        {"family": "Doe", "given": "Jane"},
+    ]

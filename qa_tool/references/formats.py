@@ -856,6 +856,7 @@ def _bib_entry(
 ) -> Entry:
     """One BibTeX entry as a reference (LaTeX decoded, names split into parts)."""
     from bibtexparser.middlewares.names import (
+        InvalidNameError,
         parse_single_name_into_parts,
         split_multiple_persons_names,
     )
@@ -880,8 +881,16 @@ def _bib_entry(
             people.append({"literal": ET_AL})  # BibTeX's "and others": the list cut short
         elif "," not in name and not name.strip().startswith("{") and is_group_name(name):
             people.append({"literal": decode(" ".join(name.split()))})
+        elif extended := _extended_name(name, decode):
+            people.append(extended)  # biblatex's "family=Berg, given=Hans, prefix=van der"
         else:
-            people.append(_bib_name(parse_single_name_into_parts(name), decode))
+            try:
+                parts = parse_single_name_into_parts(name)
+            except InvalidNameError as error:
+                raise b.fail(
+                    f"author {' '.join(name.split())!r} cannot be read ({error})"
+                ) from None
+            people.append(_bib_name(parts, decode))
     b.authors(people)
     date = values.get("date")
     if date:
@@ -921,6 +930,35 @@ def _latex_decoder() -> Callable[[str], str]:
             return value.replace("{", "").replace("}", "")
 
     return decode
+
+
+_EXTENDED_PART_RE = re.compile(r"^\s*(family|given|prefix|suffix|useprefix)\s*=\s*(.*?)\s*$", re.I)
+
+
+def _extended_name(name: str, decode: Callable[[str], str]) -> dict[str, str] | None:
+    """A name in biblatex's extended format ("family=Berg, given=Hans, prefix=van der",
+    as Better BibTeX writes names with particles), else None.
+
+    >>> _extended_name("family=Berg, given=Hans, prefix=van der, useprefix=true", str)
+    {'family': 'van der Berg', 'given': 'Hans'}
+    """
+    if "=" not in name:
+        return None
+    parts: dict[str, str] = {}
+    for piece in name.split(","):
+        match = _EXTENDED_PART_RE.match(piece)
+        if match is None:
+            return None
+        parts[match[1].lower()] = decode(match[2].strip("{}").strip())
+    if "family" not in parts:
+        return None
+    family = " ".join(p for p in (parts.get("prefix"), parts["family"]) if p)
+    out = {"family": family}
+    if parts.get("given"):
+        out["given"] = parts["given"]
+    if parts.get("suffix"):
+        out["suffix"] = parts["suffix"]
+    return out
 
 
 def _bib_name(parts: Any, decode: Callable[[str], str]) -> dict[str, str]:
