@@ -308,24 +308,12 @@ def select_answers(config: Config, selection: Selection, also: AlsoDo | None = N
         safe = [a for a in safe if a.rel not in due]
     safe.sort(key=lambda a: a.rel)
     failures.sort(key=lambda e: str(e.path))
-    notes.extend(_export_notes(config, safe))  # stub or retracted references on a live page
-    return Selected(safe, failures, since_commit, excluded, notes)
-
-
-def _export_notes(config: Config, answers: list[Answer]) -> list[str]:
-    """``export_notes`` of the answers, on copies a batch at a time when no retractions file
-    is read: the summaries it decodes (for the stub count) are let go after each batch
-    instead of staying on the answers to the end of the export. With a retractions file,
-    one call: its index is loaded once per call."""
     from qa_tool.references.check import export_notes
 
-    if config.references.retractions:
-        return export_notes(config, answers)
-    notes: list[str] = []
-    batch = 1000
-    for start in range(0, len(answers), batch):
-        notes.extend(export_notes(config, [a.detached() for a in answers[start : start + batch]]))
-    return notes
+    # Stub or retracted references on a live page; each summary's front matter is decoded
+    # without being kept (Answer.read_meta), so the notes hold no memory to the end.
+    notes.extend(export_notes(config, safe))
+    return Selected(safe, failures, since_commit, excluded, notes)
 
 
 def due_answers(config: Config, answers: Sequence[Answer], selection: Selection) -> set[str]:

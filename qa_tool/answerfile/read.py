@@ -272,24 +272,6 @@ class Answer:
     def meta(self, value: dict[str, Any]) -> None:
         self._meta, self._load_meta = value, None
 
-    def detached(self) -> Answer:
-        """A copy that decodes the cache's front matter on its own first use, leaving this
-        one's undecoded: for a pass over many answers that need not keep what it decodes."""
-        return Answer(
-            self._path,
-            self.rel,
-            self._meta,
-            self._body,
-            self.body_line,
-            self._front,
-            digest=self._digest,
-            partial=self.partial,
-            git_blob=self.git_blob,
-            max_bytes=self.max_bytes,
-            load_meta=self._load_meta,
-            columns=self.columns,
-        )
-
     def read_meta(self) -> dict[str, Any]:
         """:attr:`meta`, without keeping it when it is decoded from the cache: for one pass
         over a whole library, where every answer's front matter held at once would cost
