@@ -10,6 +10,10 @@ in limits so a hostile file cannot hurt the machine:
   :data:`MAX_NODES` ("billion laughs"), and recursive aliases are refused;
 - duplicate keys are an error, as YAML 1.2 says (PyYAML keeps the last one).
 
+Front matter of the usual shape (block mappings and lists, one line per value) is read
+without libyaml by :func:`~qa_tool.answerfile.yamlload.load_simple`, to the same values;
+anything else goes to libyaml.
+
 Every failure is an :class:`~qa_tool.errors.AnswerFileError` naming the file,
 the line where known, and a stable rule name. The loader itself is
 :mod:`qa_tool.answerfile.yamlload`, imported on the first parse: a listing the
@@ -131,6 +135,7 @@ def title_block(front: str) -> str:
 
 
 _OPENS_AFTER = frozenset(" \t[{,:")
+_MAY_OPEN = re.compile("[\"'\\[\\]{}]")
 
 
 def _may_continue(line: str) -> bool:
@@ -140,6 +145,8 @@ def _may_continue(line: str) -> bool:
     or one of ``[{,:``); anything this cannot close on the line counts as open, so it errs only
     towards True.
     """
+    if not _MAY_OPEN.search(line):
+        return False  # no quote or bracket: nothing can be left open
     depth = 0
     at = 0
     size = len(line)
@@ -420,11 +427,18 @@ def load_front_matter(front: str, path: Path) -> dict[str, Any]:
         DuplicateKey,
         PlainLoader,
         TooComplex,
+        load_simple,
     )
 
     if front.count("[") + front.count("{") > MAX_DEPTH:
         _check_flow_depth(front, path)
-    loader = BoundedLoader if _needs_shape_check(front) else PlainLoader
+    if _needs_shape_check(front):
+        loader: type = BoundedLoader
+    else:
+        simple = load_simple(front)  # the common shape, without libyaml's nodes
+        if simple is not None:
+            return simple
+        loader = PlainLoader
     try:
         meta = HANDLER.load(front, Loader=loader)
     except DuplicateKey as exc:

@@ -7,6 +7,8 @@ that a listing answered from the cache never imports PyYAML.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -205,3 +207,199 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [n for pair in node.value for n in pair]
     return []
+
+
+# ---------------------------------------------------------------------------
+# The common shape, read without building nodes
+
+_ODD_CHARACTER = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters after which the simple reader steps aside: tabs, carriage returns, YAML 1.1's other
+line breaks (U+0085, U+2028, U+2029), the byte-order mark and everything libyaml refuses."""
+
+_LINE = re.compile(r"^( *)([^ #\n](?:[^\n]*[^ \n])?)", re.MULTILINE)
+"""A line that is not blank or a comment: its indentation and its text, trailing spaces cut."""
+_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]{0,127}):(?:\Z| +(.*))")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"(?: +#.*)?\Z')
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'(?: +#.*)?\Z")
+_PLAIN_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_DECIMAL_POINT = re.compile(r"[-+]?[0-9]+\.[0-9]*\Z")
+_DAY = re.compile(r"([0-9]{4})-([0-9][0-9]?)-([0-9][0-9]?)\Z")
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_IMPLICIT = BoundedLoader.yaml_implicit_resolvers
+_BOOL_VALUES = BoundedLoader.bool_values
+
+
+class _Unsure(Exception):
+    """The text is outside the shape :func:`load_simple` reads: libyaml reads it instead."""
+
+
+Lines = list[tuple[int, str]]
+
+
+def load_simple(front: str) -> dict[str, Any] | None:
+    """The front matter as :class:`PlainLoader` builds it, when it has the common shape; else None.
+
+    The common shape is block YAML of one line per value: ``key: value`` mappings with simple
+    keys, ``- item`` lists (compact ``- key: value`` items included), plain or single-line
+    quoted scalars (double quotes without escapes), ``[]``/``{}``, comments and blank lines.
+    Plain scalars get YAML 1.1's types by the loader's own resolver table (``yes`` is True,
+    ``2026-05-01`` a date, ``0123`` is left to libyaml). Whatever else (flow collections, block
+    scalars, anchors, tags, escapes, continued lines, duplicate keys, odd characters, unusual
+    indentation) returns None, and libyaml reads the file: so this gives the same values as the
+    full loader or nothing, and every error still comes from libyaml.
+    ``tests/test_simple_yaml.py`` shows it equal to the full loader.
+    """
+    if None in _IMPLICIT or _ODD_CHARACTER.search(front):  # (None: resolvers for any text)
+        return None
+    lines: Lines = [(len(spaces), text) for spaces, text in _LINE.findall(front)]
+    if not lines:
+        return None
+    try:
+        meta, end = _mapping(lines, 0, lines[0][0])
+    except _Unsure:
+        return None
+    return meta if end == len(lines) else None
+
+
+def _mapping(lines: Lines, at: int, indent: int) -> tuple[dict[str, Any], int]:
+    mapping: dict[str, Any] = {}
+    count = len(lines)
+    while at < count:
+        column, text = lines[at]
+        if column != indent:
+            if column > indent:
+                raise _Unsure  # a continued value, or indentation YAML reads otherwise
+            break
+        match = _KEY.match(text)
+        if match is None:
+            raise _Unsure
+        key, rest = match.groups()
+        if key in mapping or (key not in _TEXT_KEYS and not _text_key(key)):
+            raise _Unsure
+        at += 1
+        if rest and rest[0] != "#":
+            if rest[0] in _PLAIN_INDICATORS or ": " in rest or rest[-1] == ":" or " #" in rest:
+                mapping[key] = _scalar(rest)
+            else:  # the usual plain value, in line
+                mapping[key] = _plain(rest) if rest[0] in _IMPLICIT else rest
+            continue
+        value: Any = None
+        if at < count:
+            column, text = lines[at]
+            if column > indent:
+                value, at = _block(lines, at, column)
+            elif column == indent and text[:2] == "- ":
+                value, at = _sequence(lines, at, indent)  # a list at its key's indentation
+        mapping[key] = value
+    return mapping, at
+
+
+_TEXT_KEYS: set[str] = set()
+"""Keys seen to be text (not ``yes``, ``null``...): most files use the same few dozen."""
+
+
+def _text_key(key: str) -> bool:
+    if isinstance(_plain(key), str):
+        if len(_TEXT_KEYS) < 4096:
+            _TEXT_KEYS.add(key)
+        return True
+    return False
+
+
+def _block(lines: Lines, at: int, indent: int) -> tuple[Any, int]:
+    text = lines[at][1]
+    if text[:2] == "- ":
+        return _sequence(lines, at, indent)
+    return _mapping(lines, at, indent)
+
+
+def _sequence(lines: Lines, at: int, indent: int) -> tuple[list[Any], int]:
+    items: list[Any] = []
+    count = len(lines)
+    while at < count:
+        column, text = lines[at]
+        if column != indent or text[:2] != "- ":
+            if column > indent:
+                raise _Unsure
+            break
+        rest = text[2:].lstrip(" ")
+        if rest[0] == "#" or rest[:2] == "- " or rest == "-":
+            raise _Unsure  # an item on the next lines, or a list in a list
+        if _KEY.match(rest):
+            lines[at] = (column + len(text) - len(rest), rest)  # a compact mapping: its column
+            value, at = _mapping(lines, at, lines[at][0])
+        else:
+            value = _scalar(rest)
+            at += 1
+        items.append(value)
+    return items, at
+
+
+def _scalar(text: str) -> Any:
+    first = text[0]
+    if first == '"':
+        match = _DOUBLE_QUOTED.match(text)
+        if match is None:
+            raise _Unsure
+        return match.group(1)
+    if first == "'":
+        match = _SINGLE_QUOTED.match(text)
+        if match is None:
+            raise _Unsure
+        return match.group(1).replace("''", "'")
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    if first in _PLAIN_INDICATORS or ": " in text or text[-1] == ":":
+        raise _Unsure
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment].rstrip(" ")
+    return _plain(text) if first in _IMPLICIT else text
+
+
+_TYPED: dict[str, Any] = {}
+"""Plain scalars already typed (dates, years, ``true``...: they repeat from file to file); the
+values are immutable, so sharing one is safe."""
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar's value, typed as the loader's resolver types it."""
+    try:
+        return _TYPED[text]
+    except KeyError:
+        pass
+    value = _typed(text)
+    if len(_TYPED) < 65536:
+        _TYPED[text] = value
+    return value
+
+
+def _typed(text: str) -> Any:
+    tag = next((t for t, pattern in _IMPLICIT.get(text[:1], ()) if pattern.match(text)), _STR)
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOL_VALUES[text.lower()]
+    if tag == _INT and _DECIMAL.match(text):
+        return int(text)
+    if tag == _FLOAT and _DECIMAL_POINT.match(text):
+        return float(text)
+    if tag == _TIMESTAMP:
+        day = _DAY.match(text)
+        if day is not None:
+            try:
+                return dt.date(int(day.group(1)), int(day.group(2)), int(day.group(3)))
+            except ValueError:
+                return text  # as BoundedLoader.construct_yaml_timestamp
+    raise _Unsure
