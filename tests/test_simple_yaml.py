@@ -145,6 +145,9 @@ after: done"""
         '"a": "b" x',
         "a: 'b' x",
         'a: "b"#x',
+        "a: " + "1" * 4301,  # past int()'s digit limit: the loader's error
+        "".join(" " * i + f"k{i}:\n" for i in range(498)),  # deep: the loader's shape check
+        "x:\n" + "".join(" " * (2 * i) + f"- k{i}:\n" for i in range(248)),
     ],
 )
 def test_anything_else_is_left_to_libyaml(front: str):

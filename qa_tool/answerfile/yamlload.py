@@ -259,7 +259,7 @@ def load_simple(front: str) -> dict[str, Any] | None:
     if None in _IMPLICIT or _ODD_CHARACTER.search(front):  # (None: resolvers for any text)
         return None
     lines: Lines = [(len(spaces), text) for spaces, text in _LINE.findall(front)]
-    if not lines:
+    if not lines or max(lines)[0] >= MAX_DEPTH:  # deep: the loader checks its shape first
         return None
     try:
         meta, end = _mapping(lines, 0, lines[0][0])
@@ -391,7 +391,7 @@ def _typed(text: str) -> Any:
         return None
     if tag == _BOOL:
         return _BOOL_VALUES[text.lower()]
-    if tag == _INT and _DECIMAL.match(text):
+    if tag == _INT and _DECIMAL.match(text) and len(text) < 4000:  # int() refuses 4,300 digits
         return int(text)
     if tag == _FLOAT and _DECIMAL_POINT.match(text):
         return float(text)
