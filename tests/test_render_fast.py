@@ -8,6 +8,7 @@ at every construct the subset allows (and many it refuses).
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -78,3 +79,28 @@ def test_what_the_compiled_path_refuses(body: str) -> None:
 def test_odd_spaces_are_every_other_whitespace() -> None:
     every = {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert set(ODD_SPACES) == every - {" ", "\n"}
+
+
+def test_compiled_path_frees_cmarks_buffers() -> None:
+    """cmarkgfm leaves cmark's output buffer allocated (some KB a body); the renderer frees
+    it, with the same HTML as cmarkgfm gives. Measured by the process's resident memory:
+    20,000 renderings of a 6 KB body would leave over 100 MB behind."""
+    import cmarkgfm
+
+    from qa_tool.render import _cmark_html, _libc_free
+
+    body = ("A paragraph of *plain* text, with a list below it.\n\n- one\n- two\n\n" * 80) + "x\n"
+    assert _cmark_html(body) == cmarkgfm.markdown_to_html(body)
+    if _libc_free() is None or not os.path.exists("/proc/self/statm"):
+        pytest.skip("no C library free here, or no /proc to measure with")
+
+    def resident_mb() -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    for _ in range(200):
+        _cmark_html(body)
+    before = resident_mb()
+    for _ in range(20_000):
+        _cmark_html(body)
+    assert resident_mb() - before < 20
