@@ -307,3 +307,12 @@ def test_lists_of_mappings_read_as_the_full_loader_reads_them(pairs, nested):
         f"{indent}{'- ' if n % 2 == 0 else '  '}{k}: {v}\n" for n, (k, v) in enumerate(pairs)
     )
     check(f"items:\n{body}after: 1")
+
+
+def test_the_simple_reader_types_by_the_loaders_own_table():
+    """It reads PlainLoader's resolver table itself, not a copy: a resolver added to the loader
+    (which gives the class a table of its own) would make this fail, not drift silently."""
+    from qa_tool.answerfile import yamlload
+
+    assert yamlload._IMPLICIT is PlainLoader.yaml_implicit_resolvers
+    assert yamlload._BOOL_VALUES is PlainLoader.bool_values

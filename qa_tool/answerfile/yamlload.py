@@ -232,8 +232,8 @@ _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_IMPLICIT = BoundedLoader.yaml_implicit_resolvers
-_BOOL_VALUES = BoundedLoader.bool_values
+_IMPLICIT = PlainLoader.yaml_implicit_resolvers  # (tests: the very table, not a copy)
+_BOOL_VALUES = PlainLoader.bool_values
 
 
 class _Unsure(Exception):
