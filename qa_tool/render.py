@@ -92,6 +92,9 @@ footer>p{margin:0;padding-top:1rem;border-top:1px solid var(--line)}
 .index ul{list-style:none;padding:0}.index li{margin:.7rem 0}
 .index .meta{display:block;color:var(--muted);font-size:.85rem}
 nav.topics a{margin-right:.8rem;white-space:nowrap}
+table{border-collapse:collapse;margin:1rem 0;display:block;overflow-x:auto}
+th,td{border:1px solid var(--line);padding:.35rem .6rem;vertical-align:top}
+th{text-align:left}
 """
 
 _HEAD = (
@@ -511,7 +514,7 @@ ODD_SPACES = (
 )
 """Every character ``str.isspace`` accepts but a space and a line break."""
 _ODD_CHAR = re.compile(f"[<`\ue000-\uf8ff{ODD_SPACES}]")
-_ODD_TEXT = ("](", "]:", "~~~", "***", "___", "*&", "_&", ";*", ";_")
+_ODD_TEXT = ("](", "]:", "~~~", "***", "___", "*&", "_&", ";*", ";_", "|")
 _ODD_LINE = re.compile(
     r"\n[ >]*(?:(?:[-+*]|\d+[.)]) *(?=\n)|(?:(?:[-+*]|\d+[.)]) +)*(?:[-*_] *){3,}(?=\n))"
 )
@@ -523,7 +526,8 @@ def plain_subset(body: str) -> bool:
     """Whether cmark renders ``body`` as markdown-it does, so the compiled path may take it.
 
     Refused: anything raw HTML or an autolink could start (``<``), links, images and
-    link definitions (``](``, ``]:``), code spans and fences, private-use characters
+    link definitions (``](``, ``]:``), pipe tables (``|``: cmark, without GitHub's
+    extensions, reads them as text), code spans and fences, private-use characters
     (the citation placeholders), whitespace other than spaces and line breaks (tabs,
     no-break spaces: markdown-it-py strips these where CommonMark does not), empty list
     items, runs of three ``*`` or ``_``, an entity next to ``*`` or ``_``, thematic
@@ -784,6 +788,7 @@ class Renderer:
             from markdown_it import MarkdownIt
 
             md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+            md.enable("table")  # pipe tables, as qa convert writes a legacy page's tables
             md.validateLink = safe_link  # type: ignore[method-assign]
             md.inline.ruler.before("link", "citation", _citation_rule)
             md.add_render_rule("citation", _render_citation)

@@ -511,6 +511,45 @@ def test_html_page_layout_and_index(mixed, qa, tmp_path):
     ]
 
 
+TABLE_BODY = (
+    "A plain summary.\n\n## What the research says\n\n"
+    "Doses differ by age [@1].\n\n"
+    "| Age | Dose |\n|:----|-----:|\n| Under 12 | 5 mg [@2] |\n"
+    "| <b>12+</b> | [link](javascript:alert(1)) |\n\n"
+    "A line with a | sign is prose.\n\n## What to ask your doctor\n\n- Which dose?\n"
+)
+
+
+def test_a_pipe_table_comes_out_as_a_table_with_its_citations(library, qa, tmp_path):
+    """Tables (as qa convert writes a legacy page's) are tables in every format, their cells
+    as safe as any text: raw HTML escaped, unsafe links left as text."""
+    build_tree(library, {f"{ONC}/t.md": answer_text("t", refs=("1", "2"), body=TABLE_BODY)})
+    result = export(qa, tmp_path / "b", "--format", "jsonl", "--format", "html")
+    assert result.exit_code == 0, result.output
+    [record] = jsonl_of(tmp_path / "b")
+    body = record["body_html"]
+    assert "<table>" in body and "|" not in body.split("<table>")[1].split("</table>")[0]
+    assert '<th style="text-align:left">Age</th>' in body
+    assert '<td style="text-align:right">5 mg<sup class="cite">' in body
+    assert "&lt;b&gt;12+&lt;/b&gt;" in body and 'href="javascript' not in body
+    assert [(r["number"], r["id"], r["cited"]) for r in record["references"]] == [
+        (1, "1", True),
+        (2, "2", True),
+    ]
+    assert "<p>A line with a | sign is prose.</p>" in body
+    page = parse_html((tmp_path / "b" / "data" / "html" / "oncology" / "t.html").read_text())
+    assert [t for t, _ in page.tags].count("td") == 4
+    assert ("a", {"href": "javascript:alert(1)"}) not in page.tags
+
+
+def test_the_compiled_renderer_leaves_tables_to_markdown_it():
+    from qa_tool.render import plain_subset
+
+    assert not plain_subset("| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert not plain_subset("Some a | b prose.\n")
+    assert plain_subset("Some prose.\n")
+
+
 # ---------------------------------------------------------------------------
 # Reproducible bundles
 
