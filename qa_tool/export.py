@@ -567,7 +567,7 @@ def _rendered(
     from qa_tool.gitinfo import clean_blobs
 
     pieces = pre.pieces if pre is not None else {}
-    items = [(str(a.path), a.rel, payload_stem(config, a)) for a in answers]
+    items = [(a.path_text, a.rel, payload_stem(config, a)) for a in answers]
     # A file git vouches for is known by its blob id (valid in any clone); others by stat.
     clean = clean_blobs(config.root, relative(config, config.answers_dir)) if items else {}
     keys: dict[str, Any] = {}

@@ -396,7 +396,7 @@ def _as_cached(config: Config, cache: Any, answer: Answer) -> Answer:
     blob = answer.git_blob[0] if answer.git_blob is not None else None
     if blob is None:
         return answer
-    return cache.answer(blob, str(answer.path), answer.rel, config.max_file_bytes) or answer
+    return cache.answer(blob, answer.path_text, answer.rel, config.max_file_bytes) or answer
 
 
 def _record(

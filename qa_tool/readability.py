@@ -1113,7 +1113,7 @@ def _bare(answer: Any) -> Any:
     from qa_tool.answerfile.read import Answer
 
     return Answer(
-        str(answer.path), answer.rel, {}, None, answer.body_line, max_bytes=answer.max_bytes
+        answer.path_text, answer.rel, {}, None, answer.body_line, max_bytes=answer.max_bytes
     )
 
 

@@ -291,6 +291,11 @@ class Answer:
         return self.meta
 
     @property
+    def path_text(self) -> str:
+        """:attr:`path` as text, without making a Path."""
+        return self._path if isinstance(self._path, str) else str(self._path)
+
+    @property
     def path(self) -> Path:
         """The file (a Path is made on first use: cached listings never need one)."""
         if not isinstance(self._path, Path):
