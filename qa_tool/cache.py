@@ -255,6 +255,14 @@ _SELECT_ROWS = (
 )
 """A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text. A
 row recorded in this run has the same shape, with the meta text in place of the blob id."""
+ROW_COLUMNS = 6
+"""Where :data:`COLUMNS` begin in a row of :data:`_SELECT_ROWS` (see :meth:`SummaryCache.row`):
+as SQL values, dates as ISO text and reviewers as one text (:func:`names_of`)."""
+
+
+def names_of(text: str | None) -> tuple[str, ...]:
+    """The reviewers of a row's ``reviewers`` column, in order."""
+    return tuple(text.split(_NAMES_SEP)) if text else ()
 
 
 def _current(con: sqlite3.Connection) -> bool:
@@ -340,6 +348,24 @@ class SummaryCache:
             columns=self._columns(row),
         )
 
+    def row(self, blob: str) -> tuple | None:
+        """The stored row of the version ``blob`` (:data:`_SELECT_ROWS`: blob id, body line,
+        digest, body key, title YAML, plain, then :data:`COLUMNS` from :data:`ROW_COLUMNS`),
+        for a listing that judges every answer by its columns without making an
+        :class:`Answer` of each: None when it is not stored (or only in this run), or has
+        no columns, or a damaged date (:meth:`answer` gives it then, as the file says)."""
+        row = self._summaries.get(blob)
+        if row is None or not row[5]:
+            return None
+        dates = self._dates
+        for text in (row[11], row[12]):
+            if text is not None and text not in dates:
+                try:
+                    dates[text] = _date(text)
+                except ValueError:
+                    return None
+        return row
+
     def _columns(self, row: tuple) -> tuple | None:
         """:data:`COLUMNS` of a row: dates as dates (each date text parsed once), reviewers as
         a tuple; None for a row without columns or with a damaged date."""
@@ -364,7 +390,7 @@ class SummaryCache:
             last,
             due,
             row[13],
-            tuple(names.split(_NAMES_SEP)) if names else (),
+            names_of(names),
         )
 
     def blob_at(self, rel: str, key: StatKey) -> str | None:

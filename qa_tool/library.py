@@ -11,6 +11,7 @@ import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,24 @@ from qa_tool.errors import AnswerFileError, AnswerNotFound, PathOutsideLibrary, 
 from qa_tool.fsutil import real_path
 from qa_tool.workers import map_chunks
 
+CachedRow = tuple[str, tuple]
+"""``(rel, row)``: an answer as the cache stores it (:meth:`qa_tool.cache.SummaryCache.row`)."""
+
 
 @dataclass
 class LoadResult:
-    """The answers that could be read, and one error per file that could not."""
+    """The answers that could be read, and one error per file that could not.
+
+    With ``rows`` (see :func:`load_answers`), ``listing`` holds every answer in order,
+    each an :class:`Answer` or a :data:`CachedRow`; ``answers`` then holds only the
+    Answers among them, and ``answer_of`` makes the Answer of a row when one is needed.
+    """
 
     answers: list[Answer] = field(default_factory=list)
     failures: list[AnswerFileError] = field(default_factory=list)
     warnings: list[AnswerFileError] = field(default_factory=list)
+    listing: list[Answer | CachedRow] | None = None
+    answer_of: Callable[[CachedRow], Answer] | None = None
 
     @property
     def files_seen(self) -> int:
@@ -270,6 +281,7 @@ def load_answers(
     full_scan: bool = False,
     keep_meta: bool = True,
     also: AlsoDo | None = None,
+    rows: bool = False,
 ) -> LoadResult:
     """Read every file; failures are collected, never raised, so a batch always finishes.
 
@@ -279,6 +291,9 @@ def load_answers(
     its columns, and its front matter as the cache's text, decoded on first use (for a
     listing that reads only the columns: a dict per answer is most of a cold run's memory).
     ``also`` (with ``summary``) runs on the full read of each file that is parsed.
+    ``rows`` (with ``summary``): a file the cache has plain columns for comes as its
+    stored row (``result.listing``), no :class:`Answer` made, for a listing that judges
+    every answer by its columns (``qa stale``).
     """
     result = LoadResult()
     for folder in odd:
@@ -288,24 +303,10 @@ def load_answers(
             )
         )
     cache, clean = _open_cache(config) if summary else (None, {})
-    slots: list[Answer | AnswerFileError | None] = []
     files, undecodable = _split_undecodable(files)
     result.failures.extend(undecodable)
-    todo: list[tuple[int, Found, str]] = []
-    rels: list[str] = []
-    blobs: list[str] = []  # every version in use, so the cache keeps exactly these
-    prefix = str(config.root) + os.sep
-    cut = len(prefix)
-    for found in files:
-        name = found.name
-        rel = name[cut:] if os.sep == "/" and name.startswith(prefix) else relative(config, name)
-        rels.append(rel)
-        known = _without_parsing(config, found, rel, cache, clean)
-        if known is None:
-            todo.append((len(slots), found, rel))
-        elif isinstance(known, Answer) and known.git_blob is not None:
-            blobs.append(known.git_blob[0])
-        slots.append(known)
+    rows = rows and cache is not None
+    slots, todo, rels, blobs = _known(config, files, cache, clean, rows)
     parsed = _parsed(config, [(f.name, rel) for _, f, rel in todo], summary, workers, also)
     for (index, found, rel), (item, packed) in zip(todo, parsed, strict=True):
         if cache is not None and isinstance(item, Answer):
@@ -315,11 +316,10 @@ def load_answers(
             if item.git_blob is not None:
                 blobs.append(item.git_blob[0])
         slots[index] = item
-    for slot in slots:
-        if isinstance(slot, Answer):
-            result.answers.append(slot)
-        elif slot is not None:
-            result.failures.append(slot)
+    _sort_slots(result, slots, rows)
+    if rows:
+        prefix = str(config.root) + os.sep
+        result.answer_of = partial(_row_answer, cache, prefix, config.max_file_bytes)
     if cache is not None and (todo or full_scan):
         from qa_tool.config import ensure_state_dir
 
@@ -329,6 +329,67 @@ def load_answers(
             return result
         cache.save(keep=rels if full_scan else None, keep_blobs=blobs)
     return result
+
+
+def _known(
+    config: Config, files: list[Found], cache: Any, clean: dict[str, str], rows: bool
+) -> tuple[list[Any], list[tuple[int, Found, str]], list[str], list[str]]:
+    """What the cache (or a refusal) says of each file: ``(slots, todo, rels, blobs)``: a
+    slot per file (an Answer, a :data:`CachedRow` with ``rows``, an error, or None for a
+    file to parse, listed in ``todo``), each file's path from the root, and the blob ids
+    of the versions in use (so that the cache keeps exactly these)."""
+    slots: list[Any] = []
+    todo: list[tuple[int, Found, str]] = []
+    rels: list[str] = []
+    blobs: list[str] = []
+    prefix = str(config.root) + os.sep
+    cut = len(prefix)
+    for found in files:
+        name = found.name
+        if os.sep == "/" and name.startswith(prefix):
+            rel = name[cut:]
+            rels.append(rel)
+            if rows and not found.is_link:  # qa stale's common case, kept lean
+                known: Any = _cached(config, cache, rel, found, clean, rows=True)
+                if type(known) is tuple:
+                    blobs.append(known[1][0])
+                elif known is None:
+                    todo.append((len(slots), found, rel))
+                elif known.git_blob is not None:
+                    blobs.append(known.git_blob[0])
+                slots.append(known)
+                continue
+        else:
+            rel = relative(config, name)
+            rels.append(rel)
+        known = _without_parsing(config, found, rel, cache, clean)
+        if known is None:
+            todo.append((len(slots), found, rel))
+        elif isinstance(known, Answer) and known.git_blob is not None:
+            blobs.append(known.git_blob[0])
+        slots.append(known)
+    return slots, todo, rels, blobs
+
+
+def _sort_slots(result: LoadResult, slots: list[Any], rows: bool) -> None:
+    """Each slot into ``result``: answers and failures; with ``rows``, ``listing`` too."""
+    if rows:
+        listing: list[Answer | CachedRow] = []
+        result.listing = listing
+        for slot in slots:
+            if type(slot) is tuple:
+                listing.append(slot)
+            elif isinstance(slot, Answer):
+                listing.append(slot)
+                result.answers.append(slot)
+            elif slot is not None:
+                result.failures.append(slot)
+        return
+    for slot in slots:
+        if isinstance(slot, Answer):
+            result.answers.append(slot)
+        elif slot is not None:
+            result.failures.append(slot)
 
 
 def _parsed(
@@ -375,11 +436,18 @@ def _without_parsing(
     return _cached(config, cache, rel, found, clean) if cache is not None else None
 
 
-def _cached(config: Config, cache: Any, rel: str, found: Found, clean: dict[str, str]) -> Any:
+def _cached(
+    config: Config, cache: Any, rel: str, found: Found, clean: dict[str, str], rows: bool = False
+) -> Any:
     """The answer from the cached summary of a file: by the blob git vouches for, else by
-    its stat key; None when the cache does not have it."""
+    its stat key; None when the cache does not have it. With ``rows``, its stored row
+    (a :data:`CachedRow`) when the cache has plain columns for it."""
     blob = clean.get(rel)
     if blob is not None and not found.is_link:
+        if rows:
+            row = cache.row(blob)
+            if row is not None:
+                return (rel, row)
         hit = cache.answer(blob, found.name, rel, config.max_file_bytes)
         if hit is not None:
             return hit
@@ -387,7 +455,21 @@ def _cached(config: Config, cache: Any, rel: str, found: Found, clean: dict[str,
 
     st = found.stat
     blob = cache.blob_at(rel, stat_key(st)) if st is not None else None
-    return cache.answer(blob, found.name, rel, config.max_file_bytes) if blob else None
+    if not blob:
+        return None
+    if rows:
+        row = cache.row(blob)
+        if row is not None:
+            return (rel, row)
+    return cache.answer(blob, found.name, rel, config.max_file_bytes)
+
+
+def _row_answer(cache: Any, prefix: str, max_bytes: int, entry: CachedRow) -> Answer:
+    """The :class:`Answer` of a stored row (:func:`load_answers` with ``rows``)."""
+    rel, row = entry
+    answer = cache.answer(row[0], prefix + rel, rel, max_bytes)
+    assert answer is not None  # the row came from this cache
+    return answer
 
 
 def _as_cached(config: Config, cache: Any, answer: Answer) -> Answer:
@@ -450,11 +532,12 @@ def load_library(
     workers: int | None = None,
     keep_meta: bool = True,
     also: AlsoDo | None = None,
+    rows: bool = False,
 ) -> LoadResult:
     """The answers at ``given`` (files or folders; default: the whole library).
 
     ``summary=True``: only the summary fields, through the cache (for listings);
-    ``keep_meta`` and ``also``: see :func:`load_answers`.
+    ``keep_meta``, ``also`` and ``rows``: see :func:`load_answers`.
     """
     files, odd = select_paths(config, given)
     return load_answers(
@@ -466,6 +549,7 @@ def load_library(
         full_scan=not given,
         keep_meta=keep_meta,
         also=also,
+        rows=rows,
     )
 
 

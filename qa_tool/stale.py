@@ -41,7 +41,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from qa_tool.answerfile.read import (
@@ -51,10 +51,11 @@ from qa_tool.answerfile.read import (
     front_matter_span,
     load_front_matter,
 )
+from qa_tool.cache import ROW_COLUMNS, names_of
 from qa_tool.config import Config
 from qa_tool.dates import Interval, as_date
 from qa_tool.errors import AnswerFileError, DateOutOfRange, GitError, UsageError
-from qa_tool.library import LoadResult, relative
+from qa_tool.library import CachedRow, LoadResult, relative
 from qa_tool.model import NOT_LISTED_BY_DEFAULT, SortKey, Status, choices
 
 OVERDUE = "overdue"
@@ -321,18 +322,27 @@ def find_stale(
     for warning in loaded.warnings:  # folders named like answer files
         report.notes.append(f"{_where(config, warning)}: {warning.message}")
     scan = _Scan(config, as_of, within, use_git, report.notes)
-    scan.retracted = _citing_retracted(config, loaded)
-    # Kept lean on purpose: this loop runs once per answer of the library.
-    add = scan.add
+    scan.answer_of = loaded.answer_of
+    entries = loaded.listing if loaded.listing is not None else loaded.answers
+    scan.retracted = _citing_retracted(config, entries, scan.answer)
+    # Kept lean on purpose: this loop runs once per answer of the library. A cached row
+    # (see load_library's rows) is judged from its SQL values, no Answer made of it.
+    add, add_row = scan.add, scan.add_row
+    status_at, topic_at = _ROW + 2, _ROW + 3
     checked = 0
-    for answer in loaded.answers:
-        fields = answer.columns
+    for entry in entries:
+        if isinstance(entry, tuple):
+            row = entry[1]
+            if admits(row[status_at], row[topic_at], entry) and add_row(entry):
+                checked += 1
+            continue
+        fields = entry.columns
         if fields is None:
-            fields = _fields(answer)
-        if admits(answer, fields) and add(answer, fields):
+            fields = _fields(entry)
+        if admits(fields[2], fields[3], entry) and add(entry, fields):
             checked += 1
     report.checked = checked
-    changed = scan.changed_in_git(loaded.answers)
+    changed = scan.changed_in_git(entries)
     report.items = sort_items(scan.items(changed, with_lines, with_authors))
     report.due_by_month = scan.forecast()
     return report
@@ -343,25 +353,25 @@ def _answer_filter(
     statuses: Iterable[str] | None,
     topics: Iterable[str] | None,
     reviewers: Iterable[str] | None,
-) -> Callable[[Answer, tuple], bool]:
-    """Whether an answer (its :func:`_fields`) passes the status, topic and reviewer filters."""
+) -> Callable[[str | None, str | None, Answer | CachedRow], bool]:
+    """Whether an answer (its status, topic and, for reviewers, the answer or cached row)
+    passes the status, topic and reviewer filters."""
     status_set = status_filter(statuses)
     topic_set = (
         {config.topic_named(t).name.casefold() for t in topics if t.strip()} if topics else None
     )
     reviewer_parts = [r.strip().casefold() for r in reviewers or () if r.strip()]
 
-    def admits(answer: Answer, fields: tuple) -> bool:
-        status = fields[2]
+    def admits(status: str | None, topic: str | None, entry: Answer | CachedRow) -> bool:
         if status_set is None:
             if status in NOT_LISTED_BY_DEFAULT:
                 return False
         elif status not in status_set:
             return False
-        if topic_set is not None and (fields[3] or "").casefold() not in topic_set:
+        if topic_set is not None and (topic or "").casefold() not in topic_set:
             return False
         return not reviewer_parts or any(
-            part in name.casefold() for part in reviewer_parts for name in _names(answer, fields)
+            part in name.casefold() for part in reviewer_parts for name in _entry_names(entry)
         )
 
     return admits
@@ -392,9 +402,20 @@ class _Scan:
         self.intervals: dict[tuple[str | None, str | None], Interval] = {}
         # due dates by (last review, topic, confidence): a library has far fewer of these
         self.dues: dict[tuple[dt.date, str | None, str | None], dt.date | None] = {}
-        self.rows: list[tuple[Answer, tuple, dt.date | None, dt.date | None, list[str]]] = []
+        # the same for cached rows: {(topic, confidence): {last review's text: dates}}
+        self.row_dues: dict[tuple, dict[str, tuple[dt.date, dt.date | None]]] = {}
+        self.dues_by_interval: dict[Interval, dict[str, tuple[dt.date, dt.date | None]]] = {}
+        self.rows: list[tuple[Answer | CachedRow, dt.date | None, dt.date | None, list[str]]] = []
         self.needs_git: dict[str, dt.date] = {}
         self.retracted: dict[str, tuple[str, ...]] = {}
+        self.answer_of: Callable[[CachedRow], Answer] | None = None
+
+    def answer(self, entry: Answer | CachedRow) -> Answer:
+        """The :class:`Answer` of an entry (made from the cache for a cached row)."""
+        if isinstance(entry, tuple):
+            assert self.answer_of is not None  # rows come with their maker
+            return self.answer_of(entry)
+        return entry
 
     def dates(self, answer: Answer, fields: tuple) -> tuple[dt.date | None, dt.date | None]:
         """``(last_reviewed, due_date)``; a value that is not a date is noted and left out."""
@@ -437,12 +458,60 @@ class _Scan:
     def add(self, answer: Answer, fields: tuple) -> bool:
         """Decide one answer's reasons (all but a change only git can see); False when its
         due date cannot be computed (past the year 9999: noted, not checked)."""
-        as_of = self.as_of
         try:
             last, due = self._due(answer, fields)
         except DateOutOfRange as exc:
             self.notes.append(f"{answer.rel}: the due date, {exc}; not checked")
             return False
+        return self._judge(answer, answer.rel, fields[2], last, due, fields[7])
+
+    def add_row(self, entry: CachedRow) -> bool:
+        """:meth:`add` for a cached row (its SQL values: dates as ISO text, checked by the
+        cache). Due dates are remembered by interval and last review's text: a library has
+        far fewer of these than answers, or than (topic, confidence, last review)."""
+        rel, row = entry
+        last: dt.date | None
+        due: dt.date | None
+        last_text, due_text = row[_ROW + 5], row[_ROW + 6]
+        if due_text is None and last_text is not None:
+            kind = row[_ROW + 3 : _ROW + 5]  # topic, confidence
+            dues = self.row_dues.get(kind)
+            if dues is None:
+                dues = self._row_dues_of(kind)
+            known = dues.get(last_text)
+            if known is None:
+                day = _day(last_text)
+                try:
+                    due = due_from(day, None, kind[0], kind[1], self.config, self.intervals)
+                except DateOutOfRange as exc:
+                    self.notes.append(f"{rel}: the due date, {exc}; not checked")
+                    return False
+                known = dues[last_text] = (day, due)
+            last, due = known
+        else:  # review_due as it is, or no dates at all
+            last = _day(last_text) if last_text is not None else None
+            due = _day(due_text) if due_text is not None else None
+        return self._judge(entry, rel, row[_ROW + 2], last, due, row[_ROW + 7])
+
+    def _row_dues_of(self, kind: tuple) -> dict[str, tuple[dt.date, dt.date | None]]:
+        """The due dates by last review's text for a (topic, confidence): one table per
+        interval, shared by every (topic, confidence) that has it."""
+        interval = self.intervals.get(kind)
+        if interval is None:
+            interval = self.intervals[kind] = self.config.review.interval_for(*kind)
+        dues = self.row_dues[kind] = self.dues_by_interval.setdefault(interval, {})
+        return dues
+
+    def _judge(
+        self,
+        entry: Answer | CachedRow,
+        rel: str,
+        status: str | None,
+        last: dt.date | None,
+        due: dt.date | None,
+        fingerprint: object,
+    ) -> bool:
+        as_of = self.as_of
         reasons: list[str] = []
         if due is not None:
             if due <= as_of:
@@ -451,14 +520,13 @@ class _Scan:
                 month = due.year * 12 + due.month - 1 - self.first_month
                 if month < FORECAST_MONTHS:
                     self.due_in_month[month] += 1
-        rel = answer.rel
         if last is None:
-            if fields[2] != _DRAFT:
+            if status != _DRAFT:
                 reasons.append(NEVER_REVIEWED)
         else:
-            fingerprint = fields[7]
             if isinstance(fingerprint, str) and fingerprint:
-                if fingerprint != answer.digest:
+                digest = entry[1][2] if isinstance(entry, tuple) else entry.digest
+                if fingerprint != digest:
                     reasons.append(CHANGED)
             elif self.use_git:
                 self.needs_git[rel] = last
@@ -467,21 +535,27 @@ class _Scan:
         if self.retracted and rel in self.retracted:
             reasons.append(CITES_RETRACTED)
         if reasons or rel in self.needs_git:
-            self.rows.append((answer, fields, last, due, reasons))
+            self.rows.append((entry, last, due, reasons))
         return True
 
-    def changed_in_git(self, answers: Iterable[Answer]) -> set[str]:
+    def changed_in_git(self, entries: Iterable[Answer | CachedRow]) -> set[str]:
         """The held answers whose text git shows changed since their review (one git pass)."""
         if not self.needs_git:
             return set()
         needs_git = self.needs_git
 
         def seeds() -> dict[str, _TextKey]:
-            return {
-                a.git_blob[0]: _TextKey(a.git_blob[1], a.git_blob[2])
-                for a in answers
-                if a.git_blob is not None and a.rel in needs_git
-            }
+            found = {}
+            for entry in entries:
+                if isinstance(entry, tuple):
+                    rel, row = entry
+                    if row[3] is not None and rel in needs_git:
+                        found[row[0]] = _TextKey(row[3], row[4])
+                else:
+                    a = entry
+                    if a.git_blob is not None and a.rel in needs_git:
+                        found[a.git_blob[0]] = _TextKey(a.git_blob[1], a.git_blob[2])
+            return found
 
         return _changed_in_git(self.config, needs_git, self.notes, seeds)
 
@@ -490,8 +564,17 @@ class _Scan:
     ) -> list[StaleItem]:
         """The answers with a reason, as report items (unsorted)."""
         out = []
-        for answer, fields, last, due, reasons in self.rows:
-            if answer.rel in changed:
+        for entry, last, due, reasons in self.rows:
+            if isinstance(entry, tuple):
+                rel, row = entry
+                fields = row[_ROW : _ROW + 8]
+                names = names_of(row[_ROW + 8])
+            else:
+                answer = entry
+                rel = answer.rel
+                fields = answer.columns or _fields(answer)
+                names = _names(answer, fields)
+            if rel in changed:
                 reasons.append(CHANGED)
             if not reasons:
                 continue
@@ -501,7 +584,7 @@ class _Scan:
                 due = self.as_of  # due now, whatever the review dates say
             out.append(
                 StaleItem(
-                    id=fields[0] or answer.path.stem,
+                    id=fields[0] or PurePosixPath(rel).stem,
                     title=str(fields[1] or ""),
                     topic=fields[3],
                     status=fields[2],
@@ -509,11 +592,13 @@ class _Scan:
                     due_date=due,
                     days_overdue=(self.as_of - due).days if due is not None else None,
                     reasons=tuple(reasons),
-                    reviewers=_names(answer, fields),
-                    path=answer.rel,
-                    line=_answer_line(answer) if with_lines else None,
-                    authors=person_names(answer.meta, "authors") if with_authors else (),
-                    cites_retracted=self.retracted.get(answer.rel, ()),
+                    reviewers=names,
+                    path=rel,
+                    line=_answer_line(self.answer(entry)) if with_lines else None,
+                    authors=(
+                        person_names(self.answer(entry).meta, "authors") if with_authors else ()
+                    ),
+                    cites_retracted=self.retracted.get(rel, ()),
                 )
             )
         return out
@@ -545,7 +630,29 @@ def _names(answer: Answer, fields: tuple) -> tuple[str, ...]:
     return names if names is not None else reviewer_names(answer.meta)
 
 
-def _citing_retracted(config: Config, loaded: LoadResult) -> dict[str, tuple[str, ...]]:
+def _entry_names(entry: Answer | CachedRow) -> tuple[str, ...]:
+    if isinstance(entry, tuple):
+        return names_of(entry[1][_ROW + 8])
+    return _names(entry, _fields(entry))
+
+
+_ROW = ROW_COLUMNS
+_DAYS: dict[str, dt.date] = {}
+
+
+def _day(text: str) -> dt.date:
+    """A cached row's date (ISO text, checked by the cache), each text parsed once."""
+    day = _DAYS.get(text)
+    if day is None:
+        day = _DAYS[text] = dt.date.fromisoformat(text)
+    return day
+
+
+def _citing_retracted(
+    config: Config,
+    entries: Iterable[Answer | CachedRow],
+    answer: Callable[[Answer | CachedRow], Answer],
+) -> dict[str, tuple[str, ...]]:
     """Published answers citing a retracted paper: {rel: reference ids}; {} with no file."""
     if not config.references.retractions:
         return {}
@@ -553,7 +660,13 @@ def _citing_retracted(config: Config, loaded: LoadResult) -> dict[str, tuple[str
     from qa_tool.references.retractions import load_index
 
     index = load_index(config)
-    published = [(a.rel, a.path) for a in loaded.answers if _fields(a)[2] == Status.published]
+    published = []
+    for entry in entries:
+        if isinstance(entry, tuple):
+            if entry[1][_ROW + 2] == Status.published:
+                published.append((entry[0], answer(entry).path))
+        elif _fields(entry)[2] == Status.published:
+            published.append((entry.rel, entry.path))
     found = answers_citing_retracted(config, published, index)
     return {rel: tuple(dict.fromkeys(h.reference for h in hits)) for rel, hits in found.items()}
 

@@ -311,3 +311,124 @@ def test_warm_stale_equals_cold_stale_and_decodes_no_front_matter(tmp_path, monk
     assert stale_report(root) == cold
     # Only answers whose values are not plain text or YAML dates need their front matter.
     assert len(decoded) == 4
+
+
+# --- rows: qa stale judges cached answers from their stored rows, no Answer made -----------
+
+
+def stale_rows_report(root):
+    """:func:`stale_report` the way ``qa stale`` loads: cached answers as their rows."""
+    import datetime as dt
+
+    from qa_tool.stale import find_stale
+
+    config = load_config(root)
+    loaded = load_library(config, summary=True, keep_meta=False, rows=True)
+    report = find_stale(config, loaded, as_of=dt.date(2026, 9, 1), within=None)
+    items = [i.to_dict() for i in report.items]
+    return (items, report.notes, report.checked, report.due_by_month), loaded
+
+
+ODD = {
+    "plain.md": answer_text("plain"),
+    "string-date.md": answer_text("string-date", last_reviewed="'2026-02-10'"),
+    "not-a-date.md": answer_text("not-a-date", last_reviewed="soon"),
+    "number-title.md": answer_text("number-title", title="42"),
+    "never.md": answer_text("never", last_reviewed=None),
+    "due-set.md": answer_text("due-set", extra="review_due: 2026-08-01"),
+    "fingerprint.md": answer_text("fingerprint", extra="review_fingerprint: abc"),
+    "draft.md": answer_text("draft", status="draft"),
+    "no-id.md": answer_text("no-id").replace("id: no-id\n", ""),
+    "past-9999.md": answer_text("past-9999", last_reviewed="9999-10-01"),
+    "odd-reviewer.md": answer_text("odd-reviewer").replace(
+        "name: Jane Doe", 'name: "Jane\\x1fDoe"'
+    ),
+}
+
+
+def test_stale_from_rows_equals_stale_from_answers(tmp_path):
+    root = committed_library(tmp_path / "lib", ODD)
+    cold, loaded = stale_rows_report(root)
+    assert all(not isinstance(e, tuple) for e in loaded.listing)  # all read just now
+    warm, loaded = stale_rows_report(root)
+    from_answers = stale_report(root)
+    rows = sorted(e[0].rsplit("/", 1)[-1] for e in loaded.listing if isinstance(e, tuple))
+    # Answers whose values are not all plain text or YAML dates are Answers still.
+    odd = {"string-date.md", "not-a-date.md", "number-title.md", "odd-reviewer.md"}
+    assert rows == sorted(set(ODD) - odd)
+    assert cold == warm == from_answers
+    assert any("past the year 9999" in note for note in warm[1])
+    assert by_path(warm[0])["no-id.md"]["id"] == "no-id"
+
+
+def by_path(items):
+    return {i["path"].rsplit("/", 1)[-1]: i for i in items}
+
+
+def test_a_stored_row_is_not_used_for_a_changed_file(tmp_path, monkeypatch):
+    """Rows come by the blob git vouches for, or by the stat rule: an edit in the same
+    instant (same size, same mtime), and an edit outside git, are judged as they are now."""
+    root = committed_library(
+        tmp_path / "lib",
+        {"a.md": answer_text("a", last_reviewed="2026-05-01"), "b.md": answer_text("b")},
+    )
+    stale_rows_report(root)
+    path = root / ONC / "a.md"
+    st = path.stat()
+    path.write_text(answer_text("a", last_reviewed="2025-06-01"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    seen = parsed_count(monkeypatch)
+    (items, *_), loaded = stale_rows_report(root)
+    assert seen == [f"{ONC}/a.md"]
+    assert by_path(items)["a.md"]["due_date"] == "2025-12-01"  # was not due
+    assert [e[0] for e in loaded.listing if isinstance(e, tuple)] == [f"{ONC}/b.md"]
+
+
+def test_a_stored_row_outside_git_follows_the_stat_rule(library, settled, monkeypatch):
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", last_reviewed="2026-05-01")})
+    stale_rows_report(library)
+    (items, *_), loaded = stale_rows_report(library)
+    assert [e[0] for e in loaded.listing if isinstance(e, tuple)] == [f"{ONC}/a.md"]
+    assert items == []  # due 2026-11-01
+    build_tree(library, {f"{ONC}/a.md": answer_text("a", last_reviewed="2025-05-01")})
+    seen = parsed_count(monkeypatch)
+    (items, *_), loaded = stale_rows_report(library)
+    assert seen == [f"{ONC}/a.md"]
+    assert by_path(items)["a.md"]["due_date"] == "2025-11-01"
+
+
+def test_stale_in_a_fresh_clone_with_a_restored_cache(tmp_path, monkeypatch):
+    """The CI shape through the CLI: rows for the unchanged files, the edited one read."""
+    origin = committed_library(
+        tmp_path / "origin",
+        {f"{c}.md": answer_text(c, last_reviewed="2026-01-10") for c in "abc"},
+    )
+    from helpers import QA
+
+    args = ("stale", "--as-of", "2026-09-01", "--format", "json", "--exit-zero")
+    QA(origin).json(*args)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--no-hardlinks", str(origin), str(clone))
+    shutil.copytree(origin / ".qa", clone / ".qa")
+    (clone / ONC / "b.md").write_text(
+        answer_text("b", last_reviewed="2026-04-10"), encoding="utf-8"
+    )
+    seen = parsed_count(monkeypatch)
+    _, items = QA(clone).json(*args)
+    assert seen == [f"{ONC}/b.md"]
+    assert [(i["id"], i["due_date"]) for i in items] == [("a", "2026-07-10"), ("c", "2026-07-10")]
+
+
+def test_stale_rows_give_lines_and_authors(tmp_path):
+    """What a row does not hold (the line of a date, the authors) comes from its Answer."""
+    from helpers import QA
+
+    root = committed_library(tmp_path / "lib", {"a.md": answer_text("a")})
+    qa = QA(root)
+    for _ in ("cold", "warm"):
+        out = qa("stale", "--as-of", "2026-09-01", "--format", "github").stdout
+        assert out.startswith(f"::warning file={ONC}/a.md,line=8,"), out
+        _, grouped = qa.json(
+            "stale", "--as-of", "2026-09-01", "--format", "json", "--group-by", "author"
+        )
+        assert [g["name"] for g in grouped["groups"]] == ["Sam Writer"]

@@ -130,7 +130,7 @@ def stale(
         with errors_to_exit(), prefetching(config.root, folder, history=not no_git):
             day = parse_iso_date(as_of, "--as-of") if as_of is not None else dt.date.today()
             window = parse_interval(within) if within is not None else None
-            loaded = load_library(config, summary=True, keep_meta=False)  # judged by columns
+            loaded = load_library(config, summary=True, keep_meta=False, rows=True)
             report = find_stale(
                 config,
                 loaded,
