@@ -7,7 +7,6 @@ lies outside the library root is reported instead of read.
 
 from __future__ import annotations
 
-import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -106,53 +105,101 @@ class Found:
         return f"Found({self.name!r})"
 
 
+class Scan:
+    """The files a scan found, as text (:func:`scan_paths`): iterated, a :class:`Found` per
+    file; a listing that needs no object per file (``qa stale``) reads ``names``."""
+
+    __slots__ = ("names", "links")
+
+    def __init__(self, names: list[str], links: set[str]):
+        self.names = names  # sorted by path parts
+        self.links = links  # the names that are symlinks
+
+    def found(self, name: str) -> Found:
+        return Found(name, False, name in self.links)
+
+    def __iter__(self) -> Iterator[Found]:
+        links = self.links
+        return (Found(name, False, name in links) for name in self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 def scan_markdown(
     folder: Path, suffixes: tuple[str, ...] = (".md",)
 ) -> tuple[list[Found], list[Path]]:
     """Every ``*.md`` file below ``folder`` (sorted), and folders named like ``x.md``.
 
-    One ``os.scandir`` pass: hidden entries are skipped, folders behind
-    symlinks are not entered, and each file's stat comes with it. ``suffixes``
-    widens the search to other file names (``qa convert`` reads ``*.txt`` too).
+    See :func:`scan_paths`, which this is, with a :class:`Found` per file.
     """
-    files: list[Found] = []
+    files, odd = scan_paths(folder, suffixes)
+    return list(files), odd
+
+
+def scan_paths(folder: Path, suffixes: tuple[str, ...] = (".md",)) -> tuple[Scan, list[Path]]:
+    """Every ``*.md`` file below ``folder`` (sorted), and folders named like ``x.md``.
+
+    One ``os.scandir`` pass: hidden entries are skipped, folders behind symlinks
+    are not entered. ``suffixes`` widens the search to other file names (``qa
+    convert`` reads ``*.txt`` too). Sorted by path parts, as a walk in name order
+    gives them: each folder's names are sorted once, as text, and a folder's files
+    come where its name sorts among its siblings (no key per file, nor a sort of
+    the whole list). A folder that cannot be listed whole is left out whole.
+    """
+    names: list[str] = []
+    links: set[str] = set()
     odd: list[Path] = []
-    stack = [folder]
+    top = _listed(os.fspath(folder), suffixes, odd, links)
+    stack = [top] if top is not None else []
+    append = names.append
     while stack:
-        here = stack.pop()
-        folders, here_files = [], []
-        try:
-            with os.scandir(here) as it:
-                for entry in it:  # in any order: the files are sorted once, at the end
-                    name = entry.name
-                    if name[:1] == ".":
-                        continue
-                    try:
-                        is_dir = entry.is_dir(follow_symlinks=False)
-                    except OSError:
-                        is_dir = False
-                    if is_dir:
-                        folders.append(entry)
-                    elif name.endswith(suffixes):
-                        here_files.append(Found(entry.path, False, entry.is_symlink(), entry))
-        except OSError:
-            continue  # a folder that cannot be listed whole is left out whole
-        files.extend(here_files)
-        subdirs = []
-        for entry in sorted(folders, key=_entry_name):
-            subdirs.append(Path(entry.path))
-            if entry.name.endswith(suffixes):
-                odd.append(Path(entry.path))
-        stack.extend(reversed(subdirs))
-    if os.sep == "/":
-        # By path parts: NUL, in no file name, sorts before every character, as a part's end.
-        files.sort(key=lambda f: f.name.replace("/", "\0"))
-    else:
-        files.sort(key=lambda f: f.path.parts)
-    return files, odd
+        prefix, entries, folders = stack[-1]
+        for name in entries:
+            if name in folders:
+                inner = _listed(prefix + name, suffixes, odd, links)
+                if inner is not None:
+                    stack.append(inner)  # its names first; this folder's rest after them
+                    break
+            else:
+                append(prefix + name)
+        else:
+            stack.pop()
+    return Scan(names, links), odd
 
 
-_entry_name = operator.attrgetter("name")
+def _listed(
+    folder: str, suffixes: tuple[str, ...], odd: list[Path], links: set[str]
+) -> tuple[str, Iterator[str], set[str]] | None:
+    """One folder for :func:`scan_paths`: ``(folder + separator, its names in order, the
+    names that are folders)``, hidden names and other files left out; its folders named
+    like answer files go to ``odd``, its files that are symlinks to ``links``. None when
+    the folder cannot be listed whole."""
+    prefix = folder if folder.endswith(os.sep) else folder + os.sep
+    kept: list[str] = []
+    folders: set[str] = set()
+    try:
+        with os.scandir(folder) as it:
+            for entry in it:
+                name = entry.name
+                if name[:1] == ".":
+                    continue
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    folders.add(name)
+                    kept.append(name)
+                elif name.endswith(suffixes):
+                    kept.append(name)
+                    if entry.is_symlink():
+                        links.add(prefix + name)
+    except OSError:
+        return None
+    kept.sort()
+    odd.extend(Path(prefix + name) for name in sorted(folders) if name.endswith(suffixes))
+    return prefix, iter(kept), folders
 
 
 def walk_markdown(folder: Path) -> Iterator[tuple[Path, bool]]:
@@ -178,6 +225,19 @@ def select_paths(config: Config, given: Sequence[str] | None) -> tuple[list[Foun
     not exist, PathOutsideLibrary for a folder outside the root. Files named
     directly are checked against the library root later.
     """
+    files, odd = _selected(config, given)
+    return list(files), odd
+
+
+def _selected(config: Config, given: Sequence[str] | None) -> tuple[Scan | list[Found], list[Path]]:
+    """:func:`select_paths`, the whole answers folder as its :class:`Scan`."""
+    if not given and config.answers_dir.is_dir() and not config.answers_dir.is_symlink():
+        root = config.answers_dir
+        if not inside_root(config, root):  # as a file outside is refused: nothing read
+            raise PathOutsideLibrary(
+                f"{root}: a folder outside the library at {config.root}; not read"
+            )
+        return scan_paths(root.absolute())
     if given and not all(given):  # Path("") is ".": an empty variable must not mean "here"
         raise UsageError("an empty path ('') given; name a file or folder")
     roots = [Path(p) for p in given] if given else [config.answers_dir]
@@ -273,7 +333,7 @@ def _parse_chunk(shared: tuple[int, bool, Any], items: Sequence[tuple[str, str]]
 
 def load_answers(
     config: Config,
-    files: Iterable[Found],
+    files: Iterable[Found] | Scan,
     odd: Iterable[Path] = (),
     *,
     summary: bool = False,
@@ -332,24 +392,41 @@ def load_answers(
 
 
 def _known(
-    config: Config, files: list[Found], cache: Any, clean: dict[str, str], rows: bool
+    config: Config, files: list[Found] | Scan, cache: Any, clean: dict[str, str], rows: bool
 ) -> tuple[list[Any], list[tuple[int, Found, str]], list[str], list[str]]:
     """What the cache (or a refusal) says of each file: ``(slots, todo, rels, blobs)``: a
     slot per file (an Answer, a :data:`CachedRow` with ``rows``, an error, or None for a
     file to parse, listed in ``todo``), each file's path from the root, and the blob ids
-    of the versions in use (so that the cache keeps exactly these)."""
+    of the versions in use (so that the cache keeps exactly these).
+
+    With ``rows`` and a :class:`Scan`, ``qa stale``'s common case is kept lean: a file
+    git vouches for whose row is cached is taken by its name alone (no :class:`Found`)."""
     slots: list[Any] = []
     todo: list[tuple[int, Found, str]] = []
     rels: list[str] = []
     blobs: list[str] = []
     prefix = str(config.root) + os.sep
     cut = len(prefix)
-    for found in files:
-        name = found.name
+    scan = files if isinstance(files, Scan) else Scan([], set())
+    founds = None if files is scan else list(files)
+    names = scan.names if founds is None else [f.name for f in founds]
+    links = scan.links
+    row_of = cache.row if rows and founds is None and os.sep == "/" else None
+    for index, name in enumerate(names):
+        found = founds[index] if founds is not None else None
         if os.sep == "/" and name.startswith(prefix):
             rel = name[cut:]
             rels.append(rel)
-            if rows and not found.is_link:  # qa stale's common case, kept lean
+            if row_of is not None and name not in links:
+                blob = clean.get(rel)
+                row = row_of(blob) if blob is not None else None
+                if row is not None:
+                    blobs.append(row[0])
+                    slots.append((rel, row))
+                    continue
+            if found is None:
+                found = scan.found(name)
+            if rows and not found.is_link:
                 known: Any = _cached(config, cache, rel, found, clean, rows=True)
                 if type(known) is tuple:
                     blobs.append(known[1][0])
@@ -362,6 +439,8 @@ def _known(
         else:
             rel = relative(config, name)
             rels.append(rel)
+            if found is None:
+                found = scan.found(name)
         known = _without_parsing(config, found, rel, cache, clean)
         if known is None:
             todo.append((len(slots), found, rel))
@@ -501,10 +580,14 @@ def _record(
         cache.put(rel, key, meta, answer.body_line, answer.digest, answer.git_blob, packed)
 
 
-def _split_undecodable(files: Iterable[Found]) -> tuple[list[Found], list[AnswerFileError]]:
+def _split_undecodable(
+    files: Iterable[Found] | Scan,
+) -> tuple[list[Found] | Scan, list[AnswerFileError]]:
     """The files to read, and a finding for each file whose name is not UTF-8 (its path
     shown with escapes): such a name could be neither shown, cached nor written into an
     answer, so the file is not read; the rest of the library is."""
+    if isinstance(files, Scan) and not has_undecodable("\0".join(files.names)):
+        return files, []
     files = list(files)
     if not has_undecodable("\0".join([f.name for f in files])):  # one search for them all
         return files, []
@@ -539,7 +622,7 @@ def load_library(
     ``summary=True``: only the summary fields, through the cache (for listings);
     ``keep_meta``, ``also`` and ``rows``: see :func:`load_answers`.
     """
-    files, odd = select_paths(config, given)
+    files, odd = _selected(config, given)
     return load_answers(
         config,
         files,

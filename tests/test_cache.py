@@ -432,3 +432,22 @@ def test_stale_rows_give_lines_and_authors(tmp_path):
             "stale", "--as-of", "2026-09-01", "--format", "json", "--group-by", "author"
         )
         assert [g["name"] for g in grouped["groups"]] == ["Sam Writer"]
+
+
+def test_the_scan_lists_files_in_path_order_and_odd_folders_in_walk_order(tmp_path):
+    """Each folder's names are sorted once; the whole list is in path-parts order."""
+    from qa_tool.library import scan_markdown
+
+    names = ["a.md", "a/x.md", "a/b.md/c/y.md", "a-b/q.md", "a0.md", "A.md", "a/a.md"]
+    names += ["a/a/k.md", "a/ab.md", ".hidden/h.md", "a/.h.md", "a/notes.txt"]
+    build_tree(tmp_path, {name: "x" for name in names})
+    (tmp_path / "a" / "a" / "z.md").mkdir()
+    (tmp_path / "a" / "l.md").symlink_to(tmp_path / "a.md")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    files, odd = scan_markdown(tmp_path)
+    rels = [f.path.relative_to(tmp_path).as_posix() for f in files]
+    expected = [n for n in names if ".h" not in n and n.endswith(".md")] + ["a/l.md"]
+    assert rels == sorted(expected, key=lambda rel: rel.split("/"))
+    assert [f.is_link for f in files] == [rel == "a/l.md" for rel in rels]
+    # folders named like answer files: each folder's, when the walk lists it
+    assert [p.relative_to(tmp_path).as_posix() for p in odd] == ["a/b.md", "a/a/z.md"]
