@@ -48,6 +48,8 @@ from qa_tool.model import SUMMARY_COLUMNS
 FORMAT = 11  # 11: facts hold only review entries (10: identified references counted)
 RACY_NS = 2_000_000_000  # two seconds covers filesystems with coarse timestamps
 FILE_NAME = "cache.sqlite3"
+WHOLE_ROWS_ASKED = 200
+"""Whole rows read one by one from a cache opened for judging, before all are read at once."""
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -255,6 +257,13 @@ _SELECT_ROWS = (
 )
 """A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text. A
 row recorded in this run has the same shape, with the meta text in place of the blob id."""
+_SELECT_JUDGED = (
+    "SELECT blob, NULL, CASE WHEN review_fingerprint IS NOT NULL THEN digest END, NULL, NULL, "
+    "plain, " + ", ".join(COLUMNS) + " FROM summaries"
+)
+"""The rows as a listing that only judges them needs them (``SummaryCache.open(judged=True)``):
+the same shape, without what it does not read (each value costs an object per answer):
+no body line or text key, and the digest only where a fingerprint is to be compared."""
 ROW_COLUMNS = 6
 """Where :data:`COLUMNS` begin in a row of :data:`_SELECT_ROWS` (see :meth:`SummaryCache.row`):
 as SQL values, dates as ISO text and reviewers as one text (:func:`names_of`)."""
@@ -277,9 +286,13 @@ class SummaryCache:
     rule) only when a file needs it.
     """
 
-    def __init__(self, path: Path, summaries: dict[str, tuple], valid: bool = True):
+    def __init__(
+        self, path: Path, summaries: dict[str, tuple], valid: bool = True, judged: bool = False
+    ):
         self.path = path
         self._summaries = summaries
+        self._judged = judged  # rows of _SELECT_JUDGED: whole rows are read on first need
+        self._rows_asked: set[str] = set()
         self._files: dict[str, tuple] | None = None if valid else {}
         self._new_files: list[tuple] = []
         self._new_summaries: dict[str, tuple] = {}
@@ -288,7 +301,9 @@ class SummaryCache:
         self._meta_texts: dict[str, str] | None = None
 
     @classmethod
-    def open(cls, state_dir: Path) -> SummaryCache:
+    def open(cls, state_dir: Path, judged: bool = False) -> SummaryCache:
+        """The cache in ``state_dir``; with ``judged``, its rows only as :meth:`row` gives
+        them (see :data:`_SELECT_JUDGED`), whole rows read when first needed."""
         path = state_dir / FILE_NAME
         summaries: dict[str, tuple] = {}
         valid = False
@@ -299,9 +314,48 @@ class SummaryCache:
             ):
                 if _current(con):
                     # Whole rows, in _ROW order: one tuple per version, nothing copied.
-                    summaries = {r[0]: r for r in con.execute(_SELECT_ROWS)}
+                    query = _SELECT_JUDGED if judged else _SELECT_ROWS
+                    summaries = {r[0]: r for r in con.execute(query)}
                     valid = True
-        return cls(path, summaries, valid)
+        return cls(path, summaries, valid, judged and valid)
+
+    def _whole_row(self, blob: str) -> tuple | None:
+        """The whole row of ``blob``: one query while few are asked for (an answer whose
+        columns are not plain, in a library judged by rows), then all rows at once."""
+        if not self._judged:
+            return self._summaries.get(blob)
+        row = self._summaries.get(blob)
+        if row is None:
+            return None
+        if len(self._rows_asked) >= WHOLE_ROWS_ASKED:
+            return self._whole().get(blob)
+        if blob not in self._rows_asked:
+            with (
+                contextlib.suppress(sqlite3.Error, OSError, ValueError),
+                contextlib.closing(_connect(self.path)) as con,
+            ):
+                whole = con.execute(_SELECT_ROWS + " WHERE blob = ?", (blob,)).fetchone()
+                if whole is not None:
+                    row = self._summaries[blob] = whole
+            self._rows_asked.add(blob)
+        return row
+
+    def _whole(self) -> dict[str, tuple]:
+        """The rows, whole (read again once if :meth:`open` read them for judging only)."""
+        if self._judged:
+            self._judged = False
+            with (
+                contextlib.suppress(sqlite3.Error, OSError, ValueError),
+                contextlib.closing(_connect(self.path)) as con,
+            ):
+                whole = {r[0]: r for r in con.execute(_SELECT_ROWS)}
+                # The versions known at open, whole; one gone since (another run pruned it)
+                # keeps what was read: its Answer then reads what it lacks from the file.
+                self._summaries = {
+                    b: (r if b in self._rows_asked else whole.get(b, r))
+                    for b, r in self._summaries.items()
+                }
+        return self._summaries
 
     def _load_files(self) -> dict[str, tuple]:
         if self._files is None:
@@ -321,7 +375,7 @@ class SummaryCache:
 
     def get_blob(self, blob: str) -> CachedSummary | None:
         """The summary of the file version with this git blob id, if cached."""
-        row = self._summaries.get(blob)
+        row = self._whole_row(blob)
         if row is None:
             return None
         text_key = (blob, row[3], row[4]) if row[3] is not None else None
@@ -331,7 +385,7 @@ class SummaryCache:
         """The answer at ``path`` from the cached summary of its version ``blob`` (None when
         not cached): :meth:`get_blob` made straight into an :class:`Answer`, as listings
         need one per file. A version recorded in this run (:meth:`put`) is cached too."""
-        row = self._summaries.get(blob) or self._new_summaries.get(blob)
+        row = self._whole_row(blob) or self._new_summaries.get(blob)
         if row is None:
             return None
         return Answer(
@@ -350,7 +404,8 @@ class SummaryCache:
 
     def row(self, blob: str) -> tuple | None:
         """The stored row of the version ``blob`` (:data:`_SELECT_ROWS`: blob id, body line,
-        digest, body key, title YAML, plain, then :data:`COLUMNS` from :data:`ROW_COLUMNS`),
+        digest, body key, title YAML, plain, then :data:`COLUMNS` from :data:`ROW_COLUMNS`;
+        opened ``judged``, only what judging reads: see :data:`_SELECT_JUDGED`),
         for a listing that judges every answer by its columns without making an
         :class:`Answer` of each: None when it is not stored (or only in this run), or has
         no columns, or a damaged date (:meth:`answer` gives it then, as the file says)."""

@@ -362,7 +362,7 @@ def load_answers(
                 folder, "is a folder named like an answer file; not read", rule="not-a-file"
             )
         )
-    cache, clean = _open_cache(config) if summary else (None, {})
+    cache, clean = _open_cache(config, judged=rows) if summary else (None, {})
     files, undecodable = _split_undecodable(files)
     result.failures.extend(undecodable)
     rows = rows and cache is not None
@@ -490,12 +490,13 @@ def _parsed(
         yield item, packed
 
 
-def _open_cache(config: Config) -> tuple[Any, dict[str, str]]:
-    """The summary cache, and the blob id of each file git vouches for."""
+def _open_cache(config: Config, judged: bool = False) -> tuple[Any, dict[str, str]]:
+    """The summary cache (``judged``: see :meth:`~qa_tool.cache.SummaryCache.open`), and
+    the blob id of each file git vouches for."""
     from qa_tool.cache import SummaryCache
     from qa_tool.gitinfo import clean_blobs
 
-    cache = SummaryCache.open(config.state_dir)
+    cache = SummaryCache.open(config.state_dir, judged=judged)
     clean: dict[str, str] = {}
     if config.answers_dir.is_dir():
         clean = clean_blobs(config.root, relative(config, config.answers_dir))

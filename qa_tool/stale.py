@@ -548,13 +548,13 @@ class _Scan:
             found = {}
             for entry in entries:
                 if isinstance(entry, tuple):
-                    rel, row = entry
-                    if row[3] is not None and rel in needs_git:
-                        found[row[0]] = _TextKey(row[3], row[4])
+                    if entry[0] not in needs_git:
+                        continue
+                    a = self.answer(entry)  # a row judged holds no text key
                 else:
                     a = entry
-                    if a.git_blob is not None and a.rel in needs_git:
-                        found[a.git_blob[0]] = _TextKey(a.git_blob[1], a.git_blob[2])
+                if a.git_blob is not None and a.rel in needs_git:
+                    found[a.git_blob[0]] = _TextKey(a.git_blob[1], a.git_blob[2])
             return found
 
         return _changed_in_git(self.config, needs_git, self.notes, seeds)

@@ -451,3 +451,32 @@ def test_the_scan_lists_files_in_path_order_and_odd_folders_in_walk_order(tmp_pa
     assert [f.is_link for f in files] == [rel == "a/l.md" for rel in rels]
     # folders named like answer files: each folder's, when the walk lists it
     assert [p.relative_to(tmp_path).as_posix() for p in odd] == ["a/b.md", "a/a/z.md"]
+
+
+@pytest.mark.parametrize("asked", [1, 200])
+def test_a_cache_opened_for_judging_gives_whole_answers(tmp_path, monkeypatch, asked):
+    """Opened for judging, rows lack what judging does not read; an Answer made of one is
+    whole all the same, read row by row or, past a few, all at once."""
+    files = {f"{c}.md": answer_text(c, body=f"Body {c}.\n") for c in "abc"}
+    files["d.md"] = answer_text("d", extra="review_fingerprint: abc")
+    root = committed_library(tmp_path / "lib", files)
+    titles(root)
+    config = load_config(root)
+    whole = cache_module.SummaryCache.open(config.state_dir)
+    judged = cache_module.SummaryCache.open(config.state_dir, judged=True)
+    monkeypatch.setattr(cache_module, "WHOLE_ROWS_ASKED", asked)
+    blobs = sorted(whole._summaries)
+    assert sorted(judged._summaries) == blobs
+    for blob in blobs:
+        row = judged.row(blob)
+        assert row[1] is None and row[3] is None  # no body line, no text key
+        assert row[6:] == whole.row(blob)[6:]
+        assert (row[2] is None) == (row[13] is None)  # the digest only with a fingerprint
+    for blob in blobs:
+        made, expected = judged.answer(blob, "p", "r", 100), whole.answer(blob, "p", "r", 100)
+        assert (made.body_line, made.digest, made.git_blob, made.columns) == (
+            expected.body_line,
+            expected.digest,
+            expected.git_blob,
+            expected.columns,
+        )
