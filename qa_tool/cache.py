@@ -680,13 +680,22 @@ class RenderCache:
     times and inode (racy entries are not trusted); plus ``context``, a digest
     of all else the output depends on (tool version, formats, the library's
     settings, none of them tied to one clone). Payload pieces are stored
-    zlib-compressed.
+    zlib-compressed. New entries are written when :meth:`save` is called; a large export
+    calls it every :data:`SAVE_EVERY` entries, so that they do not wait in memory.
     """
+
+    SAVE_EVERY = 1000
+    """Entries a caller lets wait before it saves them (a few MB of compressed pieces)."""
 
     def __init__(self, path: Path, context: str):
         self.path = path
         self.context = context
         self._new: list[tuple] = []
+
+    @property
+    def pending(self) -> int:
+        """New entries not written yet."""
+        return len(self._new)
 
     def valid(self, wanted: dict[str, StatKey | str]) -> set[str]:
         """The paths among ``wanted`` whose entries can be trusted.

@@ -30,6 +30,7 @@ import json
 import math
 import os
 import re
+import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -509,19 +510,98 @@ def _prerender(
     return pack_parts(_cache_parts(item)), item.blob
 
 
+class _Spill:
+    """Packed renderings by path, kept in an unnamed temporary file in ``.qa/`` until they
+    are taken (:meth:`pop`), so that a cold export of the whole library does not hold
+    every answer's rendering in memory while it reads the rest. In memory when no such
+    file can be made (``.qa`` cannot be created, a read-only library).
+    """
+
+    _HEAD = struct.Struct("<4i")  # the lengths of the blob id and the 3 pieces, -1 for None
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._file: Any = None  # the temporary file; False: none could be made
+        self._at: dict[str, int] = {}  # where each path's record starts in the file
+        self._kept: dict[str, tuple[tuple[bytes | None, ...], str | None]] = {}
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._at or rel in self._kept
+
+    def __len__(self) -> int:
+        return len(self._at) + len(self._kept)
+
+    def _opened(self) -> Any:
+        if self._file is None:
+            self._file = False
+            if self.config.state_dir.parent.is_dir():
+                import tempfile
+
+                from qa_tool.config import ensure_state_dir
+
+                with contextlib.suppress(OSError):
+                    state = ensure_state_dir(self.config)
+                    self._file = tempfile.TemporaryFile(dir=state)  # noqa: SIM115 (see close)
+        return self._file
+
+    def put(self, rel: str, packed: tuple[bytes | None, ...], blob: str | None) -> None:
+        spill = self._opened()
+        if spill is not False:
+            parts = (blob.encode("ascii") if blob is not None else None, *packed)
+            try:
+                at = spill.seek(0, os.SEEK_END)
+                spill.write(self._HEAD.pack(*(-1 if p is None else len(p) for p in parts)))
+                spill.write(b"".join(p for p in parts if p is not None))
+            except OSError:  # a full disk: this one and the rest stay in memory
+                self._file = False
+                with contextlib.suppress(OSError):
+                    spill.close()
+                # the records written so far cannot be read back: those answers render again
+                self._at.clear()
+            else:
+                self._at[rel] = at
+                return
+        self._kept[rel] = (packed, blob)
+
+    def pop(self, rel: str) -> tuple[tuple[bytes | None, ...], str | None]:
+        """The packed pieces and blob id put for ``rel``, let go here (KeyError: none)."""
+        if rel in self._kept:
+            return self._kept.pop(rel)
+        at = self._at.pop(rel)
+        spill = self._file
+        spill.seek(at)
+        sizes = self._HEAD.unpack(spill.read(self._HEAD.size))
+        data = spill.read(sum(n for n in sizes if n > 0))
+        parts: list[bytes | None] = []
+        start = 0
+        for n in sizes:
+            parts.append(data[start : start + n] if n >= 0 else None)
+            start += max(n, 0)
+        blob = parts[0].decode("ascii") if parts[0] is not None else None
+        return tuple(parts[1:]), blob
+
+    def close(self) -> None:
+        if self._file:
+            with contextlib.suppress(OSError):
+                self._file.close()
+        self._file = False
+        self._at.clear()
+        self._kept.clear()
+
+
 class Prerendered:
     """Renderings made while answers are chosen, from the same full read of each file.
 
     A file the selection has to parse (its summary is not cached) is parsed once:
     the worker that reads it for its status and topic also renders it when it will
     be exported. The pieces are kept compressed, as the render cache keeps them,
-    until the payload is written.
+    in a temporary file (:class:`_Spill`) until the payload is written.
     """
 
     def __init__(self, config: Config, formats: tuple[str, ...]):
         self.config = config
         self.formats = formats
-        self.pieces: dict[str, tuple[tuple[bytes | None, ...], str | None]] = {}
+        self.pieces = _Spill(config)
 
     def also(self, selection: Selection) -> AlsoDo | None:
         """The work to hand to the summary read, or None when nothing is rendered."""
@@ -532,7 +612,11 @@ class Prerendered:
 
     def _take(self, rel: str, packed: Any) -> None:
         if packed is not None:
-            self.pieces[rel] = packed
+            self.pieces.put(rel, *packed)
+
+    def close(self) -> None:
+        """Let go of the renderings not taken (and their temporary file)."""
+        self.pieces.close()
 
 
 def _render_context(config: Config, formats: tuple[str, ...]) -> str:
@@ -566,7 +650,7 @@ def _rendered(
     from qa_tool.cache import FILE_NAME, RenderCache, pack_parts, stat_key, unpack_parts
     from qa_tool.gitinfo import clean_blobs
 
-    pieces = pre.pieces if pre is not None else {}
+    pieces = pre.pieces if pre is not None else _Spill(config)
     items = [(a.path_text, a.rel, payload_stem(config, a)) for a in answers]
     # A file git vouches for is known by its blob id (valid in any clone); others by stat.
     clean = clean_blobs(config.root, relative(config, config.answers_dir)) if items else {}
@@ -582,14 +666,13 @@ def _rendered(
     misses = [item for item in items if item[1] not in cached and item[1] not in pieces]
     fresh = map_chunks(_render_chunk, misses, shared=(config, formats), workers=workers)
     batch = 256  # cached pieces are fetched a batch at a time, so memory stays flat
-    new = False
+    saving: bool | None = None  # whether .qa/ is there for new entries (known at the first)
     for start in range(0, len(items), batch):
         part = items[start : start + batch]
         hits = cache.fetch([rel for _path, rel, _stem in part if rel in cached])
         for path, rel, stem in part:
             hit = hits.get(rel)
             if hit is None:
-                new = True
                 if rel in pieces and rel not in cached:
                     packed, blob = pieces.pop(rel)
                     item = _from_parts(rel, stem, unpack_parts(packed))
@@ -601,10 +684,14 @@ def _rendered(
                         else _render_chunk((config, formats), [(path, rel, stem)])[0]
                     )  # an entry that vanished since valid(): render it here
                     packed = None
-                if item.error is None and rel in keys:
+                if saving is None:
+                    saving = _state_dir_ready(config)
+                if saving and item.error is None and rel in keys:
                     key = keys[rel] if not isinstance(keys[rel], str) else None
                     packed = packed or pack_parts(_cache_parts(item))
                     cache.put_packed(rel, key, packed, item.blob)
+                    if cache.pending >= RenderCache.SAVE_EVERY:
+                        cache.save()  # a batch at a time: the renderings do not wait in memory
                 if item.md is None and ExportFormat.md in formats and item.error is None:
                     _read_md(config, path, item)
                 yield item
@@ -613,14 +700,21 @@ def _rendered(
             if ExportFormat.md in formats:
                 _read_md(config, path, item)
             yield item
-    if new and config.state_dir.parent.is_dir():
-        from qa_tool.config import ensure_state_dir
-
-        try:
-            ensure_state_dir(config)
-        except OSError:
-            return
+    if saving:
         cache.save()
+
+
+def _state_dir_ready(config: Config) -> bool:
+    """Whether ``.qa/`` is there (made now if need be) to cache renderings in."""
+    if not config.state_dir.parent.is_dir():
+        return False
+    from qa_tool.config import ensure_state_dir
+
+    try:
+        ensure_state_dir(config)
+    except OSError:
+        return False
+    return True
 
 
 def _read_md(config: Config, path: str, item: _Rendered) -> None:
@@ -818,28 +912,31 @@ def export_bundle(
     state = library_state(config)
     epoch, source = bundle_epoch(state, environ)
     pre = Prerendered(config, formats)
-    selected = select_answers(config, selection, also=pre.also(selection))
-    if on_selected is not None:
-        on_selected(selected)
-    fields = _manifest_fields(state, (epoch, source), selection, selected, formats)
-    late_failures: list[AnswerFileError] = []
     try:
-        result = write_bundle(
-            out,
-            lambda sink: write_payload(
-                sink, config, selected.answers, formats, progress, late_failures, pre=pre
-            ),
-            fields,
-            agent=f"qa_tool {__version__}",
-            epoch=epoch,
-            force=force,
-            protected=(config.root, config.answers_dir),
-        )
-    except OSError as exc:  # disk full, no permission: write_bundle has removed its temporaries
-        raise WriteFailed(
-            f"--out {out}: the bundle could not be written ({exc.strerror or exc}); "
-            "nothing was changed"
-        ) from None
+        selected = select_answers(config, selection, also=pre.also(selection))
+        if on_selected is not None:
+            on_selected(selected)
+        fields = _manifest_fields(state, (epoch, source), selection, selected, formats)
+        late_failures: list[AnswerFileError] = []
+        try:
+            result = write_bundle(
+                out,
+                lambda sink: write_payload(
+                    sink, config, selected.answers, formats, progress, late_failures, pre=pre
+                ),
+                fields,
+                agent=f"qa_tool {__version__}",
+                epoch=epoch,
+                force=force,
+                protected=(config.root, config.answers_dir),
+            )
+        except OSError as exc:  # disk full, no permission: write_bundle removed its temporaries
+            raise WriteFailed(
+                f"--out {out}: the bundle could not be written ({exc.strerror or exc}); "
+                "nothing was changed"
+            ) from None
+    finally:
+        pre.close()  # the renderings no answer took (and their temporary file)
     return ExportReport(
         str(out),
         result.kind,

@@ -1131,3 +1131,116 @@ def test_renderings_restored_into_a_fresh_clone_are_reused(tmp_path, monkeypatch
         "a": "First?",
         "b": "Edited in the clone?",
     }
+
+
+def test_a_cold_export_caches_its_renderings_in_batches(library, qa, tmp_path, monkeypatch):
+    """Renderings are written to the render cache a batch at a time: the cache ends up
+    complete (a repeat export renders nothing) and the bundles are byte-identical to one
+    written with a single batch."""
+    import sqlite3
+
+    from qa_tool import cache
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # files written by the test count as settled
+    build_tree(
+        library,
+        {f"{ONC}/a{n}.md": answer_text(f"a{n}", title=f"Question {n}?") for n in range(7)},
+    )
+    args = ("--format", "jsonl", "--format", "html", "--format", "md")
+    single = export(qa, tmp_path / "single.tar.gz", *args)
+    assert single.exit_code == 0, single.output
+    shutil_rmtree(library / ".qa")
+    monkeypatch.setattr(cache.RenderCache, "SAVE_EVERY", 2)
+    saves: list[int] = []
+    real_save = cache.RenderCache.save
+
+    def counting_save(self):
+        saves.append(self.pending)
+        real_save(self)
+
+    monkeypatch.setattr(cache.RenderCache, "save", counting_save)
+    rendered = count_renders(monkeypatch)
+    cold = export(qa, tmp_path / "cold.tar.gz", *args)
+    assert cold.exit_code == 0, cold.output
+    assert len(rendered) == 7  # each answer rendered once, while it was chosen
+    assert saves == [2, 2, 2, 1]
+    with sqlite3.connect(library / ".qa" / "cache.sqlite3") as con:
+        rows = sorted(r[0] for r in con.execute("SELECT rel FROM rendered"))
+    assert rows == [f"{ONC}/a{n}.md" for n in range(7)]
+    rendered.clear()
+    warm = export(qa, tmp_path / "warm.tar.gz", *args)
+    assert warm.exit_code == 0, warm.output
+    assert rendered == []  # all seven came from the cache
+    single_bytes = (tmp_path / "single.tar.gz").read_bytes()
+    assert (tmp_path / "cold.tar.gz").read_bytes() == single_bytes
+    assert (tmp_path / "warm.tar.gz").read_bytes() == single_bytes
+
+
+def shutil_rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path)
+
+
+def test_renderings_wait_in_a_temporary_file_that_is_gone_afterwards(
+    library, qa, tmp_path, monkeypatch
+):
+    """A cold export keeps what it rendered while choosing in an unnamed file in .qa/, read
+    back once each; nothing is left behind in .qa/."""
+    from qa_tool import cache
+    from qa_tool import export as export_module
+
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    build_tree(library, {f"{ONC}/a{n}.md": answer_text(f"a{n}") for n in range(3)})
+    spilled: list[int] = []
+    real_pop = export_module._Spill.pop
+
+    def counting_pop(self, rel):
+        spilled.append(rel in self._at)
+        return real_pop(self, rel)
+
+    monkeypatch.setattr(export_module._Spill, "pop", counting_pop)
+    result = export(qa, tmp_path / "out", "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert spilled == [True, True, True]
+    assert sorted(p.name for p in (library / ".qa").iterdir()) == [".gitignore", "cache.sqlite3"]
+    assert [r["id"] for r in jsonl_of(tmp_path / "out")] == ["a0", "a1", "a2"]
+
+
+def test_the_renderings_stay_in_memory_when_qa_cannot_be_made(library, qa, tmp_path):
+    """A '.qa' that is a file: no cache, no temporary file; each answer is still rendered
+    once and exported."""
+    build_tree(library, {f"{ONC}/a{n}.md": answer_text(f"a{n}") for n in range(3)})
+    (library / ".qa").write_text("not a folder")
+    result = export(qa, tmp_path / "out", "--format", "jsonl", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in jsonl_of(tmp_path / "out")] == ["a0", "a1", "a2"]
+    assert (library / ".qa").read_text() == "not a folder"
+
+
+def test_the_spill_gives_back_what_it_was_given_and_survives_a_full_disk(library, monkeypatch):
+    """_Spill round trip (pieces that are None included); a write that fails keeps the rest
+    in memory and forgets the records written, whose answers are then rendered again."""
+    from qa_tool.config import load_config
+    from qa_tool.export import _Spill
+
+    config = load_config(library)
+    spill = _Spill(config)
+    spill.put("a.md", (b"line", None, b"\x00entry"), "b" * 40)
+    spill.put("b.md", (None, b"", None), None)
+    assert "a.md" in spill and len(spill) == 2
+    assert spill.pop("b.md") == ((None, b"", None), None)
+    assert spill.pop("a.md") == ((b"line", None, b"\x00entry"), "b" * 40)
+    assert "a.md" not in spill
+    spill.put("c.md", (b"c", None, None), None)
+
+    def full(data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spill._file, "write", full)
+    spill.put("d.md", (b"d", None, None), "d" * 40)
+    assert "c.md" not in spill  # written before: lost with the file, so rendered again
+    assert spill.pop("d.md") == ((b"d", None, None), "d" * 40)
+    spill.put("e.md", (b"e", None, None), None)
+    assert spill.pop("e.md") == ((b"e", None, None), None)
+    spill.close()
