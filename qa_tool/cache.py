@@ -413,7 +413,10 @@ class SummaryCache:
         if row is None or not row[5]:
             return None
         dates = self._dates
-        for text in (row[11], row[12]):
+        last, due = row[11], row[12]
+        if (last is None or last in dates) and (due is None or due in dates):
+            return row  # dates seen before (most are): nothing to check
+        for text in (last, due):
             if text is not None and text not in dates:
                 try:
                     dates[text] = _date(text)
