@@ -744,3 +744,18 @@ def test_item_json_is_json_dumps_of_to_dict(item):
     from qa_tool.cli.stale_cmd import item_json
 
     assert item_json(item) == json.dumps(item.to_dict(), ensure_ascii=False)
+
+
+def test_the_process_ends_with_all_output_written_and_its_exit_status(tmp_path):
+    """qa stale ends its process without freeing the listing: what it wrote is all there
+    (more than a pipe's buffer), and the exit status is the command's."""
+    files = {f"{ONC}/a{n:03}.md": answer_text(f"a{n:03}", title="Q" * 200) for n in range(300)}
+    library = build_tree(tmp_path, files)
+    due = run_qa("stale", "--format", "json", "--as-of", "2026-11-22", cwd=library)
+    assert due.returncode == 1, due.stderr
+    assert len(json.loads(due.stdout)) == 300
+    zero = run_qa("stale", "--format", "csv", "--as-of", "2026-11-22", "--exit-zero", cwd=library)
+    assert zero.returncode == 0
+    assert len(list(csv.reader(io.StringIO(zero.stdout)))) == 301
+    none = run_qa("stale", "--format", "json", "--as-of", "2026-03-01", cwd=library)
+    assert (none.returncode, none.stdout) == (0, "[]\n")

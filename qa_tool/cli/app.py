@@ -161,6 +161,28 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated(signum)
 
 
+_ended: list[bool] = []
+
+
+def end_without_teardown() -> None:
+    """Say that the command has finished all it does but write its exit status: the real
+    ``qa`` process then ends at once (:func:`_end_now`) instead of freeing every object
+    it made, one by one (about 50 ms after a ``qa stale`` of 100,000 answers). Only
+    :func:`run` acts on it, so a command run in-process (tests) is not ended."""
+    _ended.append(True)
+
+
+def _end_now(code: int) -> None:
+    """Flush what was written and end the process with ``code``; on any doubt (the flush
+    fails: a closed pipe), return, and the usual exit reports it as always."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
+
+
 def run() -> None:
     """Run the app; an unexpected exception becomes one line on stderr, not a traceback."""
     import signal
@@ -171,6 +193,10 @@ def run() -> None:
             signal.signal(signal.SIGHUP, _terminated)
     try:
         app()
+    except SystemExit as exc:
+        if _ended and isinstance(exc.code, int | None):
+            _end_now(exc.code or 0)
+        raise
     except Terminated:
         sys.stderr.write("qa: terminated; what was being written is removed\n")
         sys.exit(143)

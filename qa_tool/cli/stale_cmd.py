@@ -162,6 +162,9 @@ def stale(
                 OutputFormat.csv: render_csv,
                 OutputFormat.github: render_github,
             }[fmt](report)
+        from qa_tool.cli.app import end_without_teardown
+
+        end_without_teardown()  # nothing left to close: the listing need not be freed
         raise typer.Exit(EXIT_FINDINGS if report.due and not exit_zero else EXIT_OK)
 
 
