@@ -451,6 +451,12 @@ class SummaryCache:
             names_of(names),
         )
 
+    @property
+    def has_paths(self) -> bool:
+        """False when no file is recorded by path (a cold run, an older-format cache), so that
+        :meth:`blob_at` would find nothing for any path: the caller need not take a stat."""
+        return self._files is None or bool(self._files)
+
     def blob_at(self, rel: str, key: StatKey) -> str | None:
         """The version recorded for the file at ``rel`` if its stat key still matches (and
         is not racy): the stat rule, for files git does not vouch for."""

@@ -531,6 +531,8 @@ def _cached(
         hit = cache.answer(blob, found.name, rel, config.max_file_bytes)
         if hit is not None:
             return hit
+    if not cache.has_paths:
+        return None  # nothing recorded by path: no stat to take (a cold run keeps none)
     from qa_tool.cache import stat_key  # here: the path above runs once per answer
 
     st = found.stat
