@@ -759,3 +759,17 @@ def test_the_process_ends_with_all_output_written_and_its_exit_status(tmp_path):
     assert len(list(csv.reader(io.StringIO(zero.stdout)))) == 301
     none = run_qa("stale", "--format", "json", "--as-of", "2026-03-01", cwd=library)
     assert (none.returncode, none.stdout) == (0, "[]\n")
+
+
+def test_main_called_from_other_code_returns_as_usual(tmp_path, monkeypatch, capsys):
+    """Only the program itself is ended early: a script that calls main (a profiler's)
+    gets its SystemExit back and runs on."""
+    from qa_tool.cli import main
+
+    library = build_tree(tmp_path, {f"{ONC}/a.md": answer_text("a")})
+    monkeypatch.chdir(library)
+    monkeypatch.setattr("sys.argv", ["qa", "stale", "--as-of", "2026-11-22", "--format", "json"])
+    with pytest.raises(SystemExit) as ended:
+        main()
+    assert ended.value.code == 1
+    assert [i["id"] for i in json.loads(capsys.readouterr().out)] == ["a"]

@@ -18,4 +18,7 @@ def main() -> None:
         return
     from qa_tool.cli.app import run
 
-    run()
+    # Called by the program itself (the qa script, python -m qa_tool), nothing runs after
+    # it: the process may end as soon as the command is done (see app.end_without_teardown).
+    # Called from other code (a profiler's script), it returns as usual.
+    run(program=sys._getframe(1).f_code.co_filename == sys.argv[0])

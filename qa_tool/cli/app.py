@@ -167,8 +167,9 @@ _ended: list[bool] = []
 def end_without_teardown() -> None:
     """Say that the command has finished all it does but write its exit status: the real
     ``qa`` process then ends at once (:func:`_end_now`) instead of freeing every object
-    it made, one by one (about 50 ms after a ``qa stale`` of 100,000 answers). Only
-    :func:`run` acts on it, so a command run in-process (tests) is not ended."""
+    it made, one by one (about 90 ms after a ``qa stale`` of 100,000 answers). Only
+    :func:`run` acts on it, for the program itself: a command run in-process (the tests,
+    a profiler's script) is not ended."""
     _ended.append(True)
 
 
@@ -183,8 +184,9 @@ def _end_now(code: int) -> None:
     os._exit(code)
 
 
-def run() -> None:
-    """Run the app; an unexpected exception becomes one line on stderr, not a traceback."""
+def run(program: bool = False) -> None:
+    """Run the app; an unexpected exception becomes one line on stderr, not a traceback.
+    ``program``: this is the whole process (:func:`end_without_teardown` may end it)."""
     import signal
 
     with contextlib.suppress(ValueError):  # only the main thread may set handlers
@@ -194,7 +196,7 @@ def run() -> None:
     try:
         app()
     except SystemExit as exc:
-        if _ended and isinstance(exc.code, int | None):
+        if program and _ended and isinstance(exc.code, int | None):
             _end_now(exc.code or 0)
         raise
     except Terminated:
