@@ -104,19 +104,80 @@ def _run(cwd: Path | str, args: Sequence[str], input: bytes | None) -> subproces
         raise GitError(f"git could not be run: {exc.strerror or exc}") from None
 
 
-class _Started(threading.Thread):
-    """One git command running while this process does other work (see :func:`prefetch`)."""
+class _Started:
+    """One git command running while this process does other work (see :func:`prefetch`).
+
+    Its output goes to unnamed files, not pipes: git never waits for this process to
+    read, and no thread of this process reads while the command works (a thread would
+    take its turns at the interpreter from the scan the command is doing meanwhile)."""
 
     def __init__(self, cwd: Path, args: tuple[str, ...]):
-        super().__init__(daemon=True)
         self.cwd, self.args = cwd, args
         self.result: subprocess.CompletedProcess | GitError | None = None
+        self._proc: subprocess.Popen | None = None
+        self._files: tuple[int, int] | None = None
 
-    def run(self) -> None:
+    def start(self) -> None:
         try:
-            self.result = _run(self.cwd, self.args, None)
-        except GitError as exc:
-            self.result = exc
+            self._files = (_unnamed_file(), _unnamed_file())
+            self._proc = subprocess.Popen(
+                git_argv(*self.args),
+                cwd=self.cwd,
+                stdout=self._files[0],
+                stderr=self._files[1],
+                env=git_env(),
+            )
+        except OSError as exc:
+            self._close()
+            self.result = GitError(f"git could not be run: {exc.strerror or exc}")
+
+    def join(self) -> None:
+        """Wait for the command; its result is then in :attr:`result`."""
+        if self.result is not None or self._proc is None or self._files is None:
+            return
+        code = self._proc.wait()
+        out, err = (_read_all(fd) for fd in self._files)
+        self._close()
+        self.result = subprocess.CompletedProcess(self._proc.args, code, out, err)
+
+    def drop(self) -> None:
+        """A result no one took: the command is stopped (git only reads here)."""
+        if self._proc is not None and self.result is None:
+            with contextlib.suppress(OSError):
+                self._proc.kill()
+            self._proc.wait()
+        self._close()
+
+    def _close(self) -> None:
+        for fd in self._files or ():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._files = None
+
+
+def _unnamed_file() -> int:
+    """A file with no name (in memory where the system has them), open for reading and
+    writing: where a background git command writes its output."""
+    if hasattr(os, "memfd_create"):
+        with contextlib.suppress(OSError):
+            return os.memfd_create("qa-git", getattr(os, "MFD_CLOEXEC", 0))
+    import tempfile
+
+    with tempfile.TemporaryFile() as file:
+        return os.dup(file.fileno())
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.lseek(fd, 0, os.SEEK_END)
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while size > 0:
+        chunk = os.read(fd, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 _STARTED: dict[tuple[str, tuple[str, ...]], _Started] = {}
@@ -146,7 +207,9 @@ def prefetching(root: Path, folder: str, *, history: bool = False) -> Iterator[N
         yield
     finally:
         for key in keys:
-            _STARTED.pop(key, None)
+            dropped = _STARTED.pop(key, None)
+            if dropped is not None:
+                dropped.drop()
 
 
 NOT_A_REPOSITORY = (

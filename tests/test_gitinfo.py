@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from helpers import build_tree, commit_all, git_init
 
@@ -47,3 +49,27 @@ def test_find_root_asks_git_for_the_top_level(tmp_path, monkeypatch):
     other = tmp_path / "other"
     other.mkdir()
     assert find_root(other) == other.resolve()  # not in a repository: the folder itself
+
+
+def test_prefetched_git_answers_equal_asked_ones_and_untaken_ones_leave_nothing(tmp_path):
+    """A background git command writes to unnamed files: its result is the same as asked
+    at once; one not taken is stopped, its files closed."""
+    from helpers import answer_text, build_tree, commit_all, git_init
+
+    from qa_tool import gitinfo
+
+    root = build_tree(tmp_path, {f"answers/oncology/{c}.md": answer_text(c) for c in "abc"})
+    git_init(root)
+    commit_all(root, "answers", "2026-01-05T10:00:00")
+    asked = gitinfo.clean_blobs(root, "answers")
+    assert len(asked) == 3
+
+    def open_fds() -> int:
+        return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+
+    before = open_fds()
+    with gitinfo.prefetching(root, "answers", history=True):
+        assert gitinfo.clean_blobs(root, "answers") == asked
+        assert not gitinfo._STARTED.get((str(root), gitinfo._clean_args("answers")))
+    assert not gitinfo._STARTED  # the repository and HEAD questions were dropped
+    assert open_fds() == before
