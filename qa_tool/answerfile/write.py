@@ -34,21 +34,31 @@ from typing import Any
 from qa_tool.errors import UnwritableText
 
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
-# Inside [...] or {...} readers differ on more characters (",[]{}?:#" among them): plain
-# text there is kept to letters, digits and a few marks.
-_FLOW_PLAIN_RE = re.compile(r"[A-Za-z0-9 ._/()'-]*")
-# YAML's printable characters, less the ones YAML 1.1 reads as line breaks or a BOM.
-_PLAIN_CHARACTERS_RE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
-)
-# What YAML 1.2's core schema, and the parts of YAML 1.1 PyYAML leaves out (y/n), read
-# as something else; PyYAML's own resolvers cover the rest of YAML 1.1.
-_NOT_TEXT_RE = re.compile(
-    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
-    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE"
-    r"|null|Null|NULL|~|[yYnN]"
-)
-_ESCAPE_IN_QUOTES_RE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# The patterns of the quoting rule are compiled on first use: most runs write nothing, and
+# the character class of YAML's printable characters alone takes about 3 ms to compile.
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """``(flow_plain, plain_characters, not_text, escape_in_quotes)``."""
+    # Inside [...] or {...} readers differ on more characters (",[]{}?:#" among them): plain
+    # text there is kept to letters, digits and a few marks.
+    flow_plain = re.compile(r"[A-Za-z0-9 ._/()'-]*")
+    # YAML's printable characters, less the ones YAML 1.1 reads as line breaks or a BOM.
+    plain_characters = re.compile(
+        "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+    )
+    # What YAML 1.2's core schema, and the parts of YAML 1.1 PyYAML leaves out (y/n), read
+    # as something else; PyYAML's own resolvers cover the rest of YAML 1.1.
+    not_text = re.compile(
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE"
+        r"|null|Null|NULL|~|[yYnN]"
+    )
+    escape_in_quotes = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+    return flow_plain, plain_characters, not_text, escape_in_quotes
+
+
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
@@ -94,7 +104,7 @@ def text_scalar(text: str, flow: bool = False) -> str:
     Cached: keys and most values (topic, status, type...) repeat in every file.
     """
     check_text(text, "text")
-    if plain_is_safe(text) and not (flow and not _FLOW_PLAIN_RE.fullmatch(text)):
+    if plain_is_safe(text) and not (flow and not _patterns()[0].fullmatch(text)):
         return text
     return _double_quoted(text)
 
@@ -106,7 +116,8 @@ def plain_is_safe(text: str) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
         return False
-    if not _PLAIN_CHARACTERS_RE.fullmatch(text) or _NOT_TEXT_RE.fullmatch(text):
+    _, plain_characters, not_text, _ = _patterns()
+    if not plain_characters.fullmatch(text) or not_text.fullmatch(text):
         return False
     import yaml  # here: most commands never write front matter
 
@@ -116,7 +127,7 @@ def plain_is_safe(text: str) -> bool:
 
 def _double_quoted(text: str) -> str:
     quoted = json.dumps(text, ensure_ascii=False)
-    return _ESCAPE_IN_QUOTES_RE.sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)
+    return _patterns()[3].sub(lambda match: f"\\u{ord(match[0]):04x}", quoted)
 
 
 def scalar(value: Any, flow: bool = False) -> str:
