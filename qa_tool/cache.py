@@ -805,10 +805,18 @@ class MeasureCache:
     """Measures of answer texts (reading level), by text digest: content-addressed, so never
     stale. ``kind`` names the measure and its version; a new version simply misses."""
 
+    SAVE_EVERY = 2000
+    """New measures a caller lets wait before it saves them (a few MB of text)."""
+
     def __init__(self, path: Path, kind: str):
         self.path = path
         self.kind = kind
         self._new: dict[str, str] = {}
+
+    @property
+    def pending(self) -> int:
+        """New measures not written yet."""
+        return len(self._new)
 
     def get_many(self, digests: Iterable[str]) -> dict[str, str]:
         return dict(self.each(digests))

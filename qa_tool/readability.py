@@ -28,7 +28,6 @@ drop in the grade when the sentence is left out.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import re
@@ -41,6 +40,7 @@ from qa_tool.body import parse_body
 from qa_tool.config import ReadabilityPolicy
 from qa_tool.errors import shorten
 from qa_tool.model import SectionTitle
+from qa_tool.spill import Handle, Spill
 from qa_tool.syllables import HYPHENATION, count_syllables, number_syllables
 
 MEASURE_VERSION = "2"
@@ -913,10 +913,12 @@ class ReadabilityReport:
     policy: ReadabilityPolicy
     errors: list[dict[str, Any]] = field(default_factory=list)  # one per file not measured
     verdicts: dict[str, int] = field(default_factory=dict)  # how many answers have each
+    texts: Spill | None = None  # where the measures' texts wait (None: in memory)
     _entries: list[tuple] = field(default_factory=list)
 
-    def add(self, assessment: Assessment, stored: str) -> None:
-        """Hold one assessment (its measure as ``stored``, the cache's text of it)."""
+    def add(self, assessment: Assessment, stored: Handle) -> None:
+        """Hold one assessment: its measure as ``stored``, the cache's text of it or that
+        text's handle in ``texts``."""
         a = assessment
         self._entries.append((a.rel, a.id, a.topic, a.body_line, a.target, a.accepted, stored))
         self.verdicts[a.verdict] = self.verdicts.get(a.verdict, 0) + 1
@@ -938,7 +940,9 @@ class ReadabilityReport:
     def assessments(self) -> Iterator[Assessment]:
         """Every assessment, in order, made as it is asked for."""
         formula = self.policy.formula
-        for rel, id_, topic, body_line, target, accepted, stored in self._entries:
+        texts = self.texts
+        for rel, id_, topic, body_line, target, accepted, kept in self._entries:
+            stored = texts.get(kept) if texts is not None else kept
             yield Assessment(
                 rel, id_, topic, body_line, _revived(stored), target, formula, accepted
             )
@@ -972,16 +976,43 @@ def cache_kind(unknown: str = HYPHENATION) -> str:
     return f"readability:{MEASURE_VERSION}:{unknown}:{__version__}"
 
 
-def measuring(config: Any, fresh: dict[str, Any]) -> Any:
+class FreshMeasures:
+    """The measures made while the library was read (:func:`measuring`), by path: each
+    measure's text set aside in a :class:`~qa_tool.spill.Spill` (not held in memory while
+    the rest of the library is read), or the error reading the file."""
+
+    def __init__(self, config: Any):
+        self.texts = Spill(config)
+        self._made: dict[str, Any] = {}
+
+    def take(self, rel: str, result: Any) -> None:
+        if result is not None:
+            self._made[rel] = self.texts.put(result) if isinstance(result, str) else result
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._made
+
+    def __bool__(self) -> bool:
+        return bool(self._made)
+
+    def pop(self, rel: str) -> tuple[Any, Handle | None]:
+        """The measure's text and its handle in :attr:`texts`, or the error and None."""
+        result = self._made.pop(rel)
+        if isinstance(result, Exception):
+            return result, None
+        return self.texts.get(result), result
+
+
+def measuring(config: Any, fresh: FreshMeasures) -> Any:
     """For ``load_library(also=measuring(config, fresh))``: each file read is measured in the
-    worker that reads it, unless its text was measured before; ``fresh`` receives
-    ``{rel: measure text or error}`` (see :func:`iter_measures`)."""
+    worker that reads it, unless its text was measured before; ``fresh`` receives each
+    measure's text or error (see :func:`iter_measures`)."""
     from qa_tool.cache import FILE_NAME, MeasureCache
     from qa_tool.library import AlsoDo
 
     unknown = config.readability.unknown_words
     known = MeasureCache(config.state_dir / FILE_NAME, cache_kind(unknown)).digests()
-    return AlsoDo(_measured, (known, unknown), fresh.__setitem__)
+    return AlsoDo(_measured, (known, unknown), fresh.take)
 
 
 def _measured(shared: tuple[set[str], str], answer: Any) -> Any:
@@ -1002,13 +1033,16 @@ def iter_measures(
     config: Any,
     answers: list[Any],
     workers: int | None = None,
-    fresh: dict[str, Any] | None = None,
-) -> Iterator[tuple[Any, Any, str | None]]:
+    fresh: FreshMeasures | None = None,
+    handles: bool = False,
+) -> Iterator[tuple[Any, Any, Any]]:
     """``(answer, Measure or AnswerFileError, the measure as the cache's text)`` for each
     answer: those whose text (by digest) was measured before from the cache, first; then
-    the others, as they come: from ``fresh`` (``{rel: measure text or error}``, made while
-    the library was read) or read and measured now (in workers); new ones are stored for
-    next time.
+    the others, as they come: from ``fresh`` (made while the library was read) or read
+    and measured now (in workers); new ones are stored for next time, a batch at a time
+    (:data:`~qa_tool.cache.MeasureCache.SAVE_EVERY`). With ``handles`` (and ``fresh``),
+    the text of a measure made in this run comes as its handle in ``fresh.texts`` (set
+    aside there), one from the cache as itself: either is what ``fresh.texts.get`` takes.
 
     One at a time, so that a caller that keeps only what it needs of each measure never
     holds them all.
@@ -1032,30 +1066,55 @@ def iter_measures(
         else:
             yield answer, measure, stored
     del known
-    made = {rel: result for rel, result in (fresh or {}).items() if result is not None}
-    new = bool(todo)  # measures to store
-    if made:
-        for answer in [a for a in todo if a.rel in made]:
-            result = made[answer.rel]
+    storing = _Storing(config, cache)
+    if fresh:
+        made = [a for a in todo if a.rel in fresh]
+        todo = [a for a in todo if a.rel not in fresh]
+        for answer in made:
+            result, handle = fresh.pop(answer.rel)
             if isinstance(result, str):
-                cache.put(answer.digest, result)
-                yield answer, _revived(result), result
+                storing.put(answer.digest, result)
+                yield answer, _revived(result), handle if handles else result
             else:
                 yield answer, result, None
-        todo = [a for a in todo if a.rel not in made]
     for answer, result in zip(todo, _measure_many(todo, workers, unknown), strict=True):
         if isinstance(result, Measure):
             stored = _stored(result)
-            cache.put(answer.digest, stored)
-            yield answer, result, stored
+            storing.put(answer.digest, stored)
+            yield answer, result, fresh.texts.put(stored) if handles and fresh else stored
         else:
             yield answer, result, None
-    if new:
-        from qa_tool.config import ensure_state_dir
+    storing.finish()
 
-        with contextlib.suppress(OSError):
-            ensure_state_dir(config)
-            cache.save()
+
+class _Storing:
+    """New measures into the cache a batch at a time (:data:`MeasureCache.SAVE_EVERY
+    <qa_tool.cache.MeasureCache.SAVE_EVERY>`), so that their texts do not wait in memory;
+    none when ``.qa/`` cannot be made."""
+
+    def __init__(self, config: Any, cache: Any):
+        self.config = config
+        self.cache = cache
+        self.saving: bool | None = None  # known at the first measure
+
+    def put(self, digest: str, stored: str) -> None:
+        if self.saving is None:
+            from qa_tool.config import ensure_state_dir
+
+            try:
+                ensure_state_dir(self.config)
+                self.saving = True
+            except OSError:
+                self.saving = False
+        if self.saving:
+            self.cache.put(digest, stored)
+            if self.cache.pending >= self.cache.SAVE_EVERY:
+                self.cache.save()
+
+    def finish(self) -> None:
+        """Write what waits."""
+        if self.saving:
+            self.cache.save()
 
 
 def measures_for(config: Any, answers: list[Any], workers: int | None = None) -> dict[str, Any]:
@@ -1127,11 +1186,14 @@ def measure_library(
         rel = relative(config, exc.path)
         return {"path": rel, "line": exc.line, "rule": exc.rule, "message": exc.message}
 
-    fresh: dict[str, Any] = {}
+    fresh = FreshMeasures(config)
     also = measuring(config, fresh)
     loaded = load_library(config, paths, summary=True, workers=workers, also=also)
-    report = ReadabilityReport(config.readability, errors=[error(e) for e in loaded.failures])
-    for answer, result, stored in iter_measures(config, loaded.answers, workers, fresh):
+    report = ReadabilityReport(
+        config.readability, errors=[error(e) for e in loaded.failures], texts=fresh.texts
+    )
+    measured = iter_measures(config, loaded.answers, workers, fresh, handles=True)
+    for answer, result, stored in measured:
         if isinstance(result, Measure) and stored is not None:
             report.add(assess(answer, config.readability, result), stored)
         else:

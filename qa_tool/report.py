@@ -22,11 +22,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qa_tool.config import Config
 from qa_tool.dates import as_date, parse_interval
 from qa_tool.model import Confidence, Status
+
+if TYPE_CHECKING:
+    from qa_tool.readability import FreshMeasures
 
 REPORT_VERSION = 1
 OLDEST_LISTED = 10
@@ -148,9 +151,9 @@ def build_report(
 
     window = parse_interval(within)
     wanted = {config.topic_named(t).name for t in topics or () if t.strip()} or None
-    from qa_tool.readability import measuring
+    from qa_tool.readability import FreshMeasures, measuring
 
-    fresh: dict[str, Any] = {}  # reading grades of the files read now
+    fresh = FreshMeasures(config)  # reading grades of the files read now
     also = measuring(config, fresh)
     loaded = load_library(config, None, summary=True, workers=workers, also=also)
     seen = [
@@ -304,7 +307,7 @@ def _reviewers(
     )
 
 
-def _evidence(scope: _Scope, workers: int | None, fresh: dict[str, Any]) -> dict[str, Any]:
+def _evidence(scope: _Scope, workers: int | None, fresh: FreshMeasures) -> dict[str, Any]:
     """Reference stubs, open conversion doubts, retractions and reading grades (answers not
     retired)."""
     live = [s for s in scope.seen if s.status != Status.retired]
@@ -327,7 +330,7 @@ def _evidence(scope: _Scope, workers: int | None, fresh: dict[str, Any]) -> dict
 
 
 def _reading(
-    scope: _Scope, live: list[_Seen], workers: int | None, fresh: dict[str, Any]
+    scope: _Scope, live: list[_Seen], workers: int | None, fresh: FreshMeasures
 ) -> dict[str, Any]:
     """The distribution of reading grades against the target, and the hardest answers."""
     import heapq
