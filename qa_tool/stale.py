@@ -72,6 +72,9 @@ NOT_A_REPO = "not a git repository: changed-since-review skipped"
 _DRAFT = str(Status.draft)
 
 
+_NOT_DUE = ((), (DUE_SOON,))
+
+
 @dataclass(frozen=True)
 class StaleItem:
     """One answer that is due, with every reason that applies.
@@ -97,8 +100,8 @@ class StaleItem:
 
     @property
     def is_due(self) -> bool:
-        """Due now: any reason but ``due-soon``."""
-        return any(r != DUE_SOON for r in self.reasons)
+        """Due now: any reason but ``due-soon`` (reasons are never repeated)."""
+        return self.reasons not in _NOT_DUE
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON shape (dates as ISO strings)."""
@@ -564,11 +567,17 @@ class _Scan:
     ) -> list[StaleItem]:
         """The answers with a reason, as report items (unsorted)."""
         out = []
+        as_of, retracted = self.as_of, self.retracted
+        days: dict[dt.date, int] = {}  # days overdue, by due date
+        reviewers: dict[str, tuple[str, ...]] = {}  # a row's reviewers, by its text
         for entry, last, due, reasons in self.rows:
             if isinstance(entry, tuple):
                 rel, row = entry
                 fields = row[_ROW : _ROW + 8]
-                names = names_of(row[_ROW + 8])
+                text = row[_ROW + 8]
+                names = reviewers.get(text) if text else ()
+                if names is None:
+                    names = reviewers[text] = names_of(text)
             else:
                 answer = entry
                 rel = answer.rel
@@ -580,8 +589,15 @@ class _Scan:
                 continue
             if len(reasons) > 1:
                 reasons.sort(key=REASONS.index)
-            if CITES_RETRACTED in reasons and (due is None or due > self.as_of):
-                due = self.as_of  # due now, whatever the review dates say
+                if CITES_RETRACTED in reasons and (due is None or due > as_of):
+                    due = as_of  # due now, whatever the review dates say
+            elif reasons[0] == CITES_RETRACTED and (due is None or due > as_of):
+                due = as_of
+            overdue = None
+            if due is not None:
+                overdue = days.get(due)
+                if overdue is None:
+                    overdue = days[due] = (as_of - due).days
             out.append(
                 StaleItem(
                     id=fields[0] or PurePosixPath(rel).stem,
@@ -590,7 +606,7 @@ class _Scan:
                     status=fields[2],
                     last_reviewed=last,
                     due_date=due,
-                    days_overdue=(self.as_of - due).days if due is not None else None,
+                    days_overdue=overdue,
                     reasons=tuple(reasons),
                     reviewers=names,
                     path=rel,
@@ -598,7 +614,7 @@ class _Scan:
                     authors=(
                         person_names(self.answer(entry).meta, "authors") if with_authors else ()
                     ),
-                    cites_retracted=self.retracted.get(rel, ()),
+                    cites_retracted=retracted.get(rel, ()) if retracted else (),
                 )
             )
         return out
@@ -733,7 +749,8 @@ def _changed_in_git(
     if head is None:
         return set()  # no commits yet: no history to look at
     verdicts = GitVerdicts(config.state_dir / FILE_NAME)
-    wanted = {rel: day.isoformat() for rel, day in last_reviewed.items()}
+    days = {day: day.isoformat() for day in set(last_reviewed.values())}
+    wanted = {rel: days[day] for rel, day in last_reviewed.items()}
     known = verdicts.get(head, wanted)
     if known is not None:
         return known

@@ -165,7 +165,7 @@ def stale(
         from qa_tool.cli.app import end_without_teardown
 
         end_without_teardown()  # nothing left to close: the listing need not be freed
-        raise typer.Exit(EXIT_FINDINGS if report.due and not exit_zero else EXIT_OK)
+        raise typer.Exit(EXIT_FINDINGS if not exit_zero and report.due else EXIT_OK)
 
 
 @contextlib.contextmanager
