@@ -1075,6 +1075,32 @@ def tool_version(argv: list[str]) -> str:
     return lines[0] if lines and out.returncode == 0 else f"unavailable (exit {out.returncode})"
 
 
+def compile_bytecode(qa_path: str | None) -> str:
+    """Compile the measured qa's modules to bytecode, as an installed package has them.
+
+    pip writes bytecode when it installs a package, but an editable install's is written
+    on first import, and never when ``PYTHONDONTWRITEBYTECODE`` is set: then every start
+    would compile every module it imports again (about 30 ms), which no installed qa does.
+    Python still checks each file against its bytecode, so an edited module is read fresh.
+    """
+    if not qa_path:
+        return "no qa"
+    try:
+        first = Path(qa_path).read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+    except OSError:
+        return "not compiled (qa unreadable)"
+    python = first[2:].strip().split(" ")[0] if first.startswith("#!") else sys.executable
+    code = (
+        "import compileall, os, qa_tool; "
+        "print(int(compileall.compile_dir(os.path.dirname(qa_tool.__file__), quiet=1)))"
+    )
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not compiled (its Python could not be run)"
+    return "compiled" if out.returncode == 0 and out.stdout.strip() == "1" else "not compiled"
+
+
 def find_qa(given: str | None) -> str | None:
     """``--qa``, else the ``qa`` next to this Python (the project's venv), else PATH."""
     if given:
@@ -1136,7 +1162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "as_of": AS_OF,
         "peak_memory_from": f"GNU time %M ({GNU_TIME})" if GNU_TIME else "os.wait4 ru_maxrss",
     }
-    log(f"qa: {meta['qa']} ({meta['qa_version']}); hugo: {meta['hugo_version']}")
+    meta["bytecode"] = compile_bytecode(qa_path)
+    log(
+        f"qa: {meta['qa']} ({meta['qa_version']}, bytecode {meta['bytecode']}); hugo: "
+        f"{meta['hugo_version']}"
+    )
 
     legacy_dir = args.out / f"legacy-{args.legacy}-s{args.seed}"
     legacy_info = ensure_generated(
@@ -1213,7 +1243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n## Notes\n")
     notes = [
         f"qa: `{meta['qa']}` ({meta['qa_version']}); Hugo: {meta['hugo_version']}; "
-        f"Python {meta['python']}.",
+        f"Python {meta['python']}. qa's modules {meta['bytecode']} to bytecode before the "
+        "first run, as an installed package has them (an editable install under "
+        "PYTHONDONTWRITEBYTECODE would compile them again at every start).",
         f"Peak memory of the largest process from {meta['peak_memory_from']}; of several "
         "processes at once, the summed PSS sampled every 50 ms"
         + (
