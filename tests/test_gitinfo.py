@@ -73,3 +73,27 @@ def test_prefetched_git_answers_equal_asked_ones_and_untaken_ones_leave_nothing(
         assert not gitinfo._STARTED.get((str(root), gitinfo._clean_args("answers")))
     assert not gitinfo._STARTED  # the repository and HEAD questions were dropped
     assert open_fds() == before
+
+
+def test_every_call_reads_objects_within_bounded_caches(tmp_path):
+    git_init(tmp_path)
+    for setting in gitinfo.GIT_CONFIG:
+        key, value = setting.split("=", 1)
+        out = gitinfo.run_git(tmp_path, "config", "--get", key)
+        assert out.decode().strip() == value
+
+
+def test_a_streamed_output_comes_in_its_pieces_and_a_failure_names_gits_reason(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(gitinfo, "STREAM_CHUNK", 7)  # pieces cut across reads
+    git_init(tmp_path)
+    names = [f"f{n:03d}.md" for n in range(40)]
+    build_tree(tmp_path, {name: "x\n" for name in names})
+    commit_all(tmp_path, "add", "2026-01-05T10:00:00")
+    pieces = list(gitinfo.stream_git(tmp_path, "ls-files", "-z"))
+    assert pieces == [n.encode() for n in names]  # git lists them in name order
+    lines = list(gitinfo.stream_git(tmp_path, "ls-files", sep=b"\n"))
+    assert lines == pieces
+    with pytest.raises(GitError, match="^git rev-parse: Needed a single revision$"):
+        list(gitinfo.stream_git(tmp_path, "rev-parse", "--verify", "nonsense^{commit}"))
