@@ -840,7 +840,7 @@ _BLOB = Path("<git blob>")
 _TOP_LEVEL_KEY = re.compile(r"^[^\s#]", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _TextKey:
     """What a reader sees in one stored version: the body's digest and the title's YAML lines."""
 
