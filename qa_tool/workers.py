@@ -19,6 +19,7 @@ is large (the library's id table); only the chunks and the results travel.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -163,6 +164,23 @@ def map_chunks(
             yield from func(shared, items[done:])
     finally:
         gc.unfreeze()
+        give_back_free_memory()
+
+
+def give_back_free_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``).
+
+    The results of a large batch arrive pickled, and each is unpickled through
+    buffers that are freed at once; glibc keeps those pages for later use, so
+    at 100,000 answers the process would go on holding about 40 MB it no longer
+    needs while the rest of the command runs. Elsewhere (no glibc) nothing is done.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _run_chunk(job: tuple[Callable[[Any, Sequence[Any]], Sequence[Any]], Sequence[Any]]) -> Any:
