@@ -285,12 +285,15 @@ class AlsoDo:
 
     ``func(shared, answer)`` runs in the worker that read the file (a module-level
     function: forked workers inherit it) on the full answer; ``take(rel, result)``
-    receives what it returned, in this process, as the results arrive.
+    receives what it returned, in this process, as the results arrive. ``prepare``, when
+    given, runs here before workers are forked for a large read: what it loads (a table
+    ``func`` needs) is then shared with every worker instead of loaded in each.
     """
 
     func: Callable[[Any, Answer], Any]
     shared: Any
     take: Callable[[str, Any], None]
+    prepare: Callable[[], None] | None = None
 
 
 def _parse_chunk(shared: tuple[int, bool, Any], items: Sequence[tuple[str, str]]) -> list[Any]:
@@ -481,6 +484,11 @@ def _parsed(
     """Each ``(path, rel)`` read, over worker processes, with its packed summary;
     ``also``'s results handed over."""
     also = also if summary else None
+    if also is not None and also.prepare is not None:
+        from qa_tool.workers import PARALLEL_MIN_ITEMS
+
+        if len(items) >= PARALLEL_MIN_ITEMS:
+            also.prepare()
     parsed = map_chunks(
         _parse_chunk, items, shared=(config.max_file_bytes, summary, also), workers=workers
     )
