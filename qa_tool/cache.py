@@ -257,6 +257,11 @@ _SELECT_ROWS = (
 )
 """A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text. A
 row recorded in this run has the same shape, with the meta text in place of the blob id."""
+_SELECT_ROWS_WITH_META = "SELECT meta" + _SELECT_ROWS.removeprefix("SELECT blob")
+"""A row as one recorded in this run has it: the meta text in place of the blob id."""
+SAVE_SUMMARIES_EVERY = 5_000
+"""Versions recorded before they are written ahead of :meth:`SummaryCache.save` (each
+row is about 1.5 KB in memory: 150 MB at 100,000 answers held to the end otherwise)."""
 _SELECT_JUDGED = (
     "SELECT blob, NULL, CASE WHEN review_fingerprint IS NOT NULL THEN digest END, NULL, NULL, "
     "plain, " + ", ".join(COLUMNS) + " FROM summaries"
@@ -299,6 +304,9 @@ class SummaryCache:
         self._known_files: set[str] | None = None
         self._dates: dict[str | None, dt.date | None] = {}
         self._meta_texts: dict[str, str] | None = None
+        # Versions recorded in this run whose rows were written ahead of save (see
+        # SAVE_SUMMARIES_EVERY); None once writing ahead failed: the rest wait for save.
+        self._saved_ahead: set[str] | None = set()
 
     @classmethod
     def open(cls, state_dir: Path, judged: bool = False) -> SummaryCache:
@@ -385,7 +393,7 @@ class SummaryCache:
         """The answer at ``path`` from the cached summary of its version ``blob`` (None when
         not cached): :meth:`get_blob` made straight into an :class:`Answer`, as listings
         need one per file. A version recorded in this run (:meth:`put`) is cached too."""
-        row = self._whole_row(blob) or self._new_summaries.get(blob)
+        row = self._whole_row(blob) or self._new_summaries.get(blob) or self._ahead(blob)
         if row is None:
             return None
         return Answer(
@@ -481,6 +489,9 @@ class SummaryCache:
                 self._meta_texts = dict(con.execute("SELECT blob, meta FROM summaries"))
         text = self._new_summaries.get(blob, (None,))[0] or self._meta_texts.get(blob)
         if text is None:
+            # written ahead after the texts were read
+            text = (self._ahead(blob) or (None,))[0] if self._saved_ahead else None
+        if text is None:
             raise ValueError(f"no cached summary for {blob}")
         return _decode(text)
 
@@ -512,6 +523,8 @@ class SummaryCache:
         blob = git_blob[0] if git_blob is not None else f"path:{rel}"
         body_key, title_yaml = (git_blob[1], git_blob[2]) if git_blob is not None else (None, None)
         if blob not in self._summaries:
+            if len(self._new_summaries) >= SAVE_SUMMARIES_EVERY and self._saved_ahead is not None:
+                self._save_ahead()
             plain = (1, *columns) if columns is not None else (0, *([None] * len(COLUMNS)))
             self._new_summaries[blob] = (encoded, body_line, digest, body_key, title_yaml, *plain)
         if key is not None:
@@ -534,21 +547,7 @@ class SummaryCache:
             return
 
         def write(con: sqlite3.Connection) -> None:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
-            if not _current(con):
-                for table in ("files", "summaries", "git_verdicts", "blob_keys", "rendered"):
-                    con.execute(f"DROP TABLE IF EXISTS {table}")
-                con.executemany(
-                    "INSERT OR REPLACE INTO info VALUES (?, ?)",
-                    [("format", str(FORMAT)), ("tool", __version__)],
-                )
-            con.execute(_FILES)
-            con.execute(_SUMMARIES)
-            con.executemany(
-                f"INSERT OR REPLACE INTO summaries VALUES {_SUMMARY_VALUES}",
-                ((blob, *row) for blob, row in self._new_summaries.items()),
-            )
+            self._store_summaries(con)
             con.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", self._new_files
             )
@@ -564,6 +563,51 @@ class SummaryCache:
             _write(self.path, write, timeout=2)
         self._new_files = []
         self._new_summaries = {}
+
+    def _store_summaries(self, con: sqlite3.Connection) -> None:
+        """Write the versions recorded since the last write (the tables made, or made
+        again when they are of another format)."""
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT)")
+        if not _current(con):
+            for table in ("files", "summaries", "git_verdicts", "blob_keys", "rendered"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.executemany(
+                "INSERT OR REPLACE INTO info VALUES (?, ?)",
+                [("format", str(FORMAT)), ("tool", __version__)],
+            )
+        con.execute(_FILES)
+        con.execute(_SUMMARIES)
+        con.executemany(
+            f"INSERT OR REPLACE INTO summaries VALUES {_SUMMARY_VALUES}",
+            ((blob, *row) for blob, row in self._new_summaries.items()),
+        )
+
+    def _save_ahead(self) -> None:
+        """Write the versions recorded so far, ahead of :meth:`save`, so that a cold read
+        of a large library does not hold every one of their rows until the end; they are
+        read back, one at a time, if asked for again in this run (:meth:`_ahead`). If the
+        write fails, nothing more is written ahead: :meth:`save` writes the rest."""
+        assert self._saved_ahead is not None
+        try:
+            _write(self.path, self._store_summaries, timeout=2)
+        except (sqlite3.Error, OSError):
+            self._saved_ahead = None
+            return
+        self._saved_ahead.update(self._new_summaries)
+        self._new_summaries = {}
+
+    def _ahead(self, blob: str) -> tuple | None:
+        """The row of a version written ahead in this run (:meth:`_save_ahead`), or None."""
+        if not self._saved_ahead or blob not in self._saved_ahead:
+            return None
+        with (
+            contextlib.suppress(sqlite3.Error, OSError, ValueError),
+            contextlib.closing(_connect(self.path)) as con,
+        ):
+            row = con.execute(_SELECT_ROWS_WITH_META + " WHERE blob = ?", (blob,)).fetchone()
+            return tuple(row) if row is not None else None
+        return None
 
 
 class BlobKeys:

@@ -496,3 +496,77 @@ def test_a_cache_opened_for_judging_gives_whole_answers(tmp_path, monkeypatch, a
             expected.git_blob,
             expected.columns,
         )
+
+
+# --- a cold read writes its rows ahead of the end ------------------------------------------
+
+
+def summaries_stored(root) -> int:
+    con = sqlite3.connect(root / ".qa" / "cache.sqlite3")
+    try:
+        return con.execute("SELECT count(*) FROM summaries").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_rows_written_ahead_give_the_same_answers(tmp_path, monkeypatch):
+    """Rows written ahead of save (every 3 here) come back whole: meta, columns, text key;
+    a second run reads nothing; an edit is seen; versions no file holds are still pruned."""
+    answers = {f"a{n}.md": answer_text(f"a{n}", title=f"Question {n}?") for n in range(10)}
+    root = committed_library(tmp_path / "lib", answers)
+    config = load_config(root)
+    whole = load_library(config, summary=True)  # nothing written ahead of save
+    shutil.rmtree(root / ".qa")
+    monkeypatch.setattr(cache_module, "SAVE_SUMMARIES_EVERY", 3)
+    writes = []
+    real_write = cache_module._write
+    monkeypatch.setattr(
+        cache_module, "_write", lambda *a, **k: (writes.append(a[1]), real_write(*a, **k))[1]
+    )
+    cold = load_library(config, summary=True)
+    assert len(writes) == 4  # three ahead (after 3, 6 and 9 rows), the last at save
+    assert [a.meta for a in cold.answers] == [a.meta for a in whole.answers]
+    assert [a.digest for a in cold.answers] == [a.digest for a in whole.answers]
+    assert summaries_stored(root) == 10
+    seen = parsed_count(monkeypatch)
+    warm = load_library(config, summary=True)
+    assert seen == []
+    assert [a.meta for a in warm.answers] == [a.meta for a in whole.answers]
+    (root / ONC / "a4.md").write_text(answer_text("a4", title="Edited?"), encoding="utf-8")
+    assert titles(root)["a4.md"] == "Edited?"
+    assert seen == [f"{ONC}/a4.md"]
+    assert summaries_stored(root) == 10  # the old version of a4 is gone
+
+
+def test_a_row_written_ahead_is_found_after_the_texts_were_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "SAVE_SUMMARIES_EVERY", 1)
+    cache = cache_module.SummaryCache.open(tmp_path / ".qa")
+    meta = {"title": "One?", "status": "draft"}
+    cache.put("a.md", None, meta, 5, "d1", ("b1", "k1", "t1"))
+    cache.put("b.md", None, {**meta, "title": "Two?"}, 5, "d2", ("b2", "k2", "t2"))
+    assert cache.meta("b1")["title"] == "One?"  # the texts are read now: b1 is stored
+    cache.put("c.md", None, {**meta, "title": "Three?"}, 5, "d3", ("b3", "k3", "t3"))
+    assert cache.meta("b2")["title"] == "Two?"  # written ahead after the texts were read
+    answer = cache.answer("b2", "x/b.md", "b.md", 1000)
+    assert answer is not None
+    assert (answer.digest, answer.git_blob) == ("d2", ("b2", "k2", "t2"))
+    assert answer.meta["title"] == "Two?"
+
+
+def test_when_writing_ahead_fails_the_rows_wait_for_save(tmp_path, monkeypatch):
+    answers = {f"a{n}.md": answer_text(f"a{n}", title=f"Question {n}?") for n in range(8)}
+    root = committed_library(tmp_path / "lib", answers)
+    monkeypatch.setattr(cache_module, "SAVE_SUMMARIES_EVERY", 2)
+    calls = []
+    real_write = cache_module._write
+
+    def failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(cache_module, "_write", failing_once)
+    assert titles(root) == {f"a{n}.md": f"Question {n}?" for n in range(8)}
+    assert len(calls) == 2  # one failed write ahead, none after it, then save
+    assert summaries_stored(root) == 8
