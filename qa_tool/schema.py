@@ -94,19 +94,20 @@ def _validator() -> Any:
 
 @cache
 def _quick_check() -> Any:
-    """fastjsonschema's compiled form of the schema: a fast yes/no, or None if unavailable.
+    """A compiled yes/no check of the schema (jsonschema-rs, in Rust), or None if unavailable.
 
-    jsonschema walks the schema for every value (about 2.5 ms an answer);
-    fastjsonschema compiles it to Python once (about 0.07 ms an answer). A
-    "valid" from it ends the check; anything else goes to jsonschema, which
-    stays the authority and reports every error with its path. Tests check that
-    the quick check never passes what jsonschema rejects.
+    jsonschema walks the schema in Python for every value (about 2.5 ms an
+    answer); jsonschema-rs compiles it once and answers "valid" in about 5 µs
+    (fastjsonschema's generated Python took 50 µs). A "valid" from it ends the
+    check; anything else goes to jsonschema, which stays the authority and
+    reports every error with its path. Tests check that the quick check never
+    passes what jsonschema rejects.
     """
     try:
-        import fastjsonschema
+        import jsonschema_rs
 
-        return fastjsonschema.compile(load_schema())
-    except Exception:  # any trouble compiling: fall back to jsonschema alone
+        return jsonschema_rs.validator_for(load_schema(), validate_formats=True).is_valid
+    except Exception:  # not installed, or any trouble compiling: jsonschema alone
         return None
 
 
@@ -121,10 +122,9 @@ def quick_valid(data: Any) -> bool:
     if check is None:
         return False
     try:
-        check(data)
-    except Exception:
+        return bool(check(data))
+    except Exception:  # a value it cannot take: jsonschema decides
         return False
-    return True
 
 
 def check_front_matter(meta: dict[str, Any]) -> list[SchemaIssue]:
