@@ -258,10 +258,10 @@ _SELECT_ROWS = (
 """A summary's row as :meth:`SummaryCache.open` keeps it: everything but the meta text. A
 row recorded in this run has the same shape, with the meta text in place of the blob id."""
 _SELECT_ROWS_WITH_META = "SELECT meta" + _SELECT_ROWS.removeprefix("SELECT blob")
-"""A row as one recorded in this run has it: the meta text in place of the blob id."""
+"""A stored row in the shape of one recorded in this run (see :data:`_SELECT_ROWS`)."""
 SAVE_SUMMARIES_EVERY = 5_000
-"""Versions recorded before they are written ahead of :meth:`SummaryCache.save` (each
-row is about 1.5 KB in memory: 150 MB at 100,000 answers held to the end otherwise)."""
+"""Versions recorded before they are written ahead of :meth:`SummaryCache.save` (about
+0.7 KB a row in memory: some 70 MB at 100,000 answers held to the end otherwise)."""
 _SELECT_JUDGED = (
     "SELECT blob, NULL, CASE WHEN review_fingerprint IS NOT NULL THEN digest END, NULL, NULL, "
     "plain, " + ", ".join(COLUMNS) + " FROM summaries"
@@ -488,9 +488,8 @@ class SummaryCache:
             ):
                 self._meta_texts = dict(con.execute("SELECT blob, meta FROM summaries"))
         text = self._new_summaries.get(blob, (None,))[0] or self._meta_texts.get(blob)
-        if text is None:
-            # written ahead after the texts were read
-            text = (self._ahead(blob) or (None,))[0] if self._saved_ahead else None
+        if text is None:  # written ahead after the texts were read
+            text = (self._ahead(blob) or (None,))[0]
         if text is None:
             raise ValueError(f"no cached summary for {blob}")
         return _decode(text)
