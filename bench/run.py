@@ -615,6 +615,15 @@ def failure_message(command: Command, sample: Sample) -> str:
     return ""
 
 
+def runs_per_cell(command: Command, largest: bool, repeat: int, repeat_largest: int | None) -> int:
+    """How many runs a cell's median is of: ``repeat``, but ``repeat_largest`` (when given)
+    for a cold cell at the largest size. A warm or CI-shape cell takes seconds even there,
+    and a median of one is the machine's noise of that moment."""
+    if largest and repeat_largest and command.cache not in ("warm", "ci"):
+        return repeat_largest
+    return repeat
+
+
 def measure(
     command: Command,
     setting: Setting,
@@ -1121,7 +1130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--repeat-largest",
         type=int,
-        help="runs per cell at the largest size (default: --repeat); 1 keeps N = 100,000 short",
+        help="runs per cold cell at the largest size (default: --repeat); 1 keeps N = 100,000 "
+        "short. Warm and CI-shape cells take --repeat runs at every size: they take seconds, "
+        "and their targets are the ones a single run on a busy machine decides by chance",
     )
     parser.add_argument(
         "--budget",
@@ -1200,7 +1211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 run_once(warm_up, library, None, scratch)
         for command in COMMANDS:
             log(f"[{size:,}] {command.key}")
-            repeat = args.repeat_largest or args.repeat if size == sizes[-1] else args.repeat
+            repeat = runs_per_cell(command, size == sizes[-1], args.repeat, args.repeat_largest)
             cell = measure(command, setting, repeat, done, args.budget)
             cells[(command.key, size)] = cell
             done.append(cell)
@@ -1212,7 +1223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Each cell: median wall time / median peak memory over "
         f"{args.repeat} runs"
         + (
-            f" ({args.repeat_largest} at N = {fmt_n(sizes[-1])})"
+            f" ({args.repeat_largest} at N = {fmt_n(sizes[-1])}, but for the warm and CI-shape "
+            "rows)"
             if args.repeat_largest and args.repeat_largest != args.repeat
             else ""
         )

@@ -66,3 +66,12 @@ def test_a_failure_names_its_last_stderr_line(tmp_path):
     command = run.Command("broken", "broken", script(code), "shell", findings_exit=True)
     cell = run.measure(command, setting(run, tmp_path), 1, [])
     assert not cell.ok and cell.message == "qa: no such file"
+
+
+def test_warm_rows_keep_their_repeats_at_the_largest_size():
+    run = load_runner()
+    warm, ci, cold = (run.COMMAND[k] for k in ("stale-warm", "stale-ci", "stale-cold"))
+    hugo = run.COMMAND["hugo"]
+    assert [run.runs_per_cell(c, True, 3, 1) for c in (warm, ci, cold, hugo)] == [3, 3, 1, 1]
+    assert [run.runs_per_cell(c, False, 3, 1) for c in (warm, ci, cold, hugo)] == [3, 3, 3, 3]
+    assert run.runs_per_cell(cold, True, 3, None) == 3
