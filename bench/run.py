@@ -300,11 +300,16 @@ class Command:
     label: str
     argv: Callable[[Setting], list[str]]
     tool: str  # qa | hugo | shell
-    cache: str = ""  # cold | warm | ""
+    cache: str = ""  # cold | warm | ci | ""
     findings_exit: bool = False  # exit 1 with a JSON report on stdout is a run, not a failure
     outputs: Callable[[Setting], list[Path]] = lambda s: []
     capture: bool = False  # keep stdout, for the sanity counts (always kept with findings_exit)
     requires: str = ""  # a qa command ("refs check") that must exist, for rows of new commands
+
+    @property
+    def primed(self) -> bool:
+        """Whether the cell runs on a cache an untimed first run made (warm, CI shape)."""
+        return self.cache in ("warm", "ci")
 
 
 def qa(*words: str) -> Callable[[Setting], list[str]]:
@@ -584,7 +589,7 @@ def too_long(command: Command, size: int, earlier: list[Cell], repeat: int, budg
     if not done:
         return ""
     last = max(done, key=lambda c: c.size)
-    runs = repeat + (1 if command.cache in ("warm", "ci") else 0)
+    runs = repeat + (1 if command.primed else 0)
     estimate = last.time * size / last.size * runs
     if estimate > budget:
         return f"skipped (~{estimate:.0f} s expected for {runs} runs, budget {budget:g} s)"
@@ -619,7 +624,7 @@ def runs_per_cell(command: Command, largest: bool, repeat: int, repeat_largest: 
     """How many runs a cell's median is of: ``repeat``, but ``repeat_largest`` (when given)
     for a cold cell at the largest size. A warm or CI-shape cell takes seconds even there,
     and a median of one is the machine's noise of that moment."""
-    if largest and repeat_largest and command.cache not in ("warm", "ci"):
+    if largest and repeat_largest and not command.primed:
         return repeat_largest
     return repeat
 
@@ -651,7 +656,7 @@ def measure(
     cache = setting.library / ".qa"
     stdout = kept_stdout(command, setting)
     cwd = setting.library
-    if command.cache in ("warm", "ci"):
+    if command.primed:
         remove(cache)
         prime = run_once(argv, setting.library, stdout, setting.scratch)
         if not succeeded(command, prime, stdout):
